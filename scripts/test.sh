@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a prepared one: provisions (idempotent), starts the
+# lab (the mocha harness reuses what runs), typechecks, runs every test, and stops what it started.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+docker_was_running=0
+docker info >/dev/null 2>&1 && docker_was_running=1
+
+bash scripts/provision.sh
+
+lab_was_up=0
+bin/faultline doctor >/dev/null 2>&1 && lab_was_up=1
+
+cleanup() {
+  local rc=$?
+  if [ $lab_was_up = 0 ]; then
+    echo "[test] stopping the lab this run started"
+    bin/faultline down >/dev/null 2>&1 || echo "[test] faultline down failed" >&2
+  fi
+  if [ $docker_was_running = 0 ] && [ -f .lab/state/dockerd.pid ]; then
+    echo "[test] stopping dockerd this run started"
+    pid=$(cat .lab/state/dockerd.pid)
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    rm -f .lab/state/dockerd.pid
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+
+echo "[test] typecheck"
+npx tsc --noEmit -p .
+echo "[test] mocha"
+npx mocha "$@"

@@ -1,0 +1,59 @@
+/**
+ * Named connections. Workflows and their histories only ever see a name (`direct`, `proxy`, ...);
+ * the DSN, with its password, is resolved here, inside the activity, from the environment:
+ *
+ *   FAULTLINE_CONNECTION_<NAME>=postgres://user:password@host:port/db   (any name)
+ *
+ * Without it, `direct` and `proxy` resolve to the lab's database and PgBouncer, with the password
+ * from FAULTLINE_DB_PASSWORD (default `faultline`, as in docker-compose.yml).
+ */
+import type { PoolConfig } from 'pg';
+import { labSettings } from '../lab/lab-settings';
+
+export const CONNECTION_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+
+export interface ResolvedConnection {
+  name: string;
+  /** host:port/database, for logs and reports (never the password). */
+  display: string;
+  pool: PoolConfig;
+}
+
+function envKey(name: string): string {
+  return `FAULTLINE_CONNECTION_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function knownConnectionNames(): string[] {
+  const names = new Set(['direct', 'proxy']);
+  for (const key of Object.keys(process.env)) {
+    const m = /^FAULTLINE_CONNECTION_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1]) names.add(m[1].toLowerCase());
+  }
+  return [...names].sort();
+}
+
+export function resolveConnection(name: string): ResolvedConnection {
+  if (!CONNECTION_NAME_PATTERN.test(name)) {
+    throw new Error(`connection name "${name}" is not valid (lowercase letters, digits, - and _)`);
+  }
+  const url = process.env[envKey(name)];
+  if (url) {
+    const parsed = new URL(url);
+    return {
+      name,
+      display: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+      pool: { connectionString: url },
+    };
+  }
+  const lab = labSettings();
+  const password = process.env.FAULTLINE_DB_PASSWORD || 'faultline';
+  const port = name === 'direct' ? lab.dbPort : name === 'proxy' ? lab.proxyPort : undefined;
+  if (port === undefined) {
+    throw new Error(`unknown connection "${name}": set ${envKey(name)} to a postgres:// URL`);
+  }
+  return {
+    name,
+    display: `${lab.dbHost}:${port}/${lab.dbName}`,
+    pool: { host: lab.dbHost, port, database: lab.dbName, user: lab.dbUser, password },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Creates the business tables, indexes and seed data on a target (idempotent): runs init.sql, the
+ * same file the lab database runs on first start, under an advisory lock so that two paths
+ * setting up the same database at once do not race.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PROJECT_ROOT } from '../../lab/lab-settings';
+import { poolConfigFor } from './open-database';
+
+const SETUP_LOCK_KEY = 0x6661756c; // "faul"
+
+export interface SetupSchemaResult {
+  connection: string;
+  users: number;
+  products: number;
+  orders: number;
+}
+
+export async function setupSchema(connection: string): Promise<SetupSchemaResult> {
+  const sql = await readFile(path.join(PROJECT_ROOT, 'init.sql'), 'utf8');
+  const client = new Client(poolConfigFor(connection, { statementTimeoutMs: 120_000 }));
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_KEY]);
+    try {
+      await client.query(sql);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_KEY]);
+    }
+    const { rows } = await client.query<{ users: string; products: string; orders: string }>(
+      `SELECT (SELECT count(*) FROM business_users) AS users,
+              (SELECT count(*) FROM business_products) AS products,
+              (SELECT count(*) FROM business_orders) AS orders`,
+    );
+    const row = rows[0]!;
+    return { connection, users: Number(row.users), products: Number(row.products), orders: Number(row.orders) };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Back to the initial data set (benchmarks start from a freshly seeded database). */
+export async function reseedBusinessData(connection: string): Promise<void> {
+  const client = new Client(poolConfigFor(connection, { statementTimeoutMs: 120_000 }));
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('SELECT faultline_reseed()');
+    await client.query('ANALYZE business_users, business_orders, business_products, business_logs');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,11 @@
+import { labDown } from '../../lab/lab';
+import type { Command } from '.';
+
+export const downCommand: Command = {
+  summary: 'stop what `faultline up` started',
+  async run() {
+    await labDown();
+    process.stdout.write('lab is down\n');
+    return 0;
+  },
+};

@@ -1,0 +1,22 @@
+/** The CLI's commands, by name. */
+import { doctorCommand } from './doctor';
+import { downCommand } from './down';
+import { probeCommand } from './probe';
+import { setupCommand } from './setup';
+import { upCommand } from './up';
+import { workerCommand } from './worker';
+
+export interface Command {
+  summary: string;
+  /** Returns the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  up: upCommand,
+  down: downCommand,
+  doctor: doctorCommand,
+  setup: setupCommand,
+  worker: workerCommand,
+  probe: probeCommand,
+};

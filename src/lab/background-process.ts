@@ -1,0 +1,104 @@
+/**
+ * Processes the lab starts in the background: detached, logging to .lab/logs/NAME.log, with their
+ * pid and a small JSON state in .lab/state/NAME.json, so `faultline down` (or another process)
+ * can find and stop exactly what faultline started.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { labSettings } from './lab-settings';
+
+export interface ProcessState {
+  pid: number;
+  startedAt: string;
+  command: string;
+  /** What the process runs (for workers: a hash of the sources), to tell a stale one. */
+  version?: string;
+}
+
+function stateFile(name: string): string {
+  return path.join(labSettings().labDir, 'state', `${name}.json`);
+}
+
+export function logFile(name: string): string {
+  return path.join(labSettings().labDir, 'logs', `${name}.log`);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The state of a process faultline started, if it is still running. */
+export function runningProcess(name: string): ProcessState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(stateFile(name), 'utf8')) as ProcessState;
+    return isAlive(state.pid) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function startBackgroundProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; version?: string } = {},
+): ProcessState {
+  const settings = labSettings();
+  mkdirSync(path.join(settings.labDir, 'state'), { recursive: true });
+  mkdirSync(path.join(settings.labDir, 'logs'), { recursive: true });
+  const out = openSync(logFile(name), 'a');
+  try {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${name}: ${command}`);
+    child.unref();
+    const state: ProcessState = {
+      pid: child.pid,
+      startedAt: new Date().toISOString(),
+      command: [command, ...args].join(' '),
+      version: options.version,
+    };
+    writeFileSync(stateFile(name), JSON.stringify(state, null, 2));
+    return state;
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** SIGTERM, then SIGKILL after the grace period. Returns whether something was stopped. */
+export async function stopBackgroundProcess(name: string, graceMs = 10_000): Promise<boolean> {
+  const state = runningProcess(name);
+  rmSync(stateFile(name), { force: true });
+  if (!state) return false;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-state.pid, signal);
+    } catch {
+      try {
+        process.kill(state.pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signalGroup('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(state.pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(state.pid)) signalGroup('SIGKILL');
+  while (isAlive(state.pid)) await sleep(50);
+  return true;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

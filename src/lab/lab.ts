@@ -1,0 +1,98 @@
+/** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
+import { existsSync } from 'node:fs';
+import { logger } from '../logger';
+import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
+import { runningProcess } from './background-process';
+import { containerState, databaseAnswers, DOCKER_FIX, dockerIsUp, docker, publishedPorts, startStack, stopStack } from './docker-stack';
+import { labSettings } from './lab-settings';
+import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
+import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
+import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
+
+export const WORKERS: WorkerSpec[] = [{ name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE }];
+
+export interface UpOptions {
+  /** Start the worker processes too (default true). */
+  workers?: boolean;
+}
+
+export async function labUp(options: UpOptions = {}): Promise<void> {
+  const settings = labSettings();
+  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      const result = await run();
+      logger.info({ step: what, result, ms: Date.now() - started }, `lab: ${what}`);
+      return result;
+    } catch (err) {
+      throw new Error(`lab: ${what} failed: ${(err as Error).message}`);
+    }
+  };
+  await step('database and proxy containers', async () => (await startStack(), 'healthy'));
+  await step(`Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`, startTemporalDevServer);
+  await step('search attributes', async () => {
+    const added = await ensureSearchAttributes();
+    return added.length ? `added ${added.join(', ')}` : 'registered';
+  });
+  if (options.workers !== false) {
+    for (const worker of WORKERS) await step(`${worker.name} on task queue ${worker.taskQueue}`, () => startWorker(worker));
+  }
+}
+
+export async function labDown(): Promise<void> {
+  for (const worker of WORKERS) {
+    if (await stopWorker(worker)) logger.info({ worker: worker.name }, 'lab: worker stopped');
+  }
+  if (await stopTemporalDevServer()) logger.info('lab: Temporal dev server stopped');
+  await stopStack();
+  logger.info('lab: containers removed');
+}
+
+export interface DoctorCheck {
+  part: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export async function labDoctor(): Promise<DoctorCheck[]> {
+  const settings = labSettings();
+  const checks: DoctorCheck[] = [];
+  const add = (part: string, ok: boolean, detail: string, fix?: string) => checks.push({ part, ok, detail, fix: ok ? undefined : fix });
+
+  const dockerUp = await dockerIsUp();
+  add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
+  if (dockerUp) {
+    for (const image of [process.env.FAULTLINE_POSTGRES_IMAGE || 'faultline/postgres:15', process.env.FAULTLINE_PGBOUNCER_IMAGE || 'faultline/pgbouncer:1.18']) {
+      const present = await docker.getImage(image).inspect().then(() => true, () => false);
+      add(`image ${image}`, present, present ? 'present' : 'missing', 'run `bash scripts/provision.sh`');
+    }
+    for (const name of [settings.dbContainer, settings.proxyContainer]) {
+      const state = await containerState(name);
+      const ok = state?.running === true;
+      add(`container ${name}`, ok, state ? `${state.running ? 'running' : 'stopped'}${state.health ? ` (${state.health})` : ''}` : 'absent', 'run `bin/faultline up`');
+    }
+    const ports = await publishedPorts();
+    const exposed = ports.filter((p) => p.hostIp !== '127.0.0.1');
+    add('published ports', exposed.length === 0, ports.map((p) => `${p.container} ${p.hostIp}:${p.hostPort}`).join(', ') || 'none',
+      'publish ports on 127.0.0.1 only (docker-compose.yml)');
+  }
+  for (const connection of ['direct', 'proxy']) {
+    const ok = await databaseAnswers(connection);
+    add(`connection ${connection}`, ok, ok ? 'answers SELECT 1' : 'does not answer', 'run `bin/faultline up`');
+  }
+  const cli = existsSync(settings.temporalCli);
+  add('temporal CLI', cli, settings.temporalCli, 'run `bash scripts/provision.sh`');
+  const temporalUp = await temporalIsUp();
+  add('Temporal server', temporalUp, `${settings.temporalAddress} ${temporalUp ? 'answers' : 'does not answer'}`, TEMPORAL_FIX);
+  if (temporalUp) {
+    const missing = await missingSearchAttributes();
+    add('search attributes', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : 'registered', 'run `bin/faultline setup`');
+    for (const worker of WORKERS) {
+      const state = runningProcess(worker.name);
+      const polling = state ? await workerIsPolling(worker.taskQueue, state.pid) : false;
+      add(`worker ${worker.name}`, polling, state ? `pid ${state.pid}${polling ? ', polling' : ', not polling'}` : 'not running', 'run `bin/faultline up`');
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,65 @@
+/**
+ * The Temporal dev server (`temporal server start-dev`, Web UI embedded), on 127.0.0.1, with its
+ * database in .lab/temporal so experiments, schedules and history survive restarts.
+ */
+import { mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../shared/names';
+import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
+import { labSettings } from './lab-settings';
+import { waitUntil } from './wait-until';
+
+const NAME = 'temporal-server';
+
+export const TEMPORAL_FIX = 'run `bin/faultline up` (starts the Temporal dev server)';
+
+export async function temporalIsUp(timeoutMs = 2000): Promise<boolean> {
+  const settings = labSettings();
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
+  if (await temporalIsUp()) return 'reused';
+  const settings = labSettings();
+  if (!existsSync(settings.temporalCli)) {
+    throw new Error(`the temporal CLI is missing at ${settings.temporalCli}: run \`bash scripts/provision.sh\``);
+  }
+  const dataDir = path.join(settings.labDir, 'temporal');
+  mkdirSync(dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(settings.temporalPort),
+    '--ui-port', String(settings.temporalUiPort),
+    '--db-filename', path.join(dataDir, 'dev.db'),
+    '--namespace', settings.temporalNamespace,
+    '--log-level', 'warn',
+    '--ui-disable-news-fetch',
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  startBackgroundProcess(NAME, settings.temporalCli, args);
+  await waitUntil(`Temporal dev server on ${settings.temporalAddress}`, () => temporalIsUp(), {
+    timeoutMs: 60_000,
+    intervalMs: 500,
+    hint: `see ${path.join(settings.labDir, 'logs', `${NAME}.log`)}`,
+  });
+  return 'started';
+}
+
+export function temporalStartedByFaultline(): boolean {
+  return runningProcess(NAME) !== undefined;
+}
+
+export async function stopTemporalDevServer(): Promise<boolean> {
+  return stopBackgroundProcess(NAME, 15_000);
+}

@@ -1,0 +1,29 @@
+/** The `faultline` worker: experiment workflows and their activities. */
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import * as activities from '../activities';
+import { labSettings } from '../lab/lab-settings';
+import { logger } from '../logger';
+import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
+import { installTemporalLogger } from './temporal-logger';
+
+export async function runFaultlineWorker(): Promise<void> {
+  installTemporalLogger();
+  const settings = labSettings();
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.temporalNamespace,
+    taskQueue: EXPERIMENT_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+    maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: '5s',
+  });
+  logger.info({ taskQueue: EXPERIMENT_TASK_QUEUE, address: settings.temporalAddress }, 'faultline worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await Runtime.instance().shutdown();
+  }
+}

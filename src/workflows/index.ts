@@ -1,0 +1,2 @@
+/** Every workflow of the `faultline` task queue (the worker bundles this file). */
+export { probeDatabase } from './probe-database';
