@@ -1,3 +1,4 @@
 /** Every activity of the `faultline` task queue. Workflows import only the *type* of this module. */
 export { setupSchema, reseedBusinessData } from './schema/setup-schema';
 export { countProducts } from './probes/count-products';
+export { runWorkload } from './workload/run-workload';

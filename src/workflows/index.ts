@@ -1,2 +1,3 @@
 /** Every workflow of the `faultline` task queue (the worker bundles this file). */
 export { probeDatabase } from './probe-database';
+export { measureWorkload } from './measure-workload';

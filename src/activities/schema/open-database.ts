@@ -1,14 +1,23 @@
 /** A Kysely instance on a named connection, with timeouts so that a dead server never hangs us. */
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool, type PoolConfig } from 'pg';
+import { types, type PoolConfig } from 'pg';
 import { resolveConnection } from '../connections';
 import type { BusinessDatabase } from './business-database';
+import { EvictingPool } from './evicting-pool';
 
 export interface OpenDatabaseOptions {
   poolSize?: number;
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Leave date and time columns as strings (the workload never looks at them; parsing costs CPU). */
+  rawTimestamps?: boolean;
 }
+
+const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
+const rawTimestampTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    DATE_TIME_OIDS.has(oid) ? (value: string) => value : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
 
 export function poolConfigFor(connection: string, options: OpenDatabaseOptions = {}): PoolConfig {
   const resolved = resolveConnection(connection);
@@ -21,12 +30,11 @@ export function poolConfigFor(connection: string, options: OpenDatabaseOptions =
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'faultline',
+    ...(options.rawTimestamps ? { types: rawTimestampTypes } : {}),
   };
 }
 
 export function openDatabase(connection: string, options: OpenDatabaseOptions = {}): Kysely<BusinessDatabase> {
-  const pool = new Pool(poolConfigFor(connection, options));
-  // A pooled idle client whose server went away emits 'error'; without a listener that is fatal.
-  pool.on('error', () => undefined);
+  const pool = new EvictingPool(poolConfigFor(connection, options));
   return new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) });
 }

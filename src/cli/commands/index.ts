@@ -1,4 +1,5 @@
 /** The CLI's commands, by name. */
+import { benchCommand } from './bench';
 import { doctorCommand } from './doctor';
 import { downCommand } from './down';
 import { probeCommand } from './probe';
@@ -19,4 +20,5 @@ export const COMMANDS: Record<string, Command> = {
   setup: setupCommand,
   worker: workerCommand,
   probe: probeCommand,
+  bench: benchCommand,
 };

@@ -1,0 +1,73 @@
+/**
+ * Runs pgbench with the seed's statements against a named connection, and reads its figures.
+ * Used as background load during an experiment (the seed's --enable-pgbench) and by the benchmark.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { OperationType, PgbenchFigures } from '../../shared/workload-types';
+import { resolveConnection } from '../connections';
+import { pgbenchScripts, pgbenchWeights } from './pgbench-scripts';
+
+export interface PgbenchOptions {
+  connection: string;
+  clients: number;
+  durationSeconds: number;
+  weights: Record<OperationType, number>;
+  signal?: AbortSignal;
+}
+
+export function parsePgbenchOutput(output: string): Omit<PgbenchFigures, 'clients' | 'exitCode'> {
+  const num = (re: RegExp) => {
+    const m = re.exec(output);
+    return m ? Number(m[1]) : 0;
+  };
+  return {
+    transactions: num(/number of transactions actually processed: (\d+)/),
+    failed: num(/number of failed transactions: (\d+)/),
+    tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
+    latencyAvgMs: num(/latency average = ([\d.]+) ms/),
+  };
+}
+
+export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigures & { output: string }> {
+  const pool = resolveConnection(options.connection).pool;
+  const url = pool.connectionString ? new URL(pool.connectionString) : undefined;
+  const host = url?.hostname ?? String(pool.host);
+  const port = url?.port || String(pool.port ?? 5432);
+  const database = url ? url.pathname.slice(1) : String(pool.database);
+  const user = url ? decodeURIComponent(url.username) : String(pool.user);
+  const password = url ? decodeURIComponent(url.password) : String(pool.password ?? '');
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-pgbench-'));
+  try {
+    const scripts = pgbenchScripts();
+    const weights = pgbenchWeights(scripts, options.weights);
+    const args = ['-n', '-h', host, '-p', port, '-U', user, '-c', String(options.clients), '-j', String(Math.min(options.clients, os.cpus().length)), '-T', String(options.durationSeconds)];
+    for (const script of scripts) {
+      const weight = weights.get(script.name) ?? 0;
+      if (weight <= 0) continue;
+      const file = path.join(dir, `${script.name}.sql`);
+      await writeFile(file, `${script.body}\n`);
+      args.push('-f', `${file}@${weight}`);
+    }
+    args.push(database);
+    return await new Promise((resolve, reject) => {
+      // The password goes through the environment of the child only, never its arguments.
+      const child = spawn('pgbench', args, { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const onAbort = () => child.kill('SIGINT');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.on('error', (err) => reject(new Error(`pgbench could not run (${err.message}): install postgresql-client`)));
+      child.on('close', (code) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve({ clients: options.clients, exitCode: code, ...parsePgbenchOutput(output), output });
+      });
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `runWorkload`: the workload engine as a Temporal activity on the `faultline` task queue.
+ *
+ * - Runs against a named connection, resolved here from the environment (never a DSN in history).
+ * - Heartbeats every second with live counters (visible in the Web UI as heartbeat details).
+ * - Started by an experiment (`followPhases`), it asks its workflow for the current phase four
+ *   times a second, tags its measurements with it, and stops by itself when the workflow moves
+ *   past the measured phases: the normal end returns the result.
+ * - Cancelled, it stops within a second and fails with a CancelledFailure whose details carry
+ *   everything it measured, so the workflow can still report it.
+ * - Optional pgbench background load runs for the same span; its figures join the result.
+ */
+import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
+import { MEASURED_PHASES, PHASE_QUERY } from '../../shared/experiment-phases';
+import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
+import type { PgbenchFigures, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
+import { sharedClient } from '../temporal-client';
+import { runPgbench } from './pgbench-runner';
+import { runWorkloadEngine } from './workload-engine';
+
+export interface RunWorkloadInput {
+  /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */
+  connection: string;
+  settings?: WorkloadSettingsInput;
+  /** Stop after this long (standalone runs). */
+  durationMs?: number;
+  /** Follow the calling workflow's `phase` query (experiments). */
+  followPhases?: boolean;
+}
+
+const PHASE_POLL_MS = 250;
+/** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
+const HEARTBEAT_MS = 250;
+
+export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResult> {
+  const settings = parseWorkloadSettings(input.settings, 'workload');
+  const context = Context.current();
+  const stop = new AbortController();
+  const cancelled = () => context.cancellationSignal.aborted;
+  context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
+
+  let phase = input.followPhases ? 'warmup' : 'run';
+  let poller: NodeJS.Timeout | undefined;
+  if (input.followPhases) {
+    const { workflowExecution } = activityInfo();
+    if (!workflowExecution) throw new Error('followPhases needs the activity to be called by a workflow');
+    const client = await sharedClient();
+    const handle = client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
+    const poll = async () => {
+      try {
+        const current = await handle.query<string>(PHASE_QUERY);
+        if (!(MEASURED_PHASES as readonly string[]).includes(current)) stop.abort();
+        else phase = current;
+      } catch {
+        // Temporal briefly unreachable: keep the last known phase, the workload goes on.
+      }
+      if (!stop.signal.aborted) poller = setTimeout(poll, PHASE_POLL_MS);
+    };
+    await poll();
+  }
+
+  let latest: WorkloadProgress | undefined;
+  const pgbenchRun: Promise<PgbenchFigures | undefined> =
+    settings.pgbench.enabled
+      ? runPgbench({
+          connection: input.connection,
+          clients: settings.pgbench.clients,
+          // pgbench needs a duration: the run's, or a long one that the stop signal cuts short.
+          durationSeconds: Math.ceil((input.durationMs ?? 24 * 3600_000) / 1000),
+          weights: settings.weights,
+          signal: stop.signal,
+        }).then(({ output: _output, ...figures }) => figures)
+      : Promise.resolve(undefined);
+
+  const beat = setInterval(() => {
+    if (latest) heartbeat(latest);
+  }, HEARTBEAT_MS);
+  try {
+    const result = await runWorkloadEngine({
+      connection: input.connection,
+      settings,
+      durationMs: input.durationMs,
+      signal: stop.signal,
+      phase: () => phase,
+      onProgress: (progress) => {
+        latest = progress;
+      },
+    });
+    stop.abort(); // ends pgbench with the engine
+    const pgbench = await pgbenchRun;
+    const complete: WorkloadResult = { ...result, stoppedBy: cancelled() ? 'cancelled' : input.followPhases ? 'signal' : 'duration', ...(pgbench ? { pgbench } : {}) };
+    if (cancelled()) throw new CancelledFailure('workload cancelled; details carry what it measured', [complete]);
+    return complete;
+  } finally {
+    clearInterval(beat);
+    if (poller) clearTimeout(poller);
+    stop.abort();
+    if (latest) context.log.debug('workload finished', { ...latest });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Workload settings, with the defaults of seed 001: weights read/write/transaction 70/20/10,
+ * 3 concurrent workers, a pool of 5 connections, 0.1-0.5 s of think time per worker. Pure: the
+ * workflow validates with it too.
+ */
+import { z } from 'zod';
+
+const weight = z.number().int('must be a whole number').min(0, 'must be >= 0').max(100, 'must be <= 100');
+
+export const workloadSettingsSchema = z
+  .object({
+    weights: z
+      .object({
+        read: weight.default(70),
+        write: weight.default(20),
+        transaction: weight.default(10),
+      })
+      .strict()
+      .default({ read: 70, write: 20, transaction: 10 })
+      .refine((w) => w.read + w.write + w.transaction === 100, {
+        message: 'read + write + transaction must add up to 100',
+      }),
+    /** Concurrent workers (the seed's --concurrent-workers). */
+    concurrentWorkers: z.number().int('must be a whole number').min(1, 'must be >= 1').max(512, 'must be <= 512').default(3),
+    /** Connections in the pool (the seed: 5). */
+    poolSize: z.number().int('must be a whole number').min(1, 'must be >= 1').max(512, 'must be <= 512').default(5),
+    /** Pause between a worker's operations, drawn uniformly in [min, max] seconds; 0/0 = closed loop. */
+    thinkTimeSeconds: z
+      .object({
+        min: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.1),
+        max: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.5),
+      })
+      .strict()
+      .default({ min: 0.1, max: 0.5 })
+      .refine((t) => t.min <= t.max, { message: 'min must be <= max' }),
+    connectTimeoutMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(60_000, 'must be <= 60000').default(3000),
+    statementTimeoutMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(300_000, 'must be <= 300000').default(15_000),
+    /** Background load, like the seed's --enable-pgbench --pgbench-clients N. */
+    pgbench: z
+      .object({
+        enabled: z.boolean().default(false),
+        clients: z.number().int('must be a whole number').min(1, 'must be >= 1').max(256, 'must be <= 256').default(10),
+      })
+      .strict()
+      .default({ enabled: false, clients: 10 }),
+  })
+  .strict();
+
+export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
+export type WorkloadSettingsInput = z.input<typeof workloadSettingsSchema>;
+
+/** `weights.read: must be <= 100` style messages, one per problem, each naming its field. */
+export function formatIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return `${field || '(document)'}: ${issue.message}`;
+  });
+}
+
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid settings: ${problems.join('; ')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+export function parseWorkloadSettings(input: unknown, prefix = ''): WorkloadSettings {
+  const parsed = workloadSettingsSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, prefix));
+  return parsed.data;
+}

@@ -1,0 +1,69 @@
+/** Issue 3: workload settings (pure logic) and error classification (pure logic). */
+import assert from 'node:assert/strict';
+import { classifyError, sqlState } from '../src/activities/workload/error-classification';
+import { operationChooser } from '../src/activities/workload/workload-engine';
+import { catalog } from '../src/activities/workload/operation-catalog';
+import { parseWorkloadSettings } from '../src/shared/workload-settings';
+
+describe('workload settings', () => {
+  it("defaults to the seed's: 70/20/10, 3 workers, pool 5, 0.1-0.5 s think time", () => {
+    const s = parseWorkloadSettings({});
+    assert.deepEqual(s.weights, { read: 70, write: 20, transaction: 10 });
+    assert.equal(s.concurrentWorkers, 3);
+    assert.equal(s.poolSize, 5);
+    assert.deepEqual(s.thinkTimeSeconds, { min: 0.1, max: 0.5 });
+  });
+
+  const invalid: Array<[unknown, RegExp]> = [
+    [{ weights: { read: 70, write: 20, transaction: 20 } }, /weights: read \+ write \+ transaction must add up to 100/],
+    [{ weights: { read: -10, write: 100, transaction: 10 } }, /weights\.read: must be >= 0/],
+    [{ weights: { read: 'seventy' } }, /weights\.read/],
+    [{ concurrentWorkers: 0 }, /concurrentWorkers: must be >= 1/],
+    [{ concurrentWorkers: 2.5 }, /concurrentWorkers: must be a whole number/],
+    [{ poolSize: 10_000 }, /poolSize: must be <= 512/],
+    [{ thinkTimeSeconds: { min: 1, max: 0.5 } }, /thinkTimeSeconds: min must be <= max/],
+    [{ thinkTimeSeconds: { min: -1, max: 0 } }, /thinkTimeSeconds\.min: must be >= 0/],
+    [{ pgbench: { enabled: true, clients: 0 } }, /pgbench\.clients: must be >= 1/],
+    [{ turbo: true }, /turbo|Unrecognized key/],
+  ];
+  for (const [input, message] of invalid) {
+    it(`rejects ${JSON.stringify(input)} naming the field`, () => {
+      assert.throws(() => parseWorkloadSettings(input, 'workload'), (err: Error) => {
+        assert.match(err.message, message);
+        assert.match(err.message, /workload/);
+        return true;
+      });
+    });
+  }
+
+  it('chooses operations by the weights (70/20/10 over 100,000 draws, within 1%)', () => {
+    const choose = operationChooser(catalog(), { read: 70, write: 20, transaction: 10 });
+    const counts = { read: 0, write: 0, transaction: 0 };
+    for (let i = 0; i < 100_000; i++) counts[choose().type]++;
+    assert.ok(Math.abs(counts.read / 1000 - 70) < 1, JSON.stringify(counts));
+    assert.ok(Math.abs(counts.write / 1000 - 20) < 1, JSON.stringify(counts));
+    assert.ok(Math.abs(counts.transaction / 1000 - 10) < 1, JSON.stringify(counts));
+  });
+});
+
+describe('error classification', () => {
+  const cases: Array<[unknown, string, string | undefined]> = [
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:15432'), { code: 'ECONNREFUSED' }), 'connection_refused', undefined],
+    [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'connection_reset', undefined],
+    [new Error('Connection terminated unexpectedly'), 'connection_reset', undefined],
+    [Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), 'admin_shutdown', '57P01'],
+    [Object.assign(new Error('the database system is starting up'), { code: '57P03' }), 'connection_refused', '57P03'],
+    [Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' }), 'read_only', '25006'],
+    [new Error('Query read timeout'), 'timeout', undefined],
+    [new Error('timeout exceeded when trying to connect'), 'timeout', undefined],
+    [Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), 'timeout', '57014'],
+    [Object.assign(new Error('server conn crashed?'), { code: '08P01' }), 'connection_reset', '08P01'],
+    [Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }), 'other', '23505'],
+  ];
+  for (const [err, cls, state] of cases) {
+    it(`${(err as Error).message} -> ${cls}${state ? ` (${state})` : ''}`, () => {
+      assert.equal(classifyError(err), cls);
+      assert.equal(sqlState(err), state);
+    });
+  }
+});
