@@ -2,3 +2,6 @@
 export { setupSchema, reseedBusinessData } from './schema/setup-schema';
 export { countProducts } from './probes/count-products';
 export { runWorkload } from './workload/run-workload';
+export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
+export { checkSteadyState } from './probes/check-steady-state';
+export { writeReport } from './report/write-report';

@@ -26,7 +26,14 @@ export interface RunWorkloadInput {
   durationMs?: number;
   /** Follow the calling workflow's `phase` query (experiments). */
   followPhases?: boolean;
+  /**
+   * Error budget: after the fault window (phases recovery and later), when the error rate stays
+   * above maxErrorRate for forSeconds, signal the workflow to abort.
+   */
+  stopConditions?: { maxErrorRate: number; forSeconds: number };
 }
+
+const AFTER_FAULT_PHASES = ['recovery', 'steady-state-after'];
 
 const PHASE_POLL_MS = 250;
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
@@ -72,6 +79,26 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
         }).then(({ output: _output, ...figures }) => figures)
       : Promise.resolve(undefined);
 
+  let overBudgetSince: number | undefined;
+  let budgetSignalled = false;
+  const checkErrorBudget = (progress: WorkloadProgress) => {
+    const budget = input.stopConditions;
+    if (!budget || !input.followPhases || budgetSignalled) return;
+    if (!AFTER_FAULT_PHASES.includes(progress.phase) || progress.errorRate <= budget.maxErrorRate) {
+      overBudgetSince = undefined;
+      return;
+    }
+    overBudgetSince ??= Date.now();
+    if (Date.now() - overBudgetSince >= budget.forSeconds * 1000) {
+      budgetSignalled = true;
+      const reason = `stop condition: error rate on ${input.connection} above ${(budget.maxErrorRate * 100).toFixed(1)}% for ${budget.forSeconds} s after the fault window`;
+      const { workflowExecution } = activityInfo();
+      void sharedClient()
+        .then((client) => client.workflow.getHandle(workflowExecution!.workflowId).signal('abort', reason))
+        .catch(() => (budgetSignalled = false));
+    }
+  };
+
   const beat = setInterval(() => {
     if (latest) heartbeat(latest);
   }, HEARTBEAT_MS);
@@ -84,6 +111,7 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
       phase: () => phase,
       onProgress: (progress) => {
         latest = progress;
+        checkErrorBudget(progress);
       },
     });
     stop.abort(); // ends pgbench with the engine

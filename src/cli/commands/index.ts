@@ -3,6 +3,7 @@ import { benchCommand } from './bench';
 import { doctorCommand } from './doctor';
 import { downCommand } from './down';
 import { probeCommand } from './probe';
+import { runCommand } from './run';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
@@ -21,4 +22,5 @@ export const COMMANDS: Record<string, Command> = {
   worker: workerCommand,
   probe: probeCommand,
   bench: benchCommand,
+  run: runCommand,
 };

@@ -1,0 +1,156 @@
+/**
+ * Docker faults with dockerode: stop, kill, pause, restart, network-disconnect, and their restore.
+ *
+ * Safety: the target must resolve to exactly one container carrying `faultline.target=true`;
+ * anything else (the Temporal server, a container not opted in) is refused before any action.
+ * Ground truth: the activity records when injection was requested, when the target was seen
+ * down, when the restore was requested and when the target served queries again.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type Docker from 'dockerode';
+import { databaseAnswers, docker } from '../../lab/docker-stack';
+import { DOCKER_TARGET_LABEL } from '../../shared/names';
+import type { DockerFault } from '../../shared/experiment-schema';
+import { logger } from '../../logger';
+
+export interface ResolvedDockerTarget {
+  id: string;
+  name: string;
+  networks: string[];
+}
+
+export interface InjectionRecord {
+  target: ResolvedDockerTarget;
+  injectRequestedAt: string;
+  targetDownAt: string | null;
+}
+
+export interface RestoreRecord {
+  restoreRequestedAt: string;
+  /** What the restore did (`start`, `unpause`, `network-connect`, or `none` when already fine). */
+  action: string;
+  targetRunningAt: string;
+  servingAgainAt: string;
+}
+
+const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
+
+/** Finds the one opted-in container a fault names; refuses anything else. */
+export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedDockerTarget> {
+  let info: Docker.ContainerInspectInfo;
+  if (fault.target.container) {
+    try {
+      info = await docker.getContainer(fault.target.container).inspect();
+    } catch {
+      throw refuse(`fault.target.container: no container named "${fault.target.container}"`);
+    }
+  } else {
+    const matches = await docker.listContainers({ all: true, filters: { label: [fault.target.label!] } });
+    if (matches.length !== 1) {
+      throw refuse(`fault.target.label: "${fault.target.label}" matches ${matches.length} containers, it must match exactly one`);
+    }
+    info = await docker.getContainer(matches[0]!.Id).inspect();
+  }
+  const name = info.Name.replace(/^\//, '');
+  const labels = info.Config.Labels ?? {};
+  if (labels[DOCKER_TARGET_LABEL] !== 'true') {
+    throw refuse(`fault.target: container "${name}" is not opted in as a chaos target (label ${DOCKER_TARGET_LABEL}=true); refusing to touch it`);
+  }
+  const image = info.Config.Image ?? '';
+  if (/temporal/i.test(name) || /temporal/i.test(image)) {
+    throw refuse(`fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`);
+  }
+  return { id: info.Id, name, networks: Object.keys(info.NetworkSettings.Networks ?? {}) };
+}
+
+async function state(id: string): Promise<Docker.ContainerInspectInfo['State']> {
+  return (await docker.getContainer(id).inspect()).State;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    heartbeat({ waitingFor: what });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function injectDockerFault(fault: DockerFault): Promise<InjectionRecord> {
+  const target = await resolveDockerTarget(fault);
+  const container = docker.getContainer(target.id);
+  const injectRequestedAt = new Date().toISOString();
+  logger.info({ action: fault.action, target: target.name }, 'injecting docker fault');
+  let targetDownAt: string | null = null;
+  switch (fault.action) {
+    case 'stop':
+      await container.stop({ t: fault.gracePeriodSeconds }).catch(ignoreNotModified);
+      targetDownAt = new Date().toISOString();
+      break;
+    case 'kill':
+      await container.kill({ signal: fault.signal }).catch(ignoreNotModified);
+      await waitFor(`${target.name} to exit after ${fault.signal}`, async () => !(await state(target.id)).Running, 30_000).catch(() => undefined);
+      targetDownAt = (await state(target.id)).Running ? null : new Date().toISOString();
+      break;
+    case 'pause':
+      await container.pause().catch(ignoreNotModified);
+      targetDownAt = new Date().toISOString();
+      break;
+    case 'restart':
+      // Docker restarts it by itself: the fault is the restart, the restore only waits for it.
+      await container.restart({ t: fault.gracePeriodSeconds });
+      targetDownAt = injectRequestedAt;
+      break;
+    case 'network-disconnect':
+      for (const network of fault.network ? [fault.network] : target.networks) {
+        await docker.getNetwork(network).disconnect({ Container: target.id, Force: true }).catch(ignoreNotModified);
+      }
+      targetDownAt = new Date().toISOString();
+      break;
+  }
+  return { target, injectRequestedAt, targetDownAt };
+}
+
+/**
+ * Puts the target back, whatever state it is in (idempotent), then verifies it is really back:
+ * the container runs and every path answers a query.
+ */
+export async function restoreDockerFault(fault: DockerFault, paths: string[], target?: ResolvedDockerTarget): Promise<RestoreRecord> {
+  const resolved = target ?? (await resolveDockerTarget(fault));
+  const container = docker.getContainer(resolved.id);
+  const restoreRequestedAt = new Date().toISOString();
+  const current = await state(resolved.id);
+  let action = 'none';
+  if (current.Paused) {
+    await container.unpause().catch(ignoreNotModified);
+    action = 'unpause';
+  } else if (!current.Running) {
+    await container.start().catch(ignoreNotModified);
+    action = 'start';
+  }
+  if (fault.action === 'network-disconnect') {
+    const attached = Object.keys((await container.inspect()).NetworkSettings.Networks ?? {});
+    for (const network of fault.network ? [fault.network] : resolved.networks) {
+      if (!attached.includes(network)) {
+        await docker.getNetwork(network).connect({ Container: resolved.id }).catch(ignoreNotModified);
+        action = 'network-connect';
+      }
+    }
+  }
+  await waitFor(`${resolved.name} to run`, async () => {
+    const s = await state(resolved.id);
+    return s.Running && !s.Paused;
+  }, 120_000);
+  const targetRunningAt = new Date().toISOString();
+  await waitFor(`paths ${paths.join(', ')} to answer`, async () => (await Promise.all(paths.map((p) => databaseAnswers(p, 1000)))).every(Boolean), 180_000);
+  const servingAgainAt = new Date().toISOString();
+  logger.info({ target: resolved.name, action }, 'docker fault restored');
+  return { restoreRequestedAt, action, targetRunningAt, servingAgainAt };
+}
+
+/** Docker answers 304 when the container is already in the requested state. */
+function ignoreNotModified(err: { statusCode?: number }): void {
+  if (err?.statusCode === 304) return;
+  throw err;
+}

@@ -1,0 +1,119 @@
+/**
+ * The HTML report: one self-contained page (inline CSS and SVG, no script, nothing fetched) with
+ * throughput and error rate over time (fault window shaded), latency percentiles by phase, and
+ * the tables.
+ */
+import { OPERATION_TYPES } from '../../shared/workload-types';
+import type { ExperimentReport, PathReport } from './report-model';
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const COLORS = ['#2563eb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
+
+/** Per-second series of a path's timeline: successful ops/s and error rate. */
+function perSecond(path: PathReport): Array<{ t: number; ops: number; errors: number }> {
+  const bySecond = new Map<number, { ops: number; errors: number }>();
+  for (const b of path.timeline.buckets) {
+    const t = b.t - (b.t % 1000);
+    const s = bySecond.get(t) ?? { ops: 0, errors: 0 };
+    s.ops += b.ops;
+    s.errors += b.errors;
+    bySecond.set(t, s);
+  }
+  return [...bySecond].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s }));
+}
+
+function timeChart(report: ExperimentReport, title: string, value: (s: { ops: number; errors: number }) => number, unit: string): string {
+  const series = report.paths.map((p) => perSecond(p));
+  const all = series.flat();
+  if (all.length === 0) return `<p class="empty">${esc(title)}: no measurements</p>`;
+  const W = 860, H = 220, L = 56, R = 12, T = 24, B = 30;
+  const t0 = Math.min(...all.map((s) => s.t));
+  const t1 = Math.max(...all.map((s) => s.t)) + 1000;
+  const vmax = Math.max(1e-9, ...all.map(value)) * 1.1;
+  const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
+  const y = (v: number) => T + (1 - v / vmax) * (H - T - B);
+  const inject = report.timestamps.injectRequestedAt ? Date.parse(report.timestamps.injectRequestedAt) : null;
+  const serving = report.timestamps.servingAgainAt ? Date.parse(report.timestamps.servingAgainAt) : null;
+  const shade = inject !== null
+    ? `<rect class="fault" x="${x(Math.max(inject, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(serving ?? t1, t1)) - x(Math.max(inject, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`
+    : '';
+  const ticks = Array.from({ length: 5 }, (_, i) => (vmax / 1.1) * (i / 4));
+  const yAxis = ticks.map((v) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${unit === '%' ? `${(v * 100).toFixed(0)}%` : v.toFixed(0)}</text>`).join('');
+  const span = (t1 - t0) / 1000;
+  const step = Math.max(1, Math.ceil(span / 10));
+  const xAxis = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step).map((s) => `<text x="${x(t0 + s * 1000).toFixed(1)}" y="${H - 10}" text-anchor="middle">${s}s</text>`).join('');
+  const lines = series.map((points, i) => {
+    const d = points.map((s, j) => `${j ? 'L' : 'M'}${x(s.t + 500).toFixed(1)},${y(value(s)).toFixed(1)}`).join('');
+    return `<path class="line" data-path="${esc(report.paths[i]!.path)}" d="${d}" stroke="${COLORS[i % COLORS.length]}"/>`;
+  }).join('');
+  const legend = report.paths.map((p, i) => `<tspan fill="${COLORS[i % COLORS.length]}">&#9632; ${esc(p.path)}</tspan>`).join('  ');
+  return `<figure><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
+<text class="title" x="${L}" y="14">${esc(title)}</text><text class="legend" x="${W - R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan></text>
+${shade}${yAxis}${xAxis}${lines}</svg></figure>`;
+}
+
+function phaseLatencyChart(report: ExperimentReport): string {
+  const rows = report.paths.flatMap((p, pi) => p.phases.map((ph) => ({ path: p.path, pi, phase: ph.phase, l: ph.total.latencyMs })));
+  if (rows.length === 0) return '';
+  const W = 860, rowH = 22, L = 230, R = 70, T = 28;
+  const H = T + rows.length * rowH + 10;
+  const vmax = Math.max(1, ...rows.map((r) => r.l.p99));
+  const x = (v: number) => L + (v / vmax) * (W - L - R);
+  const bars = rows.map((r, i) => {
+    const y = T + i * rowH;
+    return `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(r.path)} · ${esc(r.phase)}</text>
+<rect class="p99" x="${L}" y="${y + 3}" width="${(x(r.l.p99) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.35"><title>p99 ${r.l.p99} ms</title></rect>
+<rect class="p95" x="${L}" y="${y + 3}" width="${(x(r.l.p95) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.6"><title>p95 ${r.l.p95} ms</title></rect>
+<rect class="p50" x="${L}" y="${y + 3}" width="${(x(r.l.p50) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}"><title>p50 ${r.l.p50} ms</title></rect>
+<text x="${(x(r.l.p99) + 6).toFixed(1)}" y="${y + 14}">${r.l.p99} ms</text>`;
+  }).join('');
+  return `<figure><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency percentiles by phase">
+<text class="title" x="${L}" y="14">Latency by phase (p50 dark, p95, p99 light; successful operations)</text>${bars}</svg></figure>`;
+}
+
+function pathTables(path: PathReport): string {
+  const o = path.overall;
+  const typeRows = OPERATION_TYPES.map((t) => {
+    const s = o.byType[t];
+    return `<tr><td>${t}</td><td>${s.attempts}</td><td>${pct(s.successRate)}</td><td>${s.latencyMs.mean}</td><td>${s.latencyMs.min}</td><td>${s.latencyMs.max}</td><td>${s.latencyMs.p50}</td><td>${s.latencyMs.p95}</td><td>${s.latencyMs.p99}</td></tr>`;
+  }).join('');
+  const phaseRows = path.phases.map((p) => `<tr><td>${esc(p.phase)}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${p.total.latencyMs.p50}</td><td>${p.total.latencyMs.p95}</td><td>${p.total.latencyMs.p99}</td></tr>`).join('');
+  const errorRows = Object.entries(o.errors).map(([cls, e]) => `<tr><td>${esc(cls)}</td><td>${e!.count}</td><td>${esc(Object.entries(e!.sqlStates).map(([k, v]) => `${k}: ${v}`).join(', '))}</td><td>${esc(e!.example)}</td></tr>`).join('');
+  return `<section class="path"><h2>${esc(path.path)}</h2>
+<p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${(path.downtimeMs / 1000).toFixed(2)} s</b> detected downtime</span>${path.recoveryMs !== null ? `<span><b>${(path.recoveryMs / 1000).toFixed(2)} s</b> recovery after restore</span>` : ''}</p>
+<table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
+<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th></tr>${phaseRows}</table>
+${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>SQLSTATE</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
+</section>`;
+}
+
+export function renderHtml(report: ExperimentReport): string {
+  const ts = report.timestamps;
+  const timeRows = Object.entries(ts).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v ?? '-')}</td></tr>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>faultline: ${esc(report.name)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827;max-width:920px;margin:24px auto;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
+.verdict{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
+.held{background:#059669}.violated{background:#dc2626}.aborted{background:#d97706}.not-run{background:#6b7280}
+table{border-collapse:collapse;margin:10px 0;width:100%}caption{text-align:left;font-weight:600;padding:4px 0}
+td,th{border-bottom:1px solid #e5e7eb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+.kpis span{display:inline-block;margin-right:18px}.chart{width:100%;height:auto;font-size:11px;fill:#374151}
+.chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}
+figure{margin:12px 0}.muted{color:#6b7280}
+</style></head><body>
+<h1>${esc(report.name)}</h1>
+<p><span class="verdict ${esc(report.verdict)}">${esc(report.verdict)}</span> ${esc(report.verdictReason)}</p>
+<p class="muted">Experiment ${esc(report.experimentId)} · ${esc(report.fault.kind)} on ${esc(report.fault.target)} · ${esc(report.startedAt)} to ${esc(report.endedAt)}${report.faultWindowMs !== null ? ` · fault window ${(report.faultWindowMs / 1000).toFixed(2)} s (ground truth)` : ''}</p>
+${timeChart(report, 'Throughput (operations per second)', (s) => s.ops - s.errors, 'ops/s')}
+${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
+${phaseLatencyChart(report)}
+${report.paths.map(pathTables).join('\n')}
+<h2>Timeline (ground truth)</h2><table>${timeRows}</table>
+${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}
+<h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
+</body></html>
+`;
+}

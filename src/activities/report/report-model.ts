@@ -1,0 +1,95 @@
+/** The report's one data model, from which the JSON, HTML and console forms are made. */
+import type { ExperimentOutcome } from '../../shared/experiment-types';
+import { describeFault } from '../../shared/experiment-schema';
+import type { WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface PathReport {
+  path: string;
+  overall: WorkloadStats;
+  phases: WorkloadResult['phases'];
+  downtimeMs: number;
+  downtimeWindows: WorkloadResult['downtime']['windows'];
+  /** From the restore request to this path's first success after it (0 if it never failed then). */
+  recoveryMs: number | null;
+  timeline: WorkloadResult['timeline'];
+  stoppedBy: WorkloadResult['stoppedBy'];
+  pgbench?: WorkloadResult['pgbench'];
+}
+
+export interface ExperimentReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  experimentId: string;
+  name: string;
+  generatedAt: string;
+  startedAt: string;
+  endedAt: string;
+  verdict: ExperimentOutcome['verdict'];
+  verdictReason: string;
+  abort?: ExperimentOutcome['abort'];
+  definition: ExperimentOutcome['definition'];
+  fault: { kind: string; target: string };
+  timestamps: {
+    injectRequestedAt: string | null;
+    targetDownAt: string | null;
+    restoreRequestedAt: string | null;
+    targetRunningAt: string | null;
+    servingAgainAt: string | null;
+    recoveredAt: string | null;
+  };
+  /** Ground truth: from the inject request to the target serving again. */
+  faultWindowMs: number | null;
+  restore: { action: string; note: string } | null;
+  steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
+  paths: PathReport[];
+}
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
+  const restoreRequested = ms(outcome.restore?.restoreRequestedAt);
+  const { fault, target } = describeFault(outcome.definition.fault);
+  const injectAt = ms(outcome.injection?.injectRequestedAt);
+  const servingAt = ms(outcome.restore?.servingAgainAt);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    experimentId: outcome.experimentId,
+    name: outcome.definition.name,
+    generatedAt: new Date().toISOString(),
+    startedAt: outcome.startedAt,
+    endedAt: outcome.endedAt,
+    verdict: outcome.verdict,
+    verdictReason: outcome.verdictReason,
+    ...(outcome.abort ? { abort: outcome.abort } : {}),
+    definition: outcome.definition,
+    fault: { kind: fault, target: outcome.injection?.target.name ?? target },
+    timestamps: {
+      injectRequestedAt: outcome.injection?.injectRequestedAt ?? null,
+      targetDownAt: outcome.injection?.targetDownAt ?? null,
+      restoreRequestedAt: outcome.restore?.restoreRequestedAt ?? null,
+      targetRunningAt: outcome.restore?.targetRunningAt ?? null,
+      servingAgainAt: outcome.restore?.servingAgainAt ?? null,
+      recoveredAt: outcome.recoveredAt ?? null,
+    },
+    faultWindowMs: injectAt !== null && servingAt !== null ? servingAt - injectAt : null,
+    restore: outcome.restore
+      ? { action: outcome.restore.action, note: `container ${outcome.restore.action === 'none' ? 'was already running' : `restored by ${outcome.restore.action}`}; verified running and answering on every path` }
+      : null,
+    steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
+    paths: outcome.workloads.map((w) => {
+      const lastEnd = Math.max(0, ...w.downtime.windows.map((win) => ms(win.end) ?? 0));
+      return {
+        path: w.connection,
+        overall: w.overall,
+        phases: w.phases,
+        downtimeMs: w.downtime.totalMs,
+        downtimeWindows: w.downtime.windows,
+        recoveryMs: restoreRequested === null ? null : Math.max(0, lastEnd - restoreRequested),
+        timeline: w.timeline,
+        stoppedBy: w.stoppedBy,
+        ...(w.pgbench ? { pgbench: w.pgbench } : {}),
+      };
+    }),
+  };
+}

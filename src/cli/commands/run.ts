@@ -1,0 +1,91 @@
+/**
+ * `faultline run <file>`: validates the definition (nothing is touched if it is invalid), starts
+ * the lab parts that are not running, starts the chaosExperiment workflow, shows live progress,
+ * waits, and prints the summary and the report paths. `--json`: the last line is one JSON object.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { WorkflowFailedError } from '@temporalio/client';
+import { labUp } from '../../lab/lab';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
+import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
+import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
+import { STATUS_QUERY } from '../../shared/experiment-phases';
+import { connectClient } from '../../worker/temporal-connection';
+import type { Command } from '.';
+
+export async function loadDefinition(file: string): Promise<{ raw: unknown; definition: ExperimentDefinition }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  return { raw, definition: parseExperiment(raw) };
+}
+
+export const runCommand: Command = {
+  summary: 'run an experiment file end to end and print its report (--json for machines)',
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, id: { type: 'string' } } });
+    const file = positionals[0];
+    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID]');
+    const { raw, definition } = await loadDefinition(file);
+    const out = (line: string) => process.stderr.write(`${line}\n`);
+    await labUp();
+    const client = await connectClient();
+    try {
+      const workflowId = values.id ?? `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [raw] });
+      out(`experiment ${workflowId} started (Web UI: http://127.0.0.1:${process.env.FAULTLINE_TEMPORAL_UI_PORT ?? 8233}/namespaces/default/workflows/${workflowId})`);
+      let lastPhase = '';
+      const progress = setInterval(async () => {
+        try {
+          const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
+          const live = await liveCounters(handle);
+          const line = `[${(status.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${status.phaseRemainingMs !== null ? ` ${Math.ceil(status.phaseRemainingMs / 1000)}s left` : ''}${live}`;
+          if (status.phase !== lastPhase || process.stderr.isTTY) out(line);
+          else if (Math.floor(status.elapsedMs / 1000) % 5 === 0) out(line);
+          lastPhase = status.phase;
+        } catch {
+          /* between tasks */
+        }
+      }, 1000);
+      let result: ExperimentResult;
+      try {
+        result = await handle.result();
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw new Error(`experiment ${workflowId} failed: ${err.cause?.message ?? err.message}`);
+        throw err;
+      } finally {
+        clearInterval(progress);
+      }
+      if (values.json) {
+        process.stdout.write(`${result.summary}\n`);
+        process.stdout.write(`${JSON.stringify({ workflowId, verdict: result.verdict, report: { json: result.report.json, html: result.report.html } })}\n`);
+      } else {
+        process.stdout.write(`\n${result.summary}\nreport: ${result.report.json}\n        ${result.report.html}\n`);
+      }
+      return result.verdict === 'held' ? 0 : 3;
+    } finally {
+      await client.connection.close();
+    }
+  },
+};
+
+/** ops/s and error rate from the workload activities' last heartbeats. */
+async function liveCounters(handle: { describe(): Promise<{ raw: { pendingActivities?: Array<{ heartbeatDetails?: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null }> | null } }> }): Promise<string> {
+  const description = await handle.describe();
+  const parts: string[] = [];
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const data = activity.heartbeatDetails?.payloads?.[0]?.data;
+    if (!data) continue;
+    try {
+      const p = JSON.parse(Buffer.from(data).toString()) as { connection?: string; opsPerSecond?: number; errorRate?: number };
+      if (p.connection) parts.push(`${p.connection}: ${p.opsPerSecond} ops/s, ${((p.errorRate ?? 0) * 100).toFixed(0)}% errors`);
+    } catch {
+      /* not a workload heartbeat */
+    }
+  }
+  return parts.length ? `  ${parts.join(' | ')}` : '';
+}

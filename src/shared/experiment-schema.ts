@@ -1,0 +1,115 @@
+/**
+ * The experiment definition: one JSON document, validated before anything is touched (by the CLI
+ * and again by the workflow). Chaos Toolkit's vocabulary: a steady-state hypothesis, a method
+ * (the fault and its phases) and a rollback (the restore, which always runs). Pure.
+ */
+import { z } from 'zod';
+import { formatIssues, workloadSettingsSchema } from './workload-settings';
+
+const CONNECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_.\/-]{0,127}(=[^\s]{0,256})?$/;
+
+const seconds = (min: number, max: number) =>
+  z.number().int('must be a whole number of seconds').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+export const dockerTargetSchema = z
+  .object({
+    container: z.string().regex(CONTAINER_NAME, 'must be a container name').optional(),
+    label: z.string().regex(LABEL, 'must be a label, key or key=value').optional(),
+  })
+  .strict()
+  .refine((t) => (t.container === undefined) !== (t.label === undefined), { message: 'give exactly one of container or label' });
+
+export const dockerFaultSchema = z
+  .object({
+    kind: z.literal('docker'),
+    action: z.enum(['stop', 'kill', 'pause', 'restart', 'network-disconnect']),
+    target: dockerTargetSchema,
+    /** stop / restart: seconds Docker waits after the stop signal before SIGKILL. */
+    gracePeriodSeconds: seconds(0, 300).default(10),
+    /** kill: the signal to send. */
+    signal: z.string().regex(/^SIG[A-Z0-9]{2,10}$/, 'must be a signal name like SIGKILL').default('SIGKILL'),
+    /** network-disconnect: the network to disconnect from (default: every network of the container). */
+    network: z.string().regex(CONTAINER_NAME, 'must be a network name').optional(),
+  })
+  .strict();
+
+export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema]);
+
+export const experimentSchema = z
+  .object({
+    name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[\w .:@()-]+$/, 'letters, digits, spaces and . : @ ( ) - _ only'),
+    description: z.string().max(2000, 'must be at most 2000 characters').optional(),
+    /** Named connection paths, one workload each (resolved from the environment by the worker). */
+    paths: z
+      .array(z.string().regex(CONNECTION_NAME, 'must be a connection name (lowercase letters, digits, - and _)'))
+      .min(1, 'needs at least one path')
+      .max(8, 'at most 8 paths')
+      .refine((p) => new Set(p).size === p.length, { message: 'paths must not repeat' })
+      .default(['direct']),
+    workload: workloadSettingsSchema.default(workloadSettingsSchema.parse({})),
+    fault: faultSchema,
+    durations: z
+      .object({
+        warmupSeconds: seconds(1, 3600).default(10),
+        faultSeconds: seconds(1, 3600).default(10),
+        recoveryTimeoutSeconds: seconds(1, 3600).default(60),
+      })
+      .strict()
+      .default({ warmupSeconds: 10, faultSeconds: 10, recoveryTimeoutSeconds: 60 }),
+    /** The steady-state hypothesis: over a window, success rate at least X and p99 at most Y. */
+    steadyState: z
+      .object({
+        minSuccessRate: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.99),
+        maxP99Ms: z.number().positive('must be > 0').max(600_000, 'must be <= 600000').default(1000),
+        windowSeconds: seconds(1, 300).default(3),
+      })
+      .strict()
+      .default({ minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 3 }),
+    /** Abort automatically when, after the fault window, failures stay above maxErrorRate for forSeconds. */
+    stopConditions: z
+      .object({
+        maxErrorRate: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1'),
+        forSeconds: seconds(1, 3600),
+      })
+      .strict()
+      .optional(),
+    report: z
+      .object({
+        directory: z.string().min(1).max(500).regex(/^[^\0]+$/, 'must be a path').default('reports'),
+      })
+      .strict()
+      .default({ directory: 'reports' }),
+  })
+  .strict();
+
+export type ExperimentDefinition = z.output<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type DockerFault = z.output<typeof dockerFaultSchema>;
+export type Fault = z.output<typeof faultSchema>;
+
+/** Largest definition accepted (bytes of JSON). */
+export const MAX_DEFINITION_BYTES = 64 * 1024;
+
+export class InvalidExperimentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid experiment definition: ${problems.join('; ')}`);
+    this.name = 'InvalidExperimentError';
+  }
+}
+
+/** Validates a definition; throws InvalidExperimentError naming every bad field. */
+export function parseExperiment(input: unknown): ExperimentDefinition {
+  const size = JSON.stringify(input ?? null)?.length ?? 0;
+  if (size > MAX_DEFINITION_BYTES) throw new InvalidExperimentError([`(document): ${size} bytes, at most ${MAX_DEFINITION_BYTES}`]);
+  const parsed = experimentSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidExperimentError(formatIssues(parsed.error));
+  return parsed.data;
+}
+
+/** A short text naming the fault, for search attributes and summaries. */
+export function describeFault(fault: Fault): { fault: string; target: string } {
+  const target = fault.target.container ?? `label:${fault.target.label}`;
+  return { fault: `${fault.kind}:${fault.action}`, target };
+}

@@ -1,0 +1,56 @@
+/** What an experiment collects, what its report holds, and what the workflow returns. Pure. */
+import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
+import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
+import type { ExperimentDefinition } from './experiment-schema';
+import type { ExperimentPhase } from './experiment-phases';
+import type { WorkloadResult } from './workload-types';
+
+export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
+
+/** Everything the workflow gathered, handed to the report activity. */
+export interface ExperimentOutcome {
+  experimentId: string;
+  definition: ExperimentDefinition;
+  startedAt: string;
+  endedAt: string;
+  verdict: Verdict;
+  verdictReason: string;
+  /** Set when the experiment was aborted or cancelled. */
+  abort?: { by: 'signal' | 'cancel' | 'stop-condition' | 'failure'; reason: string };
+  injection?: InjectionRecord;
+  restore?: RestoreRecord;
+  steadyStateBefore?: SteadyStateCheck;
+  steadyStateAfter?: SteadyStateCheck;
+  /** When the steady state held again after the restore, if it did. */
+  recoveredAt?: string;
+  workloads: WorkloadResult[];
+}
+
+export interface ReportFiles {
+  json: string;
+  html: string;
+  console: string;
+}
+
+/** The workflow's result: small, so history stays small; the figures are in the report files. */
+export interface ExperimentResult {
+  experimentId: string;
+  verdict: Verdict;
+  verdictReason: string;
+  report: ReportFiles;
+  downtimeMs: Record<string, number>;
+  summary: string;
+}
+
+/** Answer of the `status` query. */
+export interface ExperimentStatus {
+  experimentId: string;
+  name: string;
+  phase: ExperimentPhase;
+  startedAt: string;
+  elapsedMs: number;
+  /** Planned time left in the current phase, when it is timed. */
+  phaseRemainingMs: number | null;
+  aborted: boolean;
+  abortReason?: string;
+}

@@ -1,0 +1,240 @@
+/**
+ * chaosExperiment: one durable experiment, from setup to report.
+ *
+ *   setup -> steady state before (if it does not hold: end, nothing injected) -> warmup -> inject
+ *   -> hold the fault -> restore (always, non-cancellable) -> recovery (until the steady state
+ *   holds again, or the timeout) -> steady state after -> report
+ *
+ * The workload runs on every path from warmup to the end of the steady-state check after, and
+ * tags its measurements with the phase it reads from the `phase` query. The `abort` signal, a
+ * stop condition, a failure or a cancellation all end the method early, and the restore runs
+ * in every one of those cases.
+ */
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type * as activities from '../activities';
+import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
+import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
+import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
+import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
+import type { ExperimentOutcome, ExperimentResult, ExperimentStatus, Verdict } from '../shared/experiment-types';
+import type { WorkloadResult } from '../shared/workload-types';
+import { measuredBeforeCancel } from './measure-workload';
+
+export const abortSignal = defineSignal<[reason?: string]>('abort');
+export const phaseQuery = defineQuery<ExperimentPhase>(PHASE_QUERY);
+export const statusQuery = defineQuery<ExperimentStatus>(STATUS_QUERY);
+
+const { setupSchema, checkSteadyState, writeReport } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
+
+const { resolveFaultTarget, injectFault, restoreFault } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  // The restore must get there: retry it patiently; a refused target is final.
+  retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TargetRefused'] },
+});
+
+const { runWorkload } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '15 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { maximumAttempts: 1 },
+});
+
+const SA = {
+  phase: defineSearchAttributeKey('FaultlinePhase', SearchAttributeType.KEYWORD),
+  fault: defineSearchAttributeKey('FaultlineFault', SearchAttributeType.KEYWORD),
+  target: defineSearchAttributeKey('FaultlineTarget', SearchAttributeType.KEYWORD),
+  verdict: defineSearchAttributeKey('FaultlineVerdict', SearchAttributeType.KEYWORD),
+  downtime: defineSearchAttributeKey('FaultlineDowntimeMs', SearchAttributeType.INT),
+};
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
+
+export async function chaosExperiment(input: unknown): Promise<ExperimentResult> {
+  let definition: ExperimentDefinition;
+  try {
+    definition = parseExperiment(input);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(errorMessage(err), 'InvalidExperiment');
+  }
+  const { workflowId } = workflowInfo();
+  const { fault, target } = describeFault(definition.fault);
+  const startedAt = new Date();
+
+  // --- State, queries, signals ----------------------------------------------------------------
+  let phase: ExperimentPhase = 'validating';
+  let phaseEndsAt: number | null = null;
+  let abort: ExperimentOutcome['abort'];
+  const enter = (next: ExperimentPhase, durationMs?: number) => {
+    phase = next;
+    phaseEndsAt = durationMs !== undefined ? Date.now() + durationMs : null;
+    upsertSearchAttributes([{ key: SA.phase, value: next }]);
+  };
+  setHandler(abortSignal, (reason) => {
+    abort ??= { by: 'signal', reason: reason?.trim() || 'aborted by signal' };
+  });
+  setHandler(phaseQuery, () => phase);
+  setHandler(statusQuery, () => ({
+    experimentId: workflowId,
+    name: definition.name,
+    phase,
+    startedAt: startedAt.toISOString(),
+    elapsedMs: Date.now() - startedAt.getTime(),
+    phaseRemainingMs: phaseEndsAt === null ? null : Math.max(0, phaseEndsAt - Date.now()),
+    aborted: abort !== undefined,
+    ...(abort ? { abortReason: abort.reason } : {}),
+  }));
+  upsertSearchAttributes([
+    { key: SA.fault, value: fault },
+    { key: SA.target, value: target },
+  ]);
+  /** Sleeps for the phase, or less if the experiment is aborted. */
+  const hold = (ms: number) => condition(() => abort !== undefined, ms);
+
+  const { paths, durations, steadyState } = definition;
+  const hypothesis = { paths, workload: definition.workload, ...steadyState };
+  let before: SteadyStateCheck | undefined;
+  let after: SteadyStateCheck | undefined;
+  let recoveredAt: string | undefined;
+  let injection: InjectionRecord | undefined;
+  let restore: RestoreRecord | undefined;
+  let injectAttempted = false;
+  let workloads: Array<Promise<WorkloadResult>> = [];
+  let cancelled = false;
+  let result: ExperimentResult | undefined;
+
+  // --- The method ---------------------------------------------------------------------------
+  try {
+    enter('setup');
+    await resolveFaultTarget(definition.fault); // refuses a target that is not opted in, before anything else
+    await Promise.all(paths.map((path) => setupSchema(path)));
+
+    enter('steady-state-before', steadyState.windowSeconds * 1000);
+    before = await checkSteadyState(hypothesis);
+
+    if (before?.holds && !abort) {
+      enter('warmup', durations.warmupSeconds * 1000);
+      workloads = paths.map((connection) =>
+        runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions }),
+      );
+      workloads.forEach((w) => w.catch(() => undefined)); // awaited below; never an unhandled rejection
+      await hold(durations.warmupSeconds * 1000);
+
+      if (!abort) {
+        enter('inject');
+        injectAttempted = true;
+        injection = await injectFault(definition.fault);
+        enter('fault', durations.faultSeconds * 1000);
+        await hold(durations.faultSeconds * 1000);
+      }
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      cancelled = true;
+      abort ??= { by: 'cancel', reason: 'workflow cancelled' };
+    } else {
+      abort ??= { by: 'failure', reason: errorMessage(err) };
+    }
+  } finally {
+    // --- The rollback: runs whatever happened above, and cannot be cancelled --------------------
+    if (injectAttempted) {
+      enter('restore');
+      restore = await CancellationScope.nonCancellable(() => restoreFault(definition.fault, paths, injection?.target));
+    }
+  }
+
+  // --- Recovery and the hypothesis after (not when aborted) ------------------------------------
+  await CancellationScope.nonCancellable(async () => {
+    if (injection && !abort) {
+      try {
+        enter('recovery', durations.recoveryTimeoutSeconds * 1000);
+        const deadline = Date.now() + durations.recoveryTimeoutSeconds * 1000;
+        while (!abort && Date.now() < deadline) {
+          const check = await checkSteadyState({ ...hypothesis, windowSeconds: Math.min(steadyState.windowSeconds, 2) });
+          if (check.holds) {
+            recoveredAt = check.checkedAt;
+            break;
+          }
+        }
+        if (!abort) {
+          enter('steady-state-after', steadyState.windowSeconds * 1000);
+          after = await checkSteadyState(hypothesis);
+        }
+      } catch (err) {
+        abort ??= { by: 'failure', reason: errorMessage(err) };
+      }
+    }
+
+    // --- Report --------------------------------------------------------------------------------
+    enter('report'); // the workloads see this phase and hand over their figures
+    const measured = await Promise.all(
+      workloads.map((w) =>
+        w.catch((err: unknown) => {
+          const partial = measuredBeforeCancel(err);
+          if (partial) return partial;
+          abort ??= { by: 'failure', reason: `workload failed: ${errorMessage(err)}` };
+          return undefined;
+        }),
+      ),
+    );
+
+    const { verdict, reason } = judge(definition, { abort, before, after, recoveredAt, injected: injection !== undefined });
+    const outcome: ExperimentOutcome = {
+      experimentId: workflowId,
+      definition,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      verdict,
+      verdictReason: reason,
+      ...(abort ? { abort } : {}),
+      ...(injection ? { injection } : {}),
+      ...(restore ? { restore } : {}),
+      ...(before ? { steadyStateBefore: before } : {}),
+      ...(after ? { steadyStateAfter: after } : {}),
+      ...(recoveredAt ? { recoveredAt } : {}),
+      workloads: measured.filter((m): m is WorkloadResult => m !== undefined),
+    };
+    const written = await writeReport(outcome);
+    const downtimeMs = Object.fromEntries(outcome.workloads.map((w) => [w.connection, w.downtime.totalMs]));
+    upsertSearchAttributes([
+      { key: SA.verdict, value: verdict },
+      { key: SA.downtime, value: Math.max(0, ...Object.values(downtimeMs)) },
+    ]);
+    enter('done');
+    result = { experimentId: workflowId, verdict, verdictReason: reason, report: written.files, downtimeMs, summary: written.summary };
+  });
+
+  if (cancelled) throw ApplicationFailure.nonRetryable(`experiment cancelled; report: ${result!.report.json}`, 'ExperimentCancelled');
+  return result!;
+}
+
+/** Held, violated, aborted, or not run, and why. */
+function judge(
+  definition: ExperimentDefinition,
+  facts: { abort: ExperimentOutcome['abort']; before?: SteadyStateCheck; after?: SteadyStateCheck; recoveredAt?: string; injected: boolean },
+): { verdict: Verdict; reason: string } {
+  const failing = (check?: SteadyStateCheck) => check?.paths.filter((p) => !p.holds).map((p) => `${p.path}: ${p.reason}`).join('; ');
+  if (facts.abort) return { verdict: 'aborted', reason: `${facts.abort.by}: ${facts.abort.reason}` };
+  if (facts.before && !facts.before.holds) return { verdict: 'not-run', reason: `steady state did not hold before injecting (${failing(facts.before)}); nothing was injected` };
+  if (!facts.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
+  if (!facts.recoveredAt) return { verdict: 'violated', reason: `steady state did not return within the recovery timeout of ${definition.durations.recoveryTimeoutSeconds} s` };
+  if (facts.after && !facts.after.holds) return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(facts.after)})` };
+  return { verdict: 'held', reason: 'the steady state held before, and returned after the fault within the recovery timeout' };
+}
