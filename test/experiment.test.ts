@@ -1,0 +1,137 @@
+/** Issue 4: the chaos experiment end to end on the real lab. */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ExperimentReport } from '../src/activities/report/report-model';
+import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
+import type { ExperimentStatus } from '../src/shared/experiment-types';
+import { launchBrowser } from './harness/browser';
+import { dbContainer, ensureDbRunning } from './harness/lab-database';
+import { runCli } from './harness/run-cli';
+import { testClient } from './harness/temporal-client';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'db-outage.json'), 'utf8'));
+/** The example, shortened for the suite. */
+const shortOutage = (overrides: Record<string, unknown> = {}) => ({
+  ...example,
+  durations: { warmupSeconds: 4, faultSeconds: 5, recoveryTimeoutSeconds: 30 },
+  steadyState: { minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 2 },
+  report: { directory: 'test-artifacts/reports' },
+  ...overrides,
+});
+
+function writeDefinition(name: string, definition: unknown): string {
+  const file = path.join(os.tmpdir(), `faultline-${name}-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(definition));
+  return file;
+}
+
+async function waitForPhase(handle: { query<T>(name: string): Promise<T> }, phase: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await handle.query<ExperimentStatus>('status').catch(() => undefined);
+    if (status?.phase === phase) return;
+    await sleep(200);
+  }
+  throw new Error(`experiment did not reach phase ${phase} within ${timeoutMs} ms`);
+}
+
+describe('chaos experiment (db-outage) on the real lab', function () {
+  this.timeout(240_000);
+  afterEach(ensureDbRunning);
+
+  it('stops db for the fault window, measures it, restores it and reports in JSON, HTML and console', async () => {
+    const result = await runCli(['run', writeDefinition('outage', shortOutage()), '--json'], {}, 200_000);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    const last = JSON.parse(result.stdout.trim().split('\n').pop()!) as { workflowId: string; verdict: string; report: { json: string; html: string } };
+    assert.equal(last.verdict, 'held');
+    assert.match(result.stdout, /Detected downtime/);
+
+    const report = JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.verdict, 'held');
+    const [direct] = report.paths;
+    assert.ok(direct);
+    const phase = (name: string) => direct.phases.find((p) => p.phase === name);
+    assert.equal(phase('warmup')?.total.failures, 0, 'no failure during warmup');
+    assert.ok((phase('warmup')?.total.successes ?? 0) > 0);
+    assert.ok((phase('fault')?.total.failures ?? 0) > 0, 'failures during the fault window');
+    assert.ok(report.faultWindowMs !== null && report.faultWindowMs > 5000);
+    assert.ok(Math.abs(direct.downtimeMs - report.faultWindowMs!) <= 500, `downtime ${direct.downtimeMs} ms vs ground truth ${report.faultWindowMs} ms`);
+    assert.ok(direct.recoveryMs !== null && direct.recoveryMs >= 0 && direct.recoveryMs < 10_000);
+    for (const key of ['injectRequestedAt', 'targetDownAt', 'restoreRequestedAt', 'targetRunningAt', 'servingAgainAt', 'recoveredAt'] as const) {
+      assert.ok(report.timestamps[key], `timestamp ${key}`);
+    }
+    assert.equal((await dbContainer().inspect()).State.Running, true, 'db runs at the end');
+
+    // The HTML page renders in a real browser, with its charts drawn.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+      await page.goto(`file://${last.report.html}`);
+      const lines = await page.locator('svg.chart path.line').evaluateAll((els) => els.map((e) => (e.getAttribute('d') ?? '').length));
+      assert.ok(lines.length >= 2 && lines.every((n) => n > 20), `chart lines: ${lines}`);
+      assert.equal(await page.locator('svg.chart rect.fault').count(), 2, 'the fault window is shaded on both time charts');
+      assert.ok((await page.locator('svg.chart rect.p99').count()) >= 3);
+      assert.match(await page.locator('.verdict').innerText(), /held/);
+      mkdirSync(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: path.join(PROJECT_ROOT, 'test-artifacts', 'db-outage-report.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  for (const how of ['cancel', 'abort'] as const) {
+    it(`${how === 'cancel' ? 'cancelling' : 'the abort signal'} mid-fault restores db and marks the report`, async () => {
+      const client = await testClient();
+      const workflowId = `test-${how}-${Date.now()}`;
+      const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+        taskQueue: EXPERIMENT_TASK_QUEUE,
+        workflowId,
+        args: [shortOutage({ durations: { warmupSeconds: 2, faultSeconds: 120, recoveryTimeoutSeconds: 30 } })],
+      });
+      await waitForPhase(handle, 'fault');
+      assert.equal((await dbContainer().inspect()).State.Running, false, 'db is down during the fault');
+      if (how === 'cancel') {
+        await handle.cancel();
+        await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /cancelled/.test(String(err.cause?.message)));
+      } else {
+        await handle.signal('abort', 'test says stop');
+        const result = await handle.result();
+        assert.equal(result.verdict, 'aborted');
+        assert.match(result.verdictReason, /signal: test says stop/);
+      }
+      assert.equal((await dbContainer().inspect()).State.Running, true, 'db was restored');
+      const report = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test-artifacts', 'reports', workflowId, 'report.json'), 'utf8')) as ExperimentReport;
+      assert.equal(report.verdict, 'aborted');
+      assert.equal(report.abort?.by, how === 'cancel' ? 'cancel' : 'signal');
+      assert.ok(report.timestamps.restoreRequestedAt && report.timestamps.servingAgainAt);
+      assert.ok(report.paths[0]!.overall.total.attempts > 0, 'the measurements up to the abort are kept');
+    });
+  }
+
+  it('rejects an invalid definition before anything is injected, naming the field', async () => {
+    const before = (await dbContainer().inspect()).State.StartedAt;
+    const bad = shortOutage({ durations: { warmupSeconds: 4, faultSeconds: -3, recoveryTimeoutSeconds: 30 } });
+    const result = await runCli(['run', writeDefinition('invalid', bad)], {}, 60_000);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /durations\.faultSeconds: must be >= 1/);
+    // The workflow validates too, and fails fast without retrying.
+    const client = await testClient();
+    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId: `test-invalid-${Date.now()}`, args: [bad] });
+    await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /durations\.faultSeconds/.test(String(err.cause?.message)));
+    const after = await dbContainer().inspect();
+    assert.equal(after.State.Running, true);
+    assert.equal(after.State.StartedAt, before, 'db was not touched');
+  });
+
+  it('refuses a target that is not opted in', async () => {
+    const result = await runCli(['run', writeDefinition('refused', shortOutage({ fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-temporal-nonexistent' } } }))], {}, 120_000);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr + result.stdout, /no container named "faultline-temporal-nonexistent"/);
+  });
+});
