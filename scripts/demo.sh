@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: on a fresh machine or a prepared one, provision, start the lab and run the demo.
+# The main job: on a fresh machine or a prepared one, provision, start the lab and run the demo
+# experiment (examples/db-outage.json).
 # Stops what it started unless FAULTLINE_KEEP_LAB=1 (keep it to browse the Web UI afterwards).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,6 +13,5 @@ if [ $lab_was_up = 0 ] && [ "${FAULTLINE_KEEP_LAB:-0}" != 1 ]; then
   trap 'echo "[demo] stopping the lab (FAULTLINE_KEEP_LAB=1 keeps it)"; bin/faultline down >/dev/null' EXIT
 fi
 bin/faultline up
-echo "[demo] probeDatabase workflow through the direct and the proxy connection"
-bin/faultline probe direct
-bin/faultline probe proxy
+echo "[demo] the db-outage experiment: stop the database for 10 s under the business workload"
+bin/faultline run examples/db-outage.json

@@ -1,6 +1,5 @@
 /** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
 import { existsSync } from 'node:fs';
-import { logger } from '../logger';
 import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
 import { runningProcess } from './background-process';
 import { containerState, databaseAnswers, DOCKER_FIX, dockerIsUp, docker, publishedPorts, startStack, stopStack } from './docker-stack';
@@ -22,7 +21,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     const started = Date.now();
     try {
       const result = await run();
-      logger.info({ step: what, result, ms: Date.now() - started }, `lab: ${what}`);
+      process.stderr.write(`lab: ${what}: ${String(result)} (${Date.now() - started} ms)\n`);
       return result;
     } catch (err) {
       throw new Error(`lab: ${what} failed: ${(err as Error).message}`);
@@ -41,11 +40,11 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
 
 export async function labDown(): Promise<void> {
   for (const worker of WORKERS) {
-    if (await stopWorker(worker)) logger.info({ worker: worker.name }, 'lab: worker stopped');
+    if (await stopWorker(worker)) process.stderr.write(`lab: ${worker.name} stopped\n`);
   }
-  if (await stopTemporalDevServer()) logger.info('lab: Temporal dev server stopped');
+  if (await stopTemporalDevServer()) process.stderr.write('lab: Temporal dev server stopped\n');
   await stopStack();
-  logger.info('lab: containers removed');
+  process.stderr.write('lab: containers removed\n');
 }
 
 export interface DoctorCheck {

@@ -20,6 +20,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -64,6 +65,9 @@ const SA = {
   verdict: defineSearchAttributeKey('FaultlineVerdict', SearchAttributeType.KEYWORD),
   downtime: defineSearchAttributeKey('FaultlineDowntimeMs', SearchAttributeType.INT),
 };
+
+/** Longer than the workloads' phase poll (250 ms). */
+const PHASE_SETTLE_MS = 500;
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
 
@@ -139,6 +143,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
 
       if (!abort) {
         enter('inject');
+        // The workloads read the phase every 250 ms: let them see `inject` before the fault lands,
+        // so no failure caused by the fault is counted in warmup.
+        await sleep(PHASE_SETTLE_MS);
         injectAttempted = true;
         injection = await injectFault(definition.fault);
         enter('fault', durations.faultSeconds * 1000);

@@ -4,6 +4,8 @@ import { doctorCommand } from './doctor';
 import { downCommand } from './down';
 import { probeCommand } from './probe';
 import { runCommand } from './run';
+import { schemaCommand } from './schema';
+import { abortCommand, startCommand, statusCommand } from './control';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
@@ -23,4 +25,8 @@ export const COMMANDS: Record<string, Command> = {
   probe: probeCommand,
   bench: benchCommand,
   run: runCommand,
+  start: startCommand,
+  status: statusCommand,
+  abort: abortCommand,
+  schema: schemaCommand,
 };

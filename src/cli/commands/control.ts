@@ -1,0 +1,66 @@
+/** `faultline start`, `status`, `abort`: an experiment without waiting for it. */
+import { parseArgs } from 'node:util';
+import { labUp } from '../../lab/lab';
+import { STATUS_QUERY } from '../../shared/experiment-phases';
+import type { ExperimentStatus } from '../../shared/experiment-types';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
+import { connectClient } from '../../worker/temporal-connection';
+import type { Command } from '.';
+import { loadDefinition } from './run';
+
+async function withClient<T>(use: (client: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
+  const client = await connectClient();
+  try {
+    return await use(client);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export const startCommand: Command = {
+  summary: 'start an experiment file and print its workflow id (does not wait)',
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { id: { type: 'string' } } });
+    if (!positionals[0]) throw new Error('usage: faultline start <experiment.json> [--id ID]');
+    const { raw, definition } = await loadDefinition(positionals[0]);
+    await labUp();
+    const workflowId = values.id ?? `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await withClient((client) => client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [raw] }));
+    process.stdout.write(`${workflowId}\n`);
+    return 0;
+  },
+};
+
+export const statusCommand: Command = {
+  summary: 'phase, elapsed and remaining time of an experiment (--json)',
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    if (!positionals[0]) throw new Error('usage: faultline status <workflow-id> [--json]');
+    const status = await withClient(async (client) => {
+      const handle = client.workflow.getHandle(positionals[0]!);
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return { state: description.status.name };
+      return { state: 'RUNNING', ...(await handle.query<ExperimentStatus>(STATUS_QUERY)) };
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(status)}\n`);
+    else if (!('phase' in status)) process.stdout.write(`${positionals[0]}: ${status.state}\n`);
+    else {
+      const s = status as ExperimentStatus;
+      process.stdout.write(
+        `${s.experimentId}: ${s.phase}, ${(s.elapsedMs / 1000).toFixed(0)} s elapsed${s.phaseRemainingMs !== null ? `, ${Math.ceil(s.phaseRemainingMs / 1000)} s left in phase` : ''}${s.aborted ? `, aborting (${s.abortReason})` : ''}\n`,
+      );
+    }
+    return 0;
+  },
+};
+
+export const abortCommand: Command = {
+  summary: 'abort an experiment: restore at once and report it aborted (--reason TEXT)',
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { reason: { type: 'string', default: 'aborted from the CLI' } } });
+    if (!positionals[0]) throw new Error('usage: faultline abort <workflow-id> --reason TEXT');
+    await withClient((client) => client.workflow.getHandle(positionals[0]!).signal('abort', values.reason));
+    process.stdout.write(`abort sent to ${positionals[0]}: ${values.reason}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,40 @@
+/** Issue 4: the experiment definition (pure logic): examples valid, schema file current, bad fields named. */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { experimentJsonSchema } from '../src/cli/commands/schema';
+import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { parseExperiment } from '../src/shared/experiment-schema';
+
+describe('experiment definition', () => {
+  for (const file of readdirSync(path.join(PROJECT_ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {
+    it(`examples/${file} is valid`, () => {
+      parseExperiment(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', file), 'utf8')));
+    });
+  }
+
+  it('schema/experiment.schema.json is what `faultline schema` prints', () => {
+    const committed = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'schema', 'experiment.schema.json'), 'utf8'));
+    assert.deepEqual(committed, experimentJsonSchema(), 'run `bin/faultline schema > schema/experiment.schema.json`');
+  });
+
+  const base = { name: 'x', fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' } } };
+  const bad: Array<[unknown, RegExp]> = [
+    [{ ...base, name: '' }, /name: must not be empty/],
+    [{ ...base, fault: { ...base.fault, action: 'explode' } }, /fault\.action/],
+    [{ ...base, fault: { ...base.fault, kind: 'volcano' } }, /fault/],
+    [{ ...base, fault: { ...base.fault, target: {} } }, /fault\.target: give exactly one of container or label/],
+    [{ ...base, paths: ['Direct!'] }, /paths\.0: must be a connection name/],
+    [{ ...base, paths: ['direct', 'direct'] }, /paths: paths must not repeat/],
+    [{ ...base, durations: { faultSeconds: 99999 } }, /durations\.faultSeconds: must be <= 3600/],
+    [{ ...base, workload: { weights: { read: 50, write: 20, transaction: 10 } } }, /workload\.weights: read \+ write \+ transaction must add up to 100/],
+    [{ ...base, steadyState: { minSuccessRate: 2 } }, /steadyState\.minSuccessRate: must be <= 1/],
+    [{ ...base, description: 'x'.repeat(70_000) }, /\(document\): \d+ bytes, at most 65536/],
+    [{ ...base, extra: 1 }, /extra|Unrecognized key/],
+  ];
+  for (const [input, message] of bad) {
+    it(`rejects ${JSON.stringify(input).slice(0, 80)} naming the field`, () => {
+      assert.throws(() => parseExperiment(input), message);
+    });
+  }
+});
