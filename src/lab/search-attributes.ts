@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../shared/names';
+import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '../shared/names';
 import { labSettings } from './lab-settings';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
@@ -12,33 +12,33 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
-/** Returns the names it added (empty when all were there). */
-export async function ensureSearchAttributes(): Promise<string[]> {
+/** Runs `use` with an operator connection and the names of faultline's attributes not registered yet. */
+async function withMissing<T>(use: (connection: Connection, namespace: string, missing: SearchAttributeName[]) => Promise<T>): Promise<T> {
   const settings = labSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace: settings.temporalNamespace });
     const present = new Set(Object.keys(existing.customAttributes ?? {}));
-    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !present.has(name));
-    if (missing.length === 0) return [];
-    await connection.operatorService.addSearchAttributes({
-      namespace: settings.temporalNamespace,
-      searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED_TYPES[type]!])),
-    });
-    return missing.map(([name]) => name);
+    const missing = (Object.keys(SEARCH_ATTRIBUTES) as SearchAttributeName[]).filter((name) => !present.has(name));
+    return await use(connection, settings.temporalNamespace, missing);
   } finally {
     await connection.close();
   }
 }
 
-export async function missingSearchAttributes(): Promise<string[]> {
-  const settings = labSettings();
-  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
-  try {
-    const existing = await connection.operatorService.listSearchAttributes({ namespace: settings.temporalNamespace });
-    const present = new Set(Object.keys(existing.customAttributes ?? {}));
-    return Object.keys(SEARCH_ATTRIBUTES).filter((name) => !present.has(name));
-  } finally {
-    await connection.close();
-  }
+/** Returns the names it added (empty when all were there). */
+export function ensureSearchAttributes(): Promise<string[]> {
+  return withMissing(async (connection, namespace, missing) => {
+    if (missing.length > 0) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((name) => [name, INDEXED_TYPES[SEARCH_ATTRIBUTES[name]]!])),
+      });
+    }
+    return missing;
+  });
+}
+
+export function missingSearchAttributes(): Promise<string[]> {
+  return withMissing(async (_connection, _namespace, missing) => missing);
 }
