@@ -96,11 +96,20 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       });
       await waitForPhase(handle, 'fault');
       assert.equal((await dbContainer().inspect()).State.Running, false, 'db is down during the fault');
+      // `faultline status` shows the phase and the workload's live counters.
+      const expected = new RegExp(`${workflowId}: fault, \\d+ s elapsed, \\d+ s left in phase  direct: \\d+ ops/s, 100% errors`);
+      let status = '';
+      for (let i = 0; i < 40 && !expected.test(status); i++) {
+        status = (await runCli(['status', workflowId])).stdout;
+        await sleep(500);
+      }
+      assert.match(status, expected);
       if (how === 'cancel') {
         await handle.cancel();
         await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /cancelled/.test(String(err.cause?.message)));
       } else {
-        await handle.signal('abort', 'test says stop');
+        const sent = await runCli(['abort', workflowId, '--reason', 'test says stop']);
+        assert.equal(sent.code, 0, sent.stderr);
         const result = await handle.result();
         assert.equal(result.verdict, 'aborted');
         assert.match(result.verdictReason, /signal: test says stop/);
@@ -111,6 +120,40 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       assert.equal(report.abort?.by, how === 'cancel' ? 'cancel' : 'signal');
       assert.ok(report.timestamps.restoreRequestedAt && report.timestamps.servingAgainAt);
       assert.ok(report.paths[0]!.overall.total.attempts > 0, 'the measurements up to the abort are kept');
+    });
+  }
+
+  const actions = [
+    { action: 'pause', restoredBy: 'unpause' },
+    { action: 'kill', restoredBy: 'start' },
+    { action: 'restart', restoredBy: 'none' },
+    { action: 'network-disconnect', restoredBy: 'network-connect' },
+  ] as const;
+  for (const { action, restoredBy } of actions) {
+    it(`docker ${action}: injected, restored by ${restoredBy}, db serving at the end`, async () => {
+      const client = await testClient();
+      const workflowId = `test-${action}-${Date.now()}`;
+      const definition = shortOutage({
+        name: `db-${action}`,
+        fault: { kind: 'docker', action, target: { label: 'faultline.role=database' }, gracePeriodSeconds: 1 },
+        durations: { warmupSeconds: 2, faultSeconds: 3, recoveryTimeoutSeconds: 60 },
+        workload: { thinkTimeSeconds: { min: 0.02, max: 0.05 } },
+      });
+      const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
+      const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+      assert.equal(report.restore?.action, restoredBy);
+      assert.equal(report.fault.target, 'faultline-db');
+      const faulted = report.paths[0]!.phases.filter((p) => ['inject', 'fault', 'restore', 'recovery'].includes(p.phase));
+      if (action === 'pause') {
+        // A paused server does not fail queries, it holds them: latency shows it.
+        const slowest = Math.max(...faulted.map((p) => p.total.latencyMs.max));
+        assert.ok(slowest >= 2000, `pause held operations (slowest ${slowest} ms)`);
+      } else {
+        assert.ok(faulted.reduce((n, p) => n + p.total.failures, 0) > 0, `${action} made operations fail`);
+      }
+      assert.equal(report.verdict, 'held', report.verdictReason);
+      const state = (await dbContainer().inspect()).State;
+      assert.ok(state.Running && !state.Paused);
     });
   }
 

@@ -3,7 +3,7 @@ import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
 import type { ExperimentDefinition } from './experiment-schema';
 import type { ExperimentPhase } from './experiment-phases';
-import type { WorkloadResult } from './workload-types';
+import type { WorkloadProgress, WorkloadResult } from './workload-types';
 
 export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
 
@@ -53,4 +53,6 @@ export interface ExperimentStatus {
   phaseRemainingMs: number | null;
   aborted: boolean;
   abortReason?: string;
+  /** Latest live counters per path (from the workloads' progress signals). */
+  workloads: WorkloadProgress[];
 }

@@ -26,15 +26,16 @@ import {
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type * as activities from '../activities';
-import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
+import type { InjectionRecord, ResolvedDockerTarget, RestoreRecord } from '../activities/faults/fault-activities';
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
 import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
 import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
 import type { ExperimentOutcome, ExperimentResult, ExperimentStatus, Verdict } from '../shared/experiment-types';
-import type { WorkloadResult } from '../shared/workload-types';
+import type { WorkloadProgress, WorkloadResult } from '../shared/workload-types';
 import { measuredBeforeCancel } from './measure-workload';
 
 export const abortSignal = defineSignal<[reason?: string]>('abort');
+export const progressSignal = defineSignal<[WorkloadProgress]>('progress');
 export const phaseQuery = defineQuery<ExperimentPhase>(PHASE_QUERY);
 export const statusQuery = defineQuery<ExperimentStatus>(STATUS_QUERY);
 
@@ -94,6 +95,10 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   setHandler(abortSignal, (reason) => {
     abort ??= { by: 'signal', reason: reason?.trim() || 'aborted by signal' };
   });
+  const live = new Map<string, WorkloadProgress>();
+  setHandler(progressSignal, (progress) => {
+    live.set(progress.connection, progress);
+  });
   setHandler(phaseQuery, () => phase);
   setHandler(statusQuery, () => ({
     experimentId: workflowId,
@@ -104,6 +109,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     phaseRemainingMs: phaseEndsAt === null ? null : Math.max(0, phaseEndsAt - Date.now()),
     aborted: abort !== undefined,
     ...(abort ? { abortReason: abort.reason } : {}),
+    workloads: [...live.values()],
   }));
   upsertSearchAttributes([
     { key: SA.fault, value: fault },
@@ -113,6 +119,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   const hold = (ms: number) => condition(() => abort !== undefined, ms);
 
   const { paths, durations, steadyState } = definition;
+  // About 40 progress signals per path whatever the length, between every 2 s and every 60 s.
+  const plannedSeconds = durations.warmupSeconds + durations.faultSeconds + durations.recoveryTimeoutSeconds;
+  const progressSignalSeconds = Math.min(60, Math.max(2, Math.ceil(plannedSeconds / 40)));
   const hypothesis = { paths, workload: definition.workload, ...steadyState };
   let before: SteadyStateCheck | undefined;
   let after: SteadyStateCheck | undefined;
@@ -120,6 +129,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   let injection: InjectionRecord | undefined;
   let restore: RestoreRecord | undefined;
   let injectAttempted = false;
+  let resolvedTarget: ResolvedDockerTarget | undefined;
   let workloads: Array<Promise<WorkloadResult>> = [];
   let cancelled = false;
   let result: ExperimentResult | undefined;
@@ -127,7 +137,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   // --- The method ---------------------------------------------------------------------------
   try {
     enter('setup');
-    await resolveFaultTarget(definition.fault); // refuses a target that is not opted in, before anything else
+    // Refuses a target that is not opted in, before anything else; what it resolves (networks and
+    // aliases included) is what the restore puts back, even if the injection fails half-way.
+    resolvedTarget = await resolveFaultTarget(definition.fault);
     await Promise.all(paths.map((path) => setupSchema(path)));
 
     enter('steady-state-before', steadyState.windowSeconds * 1000);
@@ -136,7 +148,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     if (before?.holds && !abort) {
       enter('warmup', durations.warmupSeconds * 1000);
       workloads = paths.map((connection) =>
-        runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions }),
+        runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions, progressSignalSeconds }),
       );
       workloads.forEach((w) => w.catch(() => undefined)); // awaited below; never an unhandled rejection
       await hold(durations.warmupSeconds * 1000);
@@ -163,7 +175,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     // --- The rollback: runs whatever happened above, and cannot be cancelled --------------------
     if (injectAttempted) {
       enter('restore');
-      restore = await CancellationScope.nonCancellable(() => restoreFault(definition.fault, paths, injection?.target));
+      restore = await CancellationScope.nonCancellable(() => restoreFault(definition.fault, paths, injection?.target ?? resolvedTarget));
     }
   }
 

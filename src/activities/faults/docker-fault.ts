@@ -17,7 +17,8 @@ import { logger } from '../../logger';
 export interface ResolvedDockerTarget {
   id: string;
   name: string;
-  networks: string[];
+  /** Networks and their aliases (compose's service name), to reconnect exactly as it was. */
+  networks: Array<{ name: string; aliases: string[] }>;
 }
 
 export interface InjectionRecord {
@@ -61,7 +62,12 @@ export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedD
   if (/temporal/i.test(name) || /temporal/i.test(image)) {
     throw refuse(`fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`);
   }
-  return { id: info.Id, name, networks: Object.keys(info.NetworkSettings.Networks ?? {}) };
+  const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
+    name: network,
+    // Docker lists the short container id among the aliases; it adds that one by itself.
+    aliases: (endpoint.Aliases ?? []).filter((alias: string) => !info.Id.startsWith(alias)),
+  }));
+  return { id: info.Id, name, networks };
 }
 
 async function state(id: string): Promise<Docker.ContainerInspectInfo['State']> {
@@ -103,8 +109,8 @@ export async function injectDockerFault(fault: DockerFault): Promise<InjectionRe
       targetDownAt = injectRequestedAt;
       break;
     case 'network-disconnect':
-      for (const network of fault.network ? [fault.network] : target.networks) {
-        await docker.getNetwork(network).disconnect({ Container: target.id, Force: true }).catch(ignoreNotModified);
+      for (const network of networksOf(fault, target)) {
+        await docker.getNetwork(network.name).disconnect({ Container: target.id, Force: true }).catch(ignoreNotModified);
       }
       targetDownAt = new Date().toISOString();
       break;
@@ -131,9 +137,12 @@ export async function restoreDockerFault(fault: DockerFault, paths: string[], ta
   }
   if (fault.action === 'network-disconnect') {
     const attached = Object.keys((await container.inspect()).NetworkSettings.Networks ?? {});
-    for (const network of fault.network ? [fault.network] : resolved.networks) {
-      if (!attached.includes(network)) {
-        await docker.getNetwork(network).connect({ Container: resolved.id }).catch(ignoreNotModified);
+    for (const network of networksOf(fault, resolved)) {
+      if (!attached.includes(network.name)) {
+        await docker
+          .getNetwork(network.name)
+          .connect({ Container: resolved.id, EndpointConfig: { Aliases: network.aliases } })
+          .catch(ignoreNotModified);
         action = 'network-connect';
       }
     }
@@ -147,6 +156,11 @@ export async function restoreDockerFault(fault: DockerFault, paths: string[], ta
   const servingAgainAt = new Date().toISOString();
   logger.info({ target: resolved.name, action }, 'docker fault restored');
   return { restoreRequestedAt, action, targetRunningAt, servingAgainAt };
+}
+
+function networksOf(fault: DockerFault, target: ResolvedDockerTarget): ResolvedDockerTarget['networks'] {
+  if (!fault.network) return target.networks;
+  return [target.networks.find((n) => n.name === fault.network) ?? { name: fault.network, aliases: [] }];
 }
 
 /** Docker answers 304 when the container is already in the requested state. */

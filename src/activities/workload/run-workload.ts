@@ -31,7 +31,15 @@ export interface RunWorkloadInput {
    * above maxErrorRate for forSeconds, signal the workflow to abort.
    */
   stopConditions?: { maxErrorRate: number; forSeconds: number };
+  /**
+   * Send the workflow a `progress` signal this often, so its `status` query has live counters.
+   * The workflow picks the interval from the planned duration, so history stays bounded.
+   */
+  progressSignalSeconds?: number;
 }
+
+/** Signal carrying a workload's live counters to its experiment. */
+export const PROGRESS_SIGNAL = 'progress';
 
 const AFTER_FAULT_PHASES = ['recovery', 'steady-state-after'];
 
@@ -102,6 +110,17 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
   const beat = setInterval(() => {
     if (latest) heartbeat(latest);
   }, HEARTBEAT_MS);
+  const signalEvery = input.followPhases && input.progressSignalSeconds ? input.progressSignalSeconds * 1000 : 0;
+  const progressSignals = signalEvery
+    ? setInterval(() => {
+        const { workflowExecution } = activityInfo();
+        if (!latest || !workflowExecution) return;
+        const progress = latest;
+        void sharedClient()
+          .then((client) => client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId).signal(PROGRESS_SIGNAL, progress))
+          .catch(() => undefined);
+      }, signalEvery)
+    : undefined;
   try {
     const result = await runWorkloadEngine({
       connection: input.connection,
@@ -121,6 +140,7 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
     return complete;
   } finally {
     clearInterval(beat);
+    if (progressSignals) clearInterval(progressSignals);
     if (poller) clearTimeout(poller);
     stop.abort();
     if (latest) context.log.debug('workload finished', { ...latest });

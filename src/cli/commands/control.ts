@@ -6,7 +6,7 @@ import type { ExperimentStatus } from '../../shared/experiment-types';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
 import { connectClient } from '../../worker/temporal-connection';
 import type { Command } from '.';
-import { loadDefinition } from './run';
+import { formatLive, loadDefinition } from './run';
 
 async function withClient<T>(use: (client: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
   const client = await connectClient();
@@ -47,7 +47,7 @@ export const statusCommand: Command = {
     else {
       const s = status as ExperimentStatus;
       process.stdout.write(
-        `${s.experimentId}: ${s.phase}, ${(s.elapsedMs / 1000).toFixed(0)} s elapsed${s.phaseRemainingMs !== null ? `, ${Math.ceil(s.phaseRemainingMs / 1000)} s left in phase` : ''}${s.aborted ? `, aborting (${s.abortReason})` : ''}\n`,
+        `${s.experimentId}: ${s.phase}, ${(s.elapsedMs / 1000).toFixed(0)} s elapsed${s.phaseRemainingMs !== null ? `, ${Math.ceil(s.phaseRemainingMs / 1000)} s left in phase` : ''}${s.aborted ? `, aborting (${s.abortReason})` : ''}${formatLive(s)}\n`,
       );
     }
     return 0;

@@ -24,6 +24,12 @@ export async function loadDefinition(file: string): Promise<{ raw: unknown; defi
   return { raw, definition: parseExperiment(raw) };
 }
 
+/** ` | direct: 12 ops/s, 0% errors` from the status query's live counters. */
+export function formatLive(status: ExperimentStatus): string {
+  const parts = status.workloads.map((w) => `${w.connection}: ${w.opsPerSecond} ops/s, ${(w.errorRate * 100).toFixed(0)}% errors`);
+  return parts.length ? `  ${parts.join(' | ')}` : '';
+}
+
 export const runCommand: Command = {
   summary: 'run an experiment file end to end and print its report (--json for machines)',
   async run(args) {
@@ -42,7 +48,7 @@ export const runCommand: Command = {
       const progress = setInterval(async () => {
         try {
           const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
-          const live = await liveCounters(handle);
+          const live = formatLive(status);
           const line = `[${(status.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${status.phaseRemainingMs !== null ? ` ${Math.ceil(status.phaseRemainingMs / 1000)}s left` : ''}${live}`;
           if (status.phase !== lastPhase || process.stderr.isTTY) out(line);
           else if (Math.floor(status.elapsedMs / 1000) % 5 === 0) out(line);
@@ -72,20 +78,3 @@ export const runCommand: Command = {
     }
   },
 };
-
-/** ops/s and error rate from the workload activities' last heartbeats. */
-async function liveCounters(handle: { describe(): Promise<{ raw: { pendingActivities?: Array<{ heartbeatDetails?: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null }> | null } }> }): Promise<string> {
-  const description = await handle.describe();
-  const parts: string[] = [];
-  for (const activity of description.raw.pendingActivities ?? []) {
-    const data = activity.heartbeatDetails?.payloads?.[0]?.data;
-    if (!data) continue;
-    try {
-      const p = JSON.parse(Buffer.from(data).toString()) as { connection?: string; opsPerSecond?: number; errorRate?: number };
-      if (p.connection) parts.push(`${p.connection}: ${p.opsPerSecond} ops/s, ${((p.errorRate ?? 0) * 100).toFixed(0)}% errors`);
-    } catch {
-      /* not a workload heartbeat */
-    }
-  }
-  return parts.length ? `  ${parts.join(' | ')}` : '';
-}
