@@ -12,6 +12,7 @@
  */
 import {
   ActivityCancellationType,
+  type ActivityOptions,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -19,6 +20,7 @@ import {
   defineSignal,
   isCancellation,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -30,6 +32,7 @@ import type { InjectionRecord, ResolvedDockerTarget, RestoreRecord } from '../ac
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
 import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
 import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
+import { experimentDetails } from '../shared/experiment-markdown';
 import type { ExperimentOutcome, ExperimentResult, ExperimentStatus, Verdict } from '../shared/experiment-types';
 import type { WorkloadProgress, WorkloadResult } from '../shared/workload-types';
 import { measuredBeforeCancel } from './measure-workload';
@@ -39,25 +42,26 @@ export const progressSignal = defineSignal<[WorkloadProgress]>('progress');
 export const phaseQuery = defineQuery<ExperimentPhase>(PHASE_QUERY);
 export const statusQuery = defineQuery<ExperimentStatus>(STATUS_QUERY);
 
-const { setupSchema, checkSteadyState, writeReport } = proxyActivities<typeof activities>({
+const STEP: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
-});
-
-const { resolveFaultTarget, injectFault, restoreFault } = proxyActivities<typeof activities>({
+};
+const FAULT: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   // The restore must get there: retry it patiently; a refused target is final.
   retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TargetRefused'] },
-});
-
-const { runWorkload } = proxyActivities<typeof activities>({
+};
+const WORKLOAD: ActivityOptions = {
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '15 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { maximumAttempts: 1 },
-});
+};
+
+/** Activities with a one-line summary the Web UI shows next to each of them. */
+const act = (options: ActivityOptions, summary: string) => proxyActivities<typeof activities>({ ...options, summary });
 
 const SA = {
   phase: defineSearchAttributeKey('FaultlinePhase', SearchAttributeType.KEYWORD),
@@ -87,10 +91,13 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   let phase: ExperimentPhase = 'validating';
   let phaseEndsAt: number | null = null;
   let abort: ExperimentOutcome['abort'];
+  const details = experimentDetails(definition);
   const enter = (next: ExperimentPhase, durationMs?: number) => {
     phase = next;
     phaseEndsAt = durationMs !== undefined ? Date.now() + durationMs : null;
     upsertSearchAttributes([{ key: SA.phase, value: next }]);
+    const elapsed = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    setCurrentDetails(`**Phase** \`${next}\`${durationMs !== undefined ? ` (${Math.round(durationMs / 1000)} s)` : ''} at ${elapsed} s\n\n${details}`);
   };
   setHandler(abortSignal, (reason) => {
     abort ??= { by: 'signal', reason: reason?.trim() || 'aborted by signal' };
@@ -139,16 +146,16 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     enter('setup');
     // Refuses a target that is not opted in, before anything else; what it resolves (networks and
     // aliases included) is what the restore puts back, even if the injection fails half-way.
-    resolvedTarget = await resolveFaultTarget(definition.fault);
-    await Promise.all(paths.map((path) => setupSchema(path)));
+    resolvedTarget = await act(STEP, `Check that ${target} is an opted-in target`).resolveFaultTarget(definition.fault);
+    await Promise.all(paths.map((path) => act(STEP, `Set up the business tables on ${path}`).setupSchema(path)));
 
     enter('steady-state-before', steadyState.windowSeconds * 1000);
-    before = await checkSteadyState(hypothesis);
+    before = await act(STEP, 'Steady-state hypothesis, before').checkSteadyState(hypothesis);
 
     if (before?.holds && !abort) {
       enter('warmup', durations.warmupSeconds * 1000);
       workloads = paths.map((connection) =>
-        runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions, progressSignalSeconds }),
+        act(WORKLOAD, `Business workload on ${connection}`).runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions, progressSignalSeconds }),
       );
       workloads.forEach((w) => w.catch(() => undefined)); // awaited below; never an unhandled rejection
       await hold(durations.warmupSeconds * 1000);
@@ -159,7 +166,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         // so no failure caused by the fault is counted in warmup.
         await sleep(PHASE_SETTLE_MS);
         injectAttempted = true;
-        injection = await injectFault(definition.fault);
+        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(definition.fault);
         enter('fault', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
       }
@@ -175,7 +182,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     // --- The rollback: runs whatever happened above, and cannot be cancelled --------------------
     if (injectAttempted) {
       enter('restore');
-      restore = await CancellationScope.nonCancellable(() => restoreFault(definition.fault, paths, injection?.target ?? resolvedTarget));
+      restore = await CancellationScope.nonCancellable(() =>
+        act(FAULT, `Restore ${target} and verify it serves`).restoreFault(definition.fault, paths, injection?.target ?? resolvedTarget),
+      );
     }
   }
 
@@ -186,7 +195,10 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         enter('recovery', durations.recoveryTimeoutSeconds * 1000);
         const deadline = Date.now() + durations.recoveryTimeoutSeconds * 1000;
         while (!abort && Date.now() < deadline) {
-          const check = await checkSteadyState({ ...hypothesis, windowSeconds: Math.min(steadyState.windowSeconds, 2) });
+          const check = await act(STEP, 'Steady-state hypothesis, recovering?').checkSteadyState({
+            ...hypothesis,
+            windowSeconds: Math.min(steadyState.windowSeconds, 2),
+          });
           if (check.holds) {
             recoveredAt = check.checkedAt;
             break;
@@ -194,7 +206,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         }
         if (!abort) {
           enter('steady-state-after', steadyState.windowSeconds * 1000);
-          after = await checkSteadyState(hypothesis);
+          after = await act(STEP, 'Steady-state hypothesis, after').checkSteadyState(hypothesis);
         }
       } catch (err) {
         abort ??= { by: 'failure', reason: errorMessage(err) };
@@ -230,13 +242,14 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       ...(recoveredAt ? { recoveredAt } : {}),
       workloads: measured.filter((m): m is WorkloadResult => m !== undefined),
     };
-    const written = await writeReport(outcome);
+    const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);
     const downtimeMs = Object.fromEntries(outcome.workloads.map((w) => [w.connection, w.downtime.totalMs]));
     upsertSearchAttributes([
       { key: SA.verdict, value: verdict },
       { key: SA.downtime, value: Math.max(0, ...Object.values(downtimeMs)) },
     ]);
     enter('done');
+    setCurrentDetails(`**Verdict** \`${verdict}\`: ${reason}\n\n**Downtime** ${Object.entries(downtimeMs).map(([p, ms]) => `${p} ${ms} ms`).join(', ')}\n\n${details}`);
     result = { experimentId: workflowId, verdict, verdictReason: reason, report: written.files, downtimeMs, summary: written.summary };
   });
 

@@ -36,15 +36,10 @@ const ms = (us: number): number => Math.round(us) / 1000;
 
 function latencySummary(histogram: hdr.Histogram): LatencySummary {
   if (histogram.totalCount === 0) return { count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
-  return {
-    count: histogram.totalCount,
-    min: ms(histogram.minNonZeroValue),
-    mean: ms(histogram.mean),
-    p50: ms(histogram.getValueAtPercentile(50)),
-    p95: ms(histogram.getValueAtPercentile(95)),
-    p99: ms(histogram.getValueAtPercentile(99)),
-    max: ms(histogram.maxValue),
-  };
+  // A percentile is reported as its bucket's upper bound, which can pass the recorded maximum.
+  const max = histogram.maxValue;
+  const at = (p: number) => ms(Math.min(histogram.getValueAtPercentile(p), max));
+  return { count: histogram.totalCount, min: ms(histogram.minNonZeroValue), mean: ms(histogram.mean), p50: at(50), p95: at(95), p99: at(99), max: ms(max) };
 }
 
 class OperationAccumulator {

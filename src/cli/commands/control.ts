@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { labUp } from '../../lab/lab';
 import { STATUS_QUERY } from '../../shared/experiment-phases';
 import type { ExperimentStatus } from '../../shared/experiment-types';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
 import { connectClient } from '../../worker/temporal-connection';
 import type { Command } from '.';
+import { startExperiment } from '../start-experiment';
 import { formatLive, loadDefinition } from './run';
 
 async function withClient<T>(use: (client: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
@@ -24,9 +24,8 @@ export const startCommand: Command = {
     if (!positionals[0]) throw new Error('usage: faultline start <experiment.json> [--id ID]');
     const { raw, definition } = await loadDefinition(positionals[0]);
     await labUp();
-    const workflowId = values.id ?? `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await withClient((client) => client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [raw] }));
-    process.stdout.write(`${workflowId}\n`);
+    const handle = await withClient((client) => startExperiment(client, raw, definition, values.id));
+    process.stdout.write(`${handle.workflowId}\n`);
     return 0;
   },
 };

@@ -5,6 +5,8 @@ import { downCommand } from './down';
 import { probeCommand } from './probe';
 import { runCommand } from './run';
 import { schemaCommand } from './schema';
+import { scheduleCommand } from './schedule';
+import { historyCommand } from './history';
 import { abortCommand, startCommand, statusCommand } from './control';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
@@ -29,4 +31,6 @@ export const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   abort: abortCommand,
   schema: schemaCommand,
+  schedule: scheduleCommand,
+  history: historyCommand,
 };

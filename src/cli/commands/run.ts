@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { labUp } from '../../lab/lab';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { STATUS_QUERY } from '../../shared/experiment-phases';
 import { connectClient } from '../../worker/temporal-connection';
+import { startExperiment } from '../start-experiment';
 import type { Command } from '.';
 
 export async function loadDefinition(file: string): Promise<{ raw: unknown; definition: ExperimentDefinition }> {
@@ -41,8 +41,8 @@ export const runCommand: Command = {
     await labUp();
     const client = await connectClient();
     try {
-      const workflowId = values.id ?? `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [raw] });
+      const handle = await startExperiment(client, raw, definition, values.id);
+      const workflowId = handle.workflowId;
       out(`experiment ${workflowId} started (Web UI: http://127.0.0.1:${process.env.FAULTLINE_TEMPORAL_UI_PORT ?? 8233}/namespaces/default/workflows/${workflowId})`);
       let lastPhase = '';
       const progress = setInterval(async () => {
