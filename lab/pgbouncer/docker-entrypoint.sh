@@ -19,11 +19,13 @@ pool_mode = ${POOL_MODE:-transaction}
 max_client_conn = ${MAX_CLIENT_CONN:-2000}
 default_pool_size = ${DEFAULT_POOL_SIZE:-60}
 max_db_connections = ${MAX_DB_CONNECTIONS:-200}
-; While the server is away, queries wait (up to query_wait_timeout) instead of failing, and
-; logins to the server are retried every second.
+; While the server is away, client connections stay open and queries on them wait (up to
+; query_wait_timeout) for a server; logins to the server are retried every second. PgBouncer
+; still fails fast where RDS Proxy would wait: a client whose server died mid-query is
+; disconnected, and new client logins are refused while server logins fail.
 query_wait_timeout = ${QUERY_WAIT_TIMEOUT:-60}
 server_connect_timeout = 2
-server_login_retry = 1
+server_login_retry = ${SERVER_LOGIN_RETRY:-1}
 dns_max_ttl = 1
 dns_nxdomain_ttl = 1
 server_check_delay = 0

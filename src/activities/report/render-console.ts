@@ -40,5 +40,13 @@ export function renderConsole(report: ExperimentReport): string {
       lines.push(`    ${p.phase.padEnd(18)} ${n(p.total.attempts).padStart(8)} ops  ${pct(p.total.successRate).padStart(6)} ok  p99 ${String(p.total.latencyMs.p99).padStart(8)} ms  ${String(p.tps).padStart(8)} tps`);
     }
   }
+  const c = report.comparison;
+  if (c) {
+    const signed = (x: number | null, unit = '%') => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x}${unit}`);
+    lines.push('', `Performance comparison (${c.candidate} vs ${c.baseline}):`);
+    lines.push(`- ${c.candidate} downtime reduction: ${c.downtimeReductionPct === null ? 'n/a (no downtime on ' + c.baseline + ')' : `${c.downtimeReductionPct}%`}`);
+    lines.push(`- ${c.candidate} transaction success rate change: ${signed(c.transactionSuccessRateChangePct)}`);
+    lines.push(`- ${c.candidate} average response time change: ${signed(c.responseTimeChangePct)}`);
+  }
   return `${lines.join('\n')}\n`;
 }

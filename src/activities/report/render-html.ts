@@ -88,6 +88,18 @@ ${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>co
 </section>`;
 }
 
+function comparisonSection(report: ExperimentReport): string {
+  const c = report.comparison;
+  if (!c) return '';
+  const signed = (x: number | null) => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x}%`);
+  const rows = c.paths
+    .map((p) => `<tr><td>${esc(p.path)}</td><td>${p.totalOperations}</td><td>${pct(p.successRate)}</td>${OPERATION_TYPES.map((t) => `<td>${pct(p.successRateByType[t])}</td>`).join('')}<td>${p.averageResponseMs}</td><td>${(p.downtimeMs / 1000).toFixed(2)} s</td></tr>`)
+    .join('');
+  return `<section class="comparison"><h2>${esc(c.candidate)} vs ${esc(c.baseline)}</h2>
+<p class="kpis"><span><b>${c.downtimeReductionPct === null ? 'n/a' : `${c.downtimeReductionPct}%`}</b> downtime reduction</span><span><b>${signed(c.transactionSuccessRateChangePct)}</b> transaction success rate</span><span><b>${signed(c.responseTimeChangePct)}</b> average response time</span></p>
+<table><tr><th>path</th><th>ops</th><th>success</th>${OPERATION_TYPES.map((t) => `<th>${t}</th>`).join('')}<th>avg ms</th><th>downtime</th></tr>${rows}</table></section>`;
+}
+
 export function renderHtml(report: ExperimentReport): string {
   const ts = report.timestamps;
   const timeRows = Object.entries(ts).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v ?? '-')}</td></tr>`).join('');
@@ -110,6 +122,7 @@ figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;p
 ${timeChart(report, 'Throughput (operations per second)', (s) => s.ops - s.errors, 'ops/s')}
 ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}
+${comparisonSection(report)}
 ${report.paths.map(pathTables).join('\n')}
 <h2>Timeline (ground truth)</h2><table>${timeRows}</table>
 ${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}

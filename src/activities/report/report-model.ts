@@ -2,6 +2,7 @@
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import { describeFault } from '../../shared/experiment-schema';
 import type { WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+import { comparePaths, type Comparison } from './comparison';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -43,6 +44,8 @@ export interface ExperimentReport {
   restore: { action: string; note: string } | null;
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
   paths: PathReport[];
+  /** Present when more than one path ran: proxy against direct, as in seed 001. */
+  comparison?: Comparison;
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -52,6 +55,21 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
   const { fault, target } = describeFault(outcome.definition.fault);
   const injectAt = ms(outcome.injection?.injectRequestedAt);
   const servingAt = ms(outcome.restore?.servingAgainAt);
+  const paths: PathReport[] = outcome.workloads.map((w) => {
+    const lastEnd = Math.max(0, ...w.downtime.windows.map((win) => ms(win.end) ?? 0));
+    return {
+      path: w.connection,
+      overall: w.overall,
+      phases: w.phases,
+      downtimeMs: w.downtime.totalMs,
+      downtimeWindows: w.downtime.windows,
+      recoveryMs: restoreRequested === null ? null : Math.max(0, lastEnd - restoreRequested),
+      timeline: w.timeline,
+      stoppedBy: w.stoppedBy,
+      ...(w.pgbench ? { pgbench: w.pgbench } : {}),
+    };
+  });
+  const comparison = comparePaths(paths);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     experimentId: outcome.experimentId,
@@ -77,19 +95,7 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
       ? { action: outcome.restore.action, note: `container ${outcome.restore.action === 'none' ? 'was already running' : `restored by ${outcome.restore.action}`}; verified running and answering on every path` }
       : null,
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
-    paths: outcome.workloads.map((w) => {
-      const lastEnd = Math.max(0, ...w.downtime.windows.map((win) => ms(win.end) ?? 0));
-      return {
-        path: w.connection,
-        overall: w.overall,
-        phases: w.phases,
-        downtimeMs: w.downtime.totalMs,
-        downtimeWindows: w.downtime.windows,
-        recoveryMs: restoreRequested === null ? null : Math.max(0, lastEnd - restoreRequested),
-        timeline: w.timeline,
-        stoppedBy: w.stoppedBy,
-        ...(w.pgbench ? { pgbench: w.pgbench } : {}),
-      };
-    }),
+    paths,
+    ...(comparison ? { comparison } : {}),
   };
 }

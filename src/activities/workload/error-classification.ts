@@ -56,9 +56,16 @@ export function classifyError(err: unknown): ErrorClass {
 }
 
 /**
- * Whether the connection a failed query ran on must be thrown away. A read-only error counts: after
- * a failover the old writer is a reader, and only a new connection finds the new writer.
+ * Whether the connection a failed query ran on must be thrown away:
+ * - a socket error or a client-side timeout (no SQLSTATE): the connection is gone or busy;
+ * - an error the server sent with severity FATAL or PANIC: it closes the session;
+ * - read-only (25006): after a failover the old writer is a reader; a new connection finds the writer.
+ * An ordinary ERROR (a proxy's "server conn crashed?", a statement timeout) leaves the session usable:
+ * keeping it matters behind a proxy, which may refuse new logins while its server is away.
  */
 export function isConnectionLevelError(err: unknown): boolean {
-  return classifyError(err) !== 'other';
+  const state = sqlState(err);
+  if (state === undefined) return classifyError(err) !== 'other';
+  const severity = (err as { severity?: unknown }).severity;
+  return severity === 'FATAL' || severity === 'PANIC' || state === '25006';
 }
