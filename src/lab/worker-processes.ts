@@ -20,7 +20,7 @@ export interface WorkerSpec {
   taskQueue: string;
 }
 
-/** A hash of everything a worker runs: the sources, init.sql and the lockfile. */
+/** A hash of everything a worker runs: the sources, init.sql, the lockfile and its RDS endpoint. */
 export function sourceVersion(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
@@ -33,6 +33,8 @@ export function sourceVersion(): string {
   walk(path.join(PROJECT_ROOT, 'src'));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'init.sql')));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
+  // Where the worker's RDS client points (not credentials): a change means a restart.
+  hash.update(`${process.env.FAULTLINE_RDS_ENDPOINT ?? ''}|${process.env.AWS_REGION ?? ''}`);
   return hash.digest('hex').slice(0, 16);
 }
 

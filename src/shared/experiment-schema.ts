@@ -35,7 +35,27 @@ export const dockerFaultSchema = z
   })
   .strict();
 
-export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema]);
+const RDS_ID = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+
+export const rdsFaultSchema = z
+  .object({
+    kind: z.literal('rds'),
+    action: z.enum(['failover-cluster', 'reboot-instance']),
+    /** The Aurora cluster (DBClusterIdentifier); it must carry the tag faultline:target=true. */
+    cluster: z.string().regex(RDS_ID, 'must be a DB cluster identifier'),
+    /** failover-cluster: the replica to promote (default: RDS chooses). */
+    targetInstance: z.string().regex(RDS_ID, 'must be a DB instance identifier').optional(),
+    /** reboot-instance: the instance to reboot (default: the current writer). */
+    instance: z.string().regex(RDS_ID, 'must be a DB instance identifier').optional(),
+    forceFailover: z.boolean().default(true),
+    /** AWS region (default: the SDK's chain, AWS_REGION). */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1').optional(),
+    waitTimeoutSeconds: seconds(10, 3600).default(900),
+    pollIntervalMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(60_000, 'must be <= 60000').default(2000),
+  })
+  .strict();
+
+export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema, rdsFaultSchema]);
 
 export const experimentSchema = z
   .object({
@@ -87,6 +107,7 @@ export const experimentSchema = z
 export type ExperimentDefinition = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type DockerFault = z.output<typeof dockerFaultSchema>;
+export type RdsFault = z.output<typeof rdsFaultSchema>;
 export type Fault = z.output<typeof faultSchema>;
 
 /** Largest definition accepted (bytes of JSON). */
@@ -110,6 +131,6 @@ export function parseExperiment(input: unknown): ExperimentDefinition {
 
 /** A short text naming the fault, for search attributes and summaries. */
 export function describeFault(fault: Fault): { fault: string; target: string } {
-  const target = fault.target.container ?? `label:${fault.target.label}`;
+  const target = fault.kind === 'rds' ? fault.cluster : (fault.target.container ?? `label:${fault.target.label}`);
   return { fault: `${fault.kind}:${fault.action}`, target };
 }

@@ -28,7 +28,7 @@ import {
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type * as activities from '../activities';
-import type { InjectionRecord, ResolvedDockerTarget, RestoreRecord } from '../activities/faults/fault-activities';
+import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../activities/faults/fault-activities';
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
 import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
 import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
@@ -136,7 +136,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   let injection: InjectionRecord | undefined;
   let restore: RestoreRecord | undefined;
   let injectAttempted = false;
-  let resolvedTarget: ResolvedDockerTarget | undefined;
+  let resolvedTarget: ResolvedTarget | undefined;
   let workloads: Array<Promise<WorkloadResult>> = [];
   let cancelled = false;
   let result: ExperimentResult | undefined;

@@ -21,6 +21,10 @@ export function renderConsole(report: ExperimentReport): string {
     `- Operation weights: read ${w.weights.read}% write ${w.weights.write}% transaction ${w.weights.transaction}%`,
   ];
   if (report.faultWindowMs !== null) lines.push(`- Ground truth: injected to serving again in ${sec(report.faultWindowMs)}${report.restore ? ` (restore: ${report.restore.action})` : ''}`);
+  if (report.rds) {
+    lines.push(`- Aurora writer: ${report.rds.oldWriter} -> ${report.rds.newWriter}${report.rds.writerChanged ? '' : ' (unchanged)'}; ${report.rds.events.length} events recorded`);
+  }
+  if (report.restore) lines.push(`- Restore: ${report.restore.note}`);
   for (const path of report.paths) {
     const o = path.overall;
     lines.push('', `${path.path} connection:`);

@@ -126,6 +126,8 @@ ${comparisonSection(report)}
 ${report.paths.map(pathTables).join('\n')}
 <h2>Timeline (ground truth)</h2><table>${timeRows}</table>
 ${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}
+${report.rds ? `<h2>Aurora failover</h2><p>Writer <b>${esc(report.rds.oldWriter)}</b> &rarr; <b>${esc(report.rds.newWriter)}</b>${report.rds.writerChangedAt ? ` at ${esc(report.rds.writerChangedAt)}` : ' (unchanged)'}; available again at ${esc(report.rds.availableAt)}.</p>
+<table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${report.rds.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`).join('')}</table>` : ''}
 <h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
 </body></html>
 `;

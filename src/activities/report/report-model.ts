@@ -42,6 +42,8 @@ export interface ExperimentReport {
   /** Ground truth: from the inject request to the target serving again. */
   faultWindowMs: number | null;
   restore: { action: string; note: string } | null;
+  /** Aurora faults: old and new writer, and the events seen on the timeline. */
+  rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
   paths: PathReport[];
   /** Present when more than one path ran: proxy against direct, as in seed 001. */
@@ -49,6 +51,11 @@ export interface ExperimentReport {
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+function restoreNote(kind: string, action: string): string {
+  if (kind === 'rds') return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
+  return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
+}
 
 export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
   const restoreRequested = ms(outcome.restore?.restoreRequestedAt);
@@ -91,9 +98,8 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
       recoveredAt: outcome.recoveredAt ?? null,
     },
     faultWindowMs: injectAt !== null && servingAt !== null ? servingAt - injectAt : null,
-    restore: outcome.restore
-      ? { action: outcome.restore.action, note: `container ${outcome.restore.action === 'none' ? 'was already running' : `restored by ${outcome.restore.action}`}; verified running and answering on every path` }
-      : null,
+    restore: outcome.restore ? { action: outcome.restore.action, note: restoreNote(outcome.definition.fault.kind, outcome.restore.action) } : null,
+    ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),
