@@ -7,6 +7,7 @@
  * Without it, `direct` and `proxy` resolve to the lab's database and PgBouncer, with the password
  * from FAULTLINE_DB_PASSWORD (default `faultline`, as in docker-compose.yml).
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { PoolConfig } from 'pg';
 import { labSettings } from '../lab/lab-settings';
 
@@ -34,7 +35,7 @@ export function knownConnectionNames(): string[] {
 
 export function resolveConnection(name: string): ResolvedConnection {
   if (!CONNECTION_NAME_PATTERN.test(name)) {
-    throw new Error(`connection name "${name}" is not valid (lowercase letters, digits, - and _)`);
+    throw ApplicationFailure.nonRetryable(`connection name "${name}" is not valid (lowercase letters, digits, - and _)`, 'UnknownConnection');
   }
   const url = process.env[envKey(name)];
   if (url) {
@@ -49,7 +50,7 @@ export function resolveConnection(name: string): ResolvedConnection {
   const password = process.env.FAULTLINE_DB_PASSWORD || 'faultline';
   const port = name === 'direct' ? lab.dbPort : name === 'proxy' ? lab.proxyPort : undefined;
   if (port === undefined) {
-    throw new Error(`unknown connection "${name}": set ${envKey(name)} to a postgres:// URL`);
+    throw ApplicationFailure.nonRetryable(`unknown connection "${name}": set ${envKey(name)} to a postgres:// URL in the worker's environment`, 'UnknownConnection');
   }
   return {
     name,

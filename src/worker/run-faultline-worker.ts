@@ -9,11 +9,13 @@ import { installTemporalLogger } from './temporal-logger';
 export async function runFaultlineWorker(): Promise<void> {
   installTemporalLogger();
   const settings = labSettings();
+  // Another queue (FAULTLINE_TASK_QUEUE) runs a worker with its own environment beside the lab's.
+  const taskQueue = process.env.FAULTLINE_TASK_QUEUE || EXPERIMENT_TASK_QUEUE;
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const worker = await Worker.create({
     connection,
     namespace: settings.temporalNamespace,
-    taskQueue: EXPERIMENT_TASK_QUEUE,
+    taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities,
     maxConcurrentActivityTaskExecutions: 50,
@@ -22,7 +24,7 @@ export async function runFaultlineWorker(): Promise<void> {
     // within a second (the default throttle is 80% of the heartbeat timeout).
     maxHeartbeatThrottleInterval: '250ms',
   });
-  logger.info({ taskQueue: EXPERIMENT_TASK_QUEUE, address: settings.temporalAddress }, 'faultline worker started');
+  logger.info({ taskQueue, address: settings.temporalAddress }, 'faultline worker started');
   try {
     await worker.run();
   } finally {
