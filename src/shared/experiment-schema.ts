@@ -59,7 +59,7 @@ export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema, rdsF
 
 export const experimentSchema = z
   .object({
-    name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[\w .:@()-]+$/, 'letters, digits, spaces and . : @ ( ) - _ only'),
+    name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[A-Za-z0-9][\w .:@()-]*$/, 'must start with a letter or digit; then letters, digits, spaces and . : @ ( ) - _ only'),
     description: z.string().max(2000, 'must be at most 2000 characters').optional(),
     /** Named connection paths, one workload each (resolved from the environment by the worker). */
     paths: z
