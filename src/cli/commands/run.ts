@@ -11,6 +11,7 @@ import { parseExperiment, type ExperimentDefinition } from '../../shared/experim
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { STATUS_QUERY } from '../../shared/experiment-phases';
 import { connectClient } from '../../worker/temporal-connection';
+import { dryRunPlan } from '../dry-run-plan';
 import { startExperiment } from '../start-experiment';
 import type { Command } from '.';
 
@@ -33,10 +34,22 @@ export function formatLive(status: ExperimentStatus): string {
 export const runCommand: Command = {
   summary: 'run an experiment file end to end and print its report (--json for machines)',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, id: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, id: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
     const file = positionals[0];
-    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID]');
+    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID] [--dry-run]');
     const { raw, definition } = await loadDefinition(file);
+    if (values['dry-run']) {
+      const plan = await dryRunPlan(definition);
+      if (values.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
+      else {
+        const t = plan.target;
+        process.stdout.write(`dry run of ${plan.name}: nothing is started or touched\n`);
+        process.stdout.write(`target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`);
+        for (const p of plan.paths) process.stdout.write(`path ${p.name}: ${p.resolvesTo}\n`);
+        plan.steps.forEach((step, i) => process.stdout.write(`${i + 1}. ${step}\n`));
+      }
+      return 0;
+    }
     const out = (line: string) => process.stderr.write(`${line}\n`);
     await labUp();
     const client = await connectClient();
