@@ -55,9 +55,11 @@ const FAULT: ActivityOptions = {
 };
 const WORKLOAD: ActivityOptions = {
   startToCloseTimeout: '24 hours',
+  // A worker that dies takes its workloads with it: the heartbeat timeout notices, and a retry on
+  // another (or the restarted) worker measures on from there.
   heartbeatTimeout: '15 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { maximumAttempts: 1 },
+  retry: { maximumAttempts: 5, initialInterval: '1 second', nonRetryableErrorTypes: ['InvalidSettingsError', 'UnknownConnection'] },
 };
 
 /** Activities with a one-line summary the Web UI shows next to each of them. */
