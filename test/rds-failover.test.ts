@@ -70,6 +70,21 @@ describe('Aurora failover through the RDS API (moto)', function () {
     assert.match(readFileSync(result.report.html, 'utf8'), new RegExp(`Writer <b>${cluster}-1</b> &rarr; <b>${cluster}-2</b>`));
   });
 
+  it('reboots an instance with ForceFailover and waits until the cluster is available', async () => {
+    const cluster = `aurora-reboot-${tag}`;
+    await createCluster(cluster, 2, true);
+    const client = await testClient();
+    const definition = { ...experiment(cluster), fault: { kind: 'rds', action: 'reboot-instance', cluster, pollIntervalMs: 200, waitTimeoutSeconds: 60 } };
+    const result = (await client.workflow.execute('chaosExperiment', { taskQueue: 'faultline', workflowId: `test-rds-${cluster}`, args: [definition] })) as ExperimentResult;
+    assert.equal(result.verdict, 'held', result.verdictReason);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.fault.kind, 'rds:reboot-instance');
+    assert.ok(report.rds?.events.some((e) => e.message === `RebootDBInstance ${cluster}-1 requested (ForceFailover true)`), JSON.stringify(report.rds?.events));
+    assert.equal(report.rds?.oldWriter, `${cluster}-1`);
+    // moto reboots without promoting a replica; real Aurora would: the report says which happened.
+    assert.equal(report.rds?.writerChanged, report.rds?.newWriter !== report.rds?.oldWriter);
+  });
+
   it('refuses a cluster without the opt-in tag, before anything is injected', async () => {
     const cluster = `aurora-notag-${tag}`;
     await createCluster(cluster, 2, false);

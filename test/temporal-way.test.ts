@@ -59,11 +59,16 @@ describe('operating faultline the Temporal way', function () {
     assert.deepEqual(cliReport.definition, runReport.definition);
   });
 
-  it('upserts search attributes that `temporal workflow list --query` filters on (held and not-run)', async () => {
+  it('upserts search attributes that `temporal workflow list --query` filters on (held, violated, not-run)', async () => {
     const client = await testClient();
     const impossible = quick(`strict-${tag}`, { steadyState: { windowSeconds: 1, maxP99Ms: 0.001 } });
     const result = (await client.workflow.execute('chaosExperiment', { taskQueue: 'faultline', workflowId: `strict-${tag}`, args: [impossible] })) as ExperimentResult;
     assert.equal(result.verdict, 'not-run');
+    // Recovery must be confirmed within the timeout: a 2 s check cannot confirm it within 1 s.
+    const tooShort = quick(`late-${tag}`, { durations: { warmupSeconds: 2, faultSeconds: 2, recoveryTimeoutSeconds: 1 }, steadyState: { windowSeconds: 2 } });
+    const late = (await client.workflow.execute('chaosExperiment', { taskQueue: 'faultline', workflowId: `late-${tag}`, args: [tooShort] })) as ExperimentResult;
+    assert.equal(late.verdict, 'violated');
+    assert.match(late.verdictReason, /did not return within the recovery timeout of 1 s/);
     await sleep(1500); // visibility is eventually consistent
     const list = async (query: string) => {
       const r = await temporal(['workflow', 'list', '--query', query, '--output', 'json', '--limit', '200']);
@@ -72,6 +77,8 @@ describe('operating faultline the Temporal way', function () {
     };
     const held = await list('FaultlineVerdict="held"');
     const notRun = await list('FaultlineVerdict="not-run"');
+    const violated = await list('FaultlineVerdict="violated"');
+    assert.ok(violated.includes(`late-${tag}`) && !violated.includes(`run-${tag}`) && !violated.includes(`strict-${tag}`), 'the violated one, only');
     assert.ok(held.includes(`temporal-cli-${tag}`) && held.includes(`run-${tag}`), 'held experiments are found');
     assert.ok(!held.includes(`strict-${tag}`));
     assert.ok(notRun.includes(`strict-${tag}`) && !notRun.includes(`run-${tag}`));

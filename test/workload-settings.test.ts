@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { classifyError, sqlState } from '../src/activities/workload/error-classification';
 import { operationChooser } from '../src/activities/workload/workload-engine';
 import { catalog } from '../src/activities/workload/operation-catalog';
+import { ErrorBudget } from '../src/activities/workload/error-budget';
 import { parseWorkloadSettings } from '../src/shared/workload-settings';
 
 describe('workload settings', () => {
@@ -66,4 +67,25 @@ describe('error classification', () => {
       assert.equal(sqlState(err), state);
     });
   }
+});
+
+describe('error budget (stop condition)', () => {
+  const progress = (phase: string, errorRate: number) => ({ connection: 'direct', phase, elapsedMs: 0, attempts: 10, successes: 5, failures: 5, opsPerSecond: 10, errorRate });
+
+  it('breaks once the error rate stays above the budget for forSeconds after the fault window', () => {
+    const budget = new ErrorBudget({ maxErrorRate: 0.5, forSeconds: 3 });
+    assert.equal(budget.observe(progress('fault', 1), 0), undefined, 'the fault window itself is not counted');
+    assert.equal(budget.observe(progress('recovery', 0.9), 1000), undefined);
+    assert.equal(budget.observe(progress('recovery', 0.9), 3000), undefined);
+    assert.match(budget.observe(progress('recovery', 0.9), 4000)!, /stop condition: error rate on direct above 50\.0% for 3 s after the fault window/);
+    assert.equal(budget.observe(progress('recovery', 0.9), 5000), undefined, 'reported once');
+  });
+
+  it('starts over when the error rate drops back within the budget', () => {
+    const budget = new ErrorBudget({ maxErrorRate: 0.2, forSeconds: 2 });
+    budget.observe(progress('recovery', 0.5), 0);
+    budget.observe(progress('recovery', 0.1), 1500);
+    assert.equal(budget.observe(progress('steady-state-after', 0.5), 2500), undefined);
+    assert.ok(budget.observe(progress('steady-state-after', 0.5), 4600));
+  });
 });

@@ -201,7 +201,8 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
             ...hypothesis,
             windowSeconds: Math.min(steadyState.windowSeconds, 2),
           });
-          if (check.holds) {
+          // Recovery counts only when confirmed within the timeout.
+          if (check.holds && Date.now() <= deadline) {
             recoveredAt = check.checkedAt;
             break;
           }

@@ -15,6 +15,7 @@ import { MEASURED_PHASES, PHASE_QUERY } from '../../shared/experiment-phases';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import type { PgbenchFigures, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { sharedClient } from '../temporal-client';
+import { ErrorBudget } from './error-budget';
 import { runPgbench } from './pgbench-runner';
 import { runWorkloadEngine } from './workload-engine';
 
@@ -41,7 +42,6 @@ export interface RunWorkloadInput {
 /** Signal carrying a workload's live counters to its experiment. */
 export const PROGRESS_SIGNAL = 'progress';
 
-const AFTER_FAULT_PHASES = ['recovery', 'steady-state-after'];
 
 const PHASE_POLL_MS = 250;
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
@@ -87,24 +87,14 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
         }).then(({ output: _output, ...figures }) => figures)
       : Promise.resolve(undefined);
 
-  let overBudgetSince: number | undefined;
-  let budgetSignalled = false;
+  const budget = input.stopConditions && input.followPhases ? new ErrorBudget(input.stopConditions) : undefined;
   const checkErrorBudget = (progress: WorkloadProgress) => {
-    const budget = input.stopConditions;
-    if (!budget || !input.followPhases || budgetSignalled) return;
-    if (!AFTER_FAULT_PHASES.includes(progress.phase) || progress.errorRate <= budget.maxErrorRate) {
-      overBudgetSince = undefined;
-      return;
-    }
-    overBudgetSince ??= Date.now();
-    if (Date.now() - overBudgetSince >= budget.forSeconds * 1000) {
-      budgetSignalled = true;
-      const reason = `stop condition: error rate on ${input.connection} above ${(budget.maxErrorRate * 100).toFixed(1)}% for ${budget.forSeconds} s after the fault window`;
-      const { workflowExecution } = activityInfo();
-      void sharedClient()
-        .then((client) => client.workflow.getHandle(workflowExecution!.workflowId).signal('abort', reason))
-        .catch(() => (budgetSignalled = false));
-    }
+    const reason = budget?.observe(progress, Date.now());
+    if (!reason) return;
+    const { workflowExecution } = activityInfo();
+    void sharedClient()
+      .then((client) => client.workflow.getHandle(workflowExecution!.workflowId).signal('abort', reason))
+      .catch(() => budget?.retry());
   };
 
   const beat = setInterval(() => {
