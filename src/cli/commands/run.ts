@@ -58,13 +58,17 @@ export const runCommand: Command = {
       const workflowId = handle.workflowId;
       out(`experiment ${workflowId} started (Web UI: http://127.0.0.1:${process.env.FAULTLINE_TEMPORAL_UI_PORT ?? 8233}/namespaces/default/workflows/${workflowId})`);
       let lastPhase = '';
+      let lastPrinted = 0;
       const progress = setInterval(async () => {
         try {
           const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
           const live = formatLive(status);
           const line = `[${(status.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${status.phaseRemainingMs !== null ? ` ${Math.ceil(status.phaseRemainingMs / 1000)}s left` : ''}${live}`;
-          if (status.phase !== lastPhase || process.stderr.isTTY) out(line);
-          else if (Math.floor(status.elapsedMs / 1000) % 5 === 0) out(line);
+          // A line at each phase change, then every 5 s (every second on a terminal).
+          if (status.phase !== lastPhase || Date.now() - lastPrinted >= (process.stderr.isTTY ? 1000 : 5000)) {
+            out(line);
+            lastPrinted = Date.now();
+          }
           lastPhase = status.phase;
         } catch {
           /* between tasks */
