@@ -99,7 +99,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       // `faultline status` shows the phase and the workload's live counters.
       const expected = new RegExp(`${workflowId}: fault, \\d+ s elapsed, \\d+ s left in phase  direct: \\d+ ops/s, 100% errors`);
       let status = '';
-      for (let i = 0; i < 40 && !expected.test(status); i++) {
+      for (let i = 0; i < 80 && !expected.test(status); i++) {
         status = (await runCli(['status', workflowId])).stdout;
         await sleep(500);
       }

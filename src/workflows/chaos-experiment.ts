@@ -128,9 +128,10 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   const hold = (ms: number) => condition(() => abort !== undefined, ms);
 
   const { paths, durations, steadyState } = definition;
-  // About 40 progress signals per path whatever the length, between every 2 s and every 60 s.
+  // Each progress signal costs 4 history events: about 20 in all, whatever the length and the
+  // number of paths (between every 2 s and every 5 min), keeps a 10-minute experiment under 300.
   const plannedSeconds = durations.warmupSeconds + durations.faultSeconds + durations.recoveryTimeoutSeconds;
-  const progressSignalSeconds = Math.min(60, Math.max(2, Math.ceil(plannedSeconds / 40)));
+  const progressSignalSeconds = Math.min(300, Math.max(2, Math.ceil((plannedSeconds * paths.length) / 20)));
   const hypothesis = { paths, workload: definition.workload, ...steadyState };
   let before: SteadyStateCheck | undefined;
   let after: SteadyStateCheck | undefined;
