@@ -49,8 +49,13 @@ export interface ExperimentStatus {
   phase: ExperimentPhase;
   startedAt: string;
   elapsedMs: number;
-  /** Planned time left in the current phase, when it is timed. */
+  /**
+   * Planned time left in the current phase, when it is timed. Like elapsedMs it is computed at the
+   * workflow's last task (workflow time stands still between tasks); phaseEndsAt lets a client
+   * compute both from its own clock.
+   */
   phaseRemainingMs: number | null;
+  phaseEndsAt: string | null;
   aborted: boolean;
   abortReason?: string;
   /** Latest live counters per path (from the workloads' progress signals). */

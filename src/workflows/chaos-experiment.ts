@@ -116,6 +116,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     startedAt: startedAt.toISOString(),
     elapsedMs: Date.now() - startedAt.getTime(),
     phaseRemainingMs: phaseEndsAt === null ? null : Math.max(0, phaseEndsAt - Date.now()),
+    phaseEndsAt: phaseEndsAt === null ? null : new Date(phaseEndsAt).toISOString(),
     aborted: abort !== undefined,
     ...(abort ? { abortReason: abort.reason } : {}),
     workloads: [...live.values()],

@@ -6,7 +6,7 @@ import type { ExperimentStatus } from '../../shared/experiment-types';
 import { connectClient } from '../../worker/temporal-connection';
 import type { Command } from '.';
 import { startExperiment } from '../start-experiment';
-import { formatLive, loadDefinition } from './run';
+import { clockOf, formatLive, loadDefinition } from './run';
 
 async function withClient<T>(use: (client: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
   const client = await connectClient();
@@ -45,8 +45,9 @@ export const statusCommand: Command = {
     else if (!('phase' in status)) process.stdout.write(`${positionals[0]}: ${status.state}\n`);
     else {
       const s = status as ExperimentStatus;
+      const { elapsedMs, remainingMs } = clockOf(s);
       process.stdout.write(
-        `${s.experimentId}: ${s.phase}, ${(s.elapsedMs / 1000).toFixed(0)} s elapsed${s.phaseRemainingMs !== null ? `, ${Math.ceil(s.phaseRemainingMs / 1000)} s left in phase` : ''}${s.aborted ? `, aborting (${s.abortReason})` : ''}${formatLive(s)}\n`,
+        `${s.experimentId}: ${s.phase}, ${(elapsedMs / 1000).toFixed(0)} s elapsed${remainingMs !== null ? `, ${Math.ceil(remainingMs / 1000)} s left in phase` : ''}${s.aborted ? `, aborting (${s.abortReason})` : ''}${formatLive(s)}\n`,
       );
     }
     return 0;

@@ -25,6 +25,15 @@ export async function loadDefinition(file: string): Promise<{ raw: unknown; defi
   return { raw, definition: parseExperiment(raw) };
 }
 
+/** Elapsed and remaining time by this machine's clock (workflow time stands still between tasks). */
+export function clockOf(status: ExperimentStatus): { elapsedMs: number; remainingMs: number | null } {
+  const now = Date.now();
+  return {
+    elapsedMs: now - Date.parse(status.startedAt),
+    remainingMs: status.phaseEndsAt === null ? null : Math.max(0, Date.parse(status.phaseEndsAt) - now),
+  };
+}
+
 /** ` | direct: 12 ops/s, 0% errors` from the status query's live counters. */
 export function formatLive(status: ExperimentStatus): string {
   const parts = status.workloads.map((w) => `${w.connection}: ${w.opsPerSecond} ops/s, ${(w.errorRate * 100).toFixed(0)}% errors`);
@@ -63,7 +72,8 @@ export const runCommand: Command = {
         try {
           const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
           const live = formatLive(status);
-          const line = `[${(status.elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${status.phaseRemainingMs !== null ? ` ${Math.ceil(status.phaseRemainingMs / 1000)}s left` : ''}${live}`;
+          const { elapsedMs, remainingMs } = clockOf(status);
+          const line = `[${(elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${remainingMs !== null ? ` ${Math.ceil(remainingMs / 1000)}s left` : ''}${live}`;
           // A line at each phase change, then every 5 s (every second on a terminal).
           if (status.phase !== lastPhase || Date.now() - lastPrinted >= (process.stderr.isTTY ? 1000 : 5000)) {
             out(line);
