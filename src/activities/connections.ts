@@ -24,15 +24,6 @@ function envKey(name: string): string {
   return `FAULTLINE_CONNECTION_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
-export function knownConnectionNames(): string[] {
-  const names = new Set(['direct', 'proxy']);
-  for (const key of Object.keys(process.env)) {
-    const m = /^FAULTLINE_CONNECTION_([A-Z0-9_]+)$/.exec(key);
-    if (m?.[1]) names.add(m[1].toLowerCase());
-  }
-  return [...names].sort();
-}
-
 export function resolveConnection(name: string): ResolvedConnection {
   if (!CONNECTION_NAME_PATTERN.test(name)) {
     throw ApplicationFailure.nonRetryable(`connection name "${name}" is not valid (lowercase letters, digits, - and _)`, 'UnknownConnection');

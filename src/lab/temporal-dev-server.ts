@@ -6,7 +6,7 @@ import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../shared/names';
-import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
+import { startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings } from './lab-settings';
 import { waitUntil } from './wait-until';
 
@@ -54,10 +54,6 @@ export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
     hint: `see ${path.join(settings.labDir, 'logs', `${NAME}.log`)}`,
   });
   return 'started';
-}
-
-export function temporalStartedByFaultline(): boolean {
-  return runningProcess(NAME) !== undefined;
 }
 
 export async function stopTemporalDevServer(): Promise<boolean> {
