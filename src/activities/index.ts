@@ -5,3 +5,6 @@ export { runWorkload } from './workload/run-workload';
 export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
 export { checkSteadyState } from './probes/check-steady-state';
 export { writeReport } from './report/write-report';
+export { runPaymentWorkload } from './workload/run-payment-workload';
+export { auditPayments } from './audit/audit-payments';
+export { checkPaymentService } from './probes/check-payment-service';

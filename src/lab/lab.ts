@@ -1,6 +1,6 @@
 /** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
 import { existsSync } from 'node:fs';
-import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
+import { EXPERIMENT_TASK_QUEUE, PAYMENT_TASK_QUEUE } from '../shared/names';
 import { runningProcess } from './background-process';
 import { containerState, databaseAnswers, DOCKER_FIX, dockerIsUp, docker, publishedPorts, startStack, stopStack } from './docker-stack';
 import { labSettings } from './lab-settings';
@@ -8,7 +8,11 @@ import { ensureSearchAttributes, missingSearchAttributes } from './search-attrib
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
 
-export const WORKERS: WorkerSpec[] = [{ name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE }];
+export const WORKERS: WorkerSpec[] = [
+  { name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE },
+  // The payment service (HTTP API + worker): it listens before it polls, so polling means serving.
+  { name: 'payment-service', args: ['service'], taskQueue: PAYMENT_TASK_QUEUE },
+];
 
 export interface UpOptions {
   /** Start the worker processes too (default true). */

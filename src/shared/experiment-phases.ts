@@ -4,18 +4,22 @@ export const EXPERIMENT_PHASES = [
   'setup',
   'steady-state-before',
   'warmup',
+  /** Experiments without a fault (a baseline) measure here instead of inject/fault/restore. */
+  'measure',
   'inject',
   'fault',
   'restore',
   'recovery',
   'steady-state-after',
+  /** Experiments with payments: the workloads stop, and every acknowledged payment is checked. */
+  'audit',
   'report',
   'done',
 ] as const;
 export type ExperimentPhase = (typeof EXPERIMENT_PHASES)[number];
 
 /** Phases during which the workload measures; from `report` on, it stops and hands its figures over. */
-export const MEASURED_PHASES: readonly ExperimentPhase[] = ['warmup', 'inject', 'fault', 'restore', 'recovery', 'steady-state-after'];
+export const MEASURED_PHASES: readonly ExperimentPhase[] = ['warmup', 'measure', 'inject', 'fault', 'restore', 'recovery', 'steady-state-after'];
 
 /** Name of the workflow query that answers the current phase (plain string). */
 export const PHASE_QUERY = 'phase';

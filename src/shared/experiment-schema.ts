@@ -4,6 +4,7 @@
  * (the fault and its phases) and a rollback (the restore, which always runs). Pure.
  */
 import { z } from 'zod';
+import { paymentWorkloadSchema } from './payment-settings';
 import { formatIssues, workloadSettingsSchema } from './workload-settings';
 
 const CONNECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -69,7 +70,10 @@ export const experimentSchema = z
       .refine((p) => new Set(p).size === p.length, { message: 'paths must not repeat' })
       .default(['direct']),
     workload: workloadSettingsSchema.default(workloadSettingsSchema.parse({})),
-    fault: faultSchema,
+    /** The fault to inject. Without one the experiment is a baseline: it measures for faultSeconds. */
+    fault: faultSchema.optional(),
+    /** Payments through the payment service during the experiment, audited afterwards (seed 000). */
+    payments: paymentWorkloadSchema.optional(),
     durations: z
       .object({
         warmupSeconds: seconds(1, 3600).default(10),
@@ -130,7 +134,8 @@ export function parseExperiment(input: unknown): ExperimentDefinition {
 }
 
 /** A short text naming the fault, for search attributes and summaries. */
-export function describeFault(fault: Fault): { fault: string; target: string } {
+export function describeFault(fault: Fault | undefined): { fault: string; target: string } {
+  if (!fault) return { fault: 'none', target: 'none' };
   const target = fault.kind === 'rds' ? fault.cluster : (fault.target.container ?? `label:${fault.target.label}`);
   return { fault: `${fault.kind}:${fault.action}`, target };
 }

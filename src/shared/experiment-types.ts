@@ -2,6 +2,7 @@
 import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
 import type { ExperimentDefinition } from './experiment-schema';
+import type { PaymentAudit, PaymentWorkloadResult } from './payment-types';
 import type { ExperimentPhase } from './experiment-phases';
 import type { WorkloadProgress, WorkloadResult } from './workload-types';
 
@@ -24,6 +25,8 @@ export interface ExperimentOutcome {
   /** When the steady state held again after the restore, if it did. */
   recoveredAt?: string;
   workloads: WorkloadResult[];
+  /** Experiments with payments: what the payment workload measured, and the audit. */
+  payments?: { workload: Omit<PaymentWorkloadResult, 'ledger'>; audit?: PaymentAudit };
 }
 
 export interface ReportFiles {

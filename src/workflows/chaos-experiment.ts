@@ -30,6 +30,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type * as activities from '../activities';
 import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../activities/faults/fault-activities';
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
+import type { PaymentAudit, PaymentWorkloadResult } from '../shared/payment-types';
 import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
 import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
 import { experimentDetails } from '../shared/experiment-markdown';
@@ -53,6 +54,12 @@ const FAULT: ActivityOptions = {
   // The restore must get there: retry it patiently; a refused target is final.
   retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TargetRefused'] },
 };
+/** The audit waits for payments still in flight, up to the definition's timeout. */
+const auditOptions = (timeoutSeconds: number): ActivityOptions => ({
+  startToCloseTimeout: `${timeoutSeconds + 120} seconds`,
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '2 seconds' },
+});
 const WORKLOAD: ActivityOptions = {
   startToCloseTimeout: '24 hours',
   // A worker that dies takes its workloads with it: the heartbeat timeout notices, and a retry on
@@ -133,7 +140,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   // number of paths (between every 2 s and every 5 min), keeps a 10-minute experiment under 300.
   const plannedSeconds = durations.warmupSeconds + durations.faultSeconds + durations.recoveryTimeoutSeconds;
   const progressSignalSeconds = Math.min(300, Math.max(2, Math.ceil((plannedSeconds * paths.length) / 20)));
-  const hypothesis = { paths, workload: definition.workload, ...steadyState };
+  const hypothesis = { paths, workload: definition.workload, ...steadyState, paymentService: definition.payments !== undefined };
   let before: SteadyStateCheck | undefined;
   let after: SteadyStateCheck | undefined;
   let recoveredAt: string | undefined;
@@ -142,6 +149,8 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   let injectAttempted = false;
   let resolvedTarget: ResolvedTarget | undefined;
   let workloads: Array<Promise<WorkloadResult>> = [];
+  let payments: Promise<PaymentWorkloadResult> | undefined;
+  let paymentAudit: PaymentAudit | undefined;
   let cancelled = false;
   let result: ExperimentResult | undefined;
 
@@ -150,7 +159,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     enter('setup');
     // Refuses a target that is not opted in, before anything else; what it resolves (networks and
     // aliases included) is what the restore puts back, even if the injection fails half-way.
-    resolvedTarget = await act(STEP, `Check that ${target} is an opted-in target`).resolveFaultTarget(definition.fault);
+    if (definition.fault) resolvedTarget = await act(STEP, `Check that ${target} is an opted-in target`).resolveFaultTarget(definition.fault);
     await Promise.all(paths.map((path) => act(STEP, `Set up the business tables on ${path}`).setupSchema(path)));
 
     enter('steady-state-before', steadyState.windowSeconds * 1000);
@@ -162,15 +171,24 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         act(WORKLOAD, `Business workload on ${connection}`).runWorkload({ connection, settings: definition.workload, followPhases: true, stopConditions: definition.stopConditions, progressSignalSeconds }),
       );
       workloads.forEach((w) => w.catch(() => undefined)); // awaited below; never an unhandled rejection
+      if (definition.payments) {
+        payments = act(WORKLOAD, `Payments at ${definition.payments.ratePerSecond}/s via ${definition.payments.channels.join(' and ')}`).runPaymentWorkload({ settings: definition.payments, followPhases: true });
+        payments.catch(() => undefined);
+      }
       await hold(durations.warmupSeconds * 1000);
 
-      if (!abort) {
+      if (!abort && !definition.fault) {
+        // A baseline: no fault, the workload is measured for the fault's duration.
+        enter('measure', durations.faultSeconds * 1000);
+        await hold(durations.faultSeconds * 1000);
+      } else if (!abort && definition.fault) {
         enter('inject');
         // The workloads read the phase every 250 ms: let them see `inject` before the fault lands,
         // so no failure caused by the fault is counted in warmup.
         await sleep(PHASE_SETTLE_MS);
         injectAttempted = true;
-        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(definition.fault);
+        const toInject = definition.fault;
+        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(toInject);
         enter('fault', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
       }
@@ -184,21 +202,22 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     }
   } finally {
     // --- The rollback: runs whatever happened above, and cannot be cancelled --------------------
-    if (injectAttempted) {
+    if (injectAttempted && definition.fault) {
       enter('restore');
+      const toRestore = definition.fault;
       restore = await CancellationScope.nonCancellable(() =>
-        act(FAULT, `Restore ${target} and verify it serves`).restoreFault(definition.fault, paths, injection?.target ?? resolvedTarget),
+        act(FAULT, `Restore ${target} and verify it serves`).restoreFault(toRestore, paths, injection?.target ?? resolvedTarget),
       );
     }
   }
 
   // --- Recovery and the hypothesis after (not when aborted) ------------------------------------
   await CancellationScope.nonCancellable(async () => {
-    if (injection && !abort) {
+    if ((injection || (!definition.fault && before?.holds)) && !abort) {
       try {
-        enter('recovery', durations.recoveryTimeoutSeconds * 1000);
+        if (injection) enter('recovery', durations.recoveryTimeoutSeconds * 1000);
         const deadline = Date.now() + durations.recoveryTimeoutSeconds * 1000;
-        while (!abort && Date.now() < deadline) {
+        while (injection && !abort && Date.now() < deadline) {
           const check = await act(STEP, 'Steady-state hypothesis, recovering?').checkSteadyState({
             ...hypothesis,
             windowSeconds: Math.min(steadyState.windowSeconds, 2),
@@ -219,7 +238,8 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     }
 
     // --- Report --------------------------------------------------------------------------------
-    enter('report'); // the workloads see this phase and hand over their figures
+    // The workloads see a phase past the measured ones and hand over their figures.
+    enter(definition.payments ? 'audit' : 'report');
     const measured = await Promise.all(
       workloads.map((w) =>
         w.catch((err: unknown) => {
@@ -231,7 +251,32 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       ),
     );
 
-    const { verdict, reason } = judge(definition, { abort, before, after, recoveredAt, injected: injection !== undefined });
+    const paymentRun = payments
+      ? await payments.catch((err: unknown) => {
+          const partial = measuredBeforeCancel<PaymentWorkloadResult>(err);
+          if (partial) return partial;
+          abort ??= { by: 'failure', reason: `payment workload failed: ${errorMessage(err)}` };
+          return undefined;
+        })
+      : undefined;
+    if (paymentRun && definition.payments) {
+      // The audit runs whatever happened: an aborted experiment must not hide a lost payment.
+      try {
+        paymentAudit = await act(auditOptions(definition.payments.auditTimeoutSeconds), 'Audit: every acknowledged payment exists exactly once').auditPayments({
+          connection: definition.payments.auditConnection,
+          orderIdPrefix: paymentRun.orderIdPrefix,
+          channels: paymentRun.channels,
+          ledger: paymentRun.ledger,
+          restoreRequestedAt: restore?.restoreRequestedAt ?? null,
+          timeoutSeconds: definition.payments.auditTimeoutSeconds,
+        });
+      } catch (err) {
+        abort ??= { by: 'failure', reason: `payment audit failed: ${errorMessage(err)}` };
+      }
+    }
+    if (phase !== 'report') enter('report');
+
+    const { verdict, reason } = judge(definition, { abort, before, after, recoveredAt, injected: injection !== undefined, payments: paymentRun, audit: paymentAudit });
     const outcome: ExperimentOutcome = {
       experimentId: workflowId,
       definition,
@@ -246,6 +291,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       ...(after ? { steadyStateAfter: after } : {}),
       ...(recoveredAt ? { recoveredAt } : {}),
       workloads: measured.filter((m): m is WorkloadResult => m !== undefined),
+      ...(paymentRun ? { payments: { workload: withoutLedger(paymentRun), ...(paymentAudit ? { audit: paymentAudit } : {}) } } : {}),
     };
     const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);
     const downtimeMs = Object.fromEntries(outcome.workloads.map((w) => [w.connection, w.downtime.totalMs]));
@@ -265,13 +311,57 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
 /** Held, violated, aborted, or not run, and why. */
 function judge(
   definition: ExperimentDefinition,
-  facts: { abort: ExperimentOutcome['abort']; before?: SteadyStateCheck; after?: SteadyStateCheck; recoveredAt?: string; injected: boolean },
+  facts: {
+    abort: ExperimentOutcome['abort'];
+    before?: SteadyStateCheck;
+    after?: SteadyStateCheck;
+    recoveredAt?: string;
+    injected: boolean;
+    payments?: PaymentWorkloadResult;
+    audit?: PaymentAudit;
+  },
 ): { verdict: Verdict; reason: string } {
   const failing = (check?: SteadyStateCheck) => check?.paths.filter((p) => !p.holds).map((p) => `${p.path}: ${p.reason}`).join('; ');
   if (facts.abort) return { verdict: 'aborted', reason: `${facts.abort.by}: ${facts.abort.reason}` };
+  const audit = facts.audit;
+  if (audit && !audit.holds) {
+    return { verdict: 'violated', reason: `payment audit: ${audit.lost} lost, ${audit.duplicated} duplicated, ${audit.wrongAmount} wrong amount, ${audit.stillPending} still pending of ${audit.acknowledged} acknowledged` };
+  }
+  const misbehaved = unexpectedAnswers(facts.payments);
+  if (misbehaved) return { verdict: 'violated', reason: `the payment service ${misbehaved}` };
   if (facts.before && !facts.before.holds) return { verdict: 'not-run', reason: `steady state did not hold before injecting (${failing(facts.before)}); nothing was injected` };
+  if (!definition.fault) {
+    if (facts.after && !facts.after.holds) return { verdict: 'violated', reason: `steady state at the end does not hold (${failing(facts.after)})` };
+    return { verdict: 'held', reason: `baseline without a fault: the steady state held before and after${audit ? `; all ${audit.acknowledged} acknowledged payments accounted for` : ''}` };
+  }
   if (!facts.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
   if (!facts.recoveredAt) return { verdict: 'violated', reason: `steady state did not return within the recovery timeout of ${definition.durations.recoveryTimeoutSeconds} s` };
   if (facts.after && !facts.after.holds) return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(facts.after)})` };
-  return { verdict: 'held', reason: 'the steady state held before, and returned after the fault within the recovery timeout' };
+  return {
+    verdict: 'held',
+    reason: `the steady state held before, and returned after the fault within the recovery timeout${audit ? `; all ${audit.acknowledged} acknowledged payments accounted for` : ''}`,
+  };
+}
+
+/** A service under a database outage answers 503; a 500 or no answer at all is a defect. */
+function unexpectedAnswers(payments?: PaymentWorkloadResult): string | undefined {
+  if (!payments) return undefined;
+  let errors = 0;
+  let hangs = 0;
+  for (const p of payments.phases) {
+    if (p.channel !== 'http') continue;
+    for (const call of [p.create, p.confirm]) {
+      for (const [outcome, count] of Object.entries(call.outcomes)) {
+        if (/^5\d\d$/.test(outcome) && outcome !== '503') errors += count;
+        if (outcome === 'timeout') hangs += count;
+      }
+    }
+  }
+  const parts = [errors ? `answered ${errors} call(s) with a 5xx other than 503` : '', hangs ? `left ${hangs} call(s) without an answer (timeout)` : ''].filter(Boolean);
+  return parts.length ? parts.join(' and ') : undefined;
+}
+
+/** The ledger is for the audit; the report keeps the figures. */
+function withoutLedger({ ledger: _ledger, ...rest }: PaymentWorkloadResult): Omit<PaymentWorkloadResult, 'ledger'> {
+  return rest;
 }

@@ -15,9 +15,9 @@ const { runWorkload } = proxyActivities<typeof activities>({
 });
 
 /** The figures a cancelled workload activity handed back, if any. */
-export function measuredBeforeCancel(err: unknown): WorkloadResult | undefined {
+export function measuredBeforeCancel<T = WorkloadResult>(err: unknown): T | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof CancelledFailure && cause.details.length > 0) return cause.details[0] as WorkloadResult;
+  if (cause instanceof CancelledFailure && cause.details.length > 0) return cause.details[0] as T;
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import { runWorkloadEngine } from '../workload/workload-engine';
+import { checkPaymentService, type PaymentServiceCheck } from './check-payment-service';
 
 export interface SteadyStateInput {
   paths: string[];
@@ -12,12 +13,15 @@ export interface SteadyStateInput {
   minSuccessRate: number;
   maxP99Ms: number;
   windowSeconds: number;
+  /** Also require the payment service's health to answer 200 (experiments that run payments). */
+  paymentService?: boolean;
 }
 
 export interface SteadyStateCheck {
   holds: boolean;
   checkedAt: string;
   paths: Array<{ path: string; attempts: number; successRate: number; p99Ms: number; holds: boolean; reason?: string }>;
+  paymentService?: PaymentServiceCheck;
 }
 
 export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyStateCheck> {
@@ -42,7 +46,13 @@ export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyS
         ...(reasons.length ? { reason: reasons.join(', ') } : {}),
       };
     });
-    return { holds: paths.every((p) => p.holds), checkedAt: new Date().toISOString(), paths };
+    const paymentService = input.paymentService ? await checkPaymentService() : undefined;
+    return {
+      holds: paths.every((p) => p.holds) && (paymentService?.holds ?? true),
+      checkedAt: new Date().toISOString(),
+      paths,
+      ...(paymentService ? { paymentService } : {}),
+    };
   } finally {
     clearInterval(beat);
   }

@@ -1,5 +1,6 @@
 /** The console summary, in the spirit of seed 001's example report. */
 import { OPERATION_TYPES } from '../../shared/workload-types';
+import { paymentConsole } from './payment-section';
 import type { ExperimentReport } from './report-model';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -16,7 +17,9 @@ export function renderConsole(report: ExperimentReport): string {
     `Verdict: ${report.verdict.toUpperCase()} - ${report.verdictReason}`,
     '',
     'Configuration:',
-    `- Fault: ${report.fault.kind} on ${report.fault.target} for ${d.durations.faultSeconds} s (warmup ${d.durations.warmupSeconds} s, recovery timeout ${d.durations.recoveryTimeoutSeconds} s)`,
+    d.fault
+      ? `- Fault: ${report.fault.kind} on ${report.fault.target} for ${d.durations.faultSeconds} s (warmup ${d.durations.warmupSeconds} s, recovery timeout ${d.durations.recoveryTimeoutSeconds} s)`
+      : `- No fault (a baseline): measured for ${d.durations.faultSeconds} s after a warmup of ${d.durations.warmupSeconds} s`,
     `- Concurrent workers: ${w.concurrentWorkers}, pool ${w.poolSize}, think time ${w.thinkTimeSeconds.min}-${w.thinkTimeSeconds.max} s`,
     `- Operation weights: read ${w.weights.read}% write ${w.weights.write}% transaction ${w.weights.transaction}%`,
   ];
@@ -52,5 +55,6 @@ export function renderConsole(report: ExperimentReport): string {
     lines.push(`- ${c.candidate} transaction success rate change: ${signed(c.transactionSuccessRateChangePct)}`);
     lines.push(`- ${c.candidate} average response time change: ${signed(c.responseTimeChangePct)}`);
   }
+  lines.push(...paymentConsole(report));
   return `${lines.join('\n')}\n`;
 }

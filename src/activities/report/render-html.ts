@@ -4,6 +4,7 @@
  * the tables.
  */
 import { OPERATION_TYPES } from '../../shared/workload-types';
+import { paymentHtml } from './payment-section';
 import type { ExperimentReport, PathReport } from './report-model';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -123,6 +124,7 @@ ${timeChart(report, 'Throughput (operations per second)', (s) => s.ops - s.error
 ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
+${paymentHtml(report)}
 ${report.paths.map(pathTables).join('\n')}
 <h2>Timeline (ground truth)</h2><table>${timeRows}</table>
 ${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}

@@ -48,6 +48,8 @@ export interface ExperimentReport {
   paths: PathReport[];
   /** Present when more than one path ran: proxy against direct, as in seed 001. */
   comparison?: Comparison;
+  /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
+  payments?: ExperimentOutcome['payments'];
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -98,10 +100,11 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
       recoveredAt: outcome.recoveredAt ?? null,
     },
     faultWindowMs: injectAt !== null && servingAt !== null ? servingAt - injectAt : null,
-    restore: outcome.restore ? { action: outcome.restore.action, note: restoreNote(outcome.definition.fault.kind, outcome.restore.action) } : null,
+    restore: outcome.restore ? { action: outcome.restore.action, note: restoreNote(outcome.definition.fault?.kind ?? 'none', outcome.restore.action) } : null,
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),
+    ...(outcome.payments ? { payments: outcome.payments } : {}),
   };
 }

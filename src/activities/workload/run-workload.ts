@@ -11,11 +11,11 @@
  * - Optional pgbench background load runs for the same span; its figures join the result.
  */
 import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
-import { MEASURED_PHASES, PHASE_QUERY } from '../../shared/experiment-phases';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import type { PgbenchFigures, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { sharedClient } from '../temporal-client';
 import { ErrorBudget } from './error-budget';
+import { followExperimentPhase } from './phase-follower';
 import { runPgbench } from './pgbench-runner';
 import { runWorkloadEngine } from './workload-engine';
 
@@ -42,8 +42,6 @@ export interface RunWorkloadInput {
 /** Signal carrying a workload's live counters to its experiment. */
 export const PROGRESS_SIGNAL = 'progress';
 
-
-const PHASE_POLL_MS = 250;
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
 const HEARTBEAT_MS = 250;
 
@@ -54,25 +52,8 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
   const cancelled = () => context.cancellationSignal.aborted;
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
 
-  let phase = input.followPhases ? 'warmup' : 'run';
-  let poller: NodeJS.Timeout | undefined;
-  if (input.followPhases) {
-    const { workflowExecution } = activityInfo();
-    if (!workflowExecution) throw new Error('followPhases needs the activity to be called by a workflow');
-    const client = await sharedClient();
-    const handle = client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
-    const poll = async () => {
-      try {
-        const current = await handle.query<string>(PHASE_QUERY);
-        if (!(MEASURED_PHASES as readonly string[]).includes(current)) stop.abort();
-        else phase = current;
-      } catch {
-        // Temporal briefly unreachable: keep the last known phase, the workload goes on.
-      }
-      if (!stop.signal.aborted) poller = setTimeout(poll, PHASE_POLL_MS);
-    };
-    await poll();
-  }
+  const follower = input.followPhases ? await followExperimentPhase(stop) : undefined;
+  const phase = () => follower?.current() ?? 'run';
 
   let latest: WorkloadProgress | undefined;
   const pgbenchRun: Promise<PgbenchFigures | undefined> =
@@ -117,7 +98,7 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
       settings,
       durationMs: input.durationMs,
       signal: stop.signal,
-      phase: () => phase,
+      phase,
       onProgress: (progress) => {
         latest = progress;
         checkErrorBudget(progress);
@@ -131,7 +112,7 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
   } finally {
     clearInterval(beat);
     if (progressSignals) clearInterval(progressSignals);
-    if (poller) clearTimeout(poller);
+    follower?.close();
     stop.abort();
     if (latest) context.log.debug('workload finished', { ...latest });
   }

@@ -22,7 +22,7 @@ import {
  * Latencies are recorded in microseconds, from 1 µs to 1 hour, to 3 significant digits (about
  * 90 KB per histogram; the packed variant is smaller but costs the client CPU on every record).
  */
-function newHistogram(significantDigits: 2 | 3 = 3): hdr.Histogram {
+export function newHistogram(significantDigits: 2 | 3 = 3): hdr.Histogram {
   return hdr.build({
     bitBucketSize: 32,
     lowestDiscernibleValue: 1,
@@ -34,7 +34,7 @@ function newHistogram(significantDigits: 2 | 3 = 3): hdr.Histogram {
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
-function latencySummary(histogram: hdr.Histogram): LatencySummary {
+export function latencySummary(histogram: hdr.Histogram): LatencySummary {
   if (histogram.totalCount === 0) return { count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
   // A percentile is reported as its bucket's upper bound, which can pass the recorded maximum.
   const max = histogram.maxValue;

@@ -8,6 +8,7 @@ import { schemaCommand } from './schema';
 import { scheduleCommand } from './schedule';
 import { historyCommand } from './history';
 import { abortCommand, startCommand, statusCommand } from './control';
+import { serviceCommand } from './service';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   setup: setupCommand,
   worker: workerCommand,
+  service: serviceCommand,
   probe: probeCommand,
   bench: benchCommand,
   run: runCommand,

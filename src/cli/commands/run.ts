@@ -53,7 +53,11 @@ export const runCommand: Command = {
       else {
         const t = plan.target;
         process.stdout.write(`dry run of ${plan.name}: nothing is started or touched\n`);
-        process.stdout.write(`target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`);
+        process.stdout.write(
+          t === null
+            ? 'target: none (a baseline without a fault)\n'
+            : `target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`,
+        );
         for (const p of plan.paths) process.stdout.write(`path ${p.name}: ${p.resolvesTo}\n`);
         plan.steps.forEach((step, i) => process.stdout.write(`${i + 1}. ${step}\n`));
       }

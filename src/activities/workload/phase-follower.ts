@@ -1,0 +1,39 @@
+/**
+ * A workload started by an experiment asks its workflow for the current phase four times a second,
+ * tags its measurements with it, and stops (aborts `stop`) when the workflow moves past the
+ * measured phases.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { MEASURED_PHASES, PHASE_QUERY } from '../../shared/experiment-phases';
+import { sharedClient } from '../temporal-client';
+
+const PHASE_POLL_MS = 250;
+
+export interface PhaseFollower {
+  current(): string;
+  close(): void;
+}
+
+export async function followExperimentPhase(stop: AbortController, initial = 'warmup'): Promise<PhaseFollower> {
+  const { workflowExecution } = activityInfo();
+  if (!workflowExecution) throw new Error('following phases needs the activity to be called by a workflow');
+  const client = await sharedClient();
+  const handle = client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
+  let phase = initial;
+  let poller: NodeJS.Timeout | undefined;
+  const poll = async () => {
+    try {
+      const current = await handle.query<string>(PHASE_QUERY);
+      if (!(MEASURED_PHASES as readonly string[]).includes(current)) stop.abort();
+      else phase = current;
+    } catch {
+      // Temporal briefly unreachable: keep the last known phase, the workload goes on.
+    }
+    if (!stop.signal.aborted) poller = setTimeout(poll, PHASE_POLL_MS);
+  };
+  await poll();
+  return {
+    current: () => phase,
+    close: () => clearTimeout(poller),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The payment service's vocabulary (seed 000), shared by the service, its workflow, faultline's
+ * payment workload and audit, and the report. Pure.
+ */
+import type { LatencySummary } from './workload-types';
+
+/** Workflow type of one payment (create, then confirm), on the `payment-service` task queue. */
+export const PAYMENT_WORKFLOW_TYPE = 'payment';
+
+/** The payment workflow's id: the order id is the idempotency key, so one order is one workflow. */
+export const paymentWorkflowId = (orderId: string): string => `payment-${orderId}`;
+
+export interface PaymentRequest {
+  order_id: string;
+  /** Currency units with at most two decimals, e.g. 100.5. */
+  amount: number;
+}
+
+export type PaymentStatus = 'pending' | 'confirmed';
+
+export interface Payment {
+  order_id: string;
+  amount: number;
+  status: PaymentStatus;
+  created_at: string;
+  confirmed_at: string | null;
+}
+
+export interface PaymentWorkflowResult {
+  payment: Payment;
+  /** Attempts the create and the confirm activities took (1 = no retry). */
+  createAttempts: number;
+  confirmAttempts: number;
+}
+
+/** How a payment reaches the service: its HTTP API (the user's view) or its workflow (the durable path). */
+export const PAYMENT_CHANNELS = ['http', 'workflow'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+/** Figures for one kind of call (create or confirm) of one channel in one phase. */
+export interface PaymentCallStats {
+  calls: number;
+  acknowledged: number;
+  failed: number;
+  /** Outcome -> count: HTTP status codes ("201", "503", ...), "timeout", "network", "started", "completed", "failed". */
+  outcomes: Record<string, number>;
+  /** Latency of every answered call, acknowledged or not. */
+  latencyMs: LatencySummary;
+  /** Retries the service made (HTTP: its database attempts - 1; workflow: activity attempts - 1). */
+  retries: { total: number; max: number; histogram: Record<string, number> };
+}
+
+export interface PaymentPhaseStats {
+  phase: string;
+  channel: PaymentChannel;
+  /** HTTP: POST /payments. Workflow: the start of the payment workflow. */
+  create: PaymentCallStats;
+  /** HTTP: POST /payments/:id/confirm. Workflow: the workflow's completion (latency from its start). */
+  confirm: PaymentCallStats;
+}
+
+/**
+ * What was acknowledged, per channel, in bounded memory: the order ids and amounts are derived
+ * from a sequence number, so one byte per payment (run-length encoded here) says what the caller
+ * was told and in which phase. Code 0: not acknowledged; otherwise bit 0 created, bit 1
+ * confirmed, bits 2-5 the index of the phase in MEASURED_PHASES.
+ */
+export type PaymentLedger = Record<PaymentChannel, Array<[code: number, count: number]>>;
+
+export interface PaymentWorkloadResult {
+  /** Every order id of the run starts with this. */
+  orderIdPrefix: string;
+  channels: PaymentChannel[];
+  ratePerSecond: number;
+  phases: PaymentPhaseStats[];
+  /** Calls not made because too many were already in flight (the client, not the service, was saturated). */
+  skipped: number;
+  ledger: PaymentLedger;
+  stoppedBy: 'signal' | 'duration' | 'cancelled';
+}
+
+export interface PaymentAuditChannel {
+  channel: PaymentChannel;
+  acknowledged: number;
+  found: number;
+  lost: number;
+  wrongAmount: number;
+  /** Confirmation acknowledged (or the workflow path, which always confirms) but not confirmed. */
+  stillPending: number;
+  /** Acknowledged while the fault was on (phases inject and fault) and confirmed after the restore began. */
+  acceptedDuringOutageCompletedAfter: number;
+}
+
+/** The audit after recovery: every acknowledged payment exists exactly once, with the right amount and status. */
+export interface PaymentAudit {
+  checkedAt: string;
+  /** How long the audit waited for pending payments to complete. */
+  waitedMs: number;
+  acknowledged: number;
+  found: number;
+  lost: number;
+  duplicated: number;
+  wrongAmount: number;
+  stillPending: number;
+  acceptedDuringOutageCompletedAfter: number;
+  /** Payments in the table that no caller was told about (a failed or timed-out call whose write landed): not a loss. */
+  storedButNotAcknowledged: number;
+  /** When the last payment pending at the start of the audit was confirmed. */
+  lastPendingCompletedAt: string | null;
+  /** Payments pending when the audit began. */
+  pendingAtStart: number;
+  byChannel: PaymentAuditChannel[];
+  /** Up to 20 lost or wrong order ids, to look into. */
+  examples: string[];
+  holds: boolean;
+}
+
+/** Amount of the n-th payment of a run, in cents: between 1.00 and 999.99, spread out. */
+export const ledgerAmountCents = (seq: number): number => 100 + ((seq * 7919) % 99_900);
+
+/** Order id of the n-th payment of a channel in a run. */
+export const ledgerOrderId = (prefix: string, channel: PaymentChannel, seq: number): string => `${prefix}-${channel === 'http' ? 'h' : 'w'}${seq}`;
+
+export const LEDGER_CREATED = 1;
+export const LEDGER_CONFIRMED = 2;
+export const ledgerCode = (created: boolean, confirmed: boolean, phaseIndex: number): number =>
+  created ? LEDGER_CREATED | (confirmed ? LEDGER_CONFIRMED : 0) | (phaseIndex << 2) : 0;
+export const ledgerPhaseIndex = (code: number): number => code >> 2;
