@@ -105,7 +105,7 @@ export interface PaymentAudit {
   acceptedDuringOutageCompletedAfter: number;
   /** Payments in the table that no caller was told about (a failed or timed-out call whose write landed): not a loss. */
   storedButNotAcknowledged: number;
-  /** When the last payment pending at the start of the audit was confirmed. */
+  /** When the last pending payment (accepted during the outage, or pending when the audit began) was confirmed. */
   lastPendingCompletedAt: string | null;
   /** Payments pending when the audit began. */
   pendingAtStart: number;

@@ -110,7 +110,9 @@ export async function auditPayments(input: AuditPaymentsInput): Promise<PaymentA
       if (e.mustBeConfirmed && row.status !== 'confirmed') c.stillPending++;
       if (e.duringOutage && row.confirmed_at && restoreAt !== null && Date.parse(row.confirmed_at) >= restoreAt) c.acceptedDuringOutageCompletedAfter++;
     }
-    const completedTimes = pendingAtStart.map((id) => rows.get(id)?.confirmed_at).filter((t): t is string => typeof t === 'string');
+    // Pending because of the outage: accepted during it, or still pending when the audit began.
+    const wasPending = new Set([...pendingAtStart, ...[...expected].filter(([, e]) => e.duringOutage).map(([id]) => id)]);
+    const completedTimes = [...wasPending].map((id) => rows.get(id)?.confirmed_at).filter((t): t is string => typeof t === 'string');
     const channels = [...byChannel.values()];
     const sum = (key: keyof Omit<PaymentAuditChannel, 'channel'>) => channels.reduce((total, c) => total + c[key], 0);
     const duplicated = [...rows.values()].filter((r) => r.copies > 1).length;

@@ -17,7 +17,7 @@ function auditLines(audit: PaymentAudit, restoreRequestedAt: string | null): str
   return [
     `${audit.holds ? 'HOLDS' : 'FAILS'}: ${audit.acknowledged} acknowledged, ${audit.found} found, ${audit.lost} lost, ${audit.duplicated} duplicated, ${audit.wrongAmount} wrong amount, ${audit.stillPending} still pending`,
     `accepted during the outage and completed after it: ${audit.acceptedDuringOutageCompletedAfter}`,
-    `pending when the audit began: ${audit.pendingAtStart}; the last of them completed ${audit.lastPendingCompletedAt ?? '-'}${after}; waited ${(audit.waitedMs / 1000).toFixed(1)} s`,
+    `the last pending payment completed ${audit.lastPendingCompletedAt ?? '-'}${after}; pending when the audit began: ${audit.pendingAtStart} (waited ${(audit.waitedMs / 1000).toFixed(1)} s)`,
     `stored but never acknowledged to a caller (not a loss): ${audit.storedButNotAcknowledged}`,
     ...audit.byChannel.map((c) => `${c.channel}: ${c.acknowledged} acknowledged, ${c.found} found, ${c.lost} lost, ${c.stillPending} still pending, ${c.acceptedDuringOutageCompletedAfter} accepted during the outage and completed after`),
     ...(audit.examples.length ? [`examples: ${audit.examples.join('; ')}`] : []),
