@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ExperimentReport } from '../src/activities/report/report-model';
 import { runningProcess } from '../src/lab/background-process';
-import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { paymentServiceUrl } from '../src/service/service-settings';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
-import { runCli } from './harness/run-cli';
+import { runCli, runProgram } from './harness/run-cli';
 
 const base = paymentServiceUrl();
 const unique = `t${process.pid}x${Date.now().toString(36)}`;
@@ -206,6 +206,30 @@ describe('payment service (seed 000) on the real lab', function () {
     assert.equal(Number(rows[0]!.n), audit.found + audit.storedButNotAcknowledged, 'the audit counted every row of the run');
     assert.match(result.stdout, /Audit HOLDS/);
     assert.match(readFileSync(last.report.json.replace(/json$/, 'html'), 'utf8'), /Payment service/);
+  });
+
+  it('runs as a compose service too (profile `service`)', async () => {
+    const compose = (args: string[]) =>
+      runProgram('docker-compose', ['-p', labSettings().composeProject, '-f', path.join(PROJECT_ROOT, 'docker-compose.yml'), '--profile', 'service', ...args], { FAULTLINE_SERVICE_PORT: '15081', FAULTLINE_NODE_BINARY: process.execPath });
+    const up = await compose(['up', '-d', '--no-build', 'payment-service']);
+    assert.equal(up.code, 0, up.stderr);
+    try {
+      const deadline = Date.now() + 90_000;
+      let health = 0;
+      while (Date.now() < deadline && health !== 200) {
+        health = await fetch('http://127.0.0.1:15081/health', { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+        if (health !== 200) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.equal(health, 200, 'the containerised service answers /health within 90 s');
+      const orderId = `${unique}-container`;
+      const created = await fetch('http://127.0.0.1:15081/payments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order_id: orderId, amount: 42.42 }) });
+      assert.equal(created.status, 201);
+      const rows = await sqlQuery<{ amount: string }>('SELECT amount::text FROM payments WHERE order_id = $1', [orderId]);
+      assert.deepEqual(rows, [{ amount: '42.42' }]);
+    } finally {
+      const down = await compose(['rm', '-s', '-f', 'payment-service']);
+      assert.equal(down.code, 0, down.stderr);
+    }
   });
 
   it('normal operation (a baseline without a fault): every payment acknowledged and confirmed', async () => {
