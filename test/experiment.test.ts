@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ExperimentReport } from '../src/activities/report/report-model';
-import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
 import type { ExperimentStatus } from '../src/shared/experiment-types';
 import { launchBrowser } from './harness/browser';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
-import { runCli } from './harness/run-cli';
+import { runCli, runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,7 +86,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
   });
 
   for (const how of ['cancel', 'abort'] as const) {
-    it(`${how === 'cancel' ? 'cancelling' : 'the abort signal'} mid-fault restores db and marks the report`, async () => {
+    it(`${how === 'cancel' ? 'temporal workflow cancel' : 'the abort signal'} mid-fault restores db and marks the report`, async () => {
       const client = await testClient();
       const workflowId = `test-${how}-${Date.now()}`;
       const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
@@ -105,7 +105,9 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       }
       assert.match(status, expected);
       if (how === 'cancel') {
-        await handle.cancel();
+        // Through the real `temporal` CLI, as an operator would.
+        const cancelled = await runProgram(labSettings().temporalCli, ['workflow', 'cancel', '--workflow-id', workflowId, '--address', labSettings().temporalAddress]);
+        assert.equal(cancelled.code, 0, cancelled.stderr);
         await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /cancelled/.test(String(err.cause?.message)));
       } else {
         const sent = await runCli(['abort', workflowId, '--reason', 'test says stop']);

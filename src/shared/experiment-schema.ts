@@ -99,6 +99,13 @@ export const experimentSchema = z
       })
       .strict()
       .optional(),
+    /** The dead man's switch: a Docker fault still on this long after its window ends is restored by any faultline worker. */
+    safety: z
+      .object({
+        leaseGraceSeconds: seconds(5, 3600).default(30),
+      })
+      .strict()
+      .default({ leaseGraceSeconds: 30 }),
     report: z
       .object({
         directory: z.string().min(1).max(500).regex(/^[^\0]+$/, 'must be a path').default('reports'),

@@ -2,6 +2,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
 import { labSettings } from '../lab/lab-settings';
+import { startLeaseWatchdog } from '../activities/faults/lease-watchdog';
 import { logger } from '../logger';
 import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
 import { installTemporalLogger } from './temporal-logger';
@@ -25,9 +26,12 @@ export async function runFaultlineWorker(): Promise<void> {
     maxHeartbeatThrottleInterval: '250ms',
   });
   logger.info({ taskQueue, address: settings.temporalAddress }, 'faultline worker started');
+  // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
+  const watchdog = startLeaseWatchdog();
   try {
     await worker.run();
   } finally {
+    await watchdog.stop();
     await connection.close();
     await Runtime.instance().shutdown();
   }

@@ -188,7 +188,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         await sleep(PHASE_SETTLE_MS);
         injectAttempted = true;
         const toInject = definition.fault;
-        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(toInject);
+        // The lease's deadline: the fault window, plus the grace the restore gets to come.
+        const deadlineSeconds = PHASE_SETTLE_MS / 1000 + durations.faultSeconds + definition.safety.leaseGraceSeconds;
+        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(toInject, { deadlineSeconds });
         enter('fault', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
       }

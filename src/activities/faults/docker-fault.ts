@@ -66,13 +66,22 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    heartbeat({ waitingFor: what });
+    try {
+      heartbeat({ waitingFor: what });
+    } catch {
+      // Outside an activity (the dead man's switch's watchdog): nothing to heartbeat to.
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-export async function injectDockerFault(fault: DockerFault): Promise<{ target: ResolvedDockerTarget; injectRequestedAt: string; targetDownAt: string | null }> {
+export async function injectDockerFault(
+  fault: DockerFault,
+  /** Runs after the target is resolved and before it is touched (the lease of the dead man's switch). */
+  beforeAction?: (target: ResolvedDockerTarget) => Promise<void>,
+): Promise<{ target: ResolvedDockerTarget; injectRequestedAt: string; targetDownAt: string | null }> {
   const target = await resolveDockerTarget(fault);
+  await beforeAction?.(target);
   const container = docker.getContainer(target.id);
   const injectRequestedAt = new Date().toISOString();
   logger.info({ action: fault.action, target: target.name }, 'injecting docker fault');

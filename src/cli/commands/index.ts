@@ -7,6 +7,7 @@ import { runCommand } from './run';
 import { schemaCommand } from './schema';
 import { scheduleCommand } from './schedule';
 import { historyCommand } from './history';
+import { leasesCommand } from './leases';
 import { abortCommand, startCommand, statusCommand } from './control';
 import { serviceCommand } from './service';
 import { setupCommand } from './setup';
@@ -35,4 +36,5 @@ export const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
   schedule: scheduleCommand,
   history: historyCommand,
+  leases: leasesCommand,
 };

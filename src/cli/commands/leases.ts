@@ -1,0 +1,33 @@
+/**
+ * `faultline leases [--sweep] [--json]`: the dead man's switch's leases in the Docker engine, with
+ * what the watchdog would do with each. `--sweep` does it now (what every worker does every 5 s).
+ */
+import { sweepLeases } from '../../activities/faults/lease-watchdog';
+import { leaseDecision, listLeases } from '../../activities/faults/fault-lease';
+import { connectClient } from '../../worker/temporal-connection';
+import type { Command } from '.';
+
+export const leasesCommand: Command = {
+  summary: "list the dead man's switch's fault leases; --sweep restores expired or orphaned ones now",
+  async run(args) {
+    const client = await connectClient().catch(() => undefined);
+    try {
+      const entries = args.includes('--sweep')
+        ? await sweepLeases({ client })
+        : (await listLeases()).map((l) => ({ lease: l.name, target: l.target.name, workflowId: l.workflowId, expiresAt: l.expiresAt, ...leaseDecision(l, Date.now(), 'unknown') }));
+      if (args.includes('--json')) {
+        process.stdout.write(`${JSON.stringify(entries)}\n`);
+      } else if (entries.length === 0) {
+        process.stdout.write('no fault leases: no fault is on\n');
+      } else {
+        for (const e of entries) {
+          const outcome = 'outcome' in e && e.outcome ? `, ${e.outcome}` : '';
+          process.stdout.write(`${e.lease}  ${e.target}  workflow ${e.workflowId}  expires ${e.expiresAt}  ${e.restore ? 'restore' : 'keep'}: ${e.reason}${outcome}\n`);
+        }
+      }
+      return 0;
+    } finally {
+      await client?.connection.close();
+    }
+  },
+};
