@@ -32,7 +32,7 @@ const WRONG_TYPES = [null, true, 3.5, -1, 'text', [], {}, [1, 2], Number.MAX_SAF
 /** Each mutation breaks one rule and returns the field its message must name. */
 const MUTATIONS: Array<(d: Doc, r: () => number) => string> = [
   (d) => (delete d.name, 'name'),
-  (d) => (delete d.fault, 'fault'),
+  (d, r) => ((d.fault = ['stop the db', 42, null, [], true][Math.floor(r() * 5)]), 'fault'),
   (d, r) => ((d.name = ODD[Math.floor(r() * ODD.length)]), 'name'),
   (d, r) => {
     const notStrings = WRONG_TYPES.filter((v) => typeof v !== 'string');

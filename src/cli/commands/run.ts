@@ -72,9 +72,12 @@ export const runCommand: Command = {
       out(`experiment ${workflowId} started (Web UI: http://127.0.0.1:${process.env.FAULTLINE_TEMPORAL_UI_PORT ?? 8233}/namespaces/default/workflows/${workflowId})`);
       let lastPhase = '';
       let lastPrinted = 0;
-      const progress = setInterval(async () => {
+      // One status query at a time, each with a deadline, and none left in flight when the client
+      // closes (a retry of a query on a closed channel would throw from a timer).
+      let polling: Promise<void> | undefined;
+      const poll = async () => {
         try {
-          const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
+          const status = await client.withDeadline(Date.now() + 5000, () => handle.query<ExperimentStatus>(STATUS_QUERY));
           const live = formatLive(status);
           const { elapsedMs, remainingMs } = clockOf(status);
           const line = `[${(elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${remainingMs !== null ? ` ${Math.ceil(remainingMs / 1000)}s left` : ''}${live}`;
@@ -87,6 +90,9 @@ export const runCommand: Command = {
         } catch {
           /* between tasks */
         }
+      };
+      const progress = setInterval(() => {
+        polling ??= poll().finally(() => (polling = undefined));
       }, 1000);
       let result: ExperimentResult;
       try {
@@ -96,6 +102,7 @@ export const runCommand: Command = {
         throw err;
       } finally {
         clearInterval(progress);
+        await polling;
       }
       if (values.json) {
         process.stdout.write(`${result.summary}\n`);
