@@ -31,6 +31,10 @@ describe('experiment definition', () => {
     [{ ...base, steadyState: { minSuccessRate: 2 } }, /steadyState\.minSuccessRate: must be <= 1/],
     [{ ...base, description: 'x'.repeat(70_000) }, /\(document\): \d+ bytes, at most 65536/],
     [{ ...base, extra: 1 }, /extra|Unrecognized key/],
+    [{ ...base, repeat: { times: 3, everySeconds: 10 } }, /repeat\.everySeconds: must be greater than durations\.faultSeconds \(10\)/],
+    [{ name: 'x', repeat: { times: 3, everySeconds: 60 } }, /repeat: needs a fault to repeat/],
+    [{ ...base, repeat: { times: 0, everySeconds: 60 } }, /repeat\.times: must be >= 1/],
+    [{ ...base, safety: { leaseGraceSeconds: 1 } }, /safety\.leaseGraceSeconds: must be >= 5/],
   ];
   for (const [input, message] of bad) {
     it(`rejects ${JSON.stringify(input).slice(0, 80)} naming the field`, () => {

@@ -159,6 +159,28 @@ describe('chaos experiment (db-outage) on the real lab', function () {
     });
   }
 
+  it('repeats the fault: two stops 9 s apart, each restored and recovered, both in the report', async () => {
+    const client = await testClient();
+    const workflowId = `test-repeat-${Date.now()}`;
+    const definition = shortOutage({
+      name: 'db-outage-twice',
+      durations: { warmupSeconds: 2, faultSeconds: 3, recoveryTimeoutSeconds: 30 },
+      repeat: { times: 2, everySeconds: 9 },
+    });
+    const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
+    assert.equal(result.verdict, 'held', result.verdictReason);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.cycles?.length, 2);
+    for (const c of report.cycles!) {
+      assert.ok(c.recoveredAt, `fault ${c.cycle} recovered`);
+      assert.ok(c.faultWindowMs! >= 3000, `fault ${c.cycle} lasted its window (${c.faultWindowMs} ms)`);
+    }
+    const gap = Date.parse(report.cycles![1]!.injectRequestedAt) - Date.parse(report.cycles![0]!.injectRequestedAt);
+    assert.ok(gap >= 9000 && gap < 12_000, `the second fault started 9 s after the first (${gap} ms)`);
+    assert.equal(report.paths[0]!.downtimeWindows.filter((w) => w.durationMs > 1000).length, 2, 'two outages measured');
+    assert.match(readFileSync(result.report.json.replace(/report\.json$/, 'summary.txt'), 'utf8'), /Repeated: 2 faults, every 9 s/);
+  });
+
   it('rejects an invalid definition before anything is injected, naming the field', async () => {
     const before = (await dbContainer().inspect()).State.StartedAt;
     const bad = shortOutage({ durations: { warmupSeconds: 4, faultSeconds: -3, recoveryTimeoutSeconds: 30 } });

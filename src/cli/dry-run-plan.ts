@@ -40,6 +40,10 @@ export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryR
             `hold the fault for ${d.faultSeconds} s`,
             `restore ${target.name} (always, whatever happens) and verify every path answers`,
             `wait up to ${d.recoveryTimeoutSeconds} s for the steady state to hold again, then check it once more`,
+            ...(definition.repeat
+              ? [`repeat the fault ${definition.repeat.times} times in all, one every ${definition.repeat.everySeconds} s (restore and recovery after each)`]
+              : []),
+            `dead man's switch: a lease recorded before each injection; any faultline worker restores the target ${d.faultSeconds + definition.safety.leaseGraceSeconds} s after it if the workflow has not`,
           ]
         : [`measure for ${d.faultSeconds} s (a baseline: no fault)`, 'check the steady state once more']),
       ...(p

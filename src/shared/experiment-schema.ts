@@ -99,6 +99,14 @@ export const experimentSchema = z
       })
       .strict()
       .optional(),
+    /** Repeat the fault: `times` faults, one every `everySeconds` (from one injection to the next). */
+    repeat: z
+      .object({
+        times: z.number().int('must be a whole number').min(1, 'must be >= 1').max(100, 'must be <= 100'),
+        everySeconds: seconds(2, 86_400),
+      })
+      .strict()
+      .optional(),
     /** The dead man's switch: a Docker fault still on this long after its window ends is restored by any faultline worker. */
     safety: z
       .object({
@@ -113,7 +121,13 @@ export const experimentSchema = z
       .strict()
       .default({ directory: 'reports' }),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.repeat && !d.fault) ctx.addIssue({ code: 'custom', path: ['repeat'], message: 'needs a fault to repeat' });
+    if (d.repeat && d.repeat.everySeconds <= d.durations.faultSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['repeat', 'everySeconds'], message: `must be greater than durations.faultSeconds (${d.durations.faultSeconds})` });
+    }
+  });
 
 export type ExperimentDefinition = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;

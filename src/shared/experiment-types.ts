@@ -8,6 +8,15 @@ import type { WorkloadProgress, WorkloadResult } from './workload-types';
 
 export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
 
+/** One fault of an experiment that repeats it (`repeat`). */
+export interface FaultCycle {
+  cycle: number;
+  injection: InjectionRecord;
+  restore?: RestoreRecord;
+  /** When the steady state held again after this fault's restore, if it did in time. */
+  recoveredAt?: string;
+}
+
 /** Everything the workflow gathered, handed to the report activity. */
 export interface ExperimentOutcome {
   experimentId: string;
@@ -18,8 +27,11 @@ export interface ExperimentOutcome {
   verdictReason: string;
   /** Set when the experiment was aborted or cancelled. */
   abort?: { by: 'signal' | 'cancel' | 'stop-condition' | 'failure'; reason: string };
+  /** The (first) fault's injection and restore. */
   injection?: InjectionRecord;
   restore?: RestoreRecord;
+  /** Every fault, when the experiment repeats it. */
+  cycles?: FaultCycle[];
   steadyStateBefore?: SteadyStateCheck;
   steadyStateAfter?: SteadyStateCheck;
   /** When the steady state held again after the restore, if it did. */

@@ -9,6 +9,9 @@ import { installTemporalLogger } from './temporal-logger';
 
 export async function runFaultlineWorker(): Promise<void> {
   installTemporalLogger();
+  // A promise nobody handled is a bug: log it (the soak counts these lines) rather than let one
+  // stray rejection kill a worker in the middle of a fault.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const settings = labSettings();
   // Another queue (FAULTLINE_TASK_QUEUE) runs a worker with its own environment beside the lab's.
   const taskQueue = process.env.FAULTLINE_TASK_QUEUE || EXPERIMENT_TASK_QUEUE;

@@ -22,7 +22,6 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -34,7 +33,7 @@ import type { PaymentAudit, PaymentWorkloadResult } from '../shared/payment-type
 import { PHASE_QUERY, STATUS_QUERY, type ExperimentPhase } from '../shared/experiment-phases';
 import { describeFault, parseExperiment, type ExperimentDefinition } from '../shared/experiment-schema';
 import { experimentDetails } from '../shared/experiment-markdown';
-import type { ExperimentOutcome, ExperimentResult, ExperimentStatus, Verdict } from '../shared/experiment-types';
+import type { ExperimentOutcome, ExperimentResult, ExperimentStatus, FaultCycle, Verdict } from '../shared/experiment-types';
 import type { WorkloadProgress, WorkloadResult } from '../shared/workload-types';
 import { measuredBeforeCancel } from './measure-workload';
 
@@ -136,9 +135,12 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   const hold = (ms: number) => condition(() => abort !== undefined, ms);
 
   const { paths, durations, steadyState } = definition;
+  const cycles = definition.fault ? (definition.repeat?.times ?? 1) : 0;
+  const everyMs = (definition.repeat?.everySeconds ?? 0) * 1000;
   // Each progress signal costs 4 history events: about 20 in all, whatever the length and the
   // number of paths (between every 2 s and every 5 min), keeps a 10-minute experiment under 300.
-  const plannedSeconds = durations.warmupSeconds + durations.faultSeconds + durations.recoveryTimeoutSeconds;
+  const methodSeconds = cycles > 1 ? ((cycles - 1) * everyMs) / 1000 + durations.faultSeconds : durations.faultSeconds;
+  const plannedSeconds = durations.warmupSeconds + methodSeconds + durations.recoveryTimeoutSeconds;
   const progressSignalSeconds = Math.min(300, Math.max(2, Math.ceil((plannedSeconds * paths.length) / 20)));
   const hypothesis = { paths, workload: definition.workload, ...steadyState, paymentService: definition.payments !== undefined };
   let before: SteadyStateCheck | undefined;
@@ -146,13 +148,42 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   let recoveredAt: string | undefined;
   let injection: InjectionRecord | undefined;
   let restore: RestoreRecord | undefined;
+  const cycleRecords: FaultCycle[] = [];
   let injectAttempted = false;
+  let recoveryPending = false;
   let resolvedTarget: ResolvedTarget | undefined;
   let workloads: Array<Promise<WorkloadResult>> = [];
   let payments: Promise<PaymentWorkloadResult> | undefined;
   let paymentAudit: PaymentAudit | undefined;
   let cancelled = false;
   let result: ExperimentResult | undefined;
+
+  /** The rollback: puts the target back and verifies it serves; cannot be cancelled. */
+  const restoreNow = async (): Promise<void> => {
+    const toRestore = definition.fault!;
+    enter('restore');
+    restore = await CancellationScope.nonCancellable(() =>
+      act(FAULT, `Restore ${target} and verify it serves`).restoreFault(toRestore, paths, injection?.target ?? resolvedTarget),
+    );
+    injectAttempted = false;
+    const current = cycleRecords.at(-1);
+    if (current && !current.restore) current.restore = restore;
+  };
+
+  /** Checks the hypothesis until it holds again; when it did, if within the recovery timeout. */
+  const awaitRecovery = async (): Promise<string | undefined> => {
+    enter('recovery', durations.recoveryTimeoutSeconds * 1000);
+    const deadline = Date.now() + durations.recoveryTimeoutSeconds * 1000;
+    while (!abort && Date.now() < deadline) {
+      const check = await act(STEP, 'Steady-state hypothesis, recovering?').checkSteadyState({
+        ...hypothesis,
+        windowSeconds: Math.min(steadyState.windowSeconds, 2),
+      });
+      // Recovery counts only when confirmed within the timeout.
+      if (check.holds && Date.now() <= deadline) return check.checkedAt;
+    }
+    return undefined;
+  };
 
   // --- The method ---------------------------------------------------------------------------
   try {
@@ -181,18 +212,31 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         // A baseline: no fault, the workload is measured for the fault's duration.
         enter('measure', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
-      } else if (!abort && definition.fault) {
+      }
+      const firstInjectAt = Date.now();
+      for (let cycle = 1; cycle <= cycles && !abort; cycle++) {
+        if (cycle > 1) {
+          // The next fault starts `everySeconds` after the previous one (or when recovery ended).
+          await hold(firstInjectAt + (cycle - 1) * everyMs - Date.now());
+          if (abort) break;
+        }
         enter('inject');
-        // The workloads read the phase every 250 ms: let them see `inject` before the fault lands,
-        // so no failure caused by the fault is counted in warmup.
-        await sleep(PHASE_SETTLE_MS);
         injectAttempted = true;
-        const toInject = definition.fault;
-        // The lease's deadline: the fault window, plus the grace the restore gets to come.
+        const toInject = definition.fault!;
+        // The lease's deadline: the fault window, plus the grace the restore gets to come. The
+        // activity first lets the workloads see `inject` (they read the phase every 250 ms), so no
+        // failure the fault causes is counted in the phase before.
         const deadlineSeconds = PHASE_SETTLE_MS / 1000 + durations.faultSeconds + definition.safety.leaseGraceSeconds;
-        injection = await act(FAULT, `Inject ${fault} on ${target}`).injectFault(toInject, { deadlineSeconds });
+        injection = await act(FAULT, `Inject ${fault} on ${target}${cycles > 1 ? ` (${cycle} of ${cycles})` : ''}`).injectFault(toInject, { deadlineSeconds, settleMs: PHASE_SETTLE_MS });
+        cycleRecords.push({ cycle, injection });
         enter('fault', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
+        if (cycle < cycles && !abort) {
+          await restoreNow();
+          const recovered = await awaitRecovery();
+          cycleRecords.at(-1)!.recoveredAt = recovered;
+          if (!recovered) break; // the hypothesis failed: no more faults on top of it
+        }
       }
     }
   } catch (err) {
@@ -205,11 +249,8 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   } finally {
     // --- The rollback: runs whatever happened above, and cannot be cancelled --------------------
     if (injectAttempted && definition.fault) {
-      enter('restore');
-      const toRestore = definition.fault;
-      restore = await CancellationScope.nonCancellable(() =>
-        act(FAULT, `Restore ${target} and verify it serves`).restoreFault(toRestore, paths, injection?.target ?? resolvedTarget),
-      );
+      await restoreNow();
+      recoveryPending = true;
     }
   }
 
@@ -217,19 +258,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   await CancellationScope.nonCancellable(async () => {
     if ((injection || (!definition.fault && before?.holds)) && !abort) {
       try {
-        if (injection) enter('recovery', durations.recoveryTimeoutSeconds * 1000);
-        const deadline = Date.now() + durations.recoveryTimeoutSeconds * 1000;
-        while (injection && !abort && Date.now() < deadline) {
-          const check = await act(STEP, 'Steady-state hypothesis, recovering?').checkSteadyState({
-            ...hypothesis,
-            windowSeconds: Math.min(steadyState.windowSeconds, 2),
-          });
-          // Recovery counts only when confirmed within the timeout.
-          if (check.holds && Date.now() <= deadline) {
-            recoveredAt = check.checkedAt;
-            break;
-          }
-        }
+        if (recoveryPending) cycleRecords.at(-1)!.recoveredAt = await awaitRecovery();
+        // Recovered: every fault's steady state came back (the time of the last).
+        if (cycleRecords.length > 0 && cycleRecords.every((c) => c.recoveredAt)) recoveredAt = cycleRecords.at(-1)!.recoveredAt;
         if (!abort) {
           enter('steady-state-after', steadyState.windowSeconds * 1000);
           after = await act(STEP, 'Steady-state hypothesis, after').checkSteadyState(hypothesis);
@@ -287,8 +318,9 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       verdict,
       verdictReason: reason,
       ...(abort ? { abort } : {}),
-      ...(injection ? { injection } : {}),
-      ...(restore ? { restore } : {}),
+      ...(injection ? { injection: cycleRecords[0]?.injection ?? injection } : {}),
+      ...(cycleRecords.length > 1 ? { cycles: cycleRecords } : {}),
+      ...(restore ? { restore: cycleRecords[0]?.restore ?? restore } : {}),
       ...(before ? { steadyStateBefore: before } : {}),
       ...(after ? { steadyStateAfter: after } : {}),
       ...(recoveredAt ? { recoveredAt } : {}),

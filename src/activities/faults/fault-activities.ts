@@ -42,12 +42,15 @@ export interface InjectOptions {
    * fault gets a lease that the watchdog of any faultline worker enforces (dead man's switch).
    */
   deadlineSeconds?: number;
+  /** Wait this long first (so the workloads see the `inject` phase before the fault lands). */
+  settleMs?: number;
 }
 
 /** Without a deadline from the workflow, a fault still never outlives this. */
 const DEFAULT_DEADLINE_SECONDS = 3600;
 
 export async function injectFault(fault: Fault, options: InjectOptions = {}): Promise<InjectionRecord> {
+  if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
   if (fault.kind === 'rds') return await injectRdsFault(fault); // a failover leaves nothing to restore
   const info = activityInfo();
   const owner = leaseOwner();

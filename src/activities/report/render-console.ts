@@ -28,6 +28,12 @@ export function renderConsole(report: ExperimentReport): string {
     lines.push(`- Aurora writer: ${report.rds.oldWriter} -> ${report.rds.newWriter}${report.rds.writerChanged ? '' : ' (unchanged)'}; ${report.rds.events.length} events recorded`);
   }
   if (report.restore) lines.push(`- Restore: ${report.restore.note}`);
+  if (report.cycles) {
+    lines.push(`- Repeated: ${report.cycles.length} faults, every ${d.repeat?.everySeconds} s`);
+    for (const c of report.cycles) {
+      lines.push(`    fault ${String(c.cycle).padStart(2)}: injected ${c.injectRequestedAt}, serving again after ${c.faultWindowMs === null ? '-' : sec(c.faultWindowMs)}, ${c.recoveredAt ? `recovered ${c.recoveredAt}` : 'did not recover in time'}`);
+    }
+  }
   for (const path of report.paths) {
     const o = path.overall;
     lines.push('', `${path.path} connection:`);

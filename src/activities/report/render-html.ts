@@ -34,11 +34,15 @@ function timeChart(report: ExperimentReport, title: string, value: (s: { ops: nu
   const vmax = Math.max(1e-9, ...all.map(value)) * 1.1;
   const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
   const y = (v: number) => T + (1 - v / vmax) * (H - T - B);
-  const inject = report.timestamps.injectRequestedAt ? Date.parse(report.timestamps.injectRequestedAt) : null;
-  const serving = report.timestamps.servingAgainAt ? Date.parse(report.timestamps.servingAgainAt) : null;
-  const shade = inject !== null
-    ? `<rect class="fault" x="${x(Math.max(inject, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(serving ?? t1, t1)) - x(Math.max(inject, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`
-    : '';
+  // Every fault window, shaded: the cycles of a repeated fault, or the one fault.
+  const windows = report.cycles
+    ? report.cycles.map((c) => ({ from: Date.parse(c.injectRequestedAt), to: c.servingAgainAt ? Date.parse(c.servingAgainAt) : null }))
+    : report.timestamps.injectRequestedAt
+      ? [{ from: Date.parse(report.timestamps.injectRequestedAt), to: report.timestamps.servingAgainAt ? Date.parse(report.timestamps.servingAgainAt) : null }]
+      : [];
+  const shade = windows
+    .map(({ from, to }) => `<rect class="fault" x="${x(Math.max(from, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(to ?? t1, t1)) - x(Math.max(from, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`)
+    .join('');
   const ticks = Array.from({ length: 5 }, (_, i) => (vmax / 1.1) * (i / 4));
   const yAxis = ticks.map((v) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${unit === '%' ? `${(v * 100).toFixed(0)}%` : v.toFixed(0)}</text>`).join('');
   const span = (t1 - t0) / 1000;

@@ -42,6 +42,8 @@ export interface ExperimentReport {
   /** Ground truth: from the inject request to the target serving again. */
   faultWindowMs: number | null;
   restore: { action: string; note: string } | null;
+  /** Experiments that repeat the fault: each one, from the inject request to serving again and recovered. */
+  cycles?: Array<{ cycle: number; injectRequestedAt: string; servingAgainAt: string | null; faultWindowMs: number | null; recoveredAt: string | null }>;
   /** Aurora faults: old and new writer, and the events seen on the timeline. */
   rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
@@ -101,6 +103,17 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
     },
     faultWindowMs: injectAt !== null && servingAt !== null ? servingAt - injectAt : null,
     restore: outcome.restore ? { action: outcome.restore.action, note: restoreNote(outcome.definition.fault?.kind ?? 'none', outcome.restore.action) } : null,
+    ...(outcome.cycles
+      ? {
+          cycles: outcome.cycles.map((c) => ({
+            cycle: c.cycle,
+            injectRequestedAt: c.injection.injectRequestedAt,
+            servingAgainAt: c.restore?.servingAgainAt ?? null,
+            faultWindowMs: c.restore ? Date.parse(c.restore.servingAgainAt) - Date.parse(c.injection.injectRequestedAt) : null,
+            recoveredAt: c.recoveredAt ?? null,
+          })),
+        }
+      : {}),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,

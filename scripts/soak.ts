@@ -1,0 +1,86 @@
+/**
+ * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 110 s, on the lab.
+ * Samples the faultline worker's resident memory every 10 s, counts the workflow's history events
+ * and the worker's unhandled rejections, and prints the figures; its last line is one JSON object.
+ *
+ *   bash scripts/soak.sh            (provisions and starts the lab if needed; about 11 minutes)
+ */
+import { readFileSync } from 'node:fs';
+import { runningProcess, logFile } from '../src/lab/background-process';
+import { connectClient } from '../src/worker/temporal-connection';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
+import type { ExperimentResult } from '../src/shared/experiment-types';
+
+const definition = {
+  name: 'soak-64-clients',
+  description: 'Issue 8 soak: 64 clients for 10 minutes, the db stopped for 20 s every 110 s, five times.',
+  paths: ['direct'],
+  workload: { concurrentWorkers: 64, poolSize: 20, thinkTimeSeconds: { min: 0.1, max: 0.5 } },
+  fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' }, gracePeriodSeconds: 1 },
+  repeat: { times: 5, everySeconds: 110 },
+  durations: { warmupSeconds: 30, faultSeconds: 20, recoveryTimeoutSeconds: 60 },
+  steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
+  report: { directory: 'reports' },
+};
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 102.4) / 10;
+}
+
+const countUnhandled = () => (readFileSync(logFile('faultline-worker'), 'utf8').match(/unhandled rejection/gi) ?? []).length;
+
+async function main(): Promise<void> {
+  const worker = runningProcess('faultline-worker');
+  if (!worker) throw new Error('the faultline worker is not running: run `bin/faultline up` first');
+  const client = await connectClient();
+  const unhandledBefore = countUnhandled();
+  const workflowId = `soak-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const started = Date.now();
+  const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
+  process.stdout.write(`soak: ${workflowId} started; worker pid ${worker.pid}\n`);
+  const samples: Array<{ s: number; rssMb: number }> = [];
+  const sample = () => {
+    const s = Math.round((Date.now() - started) / 1000);
+    const rss = rssMb(worker.pid);
+    samples.push({ s, rssMb: rss });
+    process.stdout.write(`soak: t=${s}s worker RSS ${rss} MB\n`);
+  };
+  sample();
+  const timer = setInterval(sample, 10_000);
+  let result: ExperimentResult;
+  try {
+    result = (await handle.result()) as ExperimentResult;
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  let events: number;
+  events = (await handle.fetchHistory()).events?.length ?? 0;
+  const firstMinute = samples.filter((x) => x.s >= 60 && x.s < 120).map((x) => x.rssMb);
+  const lastMinute = samples.slice(-6).map((x) => x.rssMb);
+  const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
+  const figures = {
+    workflowId,
+    verdict: result.verdict,
+    durationS: Math.round((Date.now() - started) / 1000),
+    historyEvents: events,
+    unhandledRejections: countUnhandled() - unhandledBefore,
+    workerPidUnchanged: runningProcess('faultline-worker')?.pid === worker.pid,
+    rssMb: { min: Math.min(...samples.map((x) => x.rssMb)), max: Math.max(...samples.map((x) => x.rssMb)), secondMinuteAvg: avg(firstMinute), lastMinuteAvg: avg(lastMinute) },
+    downtimeMs: result.downtimeMs,
+    report: result.report.json,
+  };
+  process.stdout.write(`soak: verdict ${figures.verdict} (${result.verdictReason})\n`);
+  process.stdout.write(`soak: ${events} history events, ${figures.unhandledRejections} unhandled rejections, worker RSS ${figures.rssMb.min}-${figures.rssMb.max} MB (2nd minute avg ${figures.rssMb.secondMinuteAvg}, last minute avg ${figures.rssMb.lastMinuteAvg})\n`);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  await client.connection.close();
+  const ok = events < 300 && figures.unhandledRejections === 0 && figures.workerPidUnchanged;
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`soak: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
