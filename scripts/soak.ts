@@ -1,5 +1,5 @@
 /**
- * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 110 s, on the lab.
+ * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 125 s, on the lab.
  * Samples the faultline worker's resident memory every 10 s, counts the workflow's history events
  * and the worker's unhandled rejections, and prints the figures; its last line is one JSON object.
  *
@@ -13,12 +13,12 @@ import type { ExperimentResult } from '../src/shared/experiment-types';
 
 const definition = {
   name: 'soak-64-clients',
-  description: 'Issue 8 soak: 64 clients for 10 minutes, the db stopped for 20 s every 110 s, five times.',
+  description: 'Issue 8 soak: 64 clients for 10 minutes, the db stopped for 20 s every 125 s, five times.',
   paths: ['direct'],
   workload: { concurrentWorkers: 64, poolSize: 20, thinkTimeSeconds: { min: 0.1, max: 0.5 } },
   fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' }, gracePeriodSeconds: 1 },
-  repeat: { times: 5, everySeconds: 110 },
-  durations: { warmupSeconds: 30, faultSeconds: 20, recoveryTimeoutSeconds: 60 },
+  repeat: { times: 5, everySeconds: 125 },
+  durations: { warmupSeconds: 80, faultSeconds: 20, recoveryTimeoutSeconds: 60 },
   steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
   report: { directory: 'reports' },
 };

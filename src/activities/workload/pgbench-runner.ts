@@ -15,6 +15,11 @@ export interface PgbenchOptions {
   clients: number;
   durationSeconds: number;
   weights: Record<OperationType, number>;
+  /**
+   * pgbench's query protocol (-M). `extended` (parameters bound separately, unnamed statements) is
+   * what faultline's driver speaks; pgbench's own default is `simple`.
+   */
+  protocol?: 'simple' | 'extended' | 'prepared';
   signal?: AbortSignal;
 }
 
@@ -52,7 +57,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigure
       await writeFile(file, `${script.body}\n`);
       args.push('-f', `${file}@${weight}`);
     }
-    args.push(database);
+    args.push('-M', options.protocol ?? 'simple', database);
     return await new Promise((resolve, reject) => {
       // The password goes through the environment of the child only, never its arguments.
       const child = spawn('pgbench', args, { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -72,7 +72,7 @@ export function pgbenchScripts(shape = { users: 1000, products: 200 }): PgbenchS
         'BEGIN;',
         'SELECT stock, price FROM business_products WHERE id = :pid FOR UPDATE \\gset',
         '\\if :stock >= :qty',
-        "INSERT INTO business_orders (user_id, order_number, amount, status) VALUES (:uid, 'ORD-' || gen_random_uuid(), :price * :qty, 'confirmed');",
+        "INSERT INTO business_orders (user_id, order_number, amount, status) VALUES (:uid, 'ORD-' || gen_random_uuid(), :price::numeric * :qty::int, 'confirmed');",
         'UPDATE business_products SET stock = stock - :qty WHERE id = :pid;',
         "INSERT INTO business_logs (user_id, action, details) VALUES (:uid, 'purchase', 'pgbench purchase');",
         'COMMIT;',

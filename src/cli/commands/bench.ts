@@ -14,8 +14,11 @@ import type { Command } from '.';
 interface BenchRow {
   clients: number;
   faultline_ops_per_s: number;
+  /** pgbench on the same protocol as faultline (--protocol, default extended). */
   pgbench_tps: number;
   ratio: number;
+  /** pgbench with its default simple protocol, for reference. */
+  pgbench_simple_tps?: number;
 }
 
 export const benchCommand: Command = {
@@ -27,6 +30,7 @@ export const benchCommand: Command = {
         seconds: { type: 'string', default: '20' },
         clients: { type: 'string', default: '3,16' },
         connection: { type: 'string', default: 'direct' },
+        protocol: { type: 'string', default: 'extended' },
       },
     });
     const seconds = Number(values.seconds);
@@ -34,6 +38,8 @@ export const benchCommand: Command = {
     const clientCounts = values.clients.split(',').map((c) => Number(c));
     if (clientCounts.some((c) => !Number.isInteger(c) || c < 1 || c > 512)) throw new Error('--clients must be whole numbers from 1 to 512, comma-separated');
     const connection = values.connection;
+    const protocol = values.protocol as 'simple' | 'extended' | 'prepared';
+    if (!['simple', 'extended', 'prepared'].includes(protocol)) throw new Error('--protocol must be simple, extended or prepared');
     const weights = { read: 70, write: 20, transaction: 10 };
 
     const runFaultline = async (clients: number) => {
@@ -44,15 +50,18 @@ export const benchCommand: Command = {
       process.stdout.write(`  faultline  ${String(clients).padStart(3)} clients: ${perSecond.toFixed(1)} ops/s (${result.overall.total.failures} failed)\n`);
       return perSecond;
     };
-    const runBaseline = async (clients: number) => {
+    const runBaseline = async (clients: number, mode = protocol) => {
       await reseedBusinessData(connection);
-      const result = await runPgbench({ connection, clients, durationSeconds: seconds, weights });
+      const result = await runPgbench({ connection, clients, durationSeconds: seconds, weights, protocol: mode });
       if (result.exitCode !== 0) throw new Error(`pgbench failed (exit ${result.exitCode}):\n${result.output}`);
-      process.stdout.write(`  pgbench    ${String(clients).padStart(3)} clients: ${result.tps.toFixed(1)} tps (${result.failed} failed)\n`);
+      process.stdout.write(`  pgbench    ${String(clients).padStart(3)} clients: ${result.tps.toFixed(1)} tps, -M ${mode} (${result.failed} failed)\n`);
       return result.tps;
     };
 
-    process.stdout.write(`faultline bench: ${seconds} s per run on "${connection}", weights 70/20/10, closed loop, reseeded before each run\n`);
+    process.stdout.write(
+      `faultline bench: ${seconds} s per run on "${connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
+        `the ratio is against pgbench -M ${protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference\n`,
+    );
     const results: BenchRow[] = [];
     for (const [i, clients] of clientCounts.entries()) {
       // Alternate which goes first, so neither always meets a warmer cache.
@@ -65,8 +74,15 @@ export const benchCommand: Command = {
         theirs = await runBaseline(clients);
         ours = await runFaultline(clients);
       }
+      const simple = protocol === 'simple' ? undefined : await runBaseline(clients, 'simple');
       const round = (n: number) => Math.round(n * 10) / 10;
-      results.push({ clients, faultline_ops_per_s: round(ours), pgbench_tps: round(theirs), ratio: Math.round((ours / theirs) * 1000) / 1000 });
+      results.push({
+        clients,
+        faultline_ops_per_s: round(ours),
+        pgbench_tps: round(theirs),
+        ratio: Math.round((ours / theirs) * 1000) / 1000,
+        ...(simple !== undefined ? { pgbench_simple_tps: round(simple) } : {}),
+      });
     }
     await reseedBusinessData(connection);
     process.stdout.write(`${JSON.stringify({ results })}\n`);
