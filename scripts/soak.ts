@@ -1,9 +1,10 @@
 /**
- * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 125 s, on the lab.
+ * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 125 s, on the lab
+ * (`closed-loop`: 16 clients without think time or fault, for the engine's memory, issue 3).
  * Samples the faultline worker's resident memory every 10 s, counts the workflow's history events
  * and the worker's unhandled rejections, and prints the figures; its last line is one JSON object.
  *
- *   bash scripts/soak.sh            (provisions and starts the lab if needed; about 11 minutes)
+ *   bash scripts/soak.sh [faults|closed-loop]   (starts the lab if needed; about 11 minutes)
  */
 import { readFileSync } from 'node:fs';
 import { runningProcess, logFile } from '../src/lab/background-process';
@@ -11,17 +12,32 @@ import { connectClient } from '../src/worker/temporal-connection';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 
-const definition = {
-  name: 'soak-64-clients',
-  description: 'Issue 8 soak: 64 clients for 10 minutes, the db stopped for 20 s every 125 s, five times.',
-  paths: ['direct'],
-  workload: { concurrentWorkers: 64, poolSize: 20, thinkTimeSeconds: { min: 0.1, max: 0.5 } },
-  fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' }, gracePeriodSeconds: 1 },
-  repeat: { times: 5, everySeconds: 125 },
-  durations: { warmupSeconds: 80, faultSeconds: 20, recoveryTimeoutSeconds: 60 },
-  steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
-  report: { directory: 'reports' },
-};
+/** The two soaks: repeated faults at 64 clients (issue 8), and closed loop at 16 clients without a fault (issue 3). */
+const DEFINITIONS = {
+  faults: {
+    name: 'soak-64-clients',
+    description: 'Issue 8 soak: 64 clients for 10 minutes, the db stopped for 20 s every 125 s, five times.',
+    paths: ['direct'],
+    workload: { concurrentWorkers: 64, poolSize: 20, thinkTimeSeconds: { min: 0.1, max: 0.5 } },
+    fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' }, gracePeriodSeconds: 1 },
+    repeat: { times: 5, everySeconds: 125 },
+    durations: { warmupSeconds: 80, faultSeconds: 20, recoveryTimeoutSeconds: 60 },
+    steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
+    report: { directory: 'reports' },
+  },
+  'closed-loop': {
+    name: 'soak-closed-loop-16',
+    description: 'Issue 3: the engine closed loop (no think time) at 16 clients for 10 minutes, no fault.',
+    paths: ['direct'],
+    workload: { concurrentWorkers: 16, poolSize: 16, thinkTimeSeconds: { min: 0, max: 0 } },
+    durations: { warmupSeconds: 20, faultSeconds: 580, recoveryTimeoutSeconds: 60 },
+    steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
+    report: { directory: 'reports' },
+  },
+} as const;
+const variant = (process.argv[2] ?? 'faults') as keyof typeof DEFINITIONS;
+if (!(variant in DEFINITIONS)) throw new Error(`usage: soak.ts [${Object.keys(DEFINITIONS).join('|')}]`);
+const definition = DEFINITIONS[variant];
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -36,7 +52,7 @@ async function main(): Promise<void> {
   if (!worker) throw new Error('the faultline worker is not running: run `bin/faultline up` first');
   const client = await connectClient();
   const unhandledBefore = countUnhandled();
-  const workflowId = `soak-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const workflowId = `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const started = Date.now();
   const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
   process.stdout.write(`soak: ${workflowId} started; worker pid ${worker.pid}\n`);
