@@ -119,6 +119,7 @@ table{border-collapse:collapse;margin:10px 0;width:100%}caption{text-align:left;
 td,th{border-bottom:1px solid #e5e7eb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 .kpis span{display:inline-block;margin-right:18px}.chart{width:100%;height:auto;font-size:11px;fill:#374151}
 .chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}
+.calls td,.calls th{white-space:nowrap;overflow-wrap:normal;font-size:13px;padding:3px 5px}.calls td:nth-child(-n+3),.calls th:nth-child(-n+3){text-align:left}
 figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;padding:8px}td{overflow-wrap:anywhere}
 </style></head><body>
 <h1>${esc(report.name)}</h1>
