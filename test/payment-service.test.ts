@@ -12,10 +12,11 @@ import type { ExperimentReport } from '../src/activities/report/report-model';
 import { runningProcess } from '../src/lab/background-process';
 import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { paymentServiceUrl } from '../src/service/service-settings';
-import { ensureDbRunning, sqlQuery } from './harness/lab-database';
+import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runCli, runProgram } from './harness/run-cli';
 
 const base = paymentServiceUrl();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const unique = `t${process.pid}x${Date.now().toString(36)}`;
 
 async function call(method: string, urlPath: string, body?: string, contentType = 'application/json') {
@@ -124,6 +125,33 @@ describe('payment service (seed 000) on the real lab', function () {
     const rows = await sqlQuery<{ n: string }>('SELECT count(*)::text AS n FROM payments WHERE order_id = $1', [orderId]);
     assert.equal(rows[0]!.n, '1', 'charged once');
     assert.equal((await call('GET', `/payments/${unique}-missing`)).status, 404);
+  });
+
+  it('accepts a payment durably while the database is down (Prefer: respond-async), and completes it after', async () => {
+    const orderId = `${unique}-async`;
+    await dbContainer().stop({ t: 1 });
+    const sync = await call('POST', '/payments', JSON.stringify({ order_id: `${orderId}-sync`, amount: 5 }));
+    assert.equal(sync.status, 503, 'the synchronous path answers 503 while the database is down');
+    const response = await fetch(`${base}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+      body: JSON.stringify({ order_id: orderId, amount: 12.34 }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    assert.equal(response.status, 202);
+    const accepted = (await response.json()) as Record<string, unknown>;
+    assert.equal(accepted.status, 'accepted');
+    assert.equal(response.headers.get('location'), `/payments/${orderId}`);
+    await sleep(2000);
+    assert.equal((await call('GET', `/payments/${orderId}`)).status, 503, 'still down, still accepted');
+    await ensureDbRunning();
+    let final: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 60 && final?.json?.status !== 'confirmed'; i++) {
+      final = await call('GET', `/payments/${orderId}`);
+      if (final.json?.status !== 'confirmed') await sleep(500);
+    }
+    assert.equal(final?.json?.status, 'confirmed', 'the payment accepted during the outage completed after it');
+    assert.equal(final?.json?.amount, 12.34);
   });
 
   it('answers 500+ malformed requests with 4xx only, naming the field, and changes nothing', async () => {

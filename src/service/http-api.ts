@@ -2,6 +2,8 @@
  * The payment service's HTTP API (seed 000), on node:http:
  *
  *   POST /payments                  {"order_id","amount"}  201 created, 200 already there (idempotent)
+ *        with `Prefer: respond-async`: 202 accepted; the payment workflow creates and confirms it,
+ *        also when the database is down right now (it completes when the database is back)
  *   GET  /payments/:order_id        200, 404
  *   POST /payments/:order_id/confirm                        200 (confirming twice is harmless), 404
  *   GET  /health                    200 {"status","database","timestamp"}, 503 when the database does not answer
@@ -13,6 +15,7 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
 import { validateConfirmRequest, validateOrderId, validatePaymentRequest, type Validated } from './payment-request';
+import type { PaymentRequest } from '../shared/payment-types';
 import { DatabaseUnavailableError, PaymentConflictError, type PaymentStore } from './payment-store';
 
 /** Largest request body accepted. */
@@ -77,7 +80,10 @@ function orderIdFrom(raw: string): string {
 
 const attemptsHeader = (attempts: number) => ({ 'x-payment-attempts': String(attempts) });
 
-export function createPaymentApi(store: PaymentStore, log: Logger): http.Server {
+/** Starts the payment workflow for a request (the durable path); returns its workflow id. */
+export type StartPayment = (request: PaymentRequest) => Promise<string>;
+
+export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?: StartPayment): http.Server {
   const health = async (): Promise<Reply> => {
     const timestamp = new Date().toISOString();
     const ping = await Promise.race([
@@ -109,6 +115,17 @@ export function createPaymentApi(store: PaymentStore, log: Logger): http.Server 
       allow(['POST']);
       const request = validatePaymentRequest(await readJson(req, true));
       if (!request.ok) throw invalid(request);
+      if (/\brespond-async\b/i.test(String(req.headers.prefer ?? '')) && startPayment) {
+        const { order_id, amount } = request.value;
+        let workflowId: string;
+        try {
+          workflowId = await startPayment({ order_id, amount });
+        } catch (err) {
+          log.warn({ err, order_id }, 'could not start the payment workflow');
+          return { status: 503, body: { error: 'temporal unavailable', message: 'the payment could not be accepted durably; retry later', retryable: true }, headers: { 'retry-after': '2' } };
+        }
+        return { status: 202, body: { order_id, amount, status: 'accepted', workflow_id: workflowId }, headers: { 'preference-applied': 'respond-async', location: `/payments/${order_id}` } };
+      }
       const { value, attempts } = await store.create(request.value.order_id, request.value.cents);
       return { status: value.created ? 201 : 200, body: { ...value.payment, created: value.created }, headers: attemptsHeader(attempts) };
     }

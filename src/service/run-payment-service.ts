@@ -4,11 +4,15 @@
  * the same database pool, on a named connection resolved from the environment.
  */
 import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../activities/schema/open-database';
 import { labSettings } from '../lab/lab-settings';
 import { logger } from '../logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
+import { PAYMENT_WORKFLOW_TYPE, paymentWorkflowId, type PaymentRequest } from '../shared/payment-types';
+import { connectClient } from '../worker/temporal-connection';
 import { installTemporalLogger } from '../worker/temporal-logger';
 import { createPaymentApi } from './http-api';
 import { createPaymentActivities } from './payment-activities';
@@ -22,7 +26,22 @@ export async function runPaymentService(): Promise<void> {
   const log = logger.child({ component: 'payment-service' });
   // Connect fast and give up fast: during an outage the retries, not one long wait, take the time.
   const db = openDatabase(settings.connection, { poolSize: 10, connectTimeoutMs: 1000, statementTimeoutMs: 5000 });
-  const api = createPaymentApi(new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs }), log);
+  // `Prefer: respond-async` requests start the payment workflow: one client, connected on first use.
+  let client: Promise<Client> | undefined;
+  const startPayment = async (request: PaymentRequest): Promise<string> => {
+    client ??= connectClient().catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    });
+    const handle = await (await client).workflow.start(PAYMENT_WORKFLOW_TYPE, {
+      taskQueue: PAYMENT_TASK_QUEUE,
+      workflowId: paymentWorkflowId(request.order_id),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [request],
+    });
+    return handle.workflowId;
+  };
+  const api = createPaymentApi(new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs }), log, startPayment);
   await new Promise<void>((resolve, reject) => {
     api.once('error', reject);
     api.listen(settings.port, settings.host, () => resolve());
@@ -46,6 +65,7 @@ export async function runPaymentService(): Promise<void> {
     await worker.run();
   } finally {
     await new Promise((resolve) => api.close(resolve));
+    await client?.then((c) => c.connection.close()).catch(() => undefined);
     await db.destroy();
     await connection.close();
     await Runtime.instance().shutdown();
