@@ -10,8 +10,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PoolConfig } from 'pg';
 import { labSettings } from '../lab/lab-settings';
+import { CONNECTION_NAME } from '../shared/schema-fields';
 
-export const CONNECTION_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 
 export interface ResolvedConnection {
   name: string;
@@ -25,7 +25,7 @@ function envKey(name: string): string {
 }
 
 export function resolveConnection(name: string): ResolvedConnection {
-  if (!CONNECTION_NAME_PATTERN.test(name)) {
+  if (!CONNECTION_NAME.test(name)) {
     throw ApplicationFailure.nonRetryable(`connection name "${name}" is not valid (lowercase letters, digits, - and _)`, 'UnknownConnection');
   }
   const url = process.env[envKey(name)];

@@ -5,14 +5,11 @@
  */
 import { z } from 'zod';
 import { paymentWorkloadSchema } from './payment-settings';
+import { CONNECTION_NAME, wholeNumber, wholeSeconds } from './schema-fields';
 import { formatIssues, workloadSettingsSchema } from './workload-settings';
 
-const CONNECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_.\/-]{0,127}(=[^\s]{0,256})?$/;
-
-const seconds = (min: number, max: number) =>
-  z.number().int('must be a whole number of seconds').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 
 export const dockerTargetSchema = z
   .object({
@@ -28,7 +25,7 @@ export const dockerFaultSchema = z
     action: z.enum(['stop', 'kill', 'pause', 'restart', 'network-disconnect']),
     target: dockerTargetSchema,
     /** stop / restart: seconds Docker waits after the stop signal before SIGKILL. */
-    gracePeriodSeconds: seconds(0, 300).default(10),
+    gracePeriodSeconds: wholeSeconds(0, 300).default(10),
     /** kill: the signal to send. */
     signal: z.string().regex(/^SIG[A-Z0-9]{2,10}$/, 'must be a signal name like SIGKILL').default('SIGKILL'),
     /** network-disconnect: the network to disconnect from (default: every network of the container). */
@@ -51,8 +48,8 @@ export const rdsFaultSchema = z
     forceFailover: z.boolean().default(true),
     /** AWS region (default: the SDK's chain, AWS_REGION). */
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1').optional(),
-    waitTimeoutSeconds: seconds(10, 3600).default(900),
-    pollIntervalMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(60_000, 'must be <= 60000').default(2000),
+    waitTimeoutSeconds: wholeSeconds(10, 3600).default(900),
+    pollIntervalMs: wholeNumber(100, 60_000).default(2000),
   })
   .strict();
 
@@ -76,9 +73,9 @@ export const experimentSchema = z
     payments: paymentWorkloadSchema.optional(),
     durations: z
       .object({
-        warmupSeconds: seconds(1, 3600).default(10),
-        faultSeconds: seconds(1, 3600).default(10),
-        recoveryTimeoutSeconds: seconds(1, 3600).default(60),
+        warmupSeconds: wholeSeconds(1, 3600).default(10),
+        faultSeconds: wholeSeconds(1, 3600).default(10),
+        recoveryTimeoutSeconds: wholeSeconds(1, 3600).default(60),
       })
       .strict()
       .default({ warmupSeconds: 10, faultSeconds: 10, recoveryTimeoutSeconds: 60 }),
@@ -87,7 +84,7 @@ export const experimentSchema = z
       .object({
         minSuccessRate: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').default(0.99),
         maxP99Ms: z.number().positive('must be > 0').max(600_000, 'must be <= 600000').default(1000),
-        windowSeconds: seconds(1, 300).default(3),
+        windowSeconds: wholeSeconds(1, 300).default(3),
       })
       .strict()
       .default({ minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 3 }),
@@ -95,22 +92,22 @@ export const experimentSchema = z
     stopConditions: z
       .object({
         maxErrorRate: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1'),
-        forSeconds: seconds(1, 3600),
+        forSeconds: wholeSeconds(1, 3600),
       })
       .strict()
       .optional(),
     /** Repeat the fault: `times` faults, one every `everySeconds` (from one injection to the next). */
     repeat: z
       .object({
-        times: z.number().int('must be a whole number').min(1, 'must be >= 1').max(100, 'must be <= 100'),
-        everySeconds: seconds(2, 86_400),
+        times: wholeNumber(1, 100),
+        everySeconds: wholeSeconds(2, 86_400),
       })
       .strict()
       .optional(),
     /** The dead man's switch: a Docker fault still on this long after its window ends is restored by any faultline worker. */
     safety: z
       .object({
-        leaseGraceSeconds: seconds(5, 3600).default(30),
+        leaseGraceSeconds: wholeSeconds(5, 3600).default(30),
       })
       .strict()
       .default({ leaseGraceSeconds: 30 }),

@@ -1,9 +1,8 @@
 /** The payment workload's settings, part of an experiment definition (`payments`). Pure. */
 import { z } from 'zod';
 import { PAYMENT_CHANNELS } from './payment-types';
+import { CONNECTION_NAME, wholeNumber, wholeSeconds } from './schema-fields';
 
-const wholeSeconds = (min: number, max: number) =>
-  z.number().int('must be a whole number of seconds').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 
 export const paymentWorkloadSchema = z
   .object({
@@ -16,11 +15,11 @@ export const paymentWorkloadSchema = z
       .refine((c) => new Set(c).size === c.length, { message: 'channels must not repeat' })
       .default(['http', 'workflow']),
     /** Calls in flight at most; beyond it a call is skipped and counted (the client is saturated). */
-    maxInFlight: z.number().int('must be a whole number').min(1, 'must be >= 1').max(10_000, 'must be <= 10000').default(500),
+    maxInFlight: wholeNumber(1, 10_000).default(500),
     /** An HTTP call without an answer after this long counts as a hang (`timeout`). */
     requestTimeoutSeconds: wholeSeconds(1, 300).default(30),
     /** Named connection the audit reads the payments table through (the service's database). */
-    auditConnection: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a connection name').default('direct'),
+    auditConnection: z.string().regex(CONNECTION_NAME, 'must be a connection name').default('direct'),
     /** How long the audit waits for payments still in flight (the workflow path) to complete. */
     auditTimeoutSeconds: wholeSeconds(1, 3600).default(120),
   })

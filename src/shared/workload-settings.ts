@@ -4,8 +4,9 @@
  * workflow validates with it too.
  */
 import { z } from 'zod';
+import { wholeNumber } from './schema-fields';
 
-const weight = z.number().int('must be a whole number').min(0, 'must be >= 0').max(100, 'must be <= 100');
+const weight = wholeNumber(0, 100);
 
 export const workloadSettingsSchema = z
   .object({
@@ -21,9 +22,9 @@ export const workloadSettingsSchema = z
         message: 'read + write + transaction must add up to 100',
       }),
     /** Concurrent workers (the seed's --concurrent-workers). */
-    concurrentWorkers: z.number().int('must be a whole number').min(1, 'must be >= 1').max(512, 'must be <= 512').default(3),
+    concurrentWorkers: wholeNumber(1, 512).default(3),
     /** Connections in the pool (the seed: 5). */
-    poolSize: z.number().int('must be a whole number').min(1, 'must be >= 1').max(512, 'must be <= 512').default(5),
+    poolSize: wholeNumber(1, 512).default(5),
     /** Pause between a worker's operations, drawn uniformly in [min, max] seconds; 0/0 = closed loop. */
     thinkTimeSeconds: z
       .object({
@@ -33,13 +34,13 @@ export const workloadSettingsSchema = z
       .strict()
       .default({ min: 0.1, max: 0.5 })
       .refine((t) => t.min <= t.max, { message: 'min must be <= max' }),
-    connectTimeoutMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(60_000, 'must be <= 60000').default(3000),
-    statementTimeoutMs: z.number().int('must be a whole number').min(100, 'must be >= 100').max(300_000, 'must be <= 300000').default(15_000),
+    connectTimeoutMs: wholeNumber(100, 60_000).default(3000),
+    statementTimeoutMs: wholeNumber(100, 300_000).default(15_000),
     /** Background load, like the seed's --enable-pgbench --pgbench-clients N. */
     pgbench: z
       .object({
         enabled: z.boolean().default(false),
-        clients: z.number().int('must be a whole number').min(1, 'must be >= 1').max(256, 'must be <= 256').default(10),
+        clients: wholeNumber(1, 256).default(10),
       })
       .strict()
       .default({ enabled: false, clients: 10 }),
