@@ -4,6 +4,7 @@ import { EXPERIMENT_TASK_QUEUE, PAYMENT_TASK_QUEUE } from '../shared/names';
 import { runningProcess } from './background-process';
 import { containerState, databaseAnswers, DOCKER_FIX, dockerIsUp, docker, publishedPorts, startStack, stopStack } from './docker-stack';
 import { labSettings } from './lab-settings';
+import { checkPaymentService } from '../activities/probes/check-payment-service';
 import { paymentServiceUrl } from '../service/service-settings';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
@@ -97,8 +98,8 @@ export async function labDoctor(): Promise<DoctorCheck[]> {
       const polling = state ? await workerIsPolling(worker.taskQueue, state.pid) : false;
       add(`worker ${worker.name}`, polling, state ? `pid ${state.pid}${polling ? ', polling' : ', not polling'}` : 'not running', 'run `bin/faultline up`');
     }
-    const health = await fetch(`${paymentServiceUrl()}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, () => 0);
-    add('payment service API', health === 200, `${paymentServiceUrl()}/health ${health ? `answers ${health}` : 'does not answer'}`, 'run `bin/faultline up` (503: its database does not answer)');
+    const service = await checkPaymentService();
+    add('payment service API', service.holds, service.holds ? `${paymentServiceUrl()}/health answers 200` : service.reason!, 'run `bin/faultline up` (503: its database does not answer)');
   }
   return checks;
 }

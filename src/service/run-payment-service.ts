@@ -5,18 +5,18 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../activities/schema/open-database';
 import { labSettings } from '../lab/lab-settings';
 import { logger } from '../logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
-import { PAYMENT_WORKFLOW_TYPE, paymentWorkflowId, type PaymentRequest } from '../shared/payment-types';
+import type { PaymentRequest } from '../shared/payment-types';
 import { connectClient } from '../worker/temporal-connection';
 import { installTemporalLogger } from '../worker/temporal-logger';
 import { createPaymentApi } from './http-api';
 import { createPaymentActivities } from './payment-activities';
 import { PaymentStore } from './payment-store';
+import { startPaymentWorkflow } from './start-payment-workflow';
 import { serviceSettings } from './service-settings';
 
 export async function runPaymentService(): Promise<void> {
@@ -33,13 +33,7 @@ export async function runPaymentService(): Promise<void> {
       client = undefined;
       throw err;
     });
-    const handle = await (await client).workflow.start(PAYMENT_WORKFLOW_TYPE, {
-      taskQueue: PAYMENT_TASK_QUEUE,
-      workflowId: paymentWorkflowId(request.order_id),
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [request],
-    });
-    return handle.workflowId;
+    return (await startPaymentWorkflow(await client, request)).workflowId;
   };
   const api = createPaymentApi(new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs }), log, startPayment);
   await new Promise<void>((resolve, reject) => {

@@ -3,9 +3,9 @@
  * acknowledgements, outcomes, response times and retries; and the audit. Console and HTML forms.
  */
 import type { PaymentAudit, PaymentCallStats, PaymentPhaseStats } from '../../shared/payment-types';
+import { esc } from './html-escape';
 import type { ExperimentReport } from './report-model';
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const outcomes = (c: PaymentCallStats) => Object.entries(c.outcomes).map(([k, v]) => `${k}:${v}`).join(' ') || '-';
 const avgRetries = (c: PaymentCallStats) => {
   const answered = Object.values(c.retries.histogram).reduce((a, b) => a + b, 0);

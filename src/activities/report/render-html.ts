@@ -4,10 +4,10 @@
  * the tables.
  */
 import { OPERATION_TYPES } from '../../shared/workload-types';
+import { esc } from './html-escape';
 import { paymentHtml } from './payment-section';
 import type { ExperimentReport, PathReport } from './report-model';
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const COLORS = ['#2563eb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
 

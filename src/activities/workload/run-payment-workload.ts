@@ -13,21 +13,18 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
-import { PAYMENT_TASK_QUEUE } from '../../shared/names';
 import { paymentWorkloadSchema, type PaymentWorkloadSettingsInput } from '../../shared/payment-settings';
 import {
   ledgerAmountCents,
   ledgerOrderId,
-  paymentWorkflowId,
-  PAYMENT_WORKFLOW_TYPE,
   type PaymentChannel,
   type PaymentWorkflowResult,
   type PaymentWorkloadResult,
 } from '../../shared/payment-types';
 import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
 import { paymentServiceUrl } from '../../service/service-settings';
+import { startPaymentWorkflow } from '../../service/start-payment-workflow';
 import { sharedClient } from '../temporal-client';
 import { ChannelLedger } from './payment-ledger';
 import { PaymentMetrics, type CallOutcome } from './payment-metrics';
@@ -74,7 +71,7 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
   const inFlight = new Set<Promise<void>>();
   let skipped = 0;
 
-  const call = async (method: string, path: string, body?: unknown): Promise<CallOutcome & { status?: number }> => {
+  const call = async (method: string, path: string, body?: unknown): Promise<CallOutcome> => {
     const started = performance.now();
     try {
       const response = await fetch(`${baseUrl}${path}`, {
@@ -85,7 +82,7 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
       });
       await response.arrayBuffer();
       const attempts = Number(response.headers.get('x-payment-attempts') ?? '1');
-      return { outcome: String(response.status), status: response.status, acknowledged: response.ok, latencyMs: performance.now() - started, retries: Math.max(0, attempts - 1) };
+      return { outcome: String(response.status), acknowledged: response.ok, latencyMs: performance.now() - started, retries: Math.max(0, attempts - 1) };
     } catch (err) {
       const name = (err as Error).name;
       if (name === 'TimeoutError') return { outcome: 'timeout', acknowledged: false };
@@ -110,12 +107,7 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
     const started = performance.now();
     let handle;
     try {
-      handle = await client!.workflow.start(PAYMENT_WORKFLOW_TYPE, {
-        taskQueue: PAYMENT_TASK_QUEUE,
-        workflowId: paymentWorkflowId(orderId),
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        args: [{ order_id: orderId, amount: ledgerAmountCents(seq) / 100 }],
-      });
+      handle = await startPaymentWorkflow(client!, { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
     } catch {
       metrics.record(at, 'workflow', 'create', { outcome: 'failed', acknowledged: false, latencyMs: performance.now() - started });
       return;
