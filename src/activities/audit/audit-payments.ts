@@ -82,8 +82,8 @@ export async function auditPayments(input: AuditPaymentsInput): Promise<PaymentA
   try {
     let rows = await read();
     const pendingAtStart = pendingIn(rows);
-    while (pendingIn(rows).length > 0 && Date.now() - started < input.timeoutSeconds * 1000) {
-      heartbeat({ pending: pendingIn(rows).length, waitedMs: Date.now() - started });
+    for (let pending = pendingAtStart.length; pending > 0 && Date.now() - started < input.timeoutSeconds * 1000; pending = pendingIn(rows).length) {
+      heartbeat({ pending, waitedMs: Date.now() - started });
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       rows = await read();
     }

@@ -39,8 +39,11 @@ async function ownerState(lease: FaultLease, client: Client | undefined, namespa
   return Promise.race([describe, timeout]);
 }
 
-/** One sweep over every lease. Without a client (or another namespace) only deadlines count. */
-export async function sweepLeases(options: { client?: Client; namespace?: string; now?: number } = {}): Promise<SweepEntry[]> {
+/**
+ * One sweep over every lease. Without a client (or another namespace) only deadlines count.
+ * With `act: false` it only says what it would do (`faultline leases`).
+ */
+export async function sweepLeases(options: { client?: Client; namespace?: string; now?: number; act?: boolean } = {}): Promise<SweepEntry[]> {
   const namespace = options.namespace ?? labSettings().temporalNamespace;
   const entries: SweepEntry[] = [];
   for (const lease of await listLeases()) {
@@ -48,7 +51,7 @@ export async function sweepLeases(options: { client?: Client; namespace?: string
     const decision = leaseDecision(lease, options.now ?? Date.now(), owner);
     const entry: SweepEntry = { lease: lease.name, target: lease.target.name, workflowId: lease.workflowId, expiresAt: lease.expiresAt, owner, ...decision };
     entries.push(entry);
-    if (!decision.restore) continue;
+    if (!decision.restore || options.act === false) continue;
     try {
       // The same guard as an injection: only the opted-in container the lease names is touched.
       const current = await resolveDockerTarget(lease.fault).catch((err: Error) => err);

@@ -3,7 +3,6 @@
  * what the watchdog would do with each. `--sweep` does it now (what every worker does every 5 s).
  */
 import { sweepLeases } from '../../activities/faults/lease-watchdog';
-import { leaseDecision, listLeases } from '../../activities/faults/fault-lease';
 import { connectClient } from '../../worker/temporal-connection';
 import type { Command } from '.';
 
@@ -12,16 +11,14 @@ export const leasesCommand: Command = {
   async run(args) {
     const client = await connectClient().catch(() => undefined);
     try {
-      const entries = args.includes('--sweep')
-        ? await sweepLeases({ client })
-        : (await listLeases()).map((l) => ({ lease: l.name, target: l.target.name, workflowId: l.workflowId, expiresAt: l.expiresAt, ...leaseDecision(l, Date.now(), 'unknown') }));
+      const entries = await sweepLeases({ client, act: args.includes('--sweep') });
       if (args.includes('--json')) {
         process.stdout.write(`${JSON.stringify(entries)}\n`);
       } else if (entries.length === 0) {
         process.stdout.write('no fault leases: no fault is on\n');
       } else {
         for (const e of entries) {
-          const outcome = 'outcome' in e && e.outcome ? `, ${e.outcome}` : '';
+          const outcome = e.outcome ? `, ${e.outcome}` : '';
           process.stdout.write(`${e.lease}  ${e.target}  workflow ${e.workflowId}  expires ${e.expiresAt}  ${e.restore ? 'restore' : 'keep'}: ${e.reason}${outcome}\n`);
         }
       }
