@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { leaseDecision, listLeases, recordLease, releaseLease } from '../src/activities/faults/fault-lease';
 import { resolveDockerTarget } from '../src/activities/faults/docker-fault';
 import { labSettings } from '../src/lab/lab-settings';
-import type { ExperimentStatus } from '../src/shared/experiment-types';
+import { waitForPhase } from './harness/experiments';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
 import { runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
@@ -46,11 +46,7 @@ async function experimentInFault(name: string) {
       },
     ],
   });
-  for (let i = 0; i < 240; i++) {
-    const status = await handle.query<ExperimentStatus>('status').catch(() => undefined);
-    if (status?.phase === 'fault') break;
-    await sleep(250);
-  }
+  await waitForPhase(handle, 'fault');
   assert.equal(await dbRunning(), false, 'the fault is on: db is stopped');
   const lease = (await listLeases()).find((l) => l.workflowId === workflowId);
   assert.ok(lease, 'a lease was recorded before the injection');

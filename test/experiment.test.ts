@@ -1,15 +1,14 @@
 /** Issue 4: the chaos experiment end to end on the real lab. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ExperimentReport } from '../src/activities/report/report-model';
 import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
-import type { ExperimentStatus } from '../src/shared/experiment-types';
 import { launchBrowser } from './harness/browser';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
+import { runExperiment, waitForPhase, writeDefinition } from './harness/experiments';
 import { runCli, runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
 
@@ -24,34 +23,16 @@ const shortOutage = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-function writeDefinition(name: string, definition: unknown): string {
-  const file = path.join(os.tmpdir(), `faultline-${name}-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify(definition));
-  return file;
-}
-
-async function waitForPhase(handle: { query<T>(name: string): Promise<T> }, phase: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await handle.query<ExperimentStatus>('status').catch(() => undefined);
-    if (status?.phase === phase) return;
-    await sleep(200);
-  }
-  throw new Error(`experiment did not reach phase ${phase} within ${timeoutMs} ms`);
-}
 
 describe('chaos experiment (db-outage) on the real lab', function () {
   this.timeout(240_000);
   afterEach(ensureDbRunning);
 
   it('stops db for the fault window, measures it, restores it and reports in JSON, HTML and console', async () => {
-    const result = await runCli(['run', writeDefinition('outage', shortOutage()), '--json'], {}, 200_000);
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    const last = JSON.parse(result.stdout.trim().split('\n').pop()!) as { workflowId: string; verdict: string; report: { json: string; html: string } };
+    const { cli: result, last, report } = await runExperiment('outage', shortOutage(), 200_000);
     assert.equal(last.verdict, 'held');
     assert.match(result.stdout, /Detected downtime/);
 
-    const report = JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport;
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.verdict, 'held');
     const [direct] = report.paths;

@@ -5,15 +5,14 @@
  * restart, and an audit with nothing lost or duplicated.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ExperimentReport } from '../src/activities/report/report-model';
 import { runningProcess } from '../src/lab/background-process';
 import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { paymentServiceUrl } from '../src/service/service-settings';
 import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
-import { runCli, runProgram } from './harness/run-cli';
+import { runExperiment, type RunOutcome } from './harness/experiments';
+import { runProgram } from './harness/run-cli';
 
 const base = paymentServiceUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,13 +42,13 @@ async function paymentsSnapshot(): Promise<string> {
   return `${row!.n}/${row!.digest}`;
 }
 
-function writeDefinition(name: string, definition: unknown): string {
-  const file = path.join(os.tmpdir(), `faultline-${name}-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify(definition));
-  return file;
-}
-
-const example = (name: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', name), 'utf8')) as Record<string, unknown>;
+/** An example file, shortened for the suite. */
+const shortExample = (name: string, durations: Record<string, number>) => ({
+  ...(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', name), 'utf8')) as Record<string, unknown>),
+  durations,
+  steadyState: { minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 2 },
+  report: { directory: 'test-artifacts/reports' },
+});
 
 /** At least 500 requests a careless or hostile client might send; every one must get a 4xx. */
 function malformedRequests(): Array<{ method: string; path: string; body?: string; contentType?: string; why: string }> {
@@ -176,12 +175,7 @@ describe('payment service (seed 000) on the real lab', function () {
   });
 
   it('database failure: 503 during a 10 s stop, health back to 200 without a restart, nothing lost or duplicated', async () => {
-    const definition = {
-      ...example('payments-database-failure.json'),
-      durations: { warmupSeconds: 4, faultSeconds: 10, recoveryTimeoutSeconds: 60 },
-      steadyState: { minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 2 },
-      report: { directory: 'test-artifacts/reports' },
-    };
+    const definition = shortExample('payments-database-failure.json', { warmupSeconds: 4, faultSeconds: 10, recoveryTimeoutSeconds: 60 });
     const pidBefore = runningProcess('payment-service')?.pid;
     assert.ok(pidBefore, 'the payment service runs (faultline up)');
     const health: Array<{ at: number; status: number }> = [];
@@ -193,12 +187,14 @@ describe('payment service (seed 000) on the real lab', function () {
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    const result = await runCli(['run', writeDefinition('payments-failure', definition), '--json'], {}, 280_000);
-    watching = false;
-    await watcher;
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    const last = JSON.parse(result.stdout.trim().split('\n').pop()!) as { verdict: string; report: { json: string } };
-    const report = JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport;
+    let run: RunOutcome;
+    try {
+      run = await runExperiment('payments-failure', definition, 280_000);
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    const { cli: result, last, report } = run;
     assert.equal(report.verdict, 'held', report.verdictReason);
 
     const statuses = health.map((h) => h.status);
@@ -261,16 +257,8 @@ describe('payment service (seed 000) on the real lab', function () {
   });
 
   it('normal operation (a baseline without a fault): every payment acknowledged and confirmed', async () => {
-    const definition = {
-      ...example('payments-normal.json'),
-      durations: { warmupSeconds: 2, faultSeconds: 5, recoveryTimeoutSeconds: 30 },
-      steadyState: { minSuccessRate: 0.99, maxP99Ms: 1000, windowSeconds: 2 },
-      report: { directory: 'test-artifacts/reports' },
-    };
-    const result = await runCli(['run', writeDefinition('payments-normal', definition), '--json'], {}, 200_000);
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    const last = JSON.parse(result.stdout.trim().split('\n').pop()!) as { verdict: string; report: { json: string } };
-    const report = JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport;
+    const definition = shortExample('payments-normal.json', { warmupSeconds: 2, faultSeconds: 5, recoveryTimeoutSeconds: 30 });
+    const { report } = await runExperiment('payments-normal', definition, 200_000);
     assert.equal(report.verdict, 'held', report.verdictReason);
     assert.equal(report.timestamps.injectRequestedAt, null, 'nothing injected');
     assert.ok(report.paths[0]!.phases.some((p) => p.phase === 'measure'));

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { runningProcess } from '../src/lab/background-process';
 import { WORKERS } from '../src/lab/lab';
 import { startWorker } from '../src/lab/worker-processes';
-import type { ExperimentStatus, ExperimentResult } from '../src/shared/experiment-types';
+import type { ExperimentResult } from '../src/shared/experiment-types';
+import { waitForPhase } from './harness/experiments';
 import { dbContainer, ensureDbRunning, waitUntilServing } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';
 
@@ -34,11 +35,7 @@ describe('worker crash mid-fault', function () {
         },
       ],
     });
-    for (let i = 0; i < 120; i++) {
-      const status = await handle.query<ExperimentStatus>('status').catch(() => undefined);
-      if (status?.phase === 'fault') break;
-      await sleep(250);
-    }
+    await waitForPhase(handle, 'fault');
     assert.equal((await dbContainer().inspect()).State.Running, false, 'db is down: the fault is on');
 
     const worker = WORKERS[0]!;
