@@ -318,7 +318,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       verdict,
       verdictReason: reason,
       ...(abort ? { abort } : {}),
-      ...(injection ? { injection: cycleRecords[0]?.injection ?? injection } : {}),
+      ...(cycleRecords[0] ? { injection: cycleRecords[0].injection } : {}),
       ...(cycleRecords.length > 1 ? { cycles: cycleRecords } : {}),
       ...(restore ? { restore: cycleRecords[0]?.restore ?? restore } : {}),
       ...(before ? { steadyStateBefore: before } : {}),
