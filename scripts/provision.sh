@@ -45,8 +45,12 @@ if docker info >/dev/null 2>&1; then
   say "docker daemon: running"
 else
   command -v dockerd >/dev/null || fail "dockerd not found after installing docker.io"
+  # Published ports through iptables, not docker-proxy: the userland proxy accepts a client's
+  # connection before the container can, and when the container comes back its own dial can lose a
+  # SYN and wait the kernel's 1 s retransmit: clients would see a target's recovery up to a second
+  # late, and a chaos tool must see it when it happens.
   say "starting dockerd (log: $LAB/logs/dockerd.log)"
-  as_root bash -c "nohup dockerd >'$LAB/logs/dockerd.log' 2>&1 & echo \$! >'$LAB/state/dockerd.pid'"
+  as_root bash -c "nohup dockerd --userland-proxy=false >'$LAB/logs/dockerd.log' 2>&1 & echo \$! >'$LAB/state/dockerd.pid'"
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   docker info >/dev/null 2>&1 || fail "dockerd did not answer within 30 s (see $LAB/logs/dockerd.log)"
   say "docker daemon: started (pid $(cat "$LAB/state/dockerd.pid"))"

@@ -32,5 +32,7 @@ trap cleanup EXIT
 
 echo "[test] typecheck"
 npx tsc --noEmit -p .
-echo "[test] mocha"
+echo "[test] unit tests (no lab)"
+npx mocha --config test/unit/.mocharc.json
+echo "[test] integration tests (the real lab)"
 npx mocha "$@"

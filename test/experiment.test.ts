@@ -129,7 +129,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       const faulted = report.paths[0]!.phases.filter((p) => ['inject', 'fault', 'restore', 'recovery'].includes(p.phase));
       if (action === 'pause') {
         // A paused server does not fail queries, it holds them: latency shows it.
-        const slowest = Math.max(...faulted.map((p) => p.total.latencyMs.max));
+        const slowest = Math.max(...faulted.map((p) => p.total.latencyMs.max ?? 0));
         assert.ok(slowest >= 2000, `pause held operations (slowest ${slowest} ms)`);
       } else {
         assert.ok(faulted.reduce((n, p) => n + p.total.failures, 0) > 0, `${action} made operations fail`);
@@ -157,8 +157,20 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       assert.ok(c.faultWindowMs! >= 3000, `fault ${c.cycle} lasted its window (${c.faultWindowMs} ms)`);
     }
     const gap = Date.parse(report.cycles![1]!.injectRequestedAt) - Date.parse(report.cycles![0]!.injectRequestedAt);
-    assert.ok(gap >= 9000 && gap < 12_000, `the second fault started 9 s after the first (${gap} ms)`);
-    assert.equal(report.paths[0]!.downtimeWindows.filter((w) => w.durationMs > 1000).length, 2, 'two outages measured');
+    // Timed by the workflow from one injection to the next; the activities' own timestamps jitter by ms.
+    assert.ok(gap >= 8750 && gap < 12_000, `the second fault started 9 s after the first (${gap} ms)`);
+    const direct = report.paths[0]!;
+    assert.equal(direct.downtimeWindows.filter((w) => w.durationMs > 1000).length, 2, 'two outages measured');
+    // Every phase figure per cycle: the second fault has its own span, not one stretched over both.
+    const faults = direct.phases.filter((p) => p.phase === 'fault');
+    assert.deepEqual(faults.map((p) => p.occurrence), [1, 2]);
+    for (const f of faults) assert.ok(f.durationMs >= 2500 && f.durationMs < 5000, `a fault phase spans its own window (${f.durationMs} ms)`);
+    assert.equal(direct.cycles.length, 2);
+    for (const c of direct.cycles) {
+      assert.equal(c.recovery, 'recovered', JSON.stringify(c));
+      assert.ok(c.recoveryMs! > 0 && c.recoveryMs! < 10_000, `recovery after each restore (${c.recoveryMs} ms)`);
+      assert.ok(c.detectedDowntimeMs > 2500 && c.detectedDowntimeMs < 6000, `each cycle's own downtime (${c.detectedDowntimeMs} ms)`);
+    }
     assert.match(readFileSync(result.report.json.replace(/report\.json$/, 'summary.txt'), 'utf8'), /Repeated: 2 faults, every 9 s/);
   });
 

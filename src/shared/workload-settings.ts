@@ -35,6 +35,17 @@ export const workloadSettingsSchema = z
       .default({ min: 0.1, max: 0.5 })
       .refine((t) => t.min <= t.max, { message: 'min must be <= max' }),
     connectTimeoutMs: wholeNumber(100, 60_000).default(3000),
+    /**
+     * The TCP handshake alone may take this long before it is tried again (a SYN lost while the
+     * server's port comes back would cost the kernel's 1 s retransmit). Raise it for a database more
+     * than about 100 ms away.
+     */
+    tcpConnectTimeoutMs: wholeNumber(50, 60_000).default(250),
+    /**
+     * An operation outstanding this long is a stall: the path is unavailable from its start (see the
+     * README's definition of downtime). Latency spikes below it never count as downtime.
+     */
+    stallThresholdMs: wholeNumber(50, 600_000).default(1000),
     statementTimeoutMs: wholeNumber(100, 300_000).default(15_000),
     /** Background load, like the seed's --enable-pgbench --pgbench-clients N. */
     pgbench: z

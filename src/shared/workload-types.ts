@@ -15,24 +15,38 @@ export type OperationName = (typeof OPERATIONS)[OperationType][number];
 export const ERROR_CLASSES = ['connection_refused', 'connection_reset', 'admin_shutdown', 'read_only', 'timeout', 'other'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
-/** Latency summary in milliseconds (from an HDR histogram of successful operations). */
+/**
+ * Latency summary in milliseconds (from an HDR histogram of successful operations). With no
+ * successful operation there is nothing to summarise: every figure is null, never 0.
+ */
 export interface LatencySummary {
   count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
+  min: number | null;
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
 }
 
 export interface OperationStats {
   attempts: number;
   successes: number;
   failures: number;
-  /** successes / attempts, 0..1 (1 when nothing was attempted). */
-  successRate: number;
+  /** successes / attempts, 0..1; null when nothing was attempted (never 100% of nothing). */
+  successRate: number | null;
   latencyMs: LatencySummary;
+}
+
+/**
+ * Operations that were held: outstanding longer than the stall threshold, then successful. Their
+ * held time (their latency) counts as downtime; these say how many and for how long (ms).
+ */
+export interface HeldSummary {
+  count: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
 
 export interface ErrorClassStats {
@@ -56,6 +70,8 @@ export interface WorkloadStats {
   tps: number;
   /** Purchases refused because the product was out of stock (a correct, successful outcome). */
   purchasesOutOfStock: number;
+  /** Successful operations that were held longer than the stall threshold. */
+  held: HeldSummary;
 }
 
 /** One 100 ms bucket of the timeline; t is the bucket's start (ms since the epoch). */
@@ -68,17 +84,31 @@ export interface TimelineBucket {
   p99: number;
 }
 
-/** A window from the first failure to the next success with no success inside. */
+/**
+ * A window of unavailability: from the start of an operation that failed or stalled (outstanding
+ * longer than the stall threshold) to the completion of the first successful operation that started
+ * at or after it (see availability-detector.ts). end is null when it was still open at the end.
+ */
 export interface DowntimeWindow {
   start: string;
   end: string | null;
   durationMs: number;
   failures: number;
+  stalls: number;
+  /** Closed by an operation that was itself held: every worker was waiting, nothing probed new work. */
+  closedByHeld?: boolean;
 }
 
 export interface Downtime {
+  /** The definition's threshold: an operation outstanding this long is a stall. */
+  stallThresholdMs: number;
   windows: DowntimeWindow[];
+  /** Every window's time; an open one counted up to the end of the measurement. */
   totalMs: number;
+  /** A window was still open when the measurement ended: the path had not recovered. */
+  openAtEnd: boolean;
+  /** Windows beyond the number kept, folded into a count and their time (already in totalMs). */
+  folded?: { count: number; totalMs: number };
 }
 
 export interface PgbenchFigures {
@@ -94,8 +124,11 @@ export interface WorkloadResult {
   connection: string;
   /** The whole run. */
   overall: WorkloadStats;
-  /** The run cut by the experiment's phases (in order of first appearance). */
-  phases: Array<{ phase: string } & WorkloadStats>;
+  /**
+   * The run cut by the experiment's phases, one entry each time a phase began: a phase seen again
+   * (the fault of a repeated experiment's second cycle) has its own entry, `occurrence` 2.
+   */
+  phases: PhaseStats[];
   timeline: { bucketMs: number; buckets: TimelineBucket[] };
   downtime: Downtime;
   /** How the run ended. */
@@ -103,14 +136,29 @@ export interface WorkloadResult {
   pgbench?: PgbenchFigures;
 }
 
+export type PhaseStats = { phase: string; occurrence: number } & WorkloadStats;
+
 /** Live counters, carried by heartbeats and the experiment's status query. */
 export interface WorkloadProgress {
   connection: string;
   phase: string;
+  /** When these figures were taken (ms since the epoch). */
+  at: number;
   elapsedMs: number;
   attempts: number;
   successes: number;
   failures: number;
+  /** Operations completed per second, and the share of them that failed, over the last second. */
   opsPerSecond: number;
   errorRate: number;
+  /** The path is unavailable now (a failure or a stall opened a window that has not closed). */
+  down: boolean;
+  downSince: string | null;
+  /** Operations in flight for longer than the stall threshold now, and the age of the oldest in flight. */
+  stalled: number;
+  oldestInFlightMs: number;
+  /** Downtime so far, an open window counted up to now. */
+  downtimeMs: number;
+  /** Operations held longer than the threshold that then succeeded, so far. */
+  held: number;
 }

@@ -135,6 +135,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
   const hold = (ms: number) => condition(() => abort !== undefined, ms);
 
   const { paths, durations, steadyState } = definition;
+  const { stallThresholdMs } = definition.workload;
   const cycles = definition.fault ? (definition.repeat?.times ?? 1) : 0;
   const everyMs = (definition.repeat?.everySeconds ?? 0) * 1000;
   // Each progress signal costs 4 history events: about 20 in all, whatever the length and the
@@ -163,7 +164,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     const toRestore = definition.fault!;
     enter('restore');
     restore = await CancellationScope.nonCancellable(() =>
-      act(FAULT, `Restore ${target} and verify it serves`).restoreFault(toRestore, paths, injection?.target ?? resolvedTarget),
+      act(FAULT, `Restore ${target} and verify it serves`).restoreFault(toRestore, paths, injection?.target ?? resolvedTarget, { stallThresholdMs }),
     );
     injectAttempted = false;
     const current = cycleRecords.at(-1);
@@ -227,7 +228,7 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
         // activity first lets the workloads see `inject` (they read the phase every 250 ms), so no
         // failure the fault causes is counted in the phase before.
         const deadlineSeconds = PHASE_SETTLE_MS / 1000 + durations.faultSeconds + definition.safety.leaseGraceSeconds;
-        injection = await act(FAULT, `Inject ${fault} on ${target}${cycles > 1 ? ` (${cycle} of ${cycles})` : ''}`).injectFault(toInject, { deadlineSeconds, settleMs: PHASE_SETTLE_MS });
+        injection = await act(FAULT, `Inject ${fault} on ${target}${cycles > 1 ? ` (${cycle} of ${cycles})` : ''}`).injectFault(toInject, { deadlineSeconds, settleMs: PHASE_SETTLE_MS, paths, stallThresholdMs });
         cycleRecords.push({ cycle, injection });
         enter('fault', durations.faultSeconds * 1000);
         await hold(durations.faultSeconds * 1000);
@@ -309,7 +310,8 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
     }
     if (phase !== 'report') enter('report');
 
-    const { verdict, reason } = judge(definition, { abort, before, after, recoveredAt, injected: injection !== undefined, payments: paymentRun, audit: paymentAudit });
+    const workloadResults = measured.filter((m): m is WorkloadResult => m !== undefined);
+    const { verdict, reason } = judge(definition, { abort, before, after, recoveredAt, injected: injection !== undefined, payments: paymentRun, audit: paymentAudit, workloads: workloadResults });
     const outcome: ExperimentOutcome = {
       experimentId: workflowId,
       definition,
@@ -319,12 +321,12 @@ export async function chaosExperiment(input: unknown): Promise<ExperimentResult>
       verdictReason: reason,
       ...(abort ? { abort } : {}),
       ...(cycleRecords[0] ? { injection: cycleRecords[0].injection } : {}),
-      ...(cycleRecords.length > 1 ? { cycles: cycleRecords } : {}),
+      ...(cycleRecords.length > 0 ? { cycles: cycleRecords } : {}),
       ...(restore ? { restore: cycleRecords[0]?.restore ?? restore } : {}),
       ...(before ? { steadyStateBefore: before } : {}),
       ...(after ? { steadyStateAfter: after } : {}),
       ...(recoveredAt ? { recoveredAt } : {}),
-      workloads: measured.filter((m): m is WorkloadResult => m !== undefined),
+      workloads: workloadResults,
       ...(paymentRun ? { payments: { workload: withoutLedger(paymentRun), ...(paymentAudit ? { audit: paymentAudit } : {}) } } : {}),
     };
     const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);
@@ -353,6 +355,7 @@ function judge(
     injected: boolean;
     payments?: PaymentWorkloadResult;
     audit?: PaymentAudit;
+    workloads: WorkloadResult[];
   },
 ): { verdict: Verdict; reason: string } {
   const failing = (check?: SteadyStateCheck) => check?.paths.filter((p) => !p.holds).map((p) => `${p.path}: ${p.reason}`).join('; ');
@@ -370,6 +373,11 @@ function judge(
   }
   if (!facts.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
   if (!facts.recoveredAt) return { verdict: 'violated', reason: `steady state did not return within the recovery timeout of ${definition.durations.recoveryTimeoutSeconds} s` };
+  const stillDown = facts.workloads.filter((w) => w.downtime.openAtEnd);
+  if (stillDown.length) {
+    const since = (w: WorkloadResult) => w.downtime.windows.find((x) => x.end === null)?.start ?? '?';
+    return { verdict: 'violated', reason: `not recovered: ${stillDown.map((w) => `${w.connection} unavailable since ${since(w)} and still down when the measurement ended`).join('; ')}` };
+  }
   if (facts.after && !facts.after.holds) return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(facts.after)})` };
   return {
     verdict: 'held',

@@ -1,8 +1,8 @@
 /** The fault activities the experiment calls, whatever the fault's kind: resolve, inject, restore. */
-import { activityInfo } from '@temporalio/activity';
-import { databaseAnswers } from '../../lab/docker-stack';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Fault } from '../../shared/experiment-schema';
-import { injectDockerFault, resolveDockerTarget, restoreDockerFault, waitFor, type ResolvedDockerTarget } from './docker-fault';
+import { TightProbe } from '../probes/tight-probe';
+import { injectDockerFault, resolveDockerTarget, restoreDockerFault, type ResolvedDockerTarget } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
 import { injectRdsFault, resolveRdsTarget, waitRdsAvailable, type RdsInjection, type ResolvedRdsTarget } from './rds-fault';
 
@@ -11,9 +11,22 @@ export type ResolvedTarget = ResolvedDockerTarget | ResolvedRdsTarget;
 export interface InjectionRecord {
   target: ResolvedTarget;
   injectRequestedAt: string;
-  /** When the target was seen down (a failover: when the writer changed). */
+  /**
+   * When the target was seen down: the start of the first probe attempt (fresh connection, every
+   * 20 ms, on every path) that failed or stalled (a failover: when the writer changed). null when no
+   * path was seen down within the stall threshold + 5 s after the action.
+   */
   targetDownAt: string | null;
+  /** A fault that heals by itself (restart): when every path served again, seen by the same probe. */
+  servingAgainAt?: string;
+  /** The same, path by path (a proxy can come back later than the database behind it). */
+  paths?: Record<string, PathGroundTruth>;
   rds?: RdsInjection;
+}
+
+export interface PathGroundTruth {
+  downAt: string | null;
+  servingAgainAt: string | null;
 }
 
 export interface RestoreRecord {
@@ -21,8 +34,15 @@ export interface RestoreRecord {
   /** What the restore did: start, unpause, network-connect, wait-available, or none. */
   action: string;
   targetRunningAt: string;
-  /** When every path answered a query again. */
+  /** When every path answered a query again (the tight probe: fresh connections every 20 ms). */
   servingAgainAt: string;
+  /** When each path answered again. */
+  paths?: Record<string, PathGroundTruth>;
+}
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
+  return Object.fromEntries(Object.entries(probe.perPath()).map(([path, t]) => [path, { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt) }]));
 }
 
 /** The workflow run that owns a lease (an activity run on its own owns one by its activity id). */
@@ -44,7 +64,27 @@ export interface InjectOptions {
   deadlineSeconds?: number;
   /** Wait this long first (so the workloads see the `inject` phase before the fault lands). */
   settleMs?: number;
+  /** The paths the ground-truth probe watches, and its stall threshold (the workload's). */
+  paths?: string[];
+  stallThresholdMs?: number;
 }
+
+export interface RestoreOptions {
+  stallThresholdMs?: number;
+}
+
+const DEFAULT_STALL_THRESHOLD_MS = 1000;
+/** How long after the action the probe looks for the target going down. */
+const SEE_DOWN_EXTRA_MS = 5000;
+/** How long a restore (or a fault that heals by itself) may take to serve again. */
+const SERVING_TIMEOUT_MS = 180_000;
+const beat = (what: string) => () => {
+  try {
+    heartbeat({ waitingFor: what });
+  } catch {
+    // outside an activity
+  }
+};
 
 /** Without a deadline from the workflow, a fault still never outlives this. */
 const DEFAULT_DEADLINE_SECONDS = 3600;
@@ -54,30 +94,52 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
   if (fault.kind === 'rds') return await injectRdsFault(fault); // a failover leaves nothing to restore
   const info = activityInfo();
   const owner = leaseOwner();
-  return await injectDockerFault(fault, async (target) => {
-    const now = Date.now();
-    await recordLease({
-      ...owner,
-      namespace: info.namespace,
-      fault,
-      target,
-      injectedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
+  const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
+  const probe = options.paths?.length ? new TightProbe(options.paths, { stallThresholdMs }) : undefined;
+  try {
+    const injected = await injectDockerFault(fault, async (target) => {
+      const now = Date.now();
+      await recordLease({
+        ...owner,
+        namespace: info.namespace,
+        fault,
+        target,
+        injectedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
+      });
     });
-  });
+    if (!probe) return injected;
+    const downAt = await probe.waitFor(() => probe.downSince(), stallThresholdMs + SEE_DOWN_EXTRA_MS, beat('the target to be seen down'));
+    const record: InjectionRecord = { ...injected, targetDownAt: downAt === null ? null : new Date(downAt).toISOString() };
+    if (fault.action === 'restart') {
+      // Docker brings it back by itself: the probe sees when it serves again.
+      const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat('the restarted target to serve'));
+      if (servingAt !== null) record.servingAgainAt = new Date(servingAt).toISOString();
+    }
+    record.paths = groundTruthOf(probe);
+    return record;
+  } finally {
+    probe?.stop();
+  }
 }
 
-/** Idempotent; verifies the target is back and every path answers a query. */
-export async function restoreFault(fault: Fault, paths: string[], target?: ResolvedTarget): Promise<RestoreRecord> {
-  let restored;
-  if (fault.kind === 'rds') {
-    restored = await waitRdsAvailable(fault);
-  } else {
-    const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
-    restored = await restoreDockerFault(fault, resolved);
-    const owner = leaseOwner();
-    await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
+/** Idempotent; verifies the target is back and every path answers a query (the tight probe's word). */
+export async function restoreFault(fault: Fault, paths: string[], target?: ResolvedTarget, options: RestoreOptions = {}): Promise<RestoreRecord> {
+  const probe = new TightProbe(paths, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS });
+  try {
+    let restored;
+    if (fault.kind === 'rds') {
+      restored = await waitRdsAvailable(fault);
+    } else {
+      const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
+      restored = await restoreDockerFault(fault, resolved);
+      const owner = leaseOwner();
+      await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
+    }
+    const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat(`paths ${paths.join(', ')} to answer`));
+    if (servingAt === null) throw new Error(`paths ${paths.join(', ')} did not answer within ${SERVING_TIMEOUT_MS / 1000} s of the restore`);
+    return { ...restored, servingAgainAt: new Date(servingAt).toISOString(), paths: groundTruthOf(probe) };
+  } finally {
+    probe.stop();
   }
-  await waitFor(`paths ${paths.join(', ')} to answer`, async () => (await Promise.all(paths.map((p) => databaseAnswers(p, 1000)))).every(Boolean), 180_000);
-  return { ...restored, servingAgainAt: new Date().toISOString() };
 }

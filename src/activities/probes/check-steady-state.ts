@@ -20,7 +20,7 @@ export interface SteadyStateInput {
 export interface SteadyStateCheck {
   holds: boolean;
   checkedAt: string;
-  paths: Array<{ path: string; attempts: number; successRate: number; p99Ms: number; holds: boolean; reason?: string }>;
+  paths: Array<{ path: string; attempts: number; successRate: number | null; p99Ms: number | null; downAtEnd: boolean; holds: boolean; reason?: string }>;
   paymentService?: PaymentServiceCheck;
 }
 
@@ -35,13 +35,17 @@ export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyS
       const { successRate, attempts, latencyMs } = r.overall.total;
       const reasons = [];
       if (attempts === 0) reasons.push('no operation completed');
-      if (successRate < input.minSuccessRate) reasons.push(`success rate ${(successRate * 100).toFixed(2)}% < ${(input.minSuccessRate * 100).toFixed(2)}%`);
-      if (latencyMs.p99 > input.maxP99Ms) reasons.push(`p99 ${latencyMs.p99} ms > ${input.maxP99Ms} ms`);
+      if (successRate !== null && successRate < input.minSuccessRate) reasons.push(`success rate ${(successRate * 100).toFixed(2)}% < ${(input.minSuccessRate * 100).toFixed(2)}%`);
+      if (latencyMs.p99 !== null && latencyMs.p99 > input.maxP99Ms) reasons.push(`p99 ${latencyMs.p99} ms > ${input.maxP99Ms} ms`);
+      // A stall is invisible to rates and percentiles of completed operations: ask the detector.
+      const open = r.downtime.windows.find((w) => w.end === null);
+      if (open) reasons.push(`unavailable at the end of the window (since ${open.start}: ${open.failures} failed, ${open.stalls} stalled > ${r.downtime.stallThresholdMs} ms)`);
       return {
         path: r.connection,
         attempts,
         successRate,
         p99Ms: latencyMs.p99,
+        downAtEnd: r.downtime.openAtEnd,
         holds: reasons.length === 0,
         ...(reasons.length ? { reason: reasons.join(', ') } : {}),
       };

@@ -4,6 +4,7 @@
  */
 import type { PaymentAudit, PaymentCallStats, PaymentPhaseStats } from '../../shared/payment-types';
 import { esc } from './html-escape';
+import { msText } from './report-format';
 import type { ExperimentReport } from './report-model';
 
 const outcomes = (c: PaymentCallStats) => Object.entries(c.outcomes).map(([k, v]) => `${k}:${v}`).join(' ') || '-';
@@ -11,8 +12,6 @@ const avgRetries = (c: PaymentCallStats) => {
   const answered = Object.values(c.retries.histogram).reduce((a, b) => a + b, 0);
   return answered ? (c.retries.total / answered).toFixed(2) : '-';
 };
-/** Milliseconds as people read them: 8.1, 48.6, 212, 4030. */
-const msText = (v: number) => (v >= 100 ? String(Math.round(v)) : v.toFixed(1));
 /** Rows by channel (HTTP first), then in the order the phases came. */
 const ordered = (phases: PaymentPhaseStats[]) => {
   const order = [...new Set(phases.map((p) => p.phase))];

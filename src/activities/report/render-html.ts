@@ -6,9 +6,9 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
 import { paymentHtml } from './payment-section';
+import { msText, pct, phaseLabel, seconds, signedPct } from './report-format';
 import type { ExperimentReport, PathReport } from './report-model';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const COLORS = ['#2563eb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
 
 /** Per-second series of a path's timeline: successful ops/s and error rate. */
@@ -35,11 +35,7 @@ function timeChart(report: ExperimentReport, title: string, value: (s: { ops: nu
   const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
   const y = (v: number) => T + (1 - v / vmax) * (H - T - B);
   // Every fault window, shaded: the cycles of a repeated fault, or the one fault.
-  const windows = report.cycles
-    ? report.cycles.map((c) => ({ from: Date.parse(c.injectRequestedAt), to: c.servingAgainAt ? Date.parse(c.servingAgainAt) : null }))
-    : report.timestamps.injectRequestedAt
-      ? [{ from: Date.parse(report.timestamps.injectRequestedAt), to: report.timestamps.servingAgainAt ? Date.parse(report.timestamps.servingAgainAt) : null }]
-      : [];
+  const windows = report.cycles.map((c) => ({ from: Date.parse(c.injectRequestedAt), to: c.servingAgainAt ? Date.parse(c.servingAgainAt) : null }));
   const shade = windows
     .map(({ from, to }) => `<rect class="fault" x="${x(Math.max(from, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(to ?? t1, t1)) - x(Math.max(from, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`)
     .join('');
@@ -59,14 +55,19 @@ ${shade}${yAxis}${xAxis}${lines}</svg></figure>`;
 }
 
 function phaseLatencyChart(report: ExperimentReport): string {
-  const rows = report.paths.flatMap((p, pi) => p.phases.map((ph) => ({ path: p.path, pi, phase: ph.phase, l: ph.total.latencyMs })));
+  const repeated = report.cycles.length > 1;
+  // A phase without a successful operation has no percentiles: it gets no bar (and says so).
+  const rows = report.paths.flatMap((p, pi) => p.phases.map((ph) => ({ path: p.path, pi, phase: phaseLabel(ph, repeated), l: ph.total.latencyMs })));
   if (rows.length === 0) return '';
   const W = 860, rowH = 22, L = 230, R = 70, T = 28;
   const H = T + rows.length * rowH + 10;
-  const vmax = Math.max(1, ...rows.map((r) => r.l.p99));
+  const vmax = Math.max(1, ...rows.map((r) => r.l.p99 ?? 0));
   const x = (v: number) => L + (v / vmax) * (W - L - R);
   const bars = rows.map((r, i) => {
     const y = T + i * rowH;
+    if (r.l.p99 === null || r.l.p95 === null || r.l.p50 === null) {
+      return `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(r.path)} · ${esc(r.phase)}</text><text class="none" x="${L + 4}" y="${y + 14}">- (no successful operation)</text>`;
+    }
     return `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(r.path)} · ${esc(r.phase)}</text>
 <rect class="p99" x="${L}" y="${y + 3}" width="${(x(r.l.p99) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.35"><title>p99 ${r.l.p99} ms</title></rect>
 <rect class="p95" x="${L}" y="${y + 3}" width="${(x(r.l.p95) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.6"><title>p95 ${r.l.p95} ms</title></rect>
@@ -77,18 +78,43 @@ function phaseLatencyChart(report: ExperimentReport): string {
 <text class="title" x="${L}" y="14">Latency by phase (p50 dark, p95, p99 light; successful operations)</text>${bars}</svg></figure>`;
 }
 
-function pathTables(path: PathReport): string {
+function recoveryCell(c: PathReport['cycles'][number]): string {
+  if (c.recovery === 'not-recovered') return '<b class="bad">not recovered</b>';
+  if (c.recovery === 'up-before-restore') return '0.00 s (serving before the restore)';
+  if (c.recovery === 'no-restore') return '-';
+  return seconds(c.recoveryMs, 2);
+}
+
+function pathTables(report: ExperimentReport, path: PathReport): string {
   const o = path.overall;
+  const repeated = report.cycles.length > 1;
   const typeRows = OPERATION_TYPES.map((t) => {
     const s = o.byType[t];
-    return `<tr><td>${t}</td><td>${s.attempts}</td><td>${pct(s.successRate)}</td><td>${s.latencyMs.mean}</td><td>${s.latencyMs.min}</td><td>${s.latencyMs.max}</td><td>${s.latencyMs.p50}</td><td>${s.latencyMs.p95}</td><td>${s.latencyMs.p99}</td></tr>`;
+    const l = s.latencyMs;
+    return `<tr><td>${t}</td><td>${s.attempts}</td><td>${pct(s.successRate)}</td><td>${msText(l.mean)}</td><td>${msText(l.min)}</td><td>${msText(l.max)}</td><td>${msText(l.p50)}</td><td>${msText(l.p95)}</td><td>${msText(l.p99)}</td></tr>`;
   }).join('');
-  const phaseRows = path.phases.map((p) => `<tr><td>${esc(p.phase)}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${p.total.latencyMs.p50}</td><td>${p.total.latencyMs.p95}</td><td>${p.total.latencyMs.p99}</td></tr>`).join('');
+  const phaseRows = path.phases
+    .map((p) => `<tr><td>${esc(phaseLabel(p, repeated))}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${msText(p.total.latencyMs.p50)}</td><td>${msText(p.total.latencyMs.p95)}</td><td>${msText(p.total.latencyMs.p99)}</td><td>${p.held.count}</td></tr>`)
+    .join('');
+  const cycleRows = path.cycles
+    .map((c) => `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}`)
+    .join('');
+  const windowRows = path.downtimeWindows
+    .slice(0, 50)
+    .map((w) => `<tr><td>${esc(w.start)}</td><td>${w.end === null ? '<b class="bad">still open</b>' : esc(w.end)}</td><td>${seconds(w.durationMs, 2)}</td><td>${w.failures}</td><td>${w.stalls}</td></tr>`)
+    .join('');
   const errorRows = Object.entries(o.errors).map(([cls, e]) => `<tr><td>${esc(cls)}</td><td>${e!.count}</td><td>${esc(Object.entries(e!.sqlStates).map(([k, v]) => `${k}: ${v}`).join(', '))}</td><td>${esc(e!.example)}</td></tr>`).join('');
+  const recovery = path.cycles.some((c) => c.recovery === 'not-recovered')
+    ? '<span><b class="bad">not recovered</b></span>'
+    : path.recoveryMs !== null
+      ? `<span><b>${seconds(path.recoveryMs, 2)}</b> recovery after restore</span>`
+      : '';
   return `<section class="path"><h2>${esc(path.path)}</h2>
-<p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${(path.downtimeMs / 1000).toFixed(2)} s</b> detected downtime</span>${path.recoveryMs !== null ? `<span><b>${(path.recoveryMs / 1000).toFixed(2)} s</b> recovery after restore</span>` : ''}</p>
+<p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
-<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th></tr>${phaseRows}</table>
+<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>
+${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
+${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
 ${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>SQLSTATE</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
 </section>`;
 }
@@ -96,18 +122,24 @@ ${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>co
 function comparisonSection(report: ExperimentReport): string {
   const c = report.comparison;
   if (!c) return '';
-  const signed = (x: number | null) => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x}%`);
   const rows = c.paths
-    .map((p) => `<tr><td>${esc(p.path)}</td><td>${p.totalOperations}</td><td>${pct(p.successRate)}</td>${OPERATION_TYPES.map((t) => `<td>${pct(p.successRateByType[t])}</td>`).join('')}<td>${p.averageResponseMs}</td><td>${(p.downtimeMs / 1000).toFixed(2)} s</td></tr>`)
+    .map((p) => `<tr><td>${esc(p.path)}</td><td>${p.totalOperations}</td><td>${pct(p.successRate)}</td>${OPERATION_TYPES.map((t) => `<td>${pct(p.successRateByType[t])}</td>`).join('')}<td>${msText(p.averageResponseMs)}</td><td>${seconds(p.downtimeMs, 2)}</td><td>${p.failedOperations}</td><td>${p.held.count}</td><td>${msText(p.held.maxMs)}</td></tr>`)
     .join('');
   return `<section class="comparison"><h2>${esc(c.candidate)} vs ${esc(c.baseline)}</h2>
-<p class="kpis"><span><b>${c.downtimeReductionPct === null ? 'n/a' : `${c.downtimeReductionPct}%`}</b> downtime reduction</span><span><b>${signed(c.transactionSuccessRateChangePct)}</b> transaction success rate</span><span><b>${signed(c.responseTimeChangePct)}</b> average response time</span></p>
-<table><tr><th>path</th><th>ops</th><th>success</th>${OPERATION_TYPES.map((t) => `<th>${t}</th>`).join('')}<th>avg ms</th><th>downtime</th></tr>${rows}</table></section>`;
+<p class="kpis"><span><b>${c.downtimeReductionPct === null ? 'n/a' : `${c.downtimeReductionPct}%`}</b> downtime reduction</span><span><b>${signedPct(c.transactionSuccessRateChangePct)}</b> transaction success rate</span><span><b>${signedPct(c.responseTimeChangePct)}</b> average response time</span></p>
+<p class="finding">${esc(c.finding)}</p>
+<table><tr><th>path</th><th>ops</th><th>success</th>${OPERATION_TYPES.map((t) => `<th>${t}</th>`).join('')}<th>avg ms</th><th>downtime</th><th>failed</th><th>held</th><th>held max ms</th></tr>${rows}</table></section>`;
+}
+
+function groundTruthTable(report: ExperimentReport): string {
+  if (report.cycles.length === 0) return '';
+  const rows = report.cycles
+    .map((c) => `<tr><td>${c.cycle}</td><td>${esc(c.injectRequestedAt)}</td><td>${esc(c.targetDownAt ?? '-')}</td><td>${esc(c.restoreRequestedAt ?? '-')}</td><td>${esc(c.servingAgainAt ?? '-')}</td><td>${seconds(c.groundTruthDowntimeMs, 2)}</td><td>${esc(c.recoveredAt ?? 'not recovered')}</td></tr>`)
+    .join('');
+  return `<table class="cycles"><tr><th>fault</th><th>injected</th><th>down (probe)</th><th>restore</th><th>serving again (probe)</th><th>down for</th><th>steady state again</th></tr>${rows}</table>`;
 }
 
 export function renderHtml(report: ExperimentReport): string {
-  const ts = report.timestamps;
-  const timeRows = Object.entries(ts).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v ?? '-')}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>faultline: ${esc(report.name)}</title>
 <style>
@@ -119,6 +151,7 @@ table{border-collapse:collapse;margin:10px 0;width:100%}caption{text-align:left;
 td,th{border-bottom:1px solid #e5e7eb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 .kpis span{display:inline-block;margin-right:18px}.chart{width:100%;height:auto;font-size:11px;fill:#374151}
 .chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}
+.bad{color:#dc2626}.none{fill:#6b7280;font-style:italic}.finding{font-weight:600}
 .calls td,.calls th{white-space:nowrap;overflow-wrap:normal;font-size:13px;padding:3px 5px}.calls td:nth-child(-n+3),.calls th:nth-child(-n+3){text-align:left}
 figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;padding:8px}td{overflow-wrap:anywhere}
 </style></head><body>
@@ -130,8 +163,9 @@ ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}
-${report.paths.map(pathTables).join('\n')}
-<h2>Timeline (ground truth)</h2><table>${timeRows}</table>
+<p class="definition"><b>Downtime.</b> ${esc(report.downtimeDefinition)}</p>
+${report.paths.map((p) => pathTables(report, p)).join('\n')}
+<h2>Timeline (ground truth)</h2>${groundTruthTable(report)}
 ${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}
 ${report.rds ? `<h2>Aurora failover</h2><p>Writer <b>${esc(report.rds.oldWriter)}</b> &rarr; <b>${esc(report.rds.newWriter)}</b>${report.rds.writerChangedAt ? ` at ${esc(report.rds.writerChangedAt)}` : ' (unchanged)'}; available again at ${esc(report.rds.availableAt)}.</p>
 <table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${report.rds.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`).join('')}</table>` : ''}

@@ -1,8 +1,9 @@
 /** The report's one data model, from which the JSON, HTML and console forms are made. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import { describeFault } from '../../shared/experiment-schema';
-import type { WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+import type { HeldSummary, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
 import { comparePaths, type Comparison } from './comparison';
+import { cyclesOf, pathCycles, pathGroundTruth, type CycleReport, type PathCycle } from './fault-cycles';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -10,10 +11,21 @@ export interface PathReport {
   path: string;
   overall: WorkloadStats;
   phases: WorkloadResult['phases'];
+  /** Detected downtime: failures and stalls (see `stallThresholdMs`), every window of the run. */
   downtimeMs: number;
   downtimeWindows: WorkloadResult['downtime']['windows'];
-  /** From the restore request to this path's first success after it (0 if it never failed then). */
+  stallThresholdMs: number;
+  /** A window was still open when the measurement ended: this path had not recovered. */
+  openAtEnd: boolean;
+  /** Operations held longer than the stall threshold that then succeeded, and for how long. */
+  held: HeldSummary;
+  /**
+   * From the restore request to this path serving again (the last cycle's); 0 only when the path
+   * was already serving at the restore; null when it did not recover or nothing was restored.
+   */
   recoveryMs: number | null;
+  /** Per fault (cycle): detected downtime against the ground truth, and recovery after the restore. */
+  cycles: PathCycle[];
   timeline: WorkloadResult['timeline'];
   stoppedBy: WorkloadResult['stoppedBy'];
   pgbench?: WorkloadResult['pgbench'];
@@ -39,11 +51,13 @@ export interface ExperimentReport {
     servingAgainAt: string | null;
     recoveredAt: string | null;
   };
-  /** Ground truth: from the inject request to the target serving again. */
+  /** Ground truth: from the inject request to the target serving again (the first fault). */
   faultWindowMs: number | null;
   restore: { action: string; note: string } | null;
-  /** Experiments that repeat the fault: each one, from the inject request to serving again and recovered. */
-  cycles?: Array<{ cycle: number; injectRequestedAt: string; servingAgainAt: string | null; faultWindowMs: number | null; recoveredAt: string | null }>;
+  /** Every fault (one, or each cycle of a repeated experiment) with its ground truth. */
+  cycles: CycleReport[];
+  /** What "downtime" means in this report, in two sentences. */
+  downtimeDefinition: string;
   /** Aurora faults: old and new writer, and the events seen on the timeline. */
   rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
@@ -54,27 +68,39 @@ export interface ExperimentReport {
   payments?: ExperimentOutcome['payments'];
 }
 
-const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
-
 function restoreNote(kind: string, action: string): string {
   if (kind === 'rds') return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
   return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
 }
 
+/** The definition of downtime, as the report states it. */
+export function downtimeDefinition(stallThresholdMs: number): string {
+  return (
+    `A path is down from the start of an operation that fails, or that is still outstanding after ${stallThresholdMs} ms (a stall: a paused server, ` +
+    'a black-holed network, a proxy holding queries), until the first operation that started at or after it completes successfully. ' +
+    'Held operations that finally succeed count for the time they were held; latency below the threshold never counts.'
+  );
+}
+
 export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
-  const restoreRequested = ms(outcome.restore?.restoreRequestedAt);
   const { fault, target } = describeFault(outcome.definition.fault);
-  const injectAt = ms(outcome.injection?.injectRequestedAt);
-  const servingAt = ms(outcome.restore?.servingAgainAt);
+  const cycles = cyclesOf(outcome);
+  const first = cycles[0];
+  const until = Date.parse(outcome.endedAt);
   const paths: PathReport[] = outcome.workloads.map((w) => {
-    const lastEnd = Math.max(0, ...w.downtime.windows.map((win) => ms(win.end) ?? 0));
+    const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection));
+    const last = perCycle[perCycle.length - 1];
     return {
       path: w.connection,
       overall: w.overall,
       phases: w.phases,
       downtimeMs: w.downtime.totalMs,
       downtimeWindows: w.downtime.windows,
-      recoveryMs: restoreRequested === null ? null : Math.max(0, lastEnd - restoreRequested),
+      stallThresholdMs: w.downtime.stallThresholdMs,
+      openAtEnd: w.downtime.openAtEnd,
+      held: w.overall.held,
+      recoveryMs: last && !perCycle.some((c) => c.recovery === 'not-recovered') ? last.recoveryMs : null,
+      cycles: perCycle,
       timeline: w.timeline,
       stoppedBy: w.stoppedBy,
       ...(w.pgbench ? { pgbench: w.pgbench } : {}),
@@ -94,26 +120,17 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
     definition: outcome.definition,
     fault: { kind: fault, target: outcome.injection?.target.name ?? target },
     timestamps: {
-      injectRequestedAt: outcome.injection?.injectRequestedAt ?? null,
-      targetDownAt: outcome.injection?.targetDownAt ?? null,
-      restoreRequestedAt: outcome.restore?.restoreRequestedAt ?? null,
-      targetRunningAt: outcome.restore?.targetRunningAt ?? null,
-      servingAgainAt: outcome.restore?.servingAgainAt ?? null,
+      injectRequestedAt: first?.injectRequestedAt ?? null,
+      targetDownAt: first?.targetDownAt ?? null,
+      restoreRequestedAt: first?.restoreRequestedAt ?? null,
+      targetRunningAt: outcome.cycles?.[0]?.restore?.targetRunningAt ?? null,
+      servingAgainAt: first?.servingAgainAt ?? null,
       recoveredAt: outcome.recoveredAt ?? null,
     },
-    faultWindowMs: injectAt !== null && servingAt !== null ? servingAt - injectAt : null,
+    faultWindowMs: first?.faultWindowMs ?? null,
     restore: outcome.restore ? { action: outcome.restore.action, note: restoreNote(outcome.definition.fault?.kind ?? 'none', outcome.restore.action) } : null,
-    ...(outcome.cycles
-      ? {
-          cycles: outcome.cycles.map((c) => ({
-            cycle: c.cycle,
-            injectRequestedAt: c.injection.injectRequestedAt,
-            servingAgainAt: c.restore?.servingAgainAt ?? null,
-            faultWindowMs: c.restore ? Date.parse(c.restore.servingAgainAt) - Date.parse(c.injection.injectRequestedAt) : null,
-            recoveredAt: c.recoveredAt ?? null,
-          })),
-        }
-      : {}),
+    cycles,
+    downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,

@@ -64,15 +64,6 @@ export class EvictingPool implements PostgresPool {
     return client as unknown as PostgresPoolClient;
   }
 
-  /**
-   * Changes how long a new connection may take to establish (pg-pool reads it at each connect).
-   * During an outage a short timeout makes a client retry fast: a SYN lost while the server's
-   * network comes back would otherwise stall the next connection for the kernel's 1 s retransmit.
-   */
-  setConnectTimeout(ms: number): void {
-    this.pool.options.connectionTimeoutMillis = ms;
-  }
-
   /** Cuts every checked-out connection: their queries fail at once. */
   terminate(): void {
     for (const client of [...this.checkedOut]) client.terminate();

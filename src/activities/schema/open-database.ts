@@ -4,10 +4,14 @@ import { types, type PoolConfig } from 'pg';
 import { resolveConnection } from '../connections';
 import type { BusinessDatabase } from './business-database';
 import { EvictingPool } from './evicting-pool';
+import { DEFAULT_TCP_CONNECT_TIMEOUT_MS, fastFailingSocket } from './fast-failing-socket';
 
 export interface OpenDatabaseOptions {
   poolSize?: number;
+  /** The whole connect: TCP handshake, TLS, login. */
   connectTimeoutMs?: number;
+  /** The TCP handshake alone (see fast-failing-socket.ts). */
+  tcpConnectTimeoutMs?: number;
   statementTimeoutMs?: number;
   /** Leave date and time columns as strings (the workload never looks at them; parsing costs CPU). */
   rawTimestamps?: boolean;
@@ -23,6 +27,7 @@ export function poolConfigFor(connection: string, options: OpenDatabaseOptions =
   const resolved = resolveConnection(connection);
   return {
     ...resolved.pool,
+    stream: fastFailingSocket(options.tcpConnectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS),
     max: options.poolSize ?? 5,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     // Client-side timeout: works through PgBouncer too (which does not forward statement_timeout).

@@ -1,7 +1,9 @@
 /**
  * Creates the business tables, indexes and seed data on a target (idempotent): runs init.sql, the
- * same file the lab database runs on first start, under an advisory lock so that two paths
- * setting up the same database at once do not race.
+ * same file the lab database runs on first start, in one transaction under a transaction-level
+ * advisory lock, so that two paths setting up the same database at once do not race. (A session
+ * lock would leak behind a proxy that pools by transaction: the unlock can reach another server
+ * connection than the lock, and every later setup waits for ever.)
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,11 +26,14 @@ export async function setupSchema(connection: string): Promise<SetupSchemaResult
   client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_KEY]);
+    await client.query('BEGIN');
     try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
       await client.query(sql);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_KEY]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     }
     const { rows } = await client.query<{ users: string; products: string; orders: string }>(
       `SELECT (SELECT count(*) FROM business_users) AS users,

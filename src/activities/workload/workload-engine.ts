@@ -12,9 +12,8 @@ import type { OperationType, WorkloadProgress, WorkloadResult } from '../../shar
 import type { BusinessDatabase } from '../schema/business-database';
 import { EvictingPool } from '../schema/evicting-pool';
 import { poolConfigFor } from '../schema/open-database';
-import { classifyError, sqlState } from './error-classification';
 import { catalog, type CatalogEntry, type DataShape } from './operation-catalog';
-import { DowntimeDetector, SpanMetrics, Timeline } from './workload-metrics';
+import { PathMeasurement } from './path-measurement';
 
 export interface EngineOptions {
   connection: string;
@@ -26,14 +25,16 @@ export interface EngineOptions {
   phase?: () => string;
   /** Called about once a second with live counters. */
   onProgress?: (progress: WorkloadProgress) => void;
+  /** Called every tick (50 ms) with the measurement, for checks that must see a stall as it happens. */
+  onTick?: (measurement: PathMeasurement) => void;
   dataShape?: DataShape;
 }
 
 const MIN_PAUSE_AFTER_FAILURE_MS = 10;
-/** Connect timeout while the database is failing: retry fast to see it back as soon as it is. */
-const OUTAGE_CONNECT_TIMEOUT_MS = 250;
 /** How long in-flight operations may take to finish once the run is asked to stop. */
 const STOP_GRACE_MS = 500;
+/** How often in-flight operations are checked for stalls. */
+const TICK_MS = 50;
 
 /** Picks a type by weight, then one of its operations uniformly (the seed's split). */
 export function operationChooser(entries: CatalogEntry[], weights: Record<OperationType, number>): () => CatalogEntry {
@@ -58,6 +59,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     poolConfigFor(options.connection, {
       poolSize: settings.poolSize,
       connectTimeoutMs: settings.connectTimeoutMs,
+      tcpConnectTimeoutMs: settings.tcpConnectTimeoutMs,
       statementTimeoutMs: settings.statementTimeoutMs,
       rawTimestamps: true,
     }),
@@ -65,25 +67,9 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   const db = new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) });
   const choose = operationChooser(catalog(options.dataShape), settings.weights);
   const phaseOf = options.phase ?? (() => 'run');
-
-  // One span per phase, from the moment the phase was first seen to the moment the next began.
-  const spans = new Map<string, { metrics: SpanMetrics; from: number; to?: number }>();
-  let currentPhase: string | undefined;
-  const spanAt = (at: number): SpanMetrics => {
-    const phase = phaseOf();
-    if (phase !== currentPhase) {
-      if (currentPhase !== undefined) spans.get(currentPhase)!.to = at;
-      currentPhase = phase;
-      if (!spans.has(phase)) spans.set(phase, { metrics: new SpanMetrics(phase), from: at });
-      else spans.get(phase)!.to = undefined;
-    }
-    return spans.get(phase)!.metrics;
-  };
-  const timeline = new Timeline(100);
-  const downtime = new DowntimeDetector();
-  const counters = { attempts: 0, failures: 0 };
-
   const startedAt = Date.now();
+  const measurement = new PathMeasurement(options.connection, settings.stallThresholdMs, phaseOf, startedAt, settings.statementTimeoutMs + settings.connectTimeoutMs + 5000);
+
   const stop = new AbortController();
   let stoppedBy: WorkloadResult['stoppedBy'] = 'duration';
   const onAbort = () => {
@@ -101,30 +87,20 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   const worker = async () => {
     while (!stop.signal.aborted) {
       const entry = choose();
+      const opStartedAt = Date.now();
+      const token = measurement.started(opStartedAt);
       const t0 = performance.now();
       let failed = false;
       try {
         const outcome = await entry.run(db);
-        const at = Date.now();
-        const latencyUs = (performance.now() - t0) * 1000;
-        const span = spanAt(at);
-        span.recordSuccess(entry.name, entry.type, latencyUs, at);
-        if (outcome.outOfStock) span.purchasesOutOfStock++;
-        timeline.record(at, true, latencyUs);
-        if (downtime.inOutage) pool.setConnectTimeout(settings.connectTimeoutMs);
-        downtime.success(at);
-        counters.attempts++;
+        measurement.succeeded(token, entry, opStartedAt, Date.now(), (performance.now() - t0) * 1000, outcome.outOfStock);
       } catch (err) {
-        if (stop.signal.aborted && terminated) break; // our own shutdown, not the database's
+        if (stop.signal.aborted && terminated) {
+          measurement.abandoned(token); // our own shutdown, not the database's
+          break;
+        }
         failed = true;
-        const at = Date.now();
-        const message = err instanceof Error ? err.message : String(err);
-        spanAt(at).recordFailure(entry.name, entry.type, classifyError(err), sqlState(err), message, at);
-        timeline.record(at, false, (performance.now() - t0) * 1000);
-        if (!downtime.inOutage) pool.setConnectTimeout(Math.min(settings.connectTimeoutMs, OUTAGE_CONNECT_TIMEOUT_MS));
-        downtime.failure(at);
-        counters.attempts++;
-        counters.failures++;
+        measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, err);
       }
       let pause = thinkMs();
       if (failed) pause = Math.max(pause, MIN_PAUSE_AFTER_FAILURE_MS);
@@ -132,24 +108,11 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     }
   };
 
-  let last = { at: startedAt, attempts: 0, failures: 0 };
-  const progress = setInterval(() => {
-    const now = Date.now();
-    const dAttempts = counters.attempts - last.attempts;
-    const dFailures = counters.failures - last.failures;
-    const seconds = (now - last.at) / 1000;
-    last = { at: now, attempts: counters.attempts, failures: counters.failures };
-    options.onProgress?.({
-      connection: options.connection,
-      phase: phaseOf(),
-      elapsedMs: now - startedAt,
-      attempts: counters.attempts,
-      successes: counters.attempts - counters.failures,
-      failures: counters.failures,
-      opsPerSecond: seconds > 0 ? Math.round(dAttempts / seconds) : 0,
-      errorRate: dAttempts > 0 ? dFailures / dAttempts : 0,
-    });
-  }, 1000);
+  const ticker = setInterval(() => {
+    measurement.tick(Date.now());
+    options.onTick?.(measurement);
+  }, TICK_MS);
+  const progress = setInterval(() => options.onProgress?.(measurement.progress(Date.now())), 1000);
 
   const workers = Array.from({ length: settings.concurrentWorkers }, () => worker());
   try {
@@ -166,23 +129,11 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     }
   } finally {
     clearInterval(progress);
+    clearInterval(ticker);
     if (deadline) clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
     await db.destroy().catch(() => undefined);
   }
 
-  const endedAt = Date.now();
-  const overall = new SpanMetrics('overall');
-  for (const span of spans.values()) overall.absorb(span.metrics);
-  const result: WorkloadResult = {
-    connection: options.connection,
-    overall: overall.stats(startedAt, endedAt),
-    phases: [...spans.values()].map((span) => ({ phase: span.metrics.name, ...span.metrics.stats(span.from, span.to ?? endedAt) })),
-    timeline: { bucketMs: timeline.bucketMs, buckets: timeline.finish() },
-    downtime: downtime.result(endedAt),
-    stoppedBy,
-  };
-  overall.destroy();
-  for (const span of spans.values()) span.metrics.destroy();
-  return result;
+  return measurement.result(Date.now(), stoppedBy);
 }

@@ -6,10 +6,9 @@
 import * as hdr from 'hdr-histogram-js';
 import {
   OPERATION_TYPES,
-  type Downtime,
-  type DowntimeWindow,
   type ErrorClass,
   type ErrorClassStats,
+  type HeldSummary,
   type LatencySummary,
   type OperationName,
   type OperationStats,
@@ -35,7 +34,7 @@ export function newHistogram(significantDigits: 2 | 3 = 3): hdr.Histogram {
 const ms = (us: number): number => Math.round(us) / 1000;
 
 export function latencySummary(histogram: hdr.Histogram): LatencySummary {
-  if (histogram.totalCount === 0) return { count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  if (histogram.totalCount === 0) return { count: 0, min: null, mean: null, p50: null, p95: null, p99: null, max: null };
   // A percentile is reported as its bucket's upper bound, which can pass the recorded maximum.
   const max = histogram.maxValue;
   const at = (p: number) => ms(Math.min(histogram.getValueAtPercentile(p), max));
@@ -53,7 +52,7 @@ class OperationAccumulator {
       attempts: this.attempts,
       successes,
       failures: this.failures,
-      successRate: this.attempts === 0 ? 1 : successes / this.attempts,
+      successRate: this.attempts === 0 ? null : successes / this.attempts,
       latencyMs: latencySummary(this.latency),
     };
   }
@@ -80,6 +79,8 @@ export class SpanMetrics {
   readonly byOperation = new Map<OperationName, { type: OperationType; acc: OperationAccumulator }>();
   readonly errors = new Map<ErrorClass, { count: number; sqlStates: Map<string, number>; example: string }>();
   purchasesOutOfStock = 0;
+  /** Held time of operations that stalled, then succeeded (µs). */
+  readonly held = newHistogram(2);
   firstAt: number | undefined;
   lastAt: number | undefined;
 
@@ -104,6 +105,15 @@ export class SpanMetrics {
     acc.attempts++;
     acc.latency.recordValue(Math.max(1, Math.round(latencyUs)));
     this.touch(at);
+  }
+
+  recordHeld(latencyUs: number): void {
+    this.held.recordValue(Math.max(1, Math.round(latencyUs)));
+  }
+
+  heldSummary(): HeldSummary {
+    const l = latencySummary(this.held);
+    return { count: l.count, p50Ms: l.p50, p99Ms: l.p99, maxMs: l.max };
   }
 
   recordFailure(name: OperationName, type: OperationType, errorClass: ErrorClass, sqlState: string | undefined, message: string, at: number): void {
@@ -143,6 +153,7 @@ export class SpanMetrics {
       errors,
       tps: durationMs > 0 ? Math.round((total.successes / (durationMs / 1000)) * 100) / 100 : 0,
       purchasesOutOfStock: this.purchasesOutOfStock,
+      held: this.heldSummary(),
     };
   }
 
@@ -161,12 +172,14 @@ export class SpanMetrics {
       this.errors.set(cls, mine);
     }
     this.purchasesOutOfStock += other.purchasesOutOfStock;
+    this.held.add(other.held);
     if (other.firstAt !== undefined) this.firstAt = Math.min(this.firstAt ?? other.firstAt, other.firstAt);
     if (other.lastAt !== undefined) this.lastAt = Math.max(this.lastAt ?? other.lastAt, other.lastAt);
   }
 
   destroy(): void {
     for (const e of this.byOperation.values()) e.acc.destroy();
+    this.held.destroy();
   }
 }
 
@@ -221,40 +234,5 @@ export class Timeline {
     }
     this.latency.destroy();
     return this.buckets;
-  }
-}
-
-/** Downtime as the client sees it: from the first failure to the next success. */
-export class DowntimeDetector {
-  private readonly windows: DowntimeWindow[] = [];
-  private open: { start: number; failures: number } | undefined;
-
-  failure(at: number): void {
-    if (this.open) this.open.failures++;
-    else this.open = { start: at, failures: 1 };
-  }
-
-  success(at: number): void {
-    if (!this.open) return;
-    this.windows.push({
-      start: new Date(this.open.start).toISOString(),
-      end: new Date(at).toISOString(),
-      durationMs: at - this.open.start,
-      failures: this.open.failures,
-    });
-    this.open = undefined;
-  }
-
-  get inOutage(): boolean {
-    return this.open !== undefined;
-  }
-
-  /** Windows so far; one still open at `now` is reported with end null, counted up to `now`. */
-  result(now: number): Downtime {
-    const windows = [...this.windows];
-    if (this.open) {
-      windows.push({ start: new Date(this.open.start).toISOString(), end: null, durationMs: now - this.open.start, failures: this.open.failures });
-    }
-    return { windows, totalMs: windows.reduce((sum, w) => sum + w.durationMs, 0) };
   }
 }

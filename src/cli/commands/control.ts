@@ -7,6 +7,7 @@ import { connectClient } from '../../worker/temporal-connection';
 import type { Command } from '.';
 import { startExperiment } from '../start-experiment';
 import { clockOf, formatLive, loadDefinition } from './run';
+import { liveWorkloads } from '../live-workloads';
 
 async function withClient<T>(use: (client: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
   const client = await connectClient();
@@ -39,7 +40,9 @@ export const statusCommand: Command = {
       const handle = client.workflow.getHandle(positionals[0]!);
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') return { state: description.status.name };
-      return { state: 'RUNNING', ...(await handle.query<ExperimentStatus>(STATUS_QUERY)) };
+      const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
+      const live = await liveWorkloads(handle).catch(() => []);
+      return { state: 'RUNNING', ...status, ...(live.length ? { workloads: live } : {}) };
     });
     if (values.json) process.stdout.write(`${JSON.stringify(status)}\n`);
     else if (!('phase' in status)) process.stdout.write(`${positionals[0]}: ${status.state}\n`);

@@ -11,7 +11,9 @@ import { parseExperiment, type ExperimentDefinition } from '../../shared/experim
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { STATUS_QUERY } from '../../shared/experiment-phases';
 import { connectClient } from '../../worker/temporal-connection';
+import type { WorkloadProgress } from '../../shared/workload-types';
 import { dryRunPlan } from '../dry-run-plan';
+import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
 import type { Command } from '.';
 
@@ -34,9 +36,12 @@ export function clockOf(status: ExperimentStatus): { elapsedMs: number; remainin
   };
 }
 
-/** ` | direct: 12 ops/s, 0% errors` from the status query's live counters. */
-export function formatLive(status: ExperimentStatus): string {
-  const parts = status.workloads.map((w) => `${w.connection}: ${w.opsPerSecond} ops/s, ${(w.errorRate * 100).toFixed(0)}% errors`);
+/**
+ * `  direct: 12 ops/s, 0% errors | proxy: STALLED, ...` from the workloads' heartbeats (fresh within a
+ * second); the status query's counters (progress signals, a few per experiment) when there are none.
+ */
+export function formatLive(status: ExperimentStatus, live: WorkloadProgress[] = []): string {
+  const parts = (live.length ? live : status.workloads).map(formatProgress);
   return parts.length ? `  ${parts.join(' | ')}` : '';
 }
 
@@ -78,7 +83,8 @@ export const runCommand: Command = {
       const poll = async () => {
         try {
           const status = await client.withDeadline(Date.now() + 5000, () => handle.query<ExperimentStatus>(STATUS_QUERY));
-          const live = formatLive(status);
+          const heartbeats = await client.withDeadline(Date.now() + 5000, () => liveWorkloads(handle)).catch(() => []);
+          const live = formatLive(status, heartbeats);
           const { elapsedMs, remainingMs } = clockOf(status);
           const line = `[${(elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${remainingMs !== null ? ` ${Math.ceil(remainingMs / 1000)}s left` : ''}${live}`;
           // A line at each phase change, then every 5 s (every second on a terminal).

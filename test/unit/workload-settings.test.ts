@@ -1,10 +1,11 @@
 /** Issue 3: workload settings (pure logic) and error classification (pure logic). */
 import assert from 'node:assert/strict';
-import { classifyError, sqlState } from '../src/activities/workload/error-classification';
-import { operationChooser } from '../src/activities/workload/workload-engine';
-import { catalog } from '../src/activities/workload/operation-catalog';
-import { ErrorBudget } from '../src/activities/workload/error-budget';
-import { parseWorkloadSettings } from '../src/shared/workload-settings';
+import { classifyError, sqlState } from '../../src/activities/workload/error-classification';
+import { operationChooser } from '../../src/activities/workload/workload-engine';
+import { catalog } from '../../src/activities/workload/operation-catalog';
+import { ErrorBudget } from '../../src/activities/workload/error-budget';
+import { parseWorkloadSettings } from '../../src/shared/workload-settings';
+import type { WorkloadProgress } from '../../src/shared/workload-types';
 
 describe('workload settings', () => {
   it("defaults to the seed's: 70/20/10, 3 workers, pool 5, 0.1-0.5 s think time", () => {
@@ -70,7 +71,10 @@ describe('error classification', () => {
 });
 
 describe('error budget (stop condition)', () => {
-  const progress = (phase: string, errorRate: number) => ({ connection: 'direct', phase, elapsedMs: 0, attempts: 10, successes: 5, failures: 5, opsPerSecond: 10, errorRate });
+  const progress = (phase: string, errorRate: number, stalled = 0): WorkloadProgress => ({
+    connection: 'direct', phase, at: 0, elapsedMs: 0, attempts: 10, successes: 5, failures: 5, opsPerSecond: 10, errorRate,
+    down: stalled > 0 || errorRate > 0, downSince: null, stalled, oldestInFlightMs: 0, downtimeMs: 0, held: 0,
+  });
 
   it('breaks once the error rate stays above the budget for forSeconds after the fault window', () => {
     const budget = new ErrorBudget({ maxErrorRate: 0.5, forSeconds: 3 });
@@ -79,6 +83,12 @@ describe('error budget (stop condition)', () => {
     assert.equal(budget.observe(progress('recovery', 0.9), 3000), undefined);
     assert.match(budget.observe(progress('recovery', 0.9), 4000)!, /stop condition: error rate on direct above 50\.0% for 3 s after the fault window/);
     assert.equal(budget.observe(progress('recovery', 0.9), 5000), undefined, 'reported once');
+  });
+
+  it('counts a stalled path (nothing completes, nothing fails) as failing everything', () => {
+    const budget = new ErrorBudget({ maxErrorRate: 0.5, forSeconds: 2 });
+    assert.equal(budget.observe(progress('recovery', 0, 3), 0), undefined);
+    assert.match(budget.observe(progress('recovery', 0, 3), 2500)!, /stop condition/);
   });
 
   it('starts over when the error rate drops back within the budget', () => {

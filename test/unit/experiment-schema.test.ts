@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { experimentJsonSchema } from '../src/cli/commands/schema';
-import { PROJECT_ROOT } from '../src/lab/lab-settings';
-import { parseExperiment } from '../src/shared/experiment-schema';
+import { experimentJsonSchema } from '../../src/cli/commands/schema';
+import { PROJECT_ROOT } from '../../src/lab/lab-settings';
+import { parseExperiment } from '../../src/shared/experiment-schema';
 
 describe('experiment definition', () => {
   for (const file of readdirSync(path.join(PROJECT_ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {

@@ -1,6 +1,6 @@
 /** Issue 5: the payment service's input validation (pure logic; the real API is tested in payment-service.test.ts). */
 import assert from 'node:assert/strict';
-import { validateAmount, validateConfirmRequest, validateOrderId, validatePaymentRequest } from '../src/service/payment-request';
+import { validateAmount, validateConfirmRequest, validateOrderId, validatePaymentRequest } from '../../src/service/payment-request';
 
 describe('payment request validation (pure)', () => {
   it('accepts a payment and gives its amount in cents', () => {

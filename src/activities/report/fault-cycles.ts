@@ -1,0 +1,128 @@
+/**
+ * Each fault of an experiment (one, or every cycle of a repeated one) with its ground truth, and what
+ * each path saw of it: recovery after the restore and detected downtime against the ground truth.
+ * Pure.
+ */
+import type { ExperimentOutcome } from '../../shared/experiment-types';
+import type { DowntimeWindow } from '../../shared/workload-types';
+
+export interface CycleReport {
+  cycle: number;
+  injectRequestedAt: string;
+  /** Ground truth (tight probe): the first attempt that failed or stalled, on any path. */
+  targetDownAt: string | null;
+  restoreRequestedAt: string | null;
+  /** Ground truth (tight probe): every path answered again. */
+  servingAgainAt: string | null;
+  /** servingAgainAt - targetDownAt: how long the target was down, by the probe. */
+  groundTruthDowntimeMs: number | null;
+  /** servingAgainAt - injectRequestedAt. */
+  faultWindowMs: number | null;
+  /** The steady state held again (null: not within the recovery timeout). */
+  recoveredAt: string | null;
+}
+
+export type RecoveryStatus = 'recovered' | 'not-recovered' | 'up-before-restore' | 'no-restore';
+
+export interface PathCycle {
+  cycle: number;
+  /** The path's detected downtime within this cycle (from its injection to the next one, or the end). */
+  detectedDowntimeMs: number;
+  /** This path's ground truth: its probe's first failure or stall to its serving again (fresh connections). */
+  groundTruthMs: number | null;
+  /** detectedDowntimeMs - groundTruthMs (the cycle's when the path has none of its own). */
+  detectedMinusGroundTruthMs: number | null;
+  /** Why detection and ground truth differ, when the report knows. */
+  note?: string;
+  /** When this path served again after the restore: the end of its last window of the cycle. */
+  servingAgainAt: string | null;
+  /** servingAgainAt - restoreRequestedAt; 0 only when the path was already up at the restore; null when it did not recover. */
+  recoveryMs: number | null;
+  recovery: RecoveryStatus;
+}
+
+const t = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
+
+/** Per path ground truth of each cycle (from the probes of the injection and the restore). */
+export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array<number | null> {
+  return (outcome.cycles ?? []).map((c) => {
+    const down = t(c.injection.paths?.[path]?.downAt);
+    const serving = t(c.injection.paths?.[path]?.servingAgainAt ?? null) ?? t(c.restore?.paths?.[path]?.servingAgainAt ?? null);
+    return down !== null && serving !== null ? Math.max(0, serving - down) : null;
+  });
+}
+
+export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
+  return (outcome.cycles ?? []).map((c) => {
+    const down = t(c.injection.targetDownAt);
+    const servingAgainAt = c.injection.servingAgainAt ?? c.restore?.servingAgainAt ?? null;
+    const serving = t(servingAgainAt);
+    const inject = Date.parse(c.injection.injectRequestedAt);
+    return {
+      cycle: c.cycle,
+      injectRequestedAt: c.injection.injectRequestedAt,
+      targetDownAt: c.injection.targetDownAt,
+      restoreRequestedAt: c.restore?.restoreRequestedAt ?? null,
+      servingAgainAt,
+      groundTruthDowntimeMs: down !== null && serving !== null ? Math.max(0, serving - down) : null,
+      faultWindowMs: serving !== null ? serving - inject : null,
+      recoveredAt: c.recoveredAt ?? null,
+    };
+  });
+}
+
+/** Time of the windows inside [from, to]; an open window runs to `until`. */
+export function downtimeBetween(windows: DowntimeWindow[], from: number, to: number, until: number): number {
+  return windows.reduce((sum, w) => sum + Math.max(0, Math.min(t(w.end) ?? until, to) - Math.max(Date.parse(w.start), from)), 0);
+}
+
+/** Detection may exceed the ground truth by this much before the report explains it. */
+const EXPLAIN_ABOVE_MS = 250;
+
+/** What one path saw of each cycle. `until` is the end of the measurement. */
+export function pathCycles(cycles: CycleReport[], windows: DowntimeWindow[], until: number, groundTruth: Array<number | null> = []): PathCycle[] {
+  return cycles.map((c, i) => {
+    const from = Date.parse(c.injectRequestedAt) - 1000; // a stalled operation can start just before the fault lands
+    const next = cycles[i + 1];
+    const to = next ? Date.parse(next.injectRequestedAt) - 1000 : until;
+    const detected = Math.round(downtimeBetween(windows, from, to, until));
+    const restore = t(c.restoreRequestedAt);
+    // The windows of this cycle that reach past the restore, up to its recovery (later ones are new incidents).
+    const settled = t(c.recoveredAt) ?? to;
+    const after = restore === null ? [] : windows.filter((w) => (t(w.end) ?? Infinity) > restore && Date.parse(w.start) < settled && Date.parse(w.start) >= from);
+    let recovery: RecoveryStatus;
+    let servingAgainAt: string | null = null;
+    let recoveryMs: number | null = null;
+    if (restore === null) recovery = 'no-restore';
+    else if (after.some((w) => w.end === null)) recovery = 'not-recovered';
+    else if (after.length === 0) {
+      recovery = 'up-before-restore';
+      recoveryMs = 0;
+    } else {
+      recovery = 'recovered';
+      const end = Math.max(...after.map((w) => Date.parse(w.end!)));
+      servingAgainAt = new Date(end).toISOString();
+      recoveryMs = end - restore;
+    }
+    const truth = groundTruth[i] ?? c.groundTruthDowntimeMs;
+    const inCycle = windows.filter((w) => Date.parse(w.start) >= from && Date.parse(w.start) < to);
+    const last = inCycle[inCycle.length - 1];
+    let note: string | undefined;
+    if (truth !== null && detected - truth > EXPLAIN_ABOVE_MS && last?.closedByHeld) {
+      note =
+        `every worker was held on a connection that crossed the fault (${last.stalls} stalled) until ${last.end}; ` +
+        'no later operation could start, so the path counts as down until they were served. Fresh connections (the ground-truth probe) were served ' +
+        `${((detected - truth) / 1000).toFixed(1)} s sooner.`;
+    }
+    return {
+      cycle: c.cycle,
+      detectedDowntimeMs: detected,
+      groundTruthMs: truth,
+      detectedMinusGroundTruthMs: truth === null ? null : detected - truth,
+      ...(note ? { note } : {}),
+      servingAgainAt,
+      recoveryMs,
+      recovery,
+    };
+  });
+}

@@ -1,0 +1,286 @@
+/**
+ * Availability as a client sees it, stalls included. Pure; fed by the workload engine and by the
+ * ground-truth probe.
+ *
+ * Definition. An operation is *bad* when it fails, or when it is still outstanding `stallThresholdMs`
+ * after it started (a stall: a paused server, a black-holed network, a proxy holding queries). A bad
+ * operation that started at `s` makes the path unavailable from `s` until the completion of the first
+ * successful operation that started at or after `s` (a held operation that finally succeeds closes its
+ * own window when it completes, so the time it was held counts). Overlapping windows are one window.
+ * Operations faster than the threshold never open a window, whatever their latency.
+ *
+ * Live: `tick(now)` marks operations that have been outstanding longer than the threshold as stalled,
+ * so `down` is true during a stall, not only after it. Memory is bounded: in-flight operations, the
+ * successes of the last `horizonMs` (only those that can still close a window) and at most
+ * `maxWindows` windows (older ones are folded into a count).
+ */
+
+export interface AvailabilityOptions {
+  stallThresholdMs: number;
+  /** How long a success is remembered for windows opened late (longer than any operation can last). */
+  horizonMs?: number;
+  maxWindows?: number;
+}
+
+export interface AvailabilityWindow {
+  /** ms since the epoch */
+  start: number;
+  /** null while the path is still unavailable */
+  end: number | null;
+  /** Operations that failed in the window. */
+  failures: number;
+  /** Operations that stalled (outstanding longer than the threshold) in the window. */
+  stalls: number;
+  /**
+   * The window was closed by an operation that had itself been held (stalled, then served): no
+   * operation that started later completed first. With every worker waiting on held operations,
+   * nothing probed whether new work would have been served sooner.
+   */
+  closedByHeld?: boolean;
+}
+
+/** What the detector holds that must survive a restart of the measurement (see `snapshot`). */
+export interface AvailabilitySnapshot {
+  windows: AvailabilityWindow[];
+  /** Windows dropped from the front when there were more than maxWindows: their count and time. */
+  folded: { count: number; totalMs: number };
+}
+
+export interface LiveAvailability {
+  down: boolean;
+  /** Since when, when down. */
+  downSince: number | null;
+  /** In-flight operations outstanding longer than the threshold, and the age of the oldest. */
+  stalled: number;
+  oldestInFlightMs: number;
+}
+
+const DEFAULT_HORIZON_MS = 60_000;
+const DEFAULT_MAX_WINDOWS = 1000;
+
+interface InFlight {
+  start: number;
+  stalled: boolean;
+}
+
+/**
+ * Successes in completion order, keeping only those whose start is later than every earlier one's:
+ * for a start `s`, the first entry starting at or after `s` is the earliest completion of any success
+ * that started at or after `s` (an entry dropped for starting earlier than its predecessor could never
+ * be that one). Both starts and ends are increasing, so a lookup is a binary search.
+ */
+class SuccessLog {
+  private starts = new Float64Array(256);
+  private ends = new Float64Array(256);
+  private head = 0;
+  private tail = 0;
+
+  push(start: number, end: number): void {
+    if (this.tail > this.head && start <= this.starts[this.tail - 1]!) return;
+    if (this.tail === this.starts.length) this.grow();
+    this.starts[this.tail] = start;
+    this.ends[this.tail] = end;
+    this.tail++;
+  }
+
+  /** Earliest completion among remembered successes that started at or after `start`. */
+  earliestEndFrom(start: number): number | undefined {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid]! >= start) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < this.tail ? this.ends[lo] : undefined;
+  }
+
+  forgetEndedBefore(at: number): void {
+    while (this.head < this.tail && this.ends[this.head]! < at) this.head++;
+  }
+
+  private grow(): void {
+    const live = this.tail - this.head;
+    const size = live * 2 > this.starts.length ? this.starts.length * 2 : this.starts.length;
+    const starts = new Float64Array(size);
+    const ends = new Float64Array(size);
+    starts.set(this.starts.subarray(this.head, this.tail));
+    ends.set(this.ends.subarray(this.head, this.tail));
+    this.starts = starts;
+    this.ends = ends;
+    this.head = 0;
+    this.tail = live;
+  }
+}
+
+export class AvailabilityDetector {
+  private readonly threshold: number;
+  private readonly horizon: number;
+  private readonly maxWindows: number;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextToken = 1;
+  private readonly successes = new SuccessLog();
+  /** Closed windows, sorted and disjoint. */
+  private readonly closed: AvailabilityWindow[] = [];
+  private folded = { count: 0, totalMs: 0 };
+  /** The open window closes at the first success that starts at or after `lastBadStart`. */
+  private open: { start: number; lastBadStart: number; failures: number; stalls: number } | undefined;
+
+  constructor(options: AvailabilityOptions, resumeFrom?: AvailabilitySnapshot) {
+    this.threshold = options.stallThresholdMs;
+    this.horizon = Math.max(options.horizonMs ?? DEFAULT_HORIZON_MS, options.stallThresholdMs * 2);
+    this.maxWindows = options.maxWindows ?? DEFAULT_MAX_WINDOWS;
+    if (resumeFrom) {
+      this.folded = { ...resumeFrom.folded };
+      for (const w of resumeFrom.windows) {
+        if (w.end === null) this.open = { start: w.start, lastBadStart: w.start, failures: w.failures, stalls: w.stalls };
+        else this.closed.push({ ...w });
+      }
+    }
+  }
+
+  get stallThresholdMs(): number {
+    return this.threshold;
+  }
+
+  /** An operation started; returns its token. */
+  started(at: number): number {
+    const token = this.nextToken++;
+    this.inFlight.set(token, { start: at, stalled: false });
+    return token;
+  }
+
+  succeeded(token: number, at: number): void {
+    const op = this.take(token);
+    if (!op) return;
+    this.successes.push(op.start, at);
+    if (this.open && op.start >= this.open.lastBadStart) this.closeOpen(at, op.stalled || at - op.start >= this.threshold);
+    // A stall the ticks did not see (no tick fell inside it): still a window, up to its completion.
+    if (!op.stalled && at - op.start >= this.threshold) this.bad(op.start, 'stall');
+  }
+
+  failed(token: number, at: number): void {
+    const op = this.take(token);
+    if (!op) return;
+    this.bad(op.start, 'failure', op.stalled);
+  }
+
+  /** Forgets an operation that neither succeeded nor failed (cut short by our own shutdown). */
+  abandoned(token: number): void {
+    this.inFlight.delete(token);
+  }
+
+  /** Marks operations outstanding longer than the threshold as stalled. Call often (every 50 ms). */
+  tick(now: number): void {
+    for (const op of this.inFlight.values()) {
+      if (!op.stalled && now - op.start >= this.threshold) {
+        op.stalled = true;
+        this.bad(op.start, 'stall');
+      }
+    }
+    this.successes.forgetEndedBefore(now - this.horizon);
+  }
+
+  get down(): boolean {
+    return this.open !== undefined;
+  }
+
+  live(now: number): LiveAvailability {
+    let stalled = 0;
+    let oldest = now;
+    for (const op of this.inFlight.values()) {
+      if (op.stalled) stalled++;
+      oldest = Math.min(oldest, op.start);
+    }
+    return { down: this.open !== undefined, downSince: this.open?.start ?? null, stalled, oldestInFlightMs: now - oldest };
+  }
+
+  /** The windows so far (an open one with end null); the state to resume from after a restart. */
+  snapshot(): AvailabilitySnapshot {
+    const windows = this.closed.map((w) => ({ ...w }));
+    if (this.open) windows.push({ start: this.open.start, end: null, failures: this.open.failures, stalls: this.open.stalls });
+    return { windows, folded: { ...this.folded } };
+  }
+
+  /** Total unavailable time up to `now` (an open window counts up to now). */
+  totalMs(now: number): number {
+    const closed = this.closed.reduce((sum, w) => sum + (w.end! - w.start), 0);
+    return this.folded.totalMs + closed + (this.open ? Math.max(0, now - this.open.start) : 0);
+  }
+
+  private take(token: number): InFlight | undefined {
+    const op = this.inFlight.get(token);
+    this.inFlight.delete(token);
+    return op;
+  }
+
+  /** An operation that started at `start` went bad (a stall already counted is not counted twice). */
+  private bad(start: number, kind: 'failure' | 'stall', alreadyStalled = false): void {
+    const failures = kind === 'failure' ? 1 : 0;
+    const stalls = kind === 'stall' && !alreadyStalled ? 1 : 0;
+    const open = this.open;
+    if (open && start >= open.start) {
+      open.failures += failures;
+      open.stalls += stalls;
+      open.lastBadStart = Math.max(open.lastBadStart, start);
+      return;
+    }
+    // The window [start, end]: end is the earliest completion of a success that started at or after it.
+    const end = this.successes.earliestEndFrom(start);
+    if (open && (end === undefined || end >= open.start)) {
+      // It joins the open window from the front.
+      open.start = start;
+      open.failures += failures;
+      open.stalls += stalls;
+      this.absorbClosedInto(open);
+    } else if (end === undefined) {
+      this.open = { start, lastBadStart: start, failures, stalls };
+      this.absorbClosedInto(this.open);
+    } else {
+      this.insertClosed({ start, end, failures, stalls });
+    }
+  }
+
+  private closeOpen(at: number, byHeld: boolean): void {
+    const o = this.open!;
+    this.open = undefined;
+    this.insertClosed({ start: o.start, end: at, failures: o.failures, stalls: o.stalls, ...(byHeld ? { closedByHeld: true } : {}) });
+  }
+
+  /** Closed windows that end at or after the open window's start belong to it. */
+  private absorbClosedInto(open: NonNullable<typeof this.open>): void {
+    while (this.closed.length > 0 && this.closed[this.closed.length - 1]!.end! >= open.start) {
+      const last = this.closed.pop()!;
+      open.start = Math.min(open.start, last.start);
+      open.failures += last.failures;
+      open.stalls += last.stalls;
+    }
+  }
+
+  /** Inserts a closed window, merging it with any it overlaps. */
+  private insertClosed(window: AvailabilityWindow): void {
+    const merged = { ...window };
+    let i = this.closed.length;
+    // Windows after it, or overlapping it, come off the end (the list is short at its tail).
+    const after: AvailabilityWindow[] = [];
+    while (i > 0 && this.closed[i - 1]!.end! >= merged.start) {
+      const w = this.closed.pop()!;
+      i--;
+      if (w.start > merged.end!) {
+        after.unshift(w);
+        continue;
+      }
+      merged.start = Math.min(merged.start, w.start);
+      merged.end = Math.max(merged.end!, w.end!);
+      merged.failures += w.failures;
+      merged.stalls += w.stalls;
+      if (w.end! >= merged.end!) merged.closedByHeld = w.closedByHeld;
+    }
+    this.closed.push(merged, ...after);
+    while (this.closed.length > this.maxWindows) {
+      const dropped = this.closed.shift()!;
+      this.folded.count++;
+      this.folded.totalMs += dropped.end! - dropped.start;
+    }
+  }
+}
