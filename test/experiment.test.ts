@@ -9,6 +9,7 @@ import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/n
 import { launchBrowser } from './harness/browser';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
 import { runExperiment, waitForPhase, writeDefinition } from './harness/experiments';
+import { recordHistory } from './harness/histories';
 import { runCli, runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
 
@@ -64,6 +65,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
     } finally {
       await browser.close();
     }
+    await recordHistory(last.workflowId, 'db-outage');
   });
 
   for (const how of ['cancel', 'abort'] as const) {
@@ -103,6 +105,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       assert.equal(report.abort?.by, how === 'cancel' ? 'cancel' : 'signal');
       assert.ok(report.timestamps.restoreRequestedAt && report.timestamps.servingAgainAt);
       assert.ok(report.paths[0]!.overall.total.attempts > 0, 'the measurements up to the abort are kept');
+      await recordHistory(workflowId, `db-outage-${how}`);
     });
   }
 
@@ -137,6 +140,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       assert.equal(report.verdict, 'held', report.verdictReason);
       const state = (await dbContainer().inspect()).State;
       assert.ok(state.Running && !state.Paused);
+      if (action === 'pause') await recordHistory(workflowId, 'db-pause');
     });
   }
 
@@ -172,6 +176,7 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       assert.ok(c.detectedDowntimeMs > 2500 && c.detectedDowntimeMs < 6000, `each cycle's own downtime (${c.detectedDowntimeMs} ms)`);
     }
     assert.match(readFileSync(result.report.json.replace(/report\.json$/, 'summary.txt'), 'utf8'), /Repeated: 2 faults, every 9 s/);
+    await recordHistory(workflowId, 'db-outage-repeated');
   });
 
   it('rejects an invalid definition before anything is injected, naming the field', async () => {

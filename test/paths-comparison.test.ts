@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { recordHistory } from './harness/histories';
 import { ensureDbRunning } from './harness/lab-database';
 import { dbFault, pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
 
@@ -41,5 +42,6 @@ describe('direct vs proxy', function () {
     assert.match(result.summary, new RegExp(`Performance comparison \\(proxy vs direct\\):\\n- proxy downtime reduction: ${String(c.downtimeReductionPct).replace('.', '\\.')}%`));
     assert.match(result.summary, /- proxy (shortened|lengthened|did not shorten) the outage/);
     assert.match(readFileSync(result.report.html, 'utf8'), /<section class="comparison"><h2>proxy vs direct<\/h2>/);
+    await recordHistory(result.experimentId, 'direct-vs-proxy');
   });
 });

@@ -10,8 +10,10 @@ import path from 'node:path';
 import { runningProcess } from '../src/lab/background-process';
 import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
 import { paymentServiceUrl } from '../src/service/service-settings';
+import { experimentOrderPrefix } from '../src/activities/workload/run-payment-workload';
 import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runExperiment, type RunOutcome } from './harness/experiments';
+import { recordHistory } from './harness/histories';
 import { runProgram } from './harness/run-cli';
 
 const base = paymentServiceUrl();
@@ -226,10 +228,11 @@ describe('payment service (seed 000) on the real lab', function () {
     const workflowChannel = audit.byChannel.find((c) => c.channel === 'workflow')!;
     assert.ok(workflowChannel.acceptedDuringOutageCompletedAfter > 0, 'the durable path accepted payments during the outage');
     assert.ok(audit.lastPendingCompletedAt && Date.parse(audit.lastPendingCompletedAt) >= Date.parse(report.timestamps.restoreRequestedAt!), 'the last pending payment completed after the restore');
-    const rows = await sqlQuery<{ n: string }>("SELECT count(*)::text AS n FROM payments WHERE order_id LIKE $1 || '-%'", [payments.workload.orderIdPrefix]);
-    assert.equal(Number(rows[0]!.n), audit.found + audit.storedButNotAcknowledged, 'the audit counted every row of the run');
+    const rows = await sqlQuery<{ n: string }>("SELECT count(*)::text AS n FROM payments WHERE order_id LIKE $1 || '-%'", [experimentOrderPrefix(last.workflowId)]);
+    assert.equal(Number(rows[0]!.n), audit.found + audit.storedButNotAcknowledged + audit.acknowledgementUnknown, 'the audit counted every row of the run');
     assert.match(result.stdout, /Audit HOLDS/);
     assert.match(readFileSync(last.report.json.replace(/json$/, 'html'), 'utf8'), /Payment service/);
+    await recordHistory(last.workflowId, 'payments-database-failure');
   });
 
   it('runs as a compose service too (profile `service`)', async () => {

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { ExperimentReport } from '../src/activities/report/report-model';
 import type { ExperimentResult } from '../src/shared/experiment-types';
+import { PROJECT_ROOT } from '../src/lab/lab-settings';
+import { startExtraWorker, stopExtraWorker } from './harness/extra-worker';
+import { recordHistory } from './harness/histories';
 import { testClient } from './harness/temporal-client';
+import path from 'node:path';
 
 const tag = Date.now().toString(36);
 const rds = () =>
@@ -68,6 +72,36 @@ describe('Aurora failover through the RDS API (moto)', function () {
     assert.equal(report.fault.kind, 'rds:failover-cluster');
     assert.match(result.summary, new RegExp(`Aurora writer: ${cluster}-1 -> ${cluster}-2`));
     assert.match(readFileSync(result.report.html, 'utf8'), new RegExp(`Writer <b>${cluster}-1</b> &rarr; <b>${cluster}-2</b>`));
+    await recordHistory(`test-rds-${cluster}`, 'aurora-failover');
+  });
+
+  it('a retried inject never fails over twice: the first attempt fails right after the API call, the writer flips once', async () => {
+    const cluster = `aurora-retry-${tag}`;
+    await createCluster(cluster, 2, true);
+    const queue = `faultline-rds-retry-${tag}`;
+    const worker = await startExtraWorker(queue, { FAULTLINE_TEST_FAIL_AFTER_RDS_CALL: '1' }, path.join(PROJECT_ROOT, 'test-artifacts', `rds-retry-worker-${tag}.log`));
+    try {
+      const client = await testClient();
+      const workflowId = `test-rds-${cluster}`;
+      const result = (await client.workflow.execute('chaosExperiment', { taskQueue: queue, workflowId, args: [experiment(cluster)] })) as ExperimentResult;
+      assert.equal(result.verdict, 'held', result.verdictReason);
+      // The inject activity really ran twice.
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      const injectScheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'injectFault')!;
+      const injectStarted = history.events!.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === injectScheduled.eventId!.toString());
+      assert.equal(injectStarted?.activityTaskStartedEventAttributes?.attempt, 2, 'the first attempt failed, the second one finished');
+      // Once: with two members, a second failover would have put the first writer back.
+      const described = await rds().send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
+      assert.equal(described.DBClusters?.[0]?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier, `${cluster}-2`);
+      const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+      assert.equal(report.rds?.oldWriter, `${cluster}-1`);
+      assert.equal(report.rds?.newWriter, `${cluster}-2`);
+      const messages = report.rds!.events.map((e) => e.message);
+      assert.equal(messages.filter((m) => m.startsWith('FailoverDBCluster requested')).length, 1, messages.join(' | '));
+      assert.ok(messages.some((m) => /attempt 2 resumes: the failover was requested by attempt 1/.test(m)), messages.join(' | '));
+    } finally {
+      await stopExtraWorker(worker);
+    }
   });
 
   it('reboots an instance with ForceFailover and waits until the cluster is available', async () => {

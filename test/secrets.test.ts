@@ -4,12 +4,12 @@
  * temporal CLI), its report files and the worker's log must not contain any of them.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
-import { workerIsPolling } from '../src/lab/worker-processes';
 import type { ExperimentResult } from '../src/shared/experiment-types';
+import { filesUnder, startExtraWorker, stopExtraWorker } from './harness/extra-worker';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
@@ -31,31 +31,22 @@ describe('secrets stay out of history, reports and logs', function () {
   before(async () => {
     // A role with a distinctive password that can do everything the lab's role can.
     await sqlQuery(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${SECRETS.dbPassword}' IN ROLE faultline`);
-    mkdirSync(path.dirname(logPath), { recursive: true });
     const settings = labSettings();
-    const out = openSync(logPath, 'a');
-    worker = spawn(path.join(PROJECT_ROOT, 'bin', 'faultline'), ['worker'], {
-      env: {
-        ...process.env,
-        FAULTLINE_TASK_QUEUE: QUEUE,
+    worker = await startExtraWorker(
+      QUEUE,
+      {
         FAULTLINE_LOG_LEVEL: 'debug',
         FAULTLINE_CONNECTION_SECRETIVE: `postgres://${ROLE}:${encodeURIComponent(SECRETS.dbPassword)}@127.0.0.1:${settings.dbPort}/${settings.dbName}`,
         FAULTLINE_DB_PASSWORD: SECRETS.dbPassword,
         AWS_ACCESS_KEY_ID: SECRETS.awsAccessKey,
         AWS_SECRET_ACCESS_KEY: SECRETS.awsSecret,
       },
-      stdio: ['ignore', out, out],
-    });
-    const deadline = Date.now() + 120_000;
-    while (!(await workerIsPolling(QUEUE, worker.pid!))) {
-      if (Date.now() > deadline) throw new Error(`secrets worker did not poll ${QUEUE}; see ${logPath}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      logPath,
+    );
   });
 
   after(async () => {
-    worker?.kill('SIGTERM');
-    await new Promise((r) => (worker?.exitCode !== null ? r(undefined) : worker?.once('exit', r)));
+    await stopExtraWorker(worker);
     await ensureDbRunning();
     await sqlQuery(`DROP OWNED BY ${ROLE}`).catch(() => undefined);
     await sqlQuery(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => undefined);
@@ -89,7 +80,7 @@ describe('secrets stay out of history, reports and logs', function () {
     const places: Array<[string, string]> = [
       ['workflow history', history.stdout],
       ['worker log', readFileSync(logPath, 'utf8')],
-      ...readdirSync(reportDir).map((f) => [`report ${f}`, readFileSync(path.join(reportDir, f), 'utf8')] as [string, string]),
+      ...filesUnder(reportDir).map((f) => [`report ${path.relative(reportDir, f)}`, readFileSync(f, 'utf8')] as [string, string]),
     ];
     for (const [where, text] of places) {
       for (const [name, secret] of Object.entries(SECRETS)) {

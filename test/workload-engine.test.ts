@@ -61,7 +61,7 @@ describe('workload engine', () => {
       await sleep(200);
       const description = await handle.describe();
       const details = description.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0]?.data;
-      if (details) progress = JSON.parse(Buffer.from(details).toString()) as WorkloadProgress;
+      if (details) progress = (JSON.parse(Buffer.from(details).toString()) as { progress?: WorkloadProgress }).progress;
     }
     assert.ok(progress && progress.attempts > 0 && progress.connection === 'proxy', JSON.stringify(progress));
     const cancelledAt = Date.now();

@@ -2,6 +2,7 @@
 export { setupSchema, reseedBusinessData } from './schema/setup-schema';
 export { countProducts } from './probes/count-products';
 export { runWorkload } from './workload/run-workload';
+export { measurePath } from './workload/measure-path';
 export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
 export { checkSteadyState } from './probes/check-steady-state';
 export { writeReport } from './report/write-report';

@@ -12,7 +12,7 @@ export async function liveWorkloads(handle: WorkflowHandle): Promise<WorkloadPro
   const description = await handle.describe();
   const live: WorkloadProgress[] = [];
   for (const activity of description.raw.pendingActivities ?? []) {
-    if (activity.activityType?.name !== 'runWorkload') continue;
+    if (activity.activityType?.name !== 'measurePath' && activity.activityType?.name !== 'runWorkload') continue;
     const details = fromPayloadsAtIndex<unknown>(defaultPayloadConverter, 0, activity.heartbeatDetails?.payloads ?? []);
     const progress = (details as { progress?: WorkloadProgress } | undefined)?.progress ?? (details as WorkloadProgress | undefined);
     if (progress && typeof progress.connection === 'string' && typeof progress.opsPerSecond === 'number') live.push(progress);

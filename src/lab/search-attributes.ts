@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '../shared/names';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
 import { labSettings } from './lab-settings';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
@@ -13,13 +13,13 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 };
 
 /** Runs `use` with an operator connection and the names of faultline's attributes not registered yet. */
-async function withMissing<T>(use: (connection: Connection, namespace: string, missing: SearchAttributeName[]) => Promise<T>): Promise<T> {
+async function withMissing<T>(use: (connection: Connection, namespace: string, missing: string[]) => Promise<T>): Promise<T> {
   const settings = labSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace: settings.temporalNamespace });
     const present = new Set(Object.keys(existing.customAttributes ?? {}));
-    const missing = (Object.keys(SEARCH_ATTRIBUTES) as SearchAttributeName[]).filter((name) => !present.has(name));
+    const missing = SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name).filter((name) => !present.has(name));
     return await use(connection, settings.temporalNamespace, missing);
   } finally {
     await connection.close();
@@ -32,7 +32,7 @@ export function ensureSearchAttributes(): Promise<string[]> {
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
-        searchAttributes: Object.fromEntries(missing.map((name) => [name, INDEXED_TYPES[SEARCH_ATTRIBUTES[name]]!])),
+        searchAttributes: Object.fromEntries(missing.map((name) => [name, INDEXED_TYPES[SEARCH_ATTRIBUTE_DEFINITIONS.find((d) => d.name === name)!.type]!])),
       });
     }
     return missing;

@@ -5,7 +5,7 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../shared/names';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
 import { startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings } from './lab-settings';
 import { waitUntil } from './wait-until';
@@ -49,7 +49,7 @@ export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
     '--namespace', settings.temporalNamespace,
     '--log-level', 'warn',
     '--ui-disable-news-fetch',
-    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
   ];
   startBackgroundProcess(NAME, settings.temporalCli, args);
   await waitUntil(`Temporal dev server on ${settings.temporalAddress}`, () => temporalIsUp(), {

@@ -11,6 +11,8 @@ export const EXPERIMENT_PHASES = [
   'restore',
   'recovery',
   'steady-state-after',
+  /** An experiment with many repeated faults hands over to its next run (continue-as-new). */
+  'continuing',
   /** Experiments with payments: the workloads stop, and every acknowledged payment is checked. */
   'audit',
   'report',

@@ -99,8 +99,10 @@ export const experimentSchema = z
     /** Repeat the fault: `times` faults, one every `everySeconds` (from one injection to the next). */
     repeat: z
       .object({
-        times: wholeNumber(1, 100),
+        times: wholeNumber(1, 1000),
         everySeconds: wholeSeconds(2, 86_400),
+        /** The experiment continues as new after this many faults, so its history stays small. */
+        cyclesPerRun: wholeNumber(1, 50).default(10),
       })
       .strict()
       .optional(),

@@ -1,10 +1,11 @@
 /** What an experiment collects, what its report holds, and what the workflow returns. Pure. */
 import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
 import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
+import type { PathMeasurementSummary } from '../activities/workload/measure-path';
 import type { ExperimentDefinition } from './experiment-schema';
-import type { PaymentAudit, PaymentWorkloadResult } from './payment-types';
+import type { PaymentAudit, PaymentWorkloadSummary } from './payment-types';
 import type { ExperimentPhase } from './experiment-phases';
-import type { WorkloadProgress, WorkloadResult } from './workload-types';
+import type { WorkloadProgress } from './workload-types';
 
 export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
 
@@ -36,9 +37,10 @@ export interface ExperimentOutcome {
   steadyStateAfter?: SteadyStateCheck;
   /** When the steady state held again after the restore, if it did. */
   recoveredAt?: string;
-  workloads: WorkloadResult[];
-  /** Experiments with payments: what the payment workload measured, and the audit. */
-  payments?: { workload: Omit<PaymentWorkloadResult, 'ledger'>; audit?: PaymentAudit };
+  /** Each path's measurement: its figures are in the file each one names (read by the report). */
+  paths: PathMeasurementSummary[];
+  /** Experiments with payments: the payment workload (its figures in its state file), and the audit. */
+  payments?: { workload: PaymentWorkloadSummary; audit?: PaymentAudit };
 }
 
 export interface ReportFiles {

@@ -7,17 +7,6 @@ export const PAYMENT_TASK_QUEUE = 'payment-service';
 /** Workflow type of an experiment. */
 export const EXPERIMENT_WORKFLOW_TYPE = 'chaosExperiment';
 
-/** Search attributes that faultline upserts on experiments, with their Temporal types. */
-export const SEARCH_ATTRIBUTES = {
-  FaultlinePhase: 'Keyword',
-  FaultlineFault: 'Keyword',
-  FaultlineTarget: 'Keyword',
-  FaultlineVerdict: 'Keyword',
-  FaultlineDowntimeMs: 'Int',
-} as const;
-
-export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
-
 /** Docker label that opts a container in as a chaos target. */
 export const DOCKER_TARGET_LABEL = 'faultline.target';
 /** RDS tag that opts a cluster in as a chaos target. */

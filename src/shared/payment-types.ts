@@ -2,7 +2,7 @@
  * The payment service's vocabulary (seed 000), shared by the service, its workflow, faultline's
  * payment workload and audit, and the report. Pure.
  */
-import type { LatencySummary } from './workload-types';
+import type { LatencySummary, MeasurementGap } from './workload-types';
 
 /** Workflow type of one payment (create, then confirm), on the `payment-service` task queue. */
 export const PAYMENT_WORKFLOW_TYPE = 'payment';
@@ -67,16 +67,52 @@ export interface PaymentPhaseStats {
  */
 export type PaymentLedger = Record<PaymentChannel, Array<[code: number, count: number]>>;
 
+/** What the payment workload measured, as the report shows it. */
 export interface PaymentWorkloadResult {
-  /** Every order id of the run starts with this. */
-  orderIdPrefix: string;
   channels: PaymentChannel[];
   ratePerSecond: number;
   phases: PaymentPhaseStats[];
   /** Calls not made because too many were already in flight (the client, not the service, was saturated). */
   skipped: number;
-  ledger: PaymentLedger;
+  gaps: MeasurementGap[];
   stoppedBy: 'signal' | 'duration' | 'cancelled';
+}
+
+/** Answers a payment service under a database outage must never give (it answers 503 and recovers). */
+export interface UnexpectedPaymentAnswers {
+  /** 5xx other than 503. */
+  serverErrors: number;
+  /** No answer within the request timeout. */
+  timeouts: number;
+  /** No HTTP answer at all: connection refused or reset by the service. */
+  noAnswer: number;
+}
+
+/**
+ * One attempt of the payment workload activity (a retry after a lost worker, or a run after a
+ * continue-as-new, starts a new one): its order ids are `<prefix>-h<seq>` / `<prefix>-w<seq>`, and its
+ * ledger says what each caller was told, as of `ledgerAt`. `complete`: the attempt ended normally and
+ * its ledger is whole; otherwise payments issued after `ledgerAt` have an unknown acknowledgement.
+ */
+export interface PaymentSegment {
+  prefix: string;
+  ledger: PaymentLedger;
+  ledgerAt: string;
+  complete: boolean;
+  /** The first sequence number of each fault cycle that began in this segment, per channel. */
+  cycleStarts: Array<{ cycle: number; http: number; workflow: number }>;
+}
+
+/** What the workflow keeps of the payment workload; the figures and ledgers are in `stateFile`. */
+export interface PaymentWorkloadSummary {
+  stateFile: string;
+  channels: PaymentChannel[];
+  ratePerSecond: number;
+  calls: number;
+  acknowledged: number;
+  unexpected: UnexpectedPaymentAnswers;
+  gaps: MeasurementGap[];
+  stoppedBy: PaymentWorkloadResult['stoppedBy'];
 }
 
 export interface PaymentAuditChannel {
@@ -105,6 +141,15 @@ export interface PaymentAudit {
   acceptedDuringOutageCompletedAfter: number;
   /** Payments in the table that no caller was told about (a failed or timed-out call whose write landed): not a loss. */
   storedButNotAcknowledged: number;
+  /**
+   * Payments in the table that a lost attempt issued after its last checkpoint: their callers may have
+   * been told; nobody can say. Found, so not lost; an acknowledged one that vanished would not be seen.
+   */
+  acknowledgementUnknown: number;
+  /** Attempts of the payment workload whose end was lost with a worker (their ledgers end at a checkpoint). */
+  incompleteSegments: number;
+  /** Per segment (attempt, or run after a continue-as-new): what its ledger holds. */
+  bySegment: Array<{ prefix: string; complete: boolean; ledgerAt: string; acknowledged: number; acknowledgementUnknown: number }>;
   /** When the last pending payment (accepted during the outage, or pending when the audit began) was confirmed. */
   lastPendingCompletedAt: string | null;
   /** Payments pending when the audit began. */

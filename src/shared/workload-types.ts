@@ -66,8 +66,10 @@ export interface WorkloadStats {
   byType: Record<OperationType, OperationStats>;
   byOperation: Partial<Record<OperationName, OperationStats>>;
   errors: Partial<Record<ErrorClass, ErrorClassStats>>;
-  /** Successful operations per second. */
+  /** Successful operations per second of the time measured. */
   tps: number;
+  /** Time of this span in measurement gaps (nothing measured). */
+  unmeasuredMs?: number;
   /** Purchases refused because the product was out of stock (a correct, successful outcome). */
   purchasesOutOfStock: number;
   /** Successful operations that were held longer than the stall threshold. */
@@ -120,6 +122,18 @@ export interface PgbenchFigures {
   exitCode: number | null;
 }
 
+/**
+ * Time in which nothing measured the path: the worker running its workload was lost (from its last
+ * checkpoint to the first operation of the attempt that resumed it), or the experiment continued as
+ * a new run. Counted neither as up nor as down; a downtime window that spans it is still one window
+ * (no operation could close it), and the report says how much of it fell in gaps.
+ */
+export interface MeasurementGap {
+  start: string;
+  end: string;
+  cause: 'worker lost' | 'continued as new';
+}
+
 export interface WorkloadResult {
   connection: string;
   /** The whole run. */
@@ -129,8 +143,10 @@ export interface WorkloadResult {
    * (the fault of a repeated experiment's second cycle) has its own entry, `occurrence` 2.
    */
   phases: PhaseStats[];
-  timeline: { bucketMs: number; buckets: TimelineBucket[] };
+  /** Buckets in memory, or (experiments) in a CSV file beside the report, read when it is written. */
+  timeline: { bucketMs: number; buckets: TimelineBucket[]; file?: string };
   downtime: Downtime;
+  gaps: MeasurementGap[];
   /** How the run ended. */
   stoppedBy: 'duration' | 'cancelled' | 'signal';
   pgbench?: PgbenchFigures;

@@ -1,4 +1,4 @@
 /** Every workflow of the `faultline` task queue (the worker bundles this file). */
 export { probeDatabase } from './probe-database';
 export { measureWorkload } from './measure-workload';
-export { chaosExperiment } from './chaos-experiment';
+export { chaosExperiment } from './chaos-experiment/workflow';

@@ -23,7 +23,7 @@ export function measuredBeforeCancel<T = WorkloadResult>(err: unknown): T | unde
 
 export async function measureWorkload(input: RunWorkloadInput): Promise<WorkloadResult> {
   try {
-    return await runWorkload({ ...input, followPhases: false });
+    return await runWorkload(input);
   } catch (err) {
     const measured = isCancellation(err) ? measuredBeforeCancel(err) : undefined;
     if (measured) return measured;

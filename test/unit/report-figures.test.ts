@@ -16,7 +16,7 @@ const read = { name: 'active_users', type: 'read' } as const;
 
 function measuredRun(): ReturnType<PathMeasurement['result']> {
   let phase = 'warmup';
-  const m = new PathMeasurement('direct', 1000, () => phase, T0);
+  const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phaseOf: () => phase, startedAt: T0 });
   let t = T0;
   const ok = (latency: number) => {
     const token = m.started(t);
@@ -38,7 +38,6 @@ function measuredRun(): ReturnType<PathMeasurement['result']> {
 }
 
 function outcome(): ExperimentOutcome {
-  const workload = measuredRun();
   const inject = new Date(T0 + 2100).toISOString();
   return {
     experimentId: 'unit-figures',
@@ -54,12 +53,12 @@ function outcome(): ExperimentOutcome {
         restore: { restoreRequestedAt: new Date(T0 + 4000).toISOString(), action: 'start', targetRunningAt: new Date(T0 + 4300).toISOString(), servingAgainAt: new Date(T0 + 4500).toISOString() },
       },
     ],
-    workloads: [workload],
+    paths: [],
   };
 }
 
 describe('report figures that cannot mislead (unit)', () => {
-  const report = buildReport(outcome());
+  const report = buildReport(outcome(), [measuredRun()]);
   const path = report.paths[0]!;
   const console = renderConsole(report);
   const html = renderHtml(report);

@@ -78,9 +78,10 @@ const DEFAULT_STALL_THRESHOLD_MS = 1000;
 const SEE_DOWN_EXTRA_MS = 5000;
 /** How long a restore (or a fault that heals by itself) may take to serve again. */
 const SERVING_TIMEOUT_MS = 180_000;
-const beat = (what: string) => () => {
+/** Heartbeats while waiting, keeping `keep` in the details (what a retry must find there). */
+const beat = (what: string, keep: Record<string, unknown> = {}) => () => {
   try {
-    heartbeat({ waitingFor: what });
+    heartbeat({ ...keep, waitingFor: what });
   } catch {
     // outside an activity
   }
@@ -88,6 +89,11 @@ const beat = (what: string) => () => {
 
 /** Without a deadline from the workflow, a fault still never outlives this. */
 const DEFAULT_DEADLINE_SECONDS = 3600;
+
+/** Heartbeated right after a Docker action: a retried inject finds it and does not act twice. */
+interface DockerInjected {
+  dockerInjected: Omit<InjectionRecord, 'paths'>;
+}
 
 export async function injectFault(fault: Fault, options: InjectOptions = {}): Promise<InjectionRecord> {
   if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
@@ -97,23 +103,29 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const probe = options.paths?.length ? new TightProbe(options.paths, { stallThresholdMs }) : undefined;
   try {
-    const injected = await injectDockerFault(fault, async (target) => {
-      const now = Date.now();
-      await recordLease({
-        ...owner,
-        namespace: info.namespace,
-        fault,
-        target,
-        injectedAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
-      });
-    });
+    const done = (info.heartbeatDetails as Partial<DockerInjected> | undefined)?.dockerInjected;
+    const injected =
+      done ??
+      (await injectDockerFault(fault, async (target) => {
+        const now = Date.now();
+        await recordLease({
+          ...owner,
+          namespace: info.namespace,
+          fault,
+          target,
+          injectedAt: new Date(now).toISOString(),
+          expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
+        });
+      }));
+    const keep: DockerInjected = { dockerInjected: injected };
+    heartbeat(keep);
     if (!probe) return injected;
-    const downAt = await probe.waitFor(() => probe.downSince(), stallThresholdMs + SEE_DOWN_EXTRA_MS, beat('the target to be seen down'));
-    const record: InjectionRecord = { ...injected, targetDownAt: downAt === null ? null : new Date(downAt).toISOString() };
+    const downAt = await probe.waitFor(() => probe.downSince(), stallThresholdMs + SEE_DOWN_EXTRA_MS, beat('the target to be seen down', { ...keep }));
+    // A retry sees the target already down: the first attempt's moment is the truth, when it had one.
+    const record: InjectionRecord = { ...injected, targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()) };
     if (fault.action === 'restart') {
       // Docker brings it back by itself: the probe sees when it serves again.
-      const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat('the restarted target to serve'));
+      const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat('the restarted target to serve', { ...keep }));
       if (servingAt !== null) record.servingAgainAt = new Date(servingAt).toISOString();
     }
     record.paths = groundTruthOf(probe);

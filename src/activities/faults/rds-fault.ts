@@ -12,7 +12,7 @@
  * AWS_ACCESS_KEY_ID, ...), with FAULTLINE_RDS_ENDPOINT to point at another endpoint (moto in tests).
  * Nothing of it passes through the workflow.
  */
-import { heartbeat } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   DescribeDBClustersCommand,
@@ -103,22 +103,44 @@ async function rdsEvents(rds: RDSClient, target: ResolvedRdsTarget, since: Date)
   return events;
 }
 
+/** What the inject activity heartbeats as soon as the API call returned: a retry polls, never calls again. */
+interface RdsRequested {
+  rdsRequested: { target: ResolvedRdsTarget; injectRequestedAt: string; observed: RdsObservation[]; attempt: number };
+}
+
+/** Tests only: fail the first attempt right after the API call, as a worker lost at that moment would. */
+const failAfterCallForTests = () => process.env.FAULTLINE_TEST_FAIL_AFTER_RDS_CALL === '1' && activityInfo().attempt === 1;
+
 export async function injectRdsFault(fault: RdsFault): Promise<{ target: ResolvedRdsTarget; injectRequestedAt: string; targetDownAt: string | null; rds: RdsInjection }> {
   const rds = rdsClient(fault);
-  const target = await resolveRdsTarget(fault);
-  const since = new Date();
-  const injectRequestedAt = since.toISOString();
-  const observed: RdsObservation[] = [];
+  const previous = (activityInfo().heartbeatDetails as Partial<RdsRequested> | undefined)?.rdsRequested;
+  const observed: RdsObservation[] = [...(previous?.observed ?? [])];
   const note = (message: string) => observed.push({ at: new Date().toISOString(), source: 'faultline', message });
-  logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
-  if (fault.action === 'failover-cluster') {
-    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...(fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {}) }));
-    note(`FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`);
+  let target: ResolvedRdsTarget;
+  let injectRequestedAt: string;
+  if (previous) {
+    // An earlier attempt made the call: calling again would fail the cluster over a second time.
+    ({ target, injectRequestedAt } = previous);
+    note(`attempt ${activityInfo().attempt} resumes: the failover was requested by attempt ${previous.attempt} at ${injectRequestedAt}; polling it`);
   } else {
-    const instance = fault.instance ?? target.writer;
-    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
-    note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+    target = await resolveRdsTarget(fault);
+    injectRequestedAt = new Date().toISOString();
+    logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
+    if (fault.action === 'failover-cluster') {
+      await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...(fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {}) }));
+      note(`FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`);
+    } else {
+      const instance = fault.instance ?? target.writer;
+      await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
+      note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+    }
+    heartbeat({ rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt } } satisfies RdsRequested);
+    if (failAfterCallForTests()) {
+      await new Promise((r) => setTimeout(r, 500)); // the heartbeat reaches the server first
+      throw new Error('test hook: the first attempt fails right after the RDS API call');
+    }
   }
+  const since = new Date(injectRequestedAt);
   // Poll until the writer changed (failover) and the cluster is available again.
   const deadline = Date.now() + fault.waitTimeoutSeconds * 1000;
   let writerChangedAt: string | null = null;
@@ -140,7 +162,7 @@ export async function injectRdsFault(fault: RdsFault): Promise<{ target: Resolve
     if (Date.now() > deadline) {
       throw ApplicationFailure.nonRetryable(`cluster ${target.cluster} did not ${needsNewWriter && !writerChangedAt ? 'change writer' : 'become available'} within ${fault.waitTimeoutSeconds} s`, 'FailoverTimeout');
     }
-    heartbeat({ cluster: target.cluster, status, writer });
+    heartbeat({ rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt } } satisfies RdsRequested);
     await new Promise((r) => setTimeout(r, fault.pollIntervalMs));
   }
   const availableAt = new Date().toISOString();

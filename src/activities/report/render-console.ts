@@ -33,6 +33,10 @@ function pathLines(report: ExperimentReport, path: PathReport): string[] {
   lines.push(`- TPS: ${o.tps}`);
   const open = path.openAtEnd ? ', the last one STILL OPEN at the end' : '';
   lines.push(`- Detected downtime: ${seconds(path.downtimeMs)} in ${path.downtimeWindows.length} window(s)${open}`);
+  for (const g of path.gaps) {
+    lines.push(`- MEASUREMENT GAP (${g.cause}): ${seconds(Date.parse(g.end) - Date.parse(g.start))} from ${g.start} to ${g.end}, measured neither up nor down`);
+  }
+  if (path.downtimeInGapsMs > 0) lines.push(`  ${seconds(path.downtimeInGapsMs)} of the downtime fell in gaps: no operation ran to close the window`);
   if (path.held.count > 0) {
     lines.push(`- Held (outstanding > ${path.stallThresholdMs} ms, then served): ${count(path.held.count)} operations, held p50 ${msText(path.held.p50Ms)} ms, p99 ${msText(path.held.p99Ms)} ms, max ${msText(path.held.maxMs)} ms`);
   }

@@ -39,6 +39,13 @@ function timeChart(report: ExperimentReport, title: string, value: (s: { ops: nu
   const shade = windows
     .map(({ from, to }) => `<rect class="fault" x="${x(Math.max(from, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(to ?? t1, t1)) - x(Math.max(from, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`)
     .join('');
+  // Measurement gaps (a lost worker): nothing measured there, neither up nor down.
+  const gaps = report.paths.flatMap((p) => p.gaps);
+  const gapShade = gaps
+    .map((g) => ({ from: Math.max(Date.parse(g.start), t0), to: Math.min(Date.parse(g.end), t1), cause: g.cause }))
+    .filter((g) => g.to > g.from)
+    .map((g) => `<rect class="gap" x="${x(g.from).toFixed(1)}" y="${T}" width="${Math.max(1, x(g.to) - x(g.from)).toFixed(1)}" height="${H - T - B}"><title>measurement gap (${esc(g.cause)})</title></rect>`)
+    .join('');
   const ticks = Array.from({ length: 5 }, (_, i) => (vmax / 1.1) * (i / 4));
   const yAxis = ticks.map((v) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${unit === '%' ? `${(v * 100).toFixed(0)}%` : v.toFixed(0)}</text>`).join('');
   const span = (t1 - t0) / 1000;
@@ -50,8 +57,8 @@ function timeChart(report: ExperimentReport, title: string, value: (s: { ops: nu
   }).join('');
   const legend = report.paths.map((p, i) => `<tspan fill="${COLORS[i % COLORS.length]}">&#9632; ${esc(p.path)}</tspan>`).join('  ');
   return `<figure><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
-<text class="title" x="${L}" y="14">${esc(title)}</text><text class="legend" x="${W - R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan></text>
-${shade}${yAxis}${xAxis}${lines}</svg></figure>`;
+<text class="title" x="${L}" y="14">${esc(title)}</text><text class="legend" x="${W - R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan>${gaps.length ? ' <tspan fill="#6b7280">&#9632; measurement gap</tspan>' : ''}</text>
+${shade}${gapShade}${yAxis}${xAxis}${lines}</svg></figure>`;
 }
 
 function phaseLatencyChart(report: ExperimentReport): string {
@@ -113,6 +120,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
 <p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
 <table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>
+${path.gaps.length ? `<p class="bad">Measurement gap${path.gaps.length > 1 ? 's' : ''}: ${path.gaps.map((g) => `${esc(g.cause)}, ${seconds(Date.parse(g.end) - Date.parse(g.start), 1)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${path.gaps.length > 1 ? 'them' : 'it'}.</p>` : ''}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
 ${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
 ${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>SQLSTATE</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
@@ -150,7 +158,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;margin:10px 0;width:100%}caption{text-align:left;font-weight:600;padding:4px 0}
 td,th{border-bottom:1px solid #e5e7eb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 .kpis span{display:inline-block;margin-right:18px}.chart{width:100%;height:auto;font-size:11px;fill:#374151}
-.chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}
+.chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}.gap{fill:#6b7280;opacity:.25}
 .bad{color:#dc2626}.none{fill:#6b7280;font-style:italic}.finding{font-weight:600}
 .calls td,.calls th{white-space:nowrap;overflow-wrap:normal;font-size:13px;padding:3px 5px}.calls td:nth-child(-n+3),.calls th:nth-child(-n+3){text-align:left}
 figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;padding:8px}td{overflow-wrap:anywhere}

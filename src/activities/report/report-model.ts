@@ -1,7 +1,8 @@
 /** The report's one data model, from which the JSON, HTML and console forms are made. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import { describeFault } from '../../shared/experiment-schema';
-import type { HeldSummary, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+import type { PaymentAudit, PaymentWorkloadResult } from '../../shared/payment-types';
+import type { HeldSummary, MeasurementGap, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
 import { comparePaths, type Comparison } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth, type CycleReport, type PathCycle } from './fault-cycles';
 
@@ -26,6 +27,10 @@ export interface PathReport {
   recoveryMs: number | null;
   /** Per fault (cycle): detected downtime against the ground truth, and recovery after the restore. */
   cycles: PathCycle[];
+  /** Time nothing measured this path (a lost worker, a continue-as-new): neither up nor down. */
+  gaps: MeasurementGap[];
+  /** The part of the detected downtime that fell in gaps (a window no operation could close). */
+  downtimeInGapsMs: number;
   timeline: WorkloadResult['timeline'];
   stoppedBy: WorkloadResult['stoppedBy'];
   pgbench?: WorkloadResult['pgbench'];
@@ -65,12 +70,22 @@ export interface ExperimentReport {
   /** Present when more than one path ran: proxy against direct, as in seed 001. */
   comparison?: Comparison;
   /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
-  payments?: ExperimentOutcome['payments'];
+  payments?: { workload: PaymentWorkloadResult; audit?: PaymentAudit };
 }
 
 function restoreNote(kind: string, action: string): string {
   if (kind === 'rds') return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
   return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
+}
+
+function downtimeInGaps(w: WorkloadResult, until: number): number {
+  let ms = 0;
+  for (const g of w.gaps) {
+    for (const win of w.downtime.windows) {
+      ms += Math.max(0, Math.min(Date.parse(g.end), win.end ? Date.parse(win.end) : until) - Math.max(Date.parse(g.start), Date.parse(win.start)));
+    }
+  }
+  return ms;
 }
 
 /** The definition of downtime, as the report states it. */
@@ -82,12 +97,16 @@ export function downtimeDefinition(stallThresholdMs: number): string {
   );
 }
 
-export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
+/**
+ * The report from what the workflow gathered and what the measurements wrote: each path's figures
+ * (read from its checkpoint file, timeline included) and the payment workload's.
+ */
+export function buildReport(outcome: ExperimentOutcome, workloads: WorkloadResult[], payments?: PaymentWorkloadResult): ExperimentReport {
   const { fault, target } = describeFault(outcome.definition.fault);
   const cycles = cyclesOf(outcome);
   const first = cycles[0];
   const until = Date.parse(outcome.endedAt);
-  const paths: PathReport[] = outcome.workloads.map((w) => {
+  const paths: PathReport[] = workloads.map((w) => {
     const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection));
     const last = perCycle[perCycle.length - 1];
     return {
@@ -101,6 +120,8 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
       held: w.overall.held,
       recoveryMs: last && !perCycle.some((c) => c.recovery === 'not-recovered') ? last.recoveryMs : null,
       cycles: perCycle,
+      gaps: w.gaps,
+      downtimeInGapsMs: Math.round(downtimeInGaps(w, until)),
       timeline: w.timeline,
       stoppedBy: w.stoppedBy,
       ...(w.pgbench ? { pgbench: w.pgbench } : {}),
@@ -135,6 +156,6 @@ export function buildReport(outcome: ExperimentOutcome): ExperimentReport {
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),
-    ...(outcome.payments ? { payments: outcome.payments } : {}),
+    ...(payments ? { payments: { workload: payments, ...(outcome.payments?.audit ? { audit: outcome.payments.audit } : {}) } } : {}),
   };
 }

@@ -3,11 +3,16 @@
  * a phase begins), a 100 ms timeline, and availability (failures and stalls, see
  * availability-detector.ts). The engine reports each operation's start and end here; nothing is
  * kept per operation once it has ended.
+ *
+ * Durable: `checkpoint` gives the whole state as plain data (histograms encoded, the timeline in its
+ * file up to a byte offset), and `resume` takes it up again in another process, recording the time
+ * in between as a measurement gap.
  */
-import type { OperationName, OperationType, PhaseStats, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import { AvailabilityDetector } from './availability-detector';
+import type { MeasurementGap, OperationName, OperationType, PgbenchFigures, PhaseStats, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
+import { AvailabilityDetector, type AvailabilitySnapshot } from './availability-detector';
 import { classifyError, sqlState } from './error-classification';
-import { SpanMetrics, Timeline } from './workload-metrics';
+import { TimelineFile } from './timeline-file';
+import { SpanMetrics, Timeline, type SpanCheckpoint } from './workload-metrics';
 
 interface Span {
   phase: string;
@@ -22,22 +27,67 @@ export interface OperationRef {
   type: OperationType;
 }
 
+/** The state of a measurement as plain data (see `PathMeasurement.checkpoint`). */
+export interface MeasurementCheckpoint {
+  version: 1;
+  connection: string;
+  stallThresholdMs: number;
+  startedAt: number;
+  /** When it was taken: a resumed measurement's gap starts here. */
+  at: number;
+  spans: Array<{ phase: string; occurrence: number; from: number; to?: number; metrics: SpanCheckpoint }>;
+  availability: AvailabilitySnapshot;
+  counters: { attempts: number; failures: number; held: number };
+  gaps: MeasurementGap[];
+  timeline: { bucketMs: number; file?: string; bytes: number };
+  /** Set on the checkpoint taken when the measurement ended. */
+  end?: { endedAt: number; stoppedBy: WorkloadResult['stoppedBy']; pgbench?: PgbenchFigures };
+}
+
+export interface MeasurementOptions {
+  connection: string;
+  stallThresholdMs: number;
+  phaseOf: () => string;
+  startedAt?: number;
+  /** How long a success is remembered for windows opened late (longer than any operation lasts). */
+  horizonMs?: number;
+  /** Where the timeline goes (experiments); without it, it stays in memory. */
+  timelineFile?: string;
+}
+
 export class PathMeasurement {
+  readonly connection: string;
+  readonly stallThresholdMs: number;
+  readonly startedAt: number;
   readonly availability: AvailabilityDetector;
+  private readonly phaseOf: () => string;
   private readonly spans: Span[] = [];
-  private readonly timeline = new Timeline(100);
+  private readonly timeline: Timeline;
   private readonly counters = { attempts: 0, failures: 0, held: 0 };
+  private readonly gaps: MeasurementGap[] = [];
+  /** A resumed measurement's gap ends at its first operation. */
+  private openGap: MeasurementGap | undefined;
   private lastProgress: { at: number; attempts: number; failures: number };
 
-  constructor(
-    readonly connection: string,
-    readonly stallThresholdMs: number,
-    private readonly phaseOf: () => string,
-    readonly startedAt = Date.now(),
-    horizonMs?: number,
-  ) {
-    this.availability = new AvailabilityDetector({ stallThresholdMs, horizonMs });
-    this.lastProgress = { at: startedAt, attempts: 0, failures: 0 };
+  constructor(options: MeasurementOptions, resume?: { from: MeasurementCheckpoint; at: number; cause?: MeasurementGap['cause'] }) {
+    const cp = resume?.from;
+    this.connection = options.connection;
+    this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
+    this.startedAt = cp?.startedAt ?? options.startedAt ?? Date.now();
+    this.phaseOf = options.phaseOf;
+    this.availability = new AvailabilityDetector({ stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs }, cp?.availability);
+    const file = options.timelineFile ?? cp?.timeline.file;
+    this.timeline = new Timeline(cp?.timeline.bucketMs ?? 100, file ? new TimelineFile(file, cp?.timeline.file === file ? cp.timeline.bytes : undefined) : undefined);
+    if (cp && resume) {
+      for (const s of cp.spans) this.spans.push({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: SpanMetrics.fromCheckpoint(s.metrics) });
+      Object.assign(this.counters, cp.counters);
+      this.gaps.push(...cp.gaps);
+      if (resume.cause) {
+        this.openGap = { start: new Date(cp.at).toISOString(), end: new Date(resume.at).toISOString(), cause: resume.cause };
+        this.gaps.push(this.openGap);
+      }
+    }
+    this.lastProgress = { at: resume?.at ?? this.startedAt, ...this.counters };
   }
 
   /** The span of the current phase; a new one each time the phase changes. */
@@ -53,6 +103,10 @@ export class PathMeasurement {
   }
 
   started(at: number): number {
+    if (this.openGap) {
+      this.openGap.end = new Date(at).toISOString();
+      this.openGap = undefined;
+    }
     return this.availability.started(at);
   }
 
@@ -118,18 +172,37 @@ export class PathMeasurement {
     };
   }
 
+  /** The whole state as plain data; the timeline's closed buckets are written to its file first. */
+  checkpoint(now: number, end?: MeasurementCheckpoint['end']): MeasurementCheckpoint {
+    const bytes = this.timeline.flush();
+    return {
+      version: 1,
+      connection: this.connection,
+      stallThresholdMs: this.stallThresholdMs,
+      startedAt: this.startedAt,
+      at: now,
+      spans: this.spans.map((s) => ({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: s.metrics.checkpoint() })),
+      availability: this.availability.snapshot(),
+      counters: { ...this.counters },
+      gaps: this.gaps.map((g) => ({ ...g })),
+      timeline: { bucketMs: this.timeline.bucketMs, ...(this.timeline.file ? { file: this.timeline.file.file } : {}), bytes },
+      ...(end ? { end } : {}),
+    };
+  }
+
   /** The figures of the whole run; call once, when the run is over (frees the histograms). */
   result(endedAt: number, stoppedBy: WorkloadResult['stoppedBy']): WorkloadResult {
     this.availability.tick(endedAt);
     const overall = new SpanMetrics('overall');
     for (const span of this.spans) overall.absorb(span.metrics);
-    const phases: PhaseStats[] = this.spans.map((span) => ({ phase: span.phase, occurrence: span.occurrence, ...span.metrics.stats(span.from, span.to ?? endedAt) }));
+    const phases: PhaseStats[] = this.spans.map((span) => ({ phase: span.phase, occurrence: span.occurrence, ...span.metrics.stats(span.from, span.to ?? endedAt, this.gapMs(span.from, span.to ?? endedAt)) }));
     const snapshot = this.availability.snapshot();
+    const buckets = this.timeline.finish();
     const result: WorkloadResult = {
       connection: this.connection,
-      overall: overall.stats(this.startedAt, endedAt),
+      overall: overall.stats(this.startedAt, endedAt, this.gapMs(this.startedAt, endedAt)),
       phases,
-      timeline: { bucketMs: this.timeline.bucketMs, buckets: this.timeline.finish() },
+      timeline: { bucketMs: this.timeline.bucketMs, buckets, ...(this.timeline.file ? { file: this.timeline.file.file } : {}) },
       downtime: {
         stallThresholdMs: this.stallThresholdMs,
         windows: snapshot.windows.map((w) => ({
@@ -144,10 +217,24 @@ export class PathMeasurement {
         openAtEnd: this.availability.down,
         ...(snapshot.folded.count ? { folded: snapshot.folded } : {}),
       },
+      gaps: this.gaps.map((g) => ({ ...g })),
       stoppedBy,
     };
     overall.destroy();
     for (const span of this.spans) span.metrics.destroy();
     return result;
   }
+
+  /** Measurement gaps inside [from, to], ms. */
+  private gapMs(from: number, to: number): number {
+    return this.gaps.reduce((sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)), 0);
+  }
+}
+
+/** A finished measurement's figures from its last checkpoint (the report's reading of a path's file). */
+export function resultFromCheckpoint(cp: MeasurementCheckpoint): WorkloadResult {
+  const end = cp.end ?? { endedAt: cp.at, stoppedBy: 'cancelled' as const };
+  const m = new PathMeasurement({ connection: cp.connection, stallThresholdMs: cp.stallThresholdMs, phaseOf: () => cp.spans.at(-1)?.phase ?? 'run' }, { from: cp, at: cp.at });
+  const result = m.result(end.endedAt, end.stoppedBy);
+  return { ...result, ...(end.pgbench ? { pgbench: end.pgbench } : {}) };
 }

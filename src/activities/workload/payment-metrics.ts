@@ -4,7 +4,7 @@
  */
 import type * as hdr from 'hdr-histogram-js';
 import type { PaymentCallStats, PaymentChannel, PaymentPhaseStats } from '../../shared/payment-types';
-import { latencySummary, newHistogram } from './workload-metrics';
+import { addEncoded, encodeHistogram, latencySummary, newHistogram } from './workload-metrics';
 
 export interface CallOutcome {
   /** HTTP status code, or "timeout", "network", "started", "completed", "failed". */
@@ -13,6 +13,21 @@ export interface CallOutcome {
   /** For calls that got an answer. */
   latencyMs?: number;
   retries?: number;
+}
+
+/** A call accumulator as plain data (checkpoints). */
+export interface CallCheckpoint {
+  calls: number;
+  acknowledged: number;
+  outcomes: Record<string, number>;
+  latency: string;
+  retriesTotal: number;
+  retriesMax: number;
+  retries: Record<string, number>;
+}
+
+export interface PaymentMetricsCheckpoint {
+  spans: Array<{ phase: string; channel: PaymentChannel; create: CallCheckpoint; confirm: CallCheckpoint }>;
 }
 
 class CallAccumulator {
@@ -47,6 +62,28 @@ class CallAccumulator {
     };
   }
 
+  checkpoint(): CallCheckpoint {
+    return {
+      calls: this.calls,
+      acknowledged: this.acknowledged,
+      outcomes: Object.fromEntries(this.outcomes),
+      latency: encodeHistogram(this.latency),
+      retriesTotal: this.retriesTotal,
+      retriesMax: this.retriesMax,
+      retries: Object.fromEntries([...this.retries].map(([k, v]) => [String(k), v])),
+    };
+  }
+
+  restore(c: CallCheckpoint): void {
+    this.calls = c.calls;
+    this.acknowledged = c.acknowledged;
+    for (const [k, v] of Object.entries(c.outcomes)) this.outcomes.set(k, v);
+    addEncoded(this.latency, c.latency);
+    this.retriesTotal = c.retriesTotal;
+    this.retriesMax = c.retriesMax;
+    for (const [k, v] of Object.entries(c.retries)) this.retries.set(Number(k), v);
+  }
+
   destroy(): void {
     this.latency.destroy();
   }
@@ -67,6 +104,20 @@ export class PaymentMetrics {
 
   record(phase: string, channel: PaymentChannel, call: 'create' | 'confirm', outcome: CallOutcome): void {
     this.span(phase, channel)[call].record(outcome);
+  }
+
+  checkpoint(): PaymentMetricsCheckpoint {
+    return { spans: [...this.spans.values()].map((s) => ({ phase: s.phase, channel: s.channel, create: s.create.checkpoint(), confirm: s.confirm.checkpoint() })) };
+  }
+
+  static fromCheckpoint(c: PaymentMetricsCheckpoint): PaymentMetrics {
+    const metrics = new PaymentMetrics();
+    for (const s of c.spans) {
+      const span = metrics.span(s.phase, s.channel);
+      span.create.restore(s.create);
+      span.confirm.restore(s.confirm);
+    }
+    return metrics;
   }
 
   /** Live counters for heartbeats. */

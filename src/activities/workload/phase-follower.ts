@@ -14,7 +14,12 @@ export interface PhaseFollower {
   close(): void;
 }
 
-export async function followExperimentPhase(stop: AbortController, initial = 'warmup'): Promise<PhaseFollower> {
+/**
+ * Starts following; resolves after the first answer, or at once with `initial` when `wait` is false
+ * (a measurement resumed after a lost worker: the first query may wait for the new worker to replay
+ * the workflow, and the measurement must not).
+ */
+export async function followExperimentPhase(stop: AbortController, initial = 'warmup', wait = true): Promise<PhaseFollower> {
   const { workflowExecution } = activityInfo();
   if (!workflowExecution) throw new Error('following phases needs the activity to be called by a workflow');
   const client = await sharedClient();
@@ -31,7 +36,8 @@ export async function followExperimentPhase(stop: AbortController, initial = 'wa
     }
     if (!stop.signal.aborted) poller = setTimeout(poll, PHASE_POLL_MS);
   };
-  await poll();
+  if (wait) await poll();
+  else void poll();
   return {
     current: () => phase,
     close: () => clearTimeout(poller),

@@ -7,185 +7,159 @@
  * Open loop: a payment starts every 1/rate s whatever the answers, so an outage shows up as failed
  * or slow calls rather than as fewer calls. Each outcome is measured with its latency, status code
  * and retry count, and the ledger records what each caller was told, for the audit afterwards.
- * Started by an experiment, it follows its phases and stops at `report`; cancelled, it stops at
- * once and its CancelledFailure's details carry what it measured.
+ * It follows the experiment's phases and stops after the measured ones.
+ *
+ * Durable like the path workloads: every 500 ms its state (figures, and the ledger of every attempt so
+ * far) goes into its heartbeat details; a retry after a lost worker, or the next run of an experiment
+ * that continued as new, takes it up as a new segment with order ids of its own, and the audit covers
+ * every segment. Its final state goes to `<report dir>/payments/state.json`.
  */
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
-import { MEASURED_PHASES } from '../../shared/experiment-phases';
 import { paymentWorkloadSchema, type PaymentWorkloadSettingsInput } from '../../shared/payment-settings';
-import {
-  ledgerAmountCents,
-  ledgerOrderId,
-  type PaymentChannel,
-  type PaymentWorkflowResult,
-  type PaymentWorkloadResult,
-} from '../../shared/payment-types';
+import type { PaymentChannel, PaymentSegment, PaymentWorkloadSummary, UnexpectedPaymentAnswers } from '../../shared/payment-types';
+import type { MeasurementGap } from '../../shared/workload-types';
 import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
 import { paymentServiceUrl } from '../../service/service-settings';
-import { startPaymentWorkflow } from '../../service/start-payment-workflow';
+import { experimentDirectory } from '../report/report-paths';
 import { sharedClient } from '../temporal-client';
 import { ChannelLedger } from './payment-ledger';
-import { PaymentMetrics, type CallOutcome } from './payment-metrics';
+import { PaymentCalls } from './payment-calls';
+import { PaymentMetrics, type PaymentMetricsCheckpoint } from './payment-metrics';
 import { followExperimentPhase } from './phase-follower';
 
 export interface RunPaymentWorkloadInput {
   settings?: PaymentWorkloadSettingsInput;
-  /** Follow the calling workflow's `phase` query (experiments). */
-  followPhases?: boolean;
-  /** Stop after this long (standalone runs). */
-  durationMs?: number;
+  /** The definition's `report.directory`: the state file goes to its experiment folder. */
+  reportDirectory: string;
+  /** This run continues an experiment that continued as new: take up its payments' state. */
+  continued?: boolean;
+}
+
+/** The payment workload's state: in heartbeat details every 2 s, and in its file at the end. */
+export interface PaymentState {
+  version: 1;
+  at: number;
+  channels: PaymentChannel[];
+  ratePerSecond: number;
+  segments: PaymentSegment[];
+  metrics: PaymentMetricsCheckpoint;
+  skipped: number;
+  unexpected: UnexpectedPaymentAnswers;
+  /** Fault cycles seen so far (entries into `inject`), across segments. */
+  cycles: number;
+  /** The experiment's phase when this was taken (a resumed segment starts from it). */
+  phase: string;
+  gaps: MeasurementGap[];
+  end?: { endedAt: number; stoppedBy: PaymentWorkloadSummary['stoppedBy'] };
 }
 
 const HEARTBEAT_MS = 250;
-/** Once asked to stop, calls in flight get this long to answer before they are cut. */
-const STOP_GRACE_MS = 5000;
+const CHECKPOINT_MS = 500;
 
-/** Order ids of one run: the workflow's id hashed, and the attempt (a retried activity starts anew). */
-function orderIdPrefix(): string {
-  const info = activityInfo();
-  const id = info.workflowExecution ? `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}` : info.activityId;
-  return `fl-${createHash('sha256').update(id).digest('hex').slice(0, 12)}-a${info.attempt}`;
+export const paymentStateFile = (reportDirectory: string, experimentId: string): string => path.join(experimentDirectory(reportDirectory, experimentId), 'payments', 'state.json');
+
+export function readPaymentState(file: string): PaymentState {
+  return JSON.parse(readFileSync(file, 'utf8')) as PaymentState;
 }
 
-export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promise<PaymentWorkloadResult> {
+/** Order ids of one experiment share `fl-<hash of its workflow id>-`; each segment adds `s<n>`. */
+export const experimentOrderPrefix = (workflowId: string): string => `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}`;
+
+export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promise<PaymentWorkloadSummary> {
   const parsed = paymentWorkloadSchema.safeParse(input.settings ?? {});
   if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, 'payments.'));
   const settings = parsed.data;
   const context = Context.current();
+  const info = activityInfo();
+  const workflowId = info.workflowExecution!.workflowId;
+  const stateFile = paymentStateFile(input.reportDirectory, workflowId);
   const stop = new AbortController();
-  const cut = new AbortController(); // ends calls still in flight after the grace period
-  // Every call in flight listens to `cut` (up to maxInFlight of them): not a leak.
-  setMaxListeners(0, cut.signal);
-  context.cancellationSignal.addEventListener('abort', () => { stop.abort(); cut.abort(); }, { once: true });
+  context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
 
-  const follower = input.followPhases ? await followExperimentPhase(stop) : undefined;
-  const phase = () => follower?.current() ?? 'run';
-  const phaseIndex = (p: string) => Math.max(0, (MEASURED_PHASES as readonly string[]).indexOf(p));
-  const baseUrl = paymentServiceUrl();
-  const client = settings.channels.includes('workflow') ? await sharedClient() : undefined;
-  const prefix = orderIdPrefix();
-  const metrics = new PaymentMetrics();
+  const lost = (info.heartbeatDetails as { state?: PaymentState } | undefined)?.state;
+  const previous = lost ?? (input.continued && existsSync(stateFile) ? readPaymentState(stateFile) : undefined);
+  const resumedAt = Date.now();
+  const segments: PaymentSegment[] = previous?.segments ?? [];
+  const prefix = `${experimentOrderPrefix(workflowId)}-s${segments.length + 1}`;
+  const metrics = previous ? PaymentMetrics.fromCheckpoint(previous.metrics) : new PaymentMetrics();
+  const unexpected: UnexpectedPaymentAnswers = previous?.unexpected ?? { serverErrors: 0, timeouts: 0, noAnswer: 0 };
+  const gaps: MeasurementGap[] = [...(previous?.gaps ?? [])];
+  if (previous) gaps.push({ start: new Date(previous.at).toISOString(), end: new Date(resumedAt).toISOString(), cause: lost ? 'worker lost' : 'continued as new' });
   const ledgers: Record<PaymentChannel, ChannelLedger> = { http: new ChannelLedger(), workflow: new ChannelLedger() };
-  const inFlight = new Set<Promise<void>>();
-  let skipped = 0;
+  let cycles = previous?.cycles ?? 0;
+  const cycleStarts: PaymentSegment['cycleStarts'] = [];
 
-  const call = async (method: string, path: string, body?: unknown): Promise<CallOutcome> => {
-    const started = performance.now();
-    try {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([cut.signal, AbortSignal.timeout(settings.requestTimeoutSeconds * 1000)]),
-      });
-      await response.arrayBuffer();
-      const attempts = Number(response.headers.get('x-payment-attempts') ?? '1');
-      return { outcome: String(response.status), acknowledged: response.ok, latencyMs: performance.now() - started, retries: Math.max(0, attempts - 1) };
-    } catch (err) {
-      const name = (err as Error).name;
-      if (name === 'TimeoutError') return { outcome: 'timeout', acknowledged: false };
-      if (cut.signal.aborted) return { outcome: 'cut-at-stop', acknowledged: false };
-      return { outcome: 'network', acknowledged: false, latencyMs: performance.now() - started };
-    }
+  const follower = await followExperimentPhase(stop, lost?.phase ?? 'warmup', lost === undefined);
+  let lastPhase = follower.current();
+  const phase = () => {
+    const now = follower.current();
+    if (now === 'inject' && lastPhase !== 'inject') cycleStarts.push({ cycle: ++cycles, http: ledgers.http.length, workflow: ledgers.workflow.length });
+    lastPhase = now;
+    return now;
   };
+  const calls = new PaymentCalls({
+    baseUrl: paymentServiceUrl(),
+    settings,
+    client: settings.channels.includes('workflow') ? await sharedClient() : undefined,
+    prefix,
+    metrics,
+    ledgers,
+    unexpected,
+    log: (message, fields) => context.log.warn(message, fields),
+  });
+  setMaxListeners(0, calls.cut.signal);
+  context.cancellationSignal.addEventListener('abort', () => calls.cut.abort(), { once: true });
 
-  const httpPayment = async (seq: number, at: string) => {
-    const orderId = ledgerOrderId(prefix, 'http', seq);
-    const created = await call('POST', '/payments', { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
-    metrics.record(at, 'http', 'create', created);
-    if (!created.acknowledged) return;
-    ledgers.http.created(seq, phaseIndex(at));
-    const confirmed = await call('POST', `/payments/${orderId}/confirm`);
-    metrics.record(at, 'http', 'confirm', confirmed);
-    if (confirmed.acknowledged) ledgers.http.confirmed(seq);
-  };
-
-  const workflowPayment = async (seq: number, at: string) => {
-    const orderId = ledgerOrderId(prefix, 'workflow', seq);
-    const started = performance.now();
-    let handle;
-    try {
-      handle = await startPaymentWorkflow(client!, { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
-    } catch {
-      metrics.record(at, 'workflow', 'create', { outcome: 'failed', acknowledged: false, latencyMs: performance.now() - started });
-      return;
-    }
-    metrics.record(at, 'workflow', 'create', { outcome: 'started', acknowledged: true, latencyMs: performance.now() - started });
-    ledgers.workflow.created(seq, phaseIndex(at));
-    // Await the result until the run stops; payments still running then are the audit's business.
-    let onCut: (() => void) | undefined;
-    const result = await Promise.race([
-      handle.result().then((r: PaymentWorkflowResult) => r, () => 'failed' as const),
-      new Promise<'stopped'>((resolve) => {
-        onCut = () => resolve('stopped');
-        cut.signal.addEventListener('abort', onCut, { once: true });
-      }),
-    ]);
-    cut.signal.removeEventListener('abort', onCut!);
-    if (result === 'stopped') return;
-    if (result === 'failed') {
-      metrics.record(at, 'workflow', 'confirm', { outcome: 'failed', acknowledged: false, latencyMs: performance.now() - started });
-      return;
-    }
-    metrics.record(at, 'workflow', 'confirm', { outcome: 'completed', acknowledged: true, latencyMs: performance.now() - started, retries: result.createAttempts - 1 + result.confirmAttempts - 1 });
-    ledgers.workflow.confirmed(seq);
-  };
-
-  const launch = (channel: PaymentChannel) => {
-    if (inFlight.size >= settings.maxInFlight) {
-      skipped++;
-      return;
-    }
-    const seq = ledgers[channel].next();
-    if (seq === undefined) {
-      skipped++;
-      return;
-    }
-    const at = phase();
-    const run = (channel === 'http' ? httpPayment : workflowPayment)(seq, at).catch((err: unknown) => {
-      context.log.warn('payment call failed unexpectedly', { error: (err as Error).message });
-    });
-    inFlight.add(run);
-    void run.finally(() => inFlight.delete(run));
-  };
-
-  const startedAt = Date.now();
-  const beat = setInterval(() => heartbeat({ phase: phase(), inFlight: inFlight.size, skipped, ...metrics.totals() }), HEARTBEAT_MS);
-  const timer = input.durationMs ? setTimeout(() => stop.abort(), input.durationMs) : undefined;
+  const state = (end?: PaymentState['end']): PaymentState => ({
+    version: 1,
+    at: Date.now(),
+    channels: settings.channels,
+    ratePerSecond: settings.ratePerSecond,
+    segments: [...segments, { prefix, ledger: { http: ledgers.http.encode(), workflow: ledgers.workflow.encode() }, ledgerAt: new Date().toISOString(), complete: end !== undefined, cycleStarts }],
+    metrics: metrics.checkpoint(),
+    skipped: calls.skipped,
+    unexpected: { ...unexpected },
+    cycles,
+    phase: follower.current(),
+    gaps,
+    ...(end ? { end } : {}),
+  });
+  let checkpoint = state();
+  const beat = setInterval(() => heartbeat({ phase: follower.current(), inFlight: calls.inFlight, ...metrics.totals(), state: checkpoint }), HEARTBEAT_MS);
+  const checkpoints = setInterval(() => (checkpoint = state()), CHECKPOINT_MS);
   try {
-    // Open loop, drift-corrected: the n-th payment starts at startedAt + n / rate.
-    const intervalMs = 1000 / settings.ratePerSecond;
-    for (let n = 0; !stop.signal.aborted; n++) {
-      for (const channel of settings.channels) launch(channel);
-      const wait = startedAt + (n + 1) * intervalMs - Date.now();
-      if (wait > 0) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        stop.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-      });
-    }
-    const grace = setTimeout(() => cut.abort(), STOP_GRACE_MS);
-    await Promise.all(inFlight);
-    clearTimeout(grace);
-    cut.abort();
-    const result: PaymentWorkloadResult = {
-      orderIdPrefix: prefix,
+    await calls.runOpenLoop(stop.signal, phase);
+    const final = state({ endedAt: Date.now(), stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' });
+    writeState(stateFile, final);
+    const totals = metrics.totals();
+    const summary: PaymentWorkloadSummary = {
+      stateFile,
       channels: settings.channels,
       ratePerSecond: settings.ratePerSecond,
-      phases: metrics.stats(),
-      skipped,
-      ledger: { http: ledgers.http.encode(), workflow: ledgers.workflow.encode() },
-      stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : input.followPhases ? 'signal' : 'duration',
+      calls: totals.calls,
+      acknowledged: totals.acknowledged,
+      unexpected: final.unexpected,
+      gaps,
+      stoppedBy: final.end!.stoppedBy,
     };
-    if (context.cancellationSignal.aborted) throw new CancelledFailure('payment workload cancelled; details carry what it measured', [result]);
-    return result;
+    if (context.cancellationSignal.aborted) throw new CancelledFailure('payment workload cancelled; details carry its summary', [summary]);
+    return summary;
   } finally {
     clearInterval(beat);
-    clearTimeout(timer);
-    follower?.close();
+    clearInterval(checkpoints);
+    follower.close();
     stop.abort();
-    cut.abort();
+    calls.cut.abort();
     metrics.destroy();
   }
+}
+
+function writeState(file: string, state: PaymentState): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  renameSync(`${file}.tmp`, file);
 }

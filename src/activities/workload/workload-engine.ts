@@ -27,6 +27,10 @@ export interface EngineOptions {
   onProgress?: (progress: WorkloadProgress) => void;
   /** Called every tick (50 ms) with the measurement, for checks that must see a stall as it happens. */
   onTick?: (measurement: PathMeasurement) => void;
+  /** Measure into this (a measurement resumed from a checkpoint); by default a new one. */
+  measurement?: PathMeasurement;
+  /** Called when the run is over, before the figures are taken (the final checkpoint). */
+  onEnd?: (measurement: PathMeasurement, endedAt: number, stoppedBy: WorkloadResult['stoppedBy']) => void;
   dataShape?: DataShape;
 }
 
@@ -68,7 +72,9 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   const choose = operationChooser(catalog(options.dataShape), settings.weights);
   const phaseOf = options.phase ?? (() => 'run');
   const startedAt = Date.now();
-  const measurement = new PathMeasurement(options.connection, settings.stallThresholdMs, phaseOf, startedAt, settings.statementTimeoutMs + settings.connectTimeoutMs + 5000);
+  const measurement =
+    options.measurement ??
+    new PathMeasurement({ connection: options.connection, stallThresholdMs: settings.stallThresholdMs, phaseOf, startedAt, horizonMs: measurementHorizonMs(settings) });
 
   const stop = new AbortController();
   let stoppedBy: WorkloadResult['stoppedBy'] = 'duration';
@@ -135,5 +141,12 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     await db.destroy().catch(() => undefined);
   }
 
-  return measurement.result(Date.now(), stoppedBy);
+  const endedAt = Date.now();
+  options.onEnd?.(measurement, endedAt, stoppedBy);
+  return measurement.result(endedAt, stoppedBy);
+}
+
+/** Longer than any operation can last: its statement and connect timeouts, and some. */
+export function measurementHorizonMs(settings: WorkloadSettings): number {
+  return settings.statementTimeoutMs + settings.connectTimeoutMs + 5000;
 }

@@ -16,6 +16,7 @@ import {
   type TimelineBucket,
   type WorkloadStats,
 } from '../../shared/workload-types';
+import type { TimelineFile } from './timeline-file';
 
 /**
  * Latencies are recorded in microseconds, from 1 µs to 1 hour, to 3 significant digits (about
@@ -32,6 +33,30 @@ export function newHistogram(significantDigits: 2 | 3 = 3): hdr.Histogram {
 }
 
 const ms = (us: number): number => Math.round(us) / 1000;
+
+/** A histogram as text (HDR's compressed base64), for checkpoints; empty ones are "". */
+export function encodeHistogram(histogram: hdr.Histogram): string {
+  return histogram.totalCount === 0 ? '' : hdr.encodeIntoCompressedBase64(histogram);
+}
+
+/** Adds an encoded histogram's values into `into`. */
+export function addEncoded(into: hdr.Histogram, encoded: string): void {
+  if (!encoded) return;
+  const decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  into.add(decoded);
+  decoded.destroy();
+}
+
+/** A span's figures as plain data: what a checkpoint keeps of it. */
+export interface SpanCheckpoint {
+  name: string;
+  operations: Array<{ name: OperationName; type: OperationType; attempts: number; failures: number; latency: string }>;
+  errors: Array<{ errorClass: ErrorClass; count: number; sqlStates: Record<string, number>; example: string }>;
+  purchasesOutOfStock: number;
+  held: string;
+  firstAt?: number;
+  lastAt?: number;
+}
 
 export function latencySummary(histogram: hdr.Histogram): LatencySummary {
   if (histogram.totalCount === 0) return { count: 0, min: null, mean: null, p50: null, p95: null, p99: null, max: null };
@@ -131,8 +156,11 @@ export class SpanMetrics {
     this.touch(at);
   }
 
-  /** Figures for [startedAt, endedAt]; TPS = successful operations per second of that span. */
-  stats(startedAt: number, endedAt: number): WorkloadStats {
+  /**
+   * Figures for [startedAt, endedAt]; TPS = successful operations per second of the time measured in
+   * it (`unmeasuredMs` of it fell in measurement gaps).
+   */
+  stats(startedAt: number, endedAt: number, unmeasuredMs = 0): WorkloadStats {
     const all = [...this.byOperation.values()];
     const byType = Object.fromEntries(
       OPERATION_TYPES.map((type) => [type, combine(all.filter((e) => e.type === type).map((e) => e.acc))]),
@@ -151,10 +179,39 @@ export class SpanMetrics {
       byType,
       byOperation: Object.fromEntries([...this.byOperation].map(([name, e]) => [name, e.acc.stats()])),
       errors,
-      tps: durationMs > 0 ? Math.round((total.successes / (durationMs / 1000)) * 100) / 100 : 0,
+      tps: durationMs - unmeasuredMs > 0 ? Math.round((total.successes / ((durationMs - unmeasuredMs) / 1000)) * 100) / 100 : 0,
+      ...(unmeasuredMs > 0 ? { unmeasuredMs: Math.round(unmeasuredMs) } : {}),
       purchasesOutOfStock: this.purchasesOutOfStock,
       held: this.heldSummary(),
     };
+  }
+
+  checkpoint(): SpanCheckpoint {
+    return {
+      name: this.name,
+      operations: [...this.byOperation].map(([name, e]) => ({ name, type: e.type, attempts: e.acc.attempts, failures: e.acc.failures, latency: encodeHistogram(e.acc.latency) })),
+      errors: [...this.errors].map(([errorClass, e]) => ({ errorClass, count: e.count, sqlStates: Object.fromEntries(e.sqlStates), example: e.example })),
+      purchasesOutOfStock: this.purchasesOutOfStock,
+      held: encodeHistogram(this.held),
+      ...(this.firstAt !== undefined ? { firstAt: this.firstAt } : {}),
+      ...(this.lastAt !== undefined ? { lastAt: this.lastAt } : {}),
+    };
+  }
+
+  static fromCheckpoint(c: SpanCheckpoint): SpanMetrics {
+    const span = new SpanMetrics(c.name);
+    for (const op of c.operations) {
+      const acc = span.operation(op.name, op.type);
+      acc.attempts = op.attempts;
+      acc.failures = op.failures;
+      addEncoded(acc.latency, op.latency);
+    }
+    for (const e of c.errors) span.errors.set(e.errorClass, { count: e.count, sqlStates: new Map(Object.entries(e.sqlStates)), example: e.example });
+    span.purchasesOutOfStock = c.purchasesOutOfStock;
+    addEncoded(span.held, c.held);
+    span.firstAt = c.firstAt;
+    span.lastAt = c.lastAt;
+    return span;
   }
 
   /** Adds another span's figures into this one (for the whole run). */
@@ -183,14 +240,20 @@ export class SpanMetrics {
   }
 }
 
-/** Operations, errors and latency percentiles in fixed time buckets; closed buckets keep 4 numbers. */
+/**
+ * Operations, errors and latency percentiles in fixed time buckets; closed buckets keep 4 numbers.
+ * With a file, closed buckets go to it at each `flush` and leave memory.
+ */
 export class Timeline {
-  readonly buckets: TimelineBucket[] = [];
+  private buckets: TimelineBucket[] = [];
   private current: { t: number; ops: number; errors: number } | undefined;
   /** Only the open bucket has a histogram; 2 significant digits are plenty for p50/p99. */
   private readonly latency = newHistogram(2);
 
-  constructor(readonly bucketMs = 100) {}
+  constructor(
+    readonly bucketMs = 100,
+    readonly file?: TimelineFile,
+  ) {}
 
   record(at: number, ok: boolean, latencyUs: number): void {
     const t = at - (at % this.bucketMs);
@@ -226,13 +289,22 @@ export class Timeline {
     this.latency.reset();
   }
 
-  /** All buckets, the open one included; call when the run is over. */
+  /** Writes the closed buckets to the file (if any); returns the file's size. */
+  flush(): number {
+    if (!this.file) return 0;
+    this.file.append(this.buckets);
+    this.buckets = [];
+    return this.file.size;
+  }
+
+  /** Closes the open bucket; returns the buckets still in memory (all of them without a file). */
   finish(): TimelineBucket[] {
     if (this.current) {
       this.close();
       this.current = undefined;
     }
     this.latency.destroy();
+    if (this.file) this.flush();
     return this.buckets;
   }
 }

@@ -1,0 +1,40 @@
+/**
+ * The chaosExperiment workflow's contract, defined once: its type and task queue, the signals and
+ * queries it answers, and the search attributes it sets. The workflow, the CLI, the activities and
+ * the tests all import these; nobody spells a name again.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ExperimentPhase } from '../../shared/experiment-phases';
+import type { ExperimentStatus } from '../../shared/experiment-types';
+import type { WorkloadProgress } from '../../shared/workload-types';
+
+export { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
+
+/** Restore at once and report the experiment aborted, with a reason. */
+export const abortSignal = defineSignal<[reason?: string]>('abort');
+/** A workload's live counters (a few per experiment, see measurePath). */
+export const progressSignal = defineSignal<[WorkloadProgress]>('progress');
+/** The current phase: the workloads tag their figures with it and stop after the measured ones. */
+export const phaseQuery = defineQuery<ExperimentPhase>('phase');
+/** Phase, timings and live counters. */
+export const statusQuery = defineQuery<ExperimentStatus>('status');
+
+/** What the experiment tells Temporal's visibility, for the Web UI's filter and `temporal workflow list`. */
+export const searchAttributes = {
+  phase: defineSearchAttributeKey('FaultlinePhase', SearchAttributeType.KEYWORD),
+  fault: defineSearchAttributeKey('FaultlineFault', SearchAttributeType.KEYWORD),
+  target: defineSearchAttributeKey('FaultlineTarget', SearchAttributeType.KEYWORD),
+  verdict: defineSearchAttributeKey('FaultlineVerdict', SearchAttributeType.KEYWORD),
+  downtimeMs: defineSearchAttributeKey('FaultlineDowntimeMs', SearchAttributeType.INT),
+  /** Time nothing measured (a lost worker): a verdict with gaps is less certain. */
+  gapMs: defineSearchAttributeKey('FaultlineGapMs', SearchAttributeType.INT),
+  /** Acknowledged payments the audit did not find, whatever the verdict (an aborted run too). */
+  paymentsLost: defineSearchAttributeKey('FaultlinePaymentsLost', SearchAttributeType.INT),
+} as const;
+
+/** Name and Temporal type of each, for registering them on a server. */
+export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = Object.values(searchAttributes).map((key) => ({
+  name: key.name,
+  type: key.type === SearchAttributeType.INT ? 'Int' : 'Keyword',
+}));

@@ -1,0 +1,95 @@
+/**
+ * Everything one run of an experiment knows, in one object that every step reads and writes; and
+ * what a run hands over when the experiment continues as new (many repeated faults).
+ */
+import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../../activities/faults/fault-activities';
+import type { SteadyStateCheck } from '../../activities/probes/check-steady-state';
+import type { PathMeasurementSummary } from '../../activities/workload/measure-path';
+import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
+import type { ExperimentPhase } from '../../shared/experiment-phases';
+import { describeFault, type ExperimentDefinition } from '../../shared/experiment-schema';
+import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
+import type { WorkloadProgress } from '../../shared/workload-types';
+
+/** What a run of the experiment hands to the next when it continues as new. */
+export interface Carried {
+  run: number;
+  startedAt: string;
+  before: SteadyStateCheck;
+  resolvedTarget?: ResolvedTarget;
+  cycles: FaultCycle[];
+  /** Workflow time of the first injection: the next ones are `everySeconds` apart from it. */
+  firstInjectAt: number;
+}
+
+export interface ExperimentState {
+  readonly definition: ExperimentDefinition;
+  readonly fault: string;
+  readonly target: string;
+  readonly startedAt: Date;
+  /** 1 for the first run, 2 after the first continue-as-new, ... */
+  readonly run: number;
+  phase: ExperimentPhase;
+  phaseEndsAt: number | null;
+  abort?: ExperimentOutcome['abort'];
+  cancelled: boolean;
+  /** Latest live counters per path (progress signals). */
+  readonly live: Map<string, WorkloadProgress>;
+  resolvedTarget?: ResolvedTarget;
+  before?: SteadyStateCheck;
+  after?: SteadyStateCheck;
+  /** Every fault so far, this run's and the previous runs'. */
+  readonly cycles: FaultCycle[];
+  firstInjectAt?: number;
+  /** A fault is (or may be) on: the rollback must run. */
+  faultOn: boolean;
+  /** The last restore still needs its recovery check. */
+  recoveryPending: boolean;
+  measurements: Array<Promise<PathMeasurementSummary | undefined>>;
+  payments?: Promise<PaymentWorkloadSummary | undefined>;
+  audit?: PaymentAudit;
+}
+
+export function newState(definition: ExperimentDefinition, now: Date, carried?: Carried): ExperimentState {
+  const { fault, target } = describeFault(definition.fault);
+  return {
+    definition,
+    fault,
+    target,
+    startedAt: carried ? new Date(carried.startedAt) : now,
+    run: carried?.run ?? 1,
+    phase: 'validating',
+    phaseEndsAt: null,
+    cancelled: false,
+    live: new Map(),
+    ...(carried?.resolvedTarget ? { resolvedTarget: carried.resolvedTarget } : {}),
+    ...(carried ? { before: carried.before, firstInjectAt: carried.firstInjectAt } : {}),
+    cycles: [...(carried?.cycles ?? [])],
+    faultOn: false,
+    recoveryPending: false,
+    measurements: [],
+  };
+}
+
+export function carry(s: ExperimentState): Carried {
+  return {
+    run: s.run + 1,
+    startedAt: s.startedAt.toISOString(),
+    before: s.before!,
+    ...(s.resolvedTarget ? { resolvedTarget: s.resolvedTarget } : {}),
+    cycles: s.cycles,
+    firstInjectAt: s.firstInjectAt!,
+  };
+}
+
+/** The cycle being worked on (the last one started). */
+export const currentCycle = (s: ExperimentState): FaultCycle | undefined => s.cycles[s.cycles.length - 1];
+
+export function recordInjection(s: ExperimentState, injection: InjectionRecord): void {
+  s.cycles.push({ cycle: s.cycles.length + 1, injection });
+}
+
+export function recordRestore(s: ExperimentState, restore: RestoreRecord): void {
+  const cycle = currentCycle(s);
+  if (cycle && !cycle.restore) cycle.restore = restore;
+}
