@@ -30,7 +30,19 @@ export function resolveConnection(name: string): ResolvedConnection {
   }
   const url = process.env[envKey(name)];
   if (url) {
-    const parsed = new URL(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // Node's error carries the input, password and all: it must reach no message and no log.
+      throw ApplicationFailure.nonRetryable(
+        `${envKey(name)} is not a valid postgres:// URL (a password with / @ # % or : must be percent-encoded); the value is not shown`,
+        'UnknownConnection',
+      );
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+      throw ApplicationFailure.nonRetryable(`${envKey(name)} must be a postgres:// URL (got ${parsed.protocol}//...)`, 'UnknownConnection');
+    }
     return {
       name,
       display: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,

@@ -36,6 +36,8 @@ export interface LabSettings {
   temporalNamespace: string;
   temporalPort: number;
   temporalUiPort: number;
+  /** Where people open the Web UI (FAULTLINE_TEMPORAL_UI_URL; the dev server's by default). */
+  temporalUiUrl: string;
   temporalCli: string;
   motoServer: string;
 }
@@ -43,6 +45,7 @@ export interface LabSettings {
 export function labSettings(): LabSettings {
   const labDir = env('FAULTLINE_LAB_DIR', path.join(PROJECT_ROOT, '.lab'));
   const temporalPort = port('FAULTLINE_TEMPORAL_PORT', 7233);
+  const temporalUiPort = port('FAULTLINE_TEMPORAL_UI_PORT', temporalPort + 1000);
   return {
     labDir,
     composeFile: path.join(PROJECT_ROOT, 'docker-compose.yml'),
@@ -57,8 +60,14 @@ export function labSettings(): LabSettings {
     temporalAddress: env('TEMPORAL_ADDRESS', `127.0.0.1:${temporalPort}`),
     temporalNamespace: env('TEMPORAL_NAMESPACE', 'default'),
     temporalPort,
-    temporalUiPort: port('FAULTLINE_TEMPORAL_UI_PORT', temporalPort + 1000),
+    temporalUiPort,
+    temporalUiUrl: env('FAULTLINE_TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`).replace(/\/+$/, ''),
     temporalCli: env('FAULTLINE_TEMPORAL_CLI', path.join(labDir, 'venv', 'bin', 'temporal')),
     motoServer: env('FAULTLINE_MOTO_SERVER', path.join(labDir, 'venv', 'bin', 'moto_server')),
   };
+}
+
+/** The Web UI's page of one workflow, with the configured UI address and namespace. */
+export function workflowUiUrl(workflowId: string, settings = labSettings()): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -11,6 +11,9 @@ import { formatIssues, workloadSettingsSchema } from './workload-settings';
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_.\/-]{0,127}(=[^\s]{0,256})?$/;
 
+/** Signals that freeze (or thaw) a process rather than end it. */
+const STOP_SIGNALS = ['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGCONT'];
+
 export const dockerTargetSchema = z
   .object({
     container: z.string().regex(CONTAINER_NAME, 'must be a container name').optional(),
@@ -26,8 +29,17 @@ export const dockerFaultSchema = z
     target: dockerTargetSchema,
     /** stop / restart: seconds Docker waits after the stop signal before SIGKILL. */
     gracePeriodSeconds: wholeSeconds(0, 300).default(10),
-    /** kill: the signal to send. */
-    signal: z.string().regex(/^SIG[A-Z0-9]{2,10}$/, 'must be a signal name like SIGKILL').default('SIGKILL'),
+    /**
+     * kill: the signal to send. Stop signals are refused: the process freezes while Docker reports the
+     * container running, so nothing could see or undo it (action `pause` freezes, and is undone).
+     */
+    signal: z
+      .string()
+      .regex(/^SIG[A-Z0-9]{2,10}$/, 'must be a signal name like SIGKILL')
+      .refine((signal) => !STOP_SIGNALS.includes(signal), {
+        message: 'stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) and SIGCONT are refused: Docker would report the container running while it is frozen, so no restore could undo it; use action "pause" to freeze a container',
+      })
+      .default('SIGKILL'),
     /** network-disconnect: the network to disconnect from (default: every network of the container). */
     network: z.string().regex(CONTAINER_NAME, 'must be a network name').optional(),
   })
@@ -115,7 +127,16 @@ export const experimentSchema = z
       .default({ leaseGraceSeconds: 30 }),
     report: z
       .object({
-        directory: z.string().min(1).max(500).regex(/^[^\0]+$/, 'must be a path').default('reports'),
+        /** Relative to the worker's reports root (FAULTLINE_REPORTS_DIR); it may not leave it. */
+        directory: z
+          .string()
+          .min(1)
+          .max(500)
+          .regex(/^[^\0]+$/, 'must be a path')
+          .refine((d) => !d.startsWith('/') && !/^[a-zA-Z]:/.test(d) && !d.split(/[\\/]/).includes('..'), {
+            message: "must be a relative path inside the worker's reports root (no leading /, no ..)",
+          })
+          .default('reports'),
       })
       .strict()
       .default({ directory: 'reports' }),

@@ -55,6 +55,11 @@ export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedD
     // Docker lists the short container id among the aliases; it adds that one by itself.
     aliases: (endpoint.Aliases ?? []).filter((alias: string) => !info.Id.startsWith(alias)),
   }));
+  if (fault.action === 'network-disconnect' && fault.network && !networks.some((n) => n.name === fault.network)) {
+    // The restore reconnects what the fault disconnected: a network the container is not on would be
+    // one it never was on.
+    throw refuse(`fault.network: container "${name}" is not attached to network "${fault.network}" (it is on ${networks.map((n) => n.name).join(', ') || 'no network'})`);
+  }
   return { kind: 'docker', id: info.Id, name, networks };
 }
 
@@ -152,9 +157,9 @@ export async function restoreDockerFault(fault: DockerFault, target?: ResolvedDo
   return { restoreRequestedAt, action, targetRunningAt: new Date().toISOString() };
 }
 
+/** The networks the fault takes the container off: never one it was not on when it was resolved. */
 function networksOf(fault: DockerFault, target: ResolvedDockerTarget): ResolvedDockerTarget['networks'] {
-  if (!fault.network) return target.networks;
-  return [target.networks.find((n) => n.name === fault.network) ?? { name: fault.network, aliases: [] }];
+  return fault.network ? target.networks.filter((n) => n.name === fault.network) : target.networks;
 }
 
 /** Docker answers 304 when the container is already in the requested state. */

@@ -36,8 +36,8 @@ export interface MeasurePathInput {
   stopConditions?: { maxErrorRate: number; forSeconds: number };
   /** Send the workflow a `progress` signal this often (its `status` query's live counters). */
   progressSignalSeconds?: number;
-  /** This run continues an experiment that continued as new: take up its measurement. */
-  continued?: boolean;
+  /** This run continues an experiment that continued as new: the previous run's final checkpoint. */
+  continueFrom?: string;
 }
 
 /** What the workflow keeps of a path: enough for the verdict and the search attributes. */
@@ -66,9 +66,10 @@ export const PROGRESS_SIGNAL = 'progress';
 const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
-export function pathFiles(reportDirectory: string, experimentId: string, connection: string): { checkpoint: string; timeline: string } {
+/** A path's files: one timeline, and a final checkpoint per run (`run`: the run id's first characters). */
+export function pathFiles(reportDirectory: string, experimentId: string, connection: string, run: string): { checkpoint: string; timeline: string } {
   const dir = path.join(experimentDirectory(reportDirectory, experimentId), 'paths');
-  return { checkpoint: path.join(dir, `${connection}.checkpoint.json`), timeline: path.join(dir, `${connection}.timeline.csv`) };
+  return { checkpoint: path.join(dir, `${connection}.${run}.checkpoint.json`), timeline: path.join(dir, `${connection}.timeline.csv`) };
 }
 
 export function writeCheckpointFile(file: string, checkpoint: MeasurementCheckpoint): void {
@@ -86,8 +87,8 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const settings = parseWorkloadSettings(input.settings, 'workload');
   const context = Context.current();
   const info = activityInfo();
-  const workflowId = info.workflowExecution!.workflowId;
-  const files = pathFiles(input.reportDirectory, workflowId, input.connection);
+  const { workflowId, runId } = info.workflowExecution!;
+  const files = pathFiles(input.reportDirectory, workflowId, input.connection, runId.slice(0, 8));
   const stop = new AbortController();
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
   // Where to take up from: this activity's own last checkpoint (a worker was lost), or the previous
@@ -97,11 +98,11 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const phaseOf = () => follower.current();
   const previous = beat?.checkpoint
     ? { from: beat.checkpoint, cause: 'worker lost' as const }
-    : input.continued && existsSync(files.checkpoint)
-      ? { from: readCheckpointFile(files.checkpoint), cause: 'continued as new' as const }
+    : input.continueFrom && existsSync(input.continueFrom)
+      ? { from: readCheckpointFile(input.continueFrom), cause: 'continued as new' as const, baseFile: input.continueFrom }
       : undefined;
   const options = { connection: input.connection, stallThresholdMs: settings.stallThresholdMs, phaseOf, horizonMs: measurementHorizonMs(settings), timelineFile: files.timeline };
-  const measurement = new PathMeasurement(options, previous ? { from: previous.from, cause: previous.cause, at: Date.now() } : undefined);
+  const measurement = new PathMeasurement(options, previous ? { ...previous, at: Date.now() } : undefined);
   if (previous) context.log.warn('measurement resumed', { connection: input.connection, from: new Date(previous.from.at).toISOString(), cause: previous.cause });
 
   let latest: WorkloadProgress | undefined;
@@ -128,7 +129,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
         if (reason) void signalAbort(workflowId, reason).catch(() => budget?.retry());
       },
       onEnd: (m, endedAt) => {
-        final = m.checkpoint(endedAt, { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' });
+        final = m.checkpoint(endedAt, { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' }, true);
       },
     });
     stop.abort();

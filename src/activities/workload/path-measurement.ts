@@ -8,6 +8,7 @@
  * file up to a byte offset), and `resume` takes it up again in another process, recording the time
  * in between as a measurement gap.
  */
+import { readFileSync } from 'node:fs';
 import type { MeasurementGap, OperationName, OperationType, PgbenchFigures, PhaseStats, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { AvailabilityDetector, type AvailabilitySnapshot } from './availability-detector';
 import { classifyError, sqlState } from './error-classification';
@@ -40,6 +41,11 @@ export interface MeasurementCheckpoint {
   counters: { attempts: number; failures: number; held: number };
   gaps: MeasurementGap[];
   timeline: { bucketMs: number; file?: string; bytes: number };
+  /**
+   * A checkpoint of a measurement that continued from another's file holds only its own spans: the
+   * first `spans` spans are the base file's. Heartbeats stay small however long the experiment.
+   */
+  base?: { file: string; spans: number };
   /** Set on the checkpoint taken when the measurement ended. */
   end?: { endedAt: number; stoppedBy: WorkloadResult['stoppedBy']; pgbench?: PgbenchFigures };
 }
@@ -65,11 +71,17 @@ export class PathMeasurement {
   private readonly timeline: Timeline;
   private readonly counters = { attempts: 0, failures: 0, held: 0 };
   private readonly gaps: MeasurementGap[] = [];
+  /** Spans taken over from a base file (a previous run's), left out of delta checkpoints. */
+  private base: { file: string; spans: number } | undefined;
   /** A resumed measurement's gap ends at its first operation. */
   private openGap: MeasurementGap | undefined;
   private lastProgress: { at: number; attempts: number; failures: number };
 
-  constructor(options: MeasurementOptions, resume?: { from: MeasurementCheckpoint; at: number; cause?: MeasurementGap['cause'] }) {
+  /**
+   * `resume.from`: the state to take up. `resume.baseFile`: the file `from` was read from, when it is a
+   * previous run's final checkpoint: this measurement's checkpoints then refer to it for those spans.
+   */
+  constructor(options: MeasurementOptions, resume?: { from: MeasurementCheckpoint; at: number; cause?: MeasurementGap['cause']; baseFile?: string }) {
     const cp = resume?.from;
     this.connection = options.connection;
     this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
@@ -79,6 +91,13 @@ export class PathMeasurement {
     const file = options.timelineFile ?? cp?.timeline.file;
     this.timeline = new Timeline(cp?.timeline.bucketMs ?? 100, file ? new TimelineFile(file, cp?.timeline.file === file ? cp.timeline.bytes : undefined) : undefined);
     if (cp && resume) {
+      if (cp.base) {
+        // A delta: the base file's spans first.
+        const baseSpans = (JSON.parse(readFileSync(cp.base.file, 'utf8')) as MeasurementCheckpoint).spans.slice(0, cp.base.spans);
+        for (const s of baseSpans) this.spans.push({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: SpanMetrics.fromCheckpoint(s.metrics) });
+      }
+      // The base's last span may go on (the phase is the same): it stays in the delta.
+      this.base = resume.baseFile ? { file: resume.baseFile, spans: Math.max(0, (cp.base ? cp.base.spans + cp.spans.length : cp.spans.length) - 1) } : cp.base;
       for (const s of cp.spans) this.spans.push({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: SpanMetrics.fromCheckpoint(s.metrics) });
       Object.assign(this.counters, cp.counters);
       this.gaps.push(...cp.gaps);
@@ -172,16 +191,22 @@ export class PathMeasurement {
     };
   }
 
-  /** The whole state as plain data; the timeline's closed buckets are written to its file first. */
-  checkpoint(now: number, end?: MeasurementCheckpoint['end']): MeasurementCheckpoint {
+  /**
+   * The state as plain data; the timeline's closed buckets are written to its file first. `whole`:
+   * every span (a file for the next run and the report); otherwise the spans after the base file's.
+   */
+  checkpoint(now: number, end?: MeasurementCheckpoint['end'], whole = false): MeasurementCheckpoint {
     const bytes = this.timeline.flush();
+    const delta = !whole && this.base !== undefined;
+    const spans = delta ? this.spans.slice(this.base!.spans) : this.spans;
     return {
       version: 1,
       connection: this.connection,
       stallThresholdMs: this.stallThresholdMs,
       startedAt: this.startedAt,
       at: now,
-      spans: this.spans.map((s) => ({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: s.metrics.checkpoint() })),
+      spans: spans.map((s) => ({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: s.metrics.checkpoint() })),
+      ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
       counters: { ...this.counters },
       gaps: this.gaps.map((g) => ({ ...g })),

@@ -12,7 +12,7 @@
  * Durable like the path workloads: every 500 ms its state (figures, and the ledger of every attempt so
  * far) goes into its heartbeat details; a retry after a lost worker, or the next run of an experiment
  * that continued as new, takes it up as a new segment with order ids of its own, and the audit covers
- * every segment. Its final state goes to `<report dir>/payments/state.json`.
+ * every segment. Its final state goes to `<report dir>/payments/state.<run>.json`.
  */
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -35,8 +35,8 @@ export interface RunPaymentWorkloadInput {
   settings?: PaymentWorkloadSettingsInput;
   /** The definition's `report.directory`: the state file goes to its experiment folder. */
   reportDirectory: string;
-  /** This run continues an experiment that continued as new: take up its payments' state. */
-  continued?: boolean;
+  /** This run continues an experiment that continued as new: the previous run's final state. */
+  continueFrom?: string;
 }
 
 /** The payment workload's state: in heartbeat details every 2 s, and in its file at the end. */
@@ -60,7 +60,8 @@ export interface PaymentState {
 const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
-export const paymentStateFile = (reportDirectory: string, experimentId: string): string => path.join(experimentDirectory(reportDirectory, experimentId), 'payments', 'state.json');
+/** The payment workload's final state of one run (`run`: the run id's first characters). */
+export const paymentStateFile = (reportDirectory: string, experimentId: string, run: string): string => path.join(experimentDirectory(reportDirectory, experimentId), 'payments', `state.${run}.json`);
 
 export function readPaymentState(file: string): PaymentState {
   return JSON.parse(readFileSync(file, 'utf8')) as PaymentState;
@@ -75,13 +76,13 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
   const settings = parsed.data;
   const context = Context.current();
   const info = activityInfo();
-  const workflowId = info.workflowExecution!.workflowId;
-  const stateFile = paymentStateFile(input.reportDirectory, workflowId);
+  const { workflowId, runId } = info.workflowExecution!;
+  const stateFile = paymentStateFile(input.reportDirectory, workflowId, runId.slice(0, 8));
   const stop = new AbortController();
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
 
   const lost = (info.heartbeatDetails as { state?: PaymentState } | undefined)?.state;
-  const previous = lost ?? (input.continued && existsSync(stateFile) ? readPaymentState(stateFile) : undefined);
+  const previous = lost ?? (input.continueFrom && existsSync(input.continueFrom) ? readPaymentState(input.continueFrom) : undefined);
   const resumedAt = Date.now();
   const segments: PaymentSegment[] = previous?.segments ?? [];
   const prefix = `${experimentOrderPrefix(workflowId)}-s${segments.length + 1}`;

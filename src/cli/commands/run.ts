@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { labUp } from '../../lab/lab';
+import { workflowUiUrl } from '../../lab/lab-settings';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { STATUS_QUERY } from '../../shared/experiment-phases';
@@ -74,7 +75,7 @@ export const runCommand: Command = {
     try {
       const handle = await startExperiment(client, raw, definition, values.id);
       const workflowId = handle.workflowId;
-      out(`experiment ${workflowId} started (Web UI: http://127.0.0.1:${process.env.FAULTLINE_TEMPORAL_UI_PORT ?? 8233}/namespaces/default/workflows/${workflowId})`);
+      out(`experiment ${workflowId} started (Web UI: ${workflowUiUrl(workflowId)})`);
       let lastPhase = '';
       let lastPrinted = 0;
       // One status query at a time, each with a deadline, and none left in flight when the client

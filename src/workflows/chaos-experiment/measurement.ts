@@ -7,7 +7,7 @@ import type { PathMeasurementSummary } from '../../activities/workload/measure-p
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import { act, WORKLOAD } from './activity-options';
 import { measuredBeforeCancel } from './cancelled-details';
-import type { ExperimentState } from './state';
+import type { ExperimentState, MeasurementFiles } from './state';
 
 const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
 
@@ -20,12 +20,20 @@ function progressSignalSeconds(s: ExperimentState): number {
   return Math.min(300, Math.max(2, Math.ceil((planned * paths.length) / 20)));
 }
 
-export function startMeasurement(s: ExperimentState, continued: boolean): void {
+/** Starts the measurements; `continueFrom`: the previous run's files, in a run that continued as new. */
+export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementFiles): void {
   const d = s.definition;
   const every = progressSignalSeconds(s);
   s.measurements = d.paths.map((connection) =>
     act(WORKLOAD, `Business workload on ${connection}`)
-      .measurePath({ connection, settings: d.workload, reportDirectory: d.report.directory, stopConditions: d.stopConditions, progressSignalSeconds: every, continued })
+      .measurePath({
+        connection,
+        settings: d.workload,
+        reportDirectory: d.report.directory,
+        stopConditions: d.stopConditions,
+        progressSignalSeconds: every,
+        ...(continueFrom?.paths[connection] ? { continueFrom: continueFrom.paths[connection] } : {}),
+      })
       .catch((err: unknown) => {
         const summary = measuredBeforeCancel<PathMeasurementSummary>(err);
         if (summary) return summary;
@@ -35,7 +43,7 @@ export function startMeasurement(s: ExperimentState, continued: boolean): void {
   );
   if (d.payments) {
     s.payments = act(WORKLOAD, `Payments at ${d.payments.ratePerSecond}/s via ${d.payments.channels.join(' and ')}`)
-      .runPaymentWorkload({ settings: d.payments, reportDirectory: d.report.directory, continued })
+      .runPaymentWorkload({ settings: d.payments, reportDirectory: d.report.directory, ...(continueFrom?.payments ? { continueFrom: continueFrom.payments } : {}) })
       .catch((err: unknown) => {
         const summary = measuredBeforeCancel<PaymentWorkloadSummary>(err);
         if (summary) return summary;
@@ -43,6 +51,11 @@ export function startMeasurement(s: ExperimentState, continued: boolean): void {
         return undefined;
       });
   }
+}
+
+/** The files the measurements left, for a run that continues this one. */
+export function filesOf(measured: { paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }): MeasurementFiles {
+  return { paths: Object.fromEntries(measured.paths.map((p) => [p.connection, p.checkpointFile])), ...(measured.payments ? { payments: measured.payments.stateFile } : {}) };
 }
 
 /** Awaits the measurements (the caller has entered a phase past the measured ones). */

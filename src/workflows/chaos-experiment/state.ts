@@ -20,6 +20,13 @@ export interface Carried {
   cycles: FaultCycle[];
   /** Workflow time of the first injection: the next ones are `everySeconds` apart from it. */
   firstInjectAt: number;
+  /** The measurements' final state files, for the next run to take up. */
+  measurementFiles: MeasurementFiles;
+}
+
+export interface MeasurementFiles {
+  paths: Record<string, string>;
+  payments?: string;
 }
 
 export interface ExperimentState {
@@ -71,8 +78,9 @@ export function newState(definition: ExperimentDefinition, now: Date, carried?: 
   };
 }
 
-export function carry(s: ExperimentState): Carried {
+export function carry(s: ExperimentState, measurementFiles: MeasurementFiles): Carried {
   return {
+    measurementFiles,
     run: s.run + 1,
     startedAt: s.startedAt.toISOString(),
     before: s.before!,

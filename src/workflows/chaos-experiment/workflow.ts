@@ -15,7 +15,7 @@ import { parseExperiment, type ExperimentDefinition } from '../../shared/experim
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { act, STEP } from './activity-options';
 import { conclude } from './conclusion';
-import { measurementsOf, startMeasurement } from './measurement';
+import { filesOf, measurementsOf, startMeasurement } from './measurement';
 import { faultCycle, hypothesis, rollBack } from './method';
 import { enter, hold, installHandlers } from './phases';
 import { carry, newState, type Carried, type ExperimentState } from './state';
@@ -46,7 +46,7 @@ async function prepare(s: ExperimentState): Promise<boolean> {
 async function warmUp(s: ExperimentState): Promise<void> {
   const d = s.definition;
   enter(s, 'warmup', d.durations.warmupSeconds * 1000);
-  startMeasurement(s, false);
+  startMeasurement(s);
   await hold(s, d.durations.warmupSeconds * 1000);
   if (!s.abort && !d.fault) {
     // A baseline: no fault, the workload is measured for the fault's duration.
@@ -70,15 +70,15 @@ export async function chaosExperiment(input: unknown, carried?: Carried): Promis
     if (carried) {
       // Between two faults, as the previous run was when it handed over.
       enter(s, 'recovery');
-      startMeasurement(s, true);
+      startMeasurement(s, carried.measurementFiles);
     }
     else if (await prepare(s)) await warmUp(s);
     if (s.before?.holds) {
       while (s.definition.fault && !s.abort && (await faultCycle(s))) {
         if (runIsFull(s, cyclesAtStart)) {
           enter(s, 'continuing');
-          await measurementsOf(s); // they write their state for the next run
-          await continueAsNew<typeof chaosExperiment>(input, carry(s));
+          const measured = await measurementsOf(s); // they write their state for the next run
+          await continueAsNew<typeof chaosExperiment>(input, carry(s, filesOf(measured)));
         }
       }
     }
