@@ -179,6 +179,24 @@ describe('chaos experiment (db-outage) on the real lab', function () {
     await recordHistory(workflowId, 'db-outage-repeated');
   });
 
+  it('background pgbench is started again after the outage kills it, and its figures per phase are in all three forms', async () => {
+    const client = await testClient();
+    const definition = shortOutage({ name: 'db-outage-pgbench', workload: { pgbench: { enabled: true, clients: 4 } }, durations: { warmupSeconds: 4, faultSeconds: 4, recoveryTimeoutSeconds: 30 } });
+    const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId: `test-pgbench-${Date.now()}`, args: [definition] });
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    const b = report.paths[0]!.pgbench!;
+    assert.ok(b, 'pgbench figures in the report');
+    assert.ok((b.restarts ?? 0) >= 1, `pgbench was started again after the outage (${b.restarts} restarts, last exit ${b.exitCode})`);
+    assert.ok(b.gaps!.some((g) => g.cause === 'pgbench exited' && g.exitCode === 2 && g.end !== null), JSON.stringify(b.gaps));
+    const phase = (name: string) => b.byPhase!.find((p) => p.phase === name);
+    assert.ok((phase('warmup')?.transactions ?? 0) > 100, 'load before the fault');
+    assert.ok((phase('recovery')?.transactions ?? 0) + (phase('steady-state-after')?.transactions ?? 0) > 100, 'and after it: it runs again');
+    assert.ok(b.byPhase!.reduce((ms, p) => ms + p.notRunningMs, 0) > 2000, 'the time it was not running is counted');
+    assert.match(result.summary, /pgbench background load \(4 clients\): [\d,]+ transactions, [\d,]+ failed, [\d.]+ tps while running; it stopped and was started again \d+ time/);
+    assert.match(result.summary, /pgbench warmup\s+[\d,]+ tx/);
+    assert.match(readFileSync(result.report.html, 'utf8'), /<table class="pgbench"><caption>Background load: pgbench, 4 clients/);
+  });
+
   it('rejects an invalid definition before anything is injected, naming the field', async () => {
     const before = (await dbContainer().inspect()).State.StartedAt;
     const bad = shortOutage({ durations: { warmupSeconds: 4, faultSeconds: -3, recoveryTimeoutSeconds: 30 } });

@@ -128,6 +128,43 @@ describe('payment service (seed 000) on the real lab', function () {
     assert.equal((await call('GET', `/payments/${unique}-missing`)).status, 404);
   });
 
+  it('concurrent POSTs with the same order_id: exactly one 201, the rest 200, one row', async () => {
+    const orderId = `${unique}-race`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => call('POST', '/payments', JSON.stringify({ order_id: orderId, amount: 42.5 }))));
+    const statuses = answers.map((a) => a.status).sort((a, b) => a - b);
+    assert.deepEqual(statuses, [...Array.from({ length: 19 }, () => 200), 201], statuses.join(' '));
+    const rows = await sqlQuery<{ n: number }>('SELECT count(*)::int AS n FROM payments WHERE order_id = $1', [orderId]);
+    assert.equal(rows[0]!.n, 1, 'charged once');
+  });
+
+  it('a conflicting amount is 409 naming amount on both paths (sync and respond-async); answers that touched the database carry X-Payment-Attempts', async () => {
+    const orderId = `${unique}-conflict`;
+    const created = await call('POST', '/payments', JSON.stringify({ order_id: orderId, amount: 10 }));
+    assert.equal(created.status, 201);
+    const sync = await call('POST', '/payments', JSON.stringify({ order_id: orderId, amount: 11 }));
+    assert.equal(sync.status, 409);
+    assert.equal(sync.json!.field, 'amount');
+    assert.equal(sync.attempts, '1', 'the 409 touched the database');
+    const asyncAnswer = async (id: string, amount: number) => {
+      const response = await fetch(`${base}/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify({ order_id: id, amount }), signal: AbortSignal.timeout(30_000) });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown>, attempts: response.headers.get('x-payment-attempts') };
+    };
+    // Stored synchronously with 10.00: a durable request for 11.00 is the same conflict, not a 202.
+    const stored = await asyncAnswer(orderId, 11);
+    assert.equal(stored.status, 409, JSON.stringify(stored.json));
+    assert.equal(stored.json.field, 'amount');
+    assert.equal(stored.attempts, '1');
+    // Accepted durably first, then asked again with another amount.
+    const durable = `${unique}-durable-conflict`;
+    assert.equal((await asyncAnswer(durable, 20)).status, 202);
+    const again = await asyncAnswer(durable, 20);
+    assert.equal(again.status, 202, 'the same amount again is the same payment');
+    const other = await asyncAnswer(durable, 21);
+    assert.equal(other.status, 409, JSON.stringify(other.json));
+    assert.equal(other.json.field, 'amount');
+    assert.equal((await call('GET', `/payments/${unique}-nothing-here`)).attempts, '1', 'a 404 that looked it up says so');
+  });
+
   it('accepts a payment durably while the database is down (Prefer: respond-async), and completes it after', async () => {
     const orderId = `${unique}-async`;
     await dbContainer().stop({ t: 1 });

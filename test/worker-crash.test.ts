@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { ExperimentReport } from '../src/activities/report/report-model';
 import { experimentOrderPrefix } from '../src/activities/workload/run-payment-workload';
 import { runningProcess } from '../src/lab/background-process';
-import { WORKERS } from '../src/lab/lab';
+import { FAULTLINE_WORKER } from '../src/lab/lab';
 import { startWorker } from '../src/lab/worker-processes';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 import { waitForPhase } from './harness/experiments';
@@ -48,7 +48,7 @@ describe('worker crash mid-fault', function () {
     await sleep(2000);
     assert.equal((await dbContainer().inspect()).State.Running, false, 'db is down: the fault is on');
 
-    const worker = WORKERS[0]!;
+    const worker = FAULTLINE_WORKER;
     const old = runningProcess(worker.name);
     assert.ok(old, 'the lab worker runs');
     process.kill(old.pid, 'SIGKILL');

@@ -4,6 +4,7 @@ export { countProducts } from './probes/count-products';
 export { runWorkload } from './workload/run-workload';
 export { measurePath } from './workload/measure-path';
 export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
+export { lockOwner } from './faults/lock-owner';
 export { checkSteadyState } from './probes/check-steady-state';
 export { writeReport } from './report/write-report';
 export { runPaymentWorkload } from './workload/run-payment-workload';

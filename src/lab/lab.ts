@@ -10,11 +10,10 @@ import { ensureSearchAttributes, missingSearchAttributes } from './search-attrib
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
 
-export const WORKERS: WorkerSpec[] = [
-  { name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE },
-  // The payment service (HTTP API + worker): it listens before it polls, so polling means serving.
-  { name: 'payment-service', args: ['service'], taskQueue: PAYMENT_TASK_QUEUE },
-];
+export const FAULTLINE_WORKER: WorkerSpec = { name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE };
+/** The payment service (HTTP API + worker): it listens before it polls, so polling means serving. */
+export const PAYMENT_SERVICE: WorkerSpec = { name: 'payment-service', args: ['service'], taskQueue: PAYMENT_TASK_QUEUE };
+export const WORKERS: WorkerSpec[] = [FAULTLINE_WORKER, PAYMENT_SERVICE];
 
 export interface UpOptions {
   /** Start the worker processes too (default true). */

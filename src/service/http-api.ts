@@ -80,8 +80,11 @@ function orderIdFrom(raw: string): string {
 
 const attemptsHeader = (attempts: number) => ({ 'x-payment-attempts': String(attempts) });
 
-/** Starts the payment workflow for a request (the durable path); returns its workflow id. */
-export type StartPayment = (request: PaymentRequest) => Promise<string>;
+/**
+ * Starts the payment workflow for a request (the durable path); returns its workflow id and the
+ * database attempts it made (it checks the order once). Throws PaymentConflictError for another amount.
+ */
+export type StartPayment = (request: PaymentRequest) => Promise<{ workflowId: string; attempts: number }>;
 
 export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?: StartPayment): http.Server {
   const health = async (): Promise<Reply> => {
@@ -117,14 +120,19 @@ export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?
       if (!request.ok) throw invalid(request);
       if (/\brespond-async\b/i.test(String(req.headers.prefer ?? '')) && startPayment) {
         const { order_id, amount } = request.value;
-        let workflowId: string;
+        let started: { workflowId: string; attempts: number };
         try {
-          workflowId = await startPayment({ order_id, amount });
+          started = await startPayment({ order_id, amount });
         } catch (err) {
+          if (err instanceof PaymentConflictError) throw err;
           log.warn({ err, order_id }, 'could not start the payment workflow');
-          return { status: 503, body: { error: 'temporal unavailable', message: 'the payment could not be accepted durably; retry later', retryable: true }, headers: { 'retry-after': '2' } };
+          return { status: 503, body: { error: 'temporal unavailable', message: 'the payment could not be accepted durably; retry later', retryable: true }, headers: { 'retry-after': '2', ...attemptsHeader(1) } };
         }
-        return { status: 202, body: { order_id, amount, status: 'accepted', workflow_id: workflowId }, headers: { 'preference-applied': 'respond-async', location: `/payments/${order_id}` } };
+        return {
+          status: 202,
+          body: { order_id, amount, status: 'accepted', workflow_id: started.workflowId },
+          headers: { 'preference-applied': 'respond-async', location: `/payments/${order_id}`, ...attemptsHeader(started.attempts) },
+        };
       }
       const { value, attempts } = await store.create(request.value.order_id, request.value.cents);
       return { status: value.created ? 201 : 200, body: { ...value.payment, created: value.created }, headers: attemptsHeader(attempts) };
@@ -152,7 +160,9 @@ export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?
           const allow = (err as HttpError & { allow?: string }).allow;
           return { status: err.status, body: { error: http.STATUS_CODES[err.status]?.toLowerCase(), field: err.field, message: err.message }, headers: allow ? { allow } : undefined };
         }
-        if (err instanceof PaymentConflictError) return { status: 409, body: { error: 'conflict', field: err.field, message: err.message } };
+        if (err instanceof PaymentConflictError) {
+          return { status: 409, body: { error: 'conflict', field: err.field, message: err.message }, headers: err.attempts ? attemptsHeader(err.attempts) : undefined };
+        }
         if (err instanceof DatabaseUnavailableError) {
           return {
             status: 503,
@@ -161,7 +171,8 @@ export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?
           };
         }
         log.error({ err, method: req.method, path: req.url?.slice(0, 200) }, 'payment request failed');
-        return { status: 500, body: { error: 'internal error', message: 'the payment service failed; see its log' } };
+        const attempts = (err as { attempts?: unknown }).attempts;
+        return { status: 500, body: { error: 'internal error', message: 'the payment service failed; see its log' }, headers: typeof attempts === 'number' ? attemptsHeader(attempts) : undefined };
       })
       .then((reply) => {
         // A request whose body was refused early may still be sending: close rather than read it all.

@@ -30,6 +30,8 @@ export class DatabaseUnavailableError extends Error {
 /** The order exists with another amount: resubmitting must not change a payment. */
 export class PaymentConflictError extends Error {
   readonly field = 'amount';
+  /** Database attempts it took to find out (0: found out elsewhere, from the payment workflow). */
+  attempts = 0;
   constructor(
     readonly orderId: string,
     readonly existingCents: number,
@@ -71,7 +73,11 @@ export class PaymentStore {
         return { value: await operation(), attempts: attempt };
       } catch (err) {
         const errorClass = classifyError(err);
-        if (errorClass === 'other') throw err;
+        if (errorClass === 'other') {
+          // Still an answer that touched the database: its attempts go with it.
+          if (err instanceof Error) Object.assign(err, { attempts: attempt });
+          throw err;
+        }
         if (attempt >= this.retry.attempts) throw new DatabaseUnavailableError(attempt, errorClass, err);
         await new Promise((resolve) => setTimeout(resolve, this.retry.delayMs));
       }
@@ -118,6 +124,16 @@ export class PaymentStore {
       const existing = await this.select(orderId);
       return existing ? { payment: existing, changed: false } : undefined;
     });
+  }
+
+  /** One attempt, no retry: the payment for an order if the database answers, `unreachable` if not. */
+  async peek(orderId: string): Promise<Payment | undefined | 'unreachable'> {
+    try {
+      return await this.select(orderId);
+    } catch (err) {
+      if (classifyError(err) === 'other') throw err;
+      return 'unreachable';
+    }
   }
 
   /** One attempt at `SELECT 1`: for the health check, which must answer fast. */

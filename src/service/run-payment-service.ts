@@ -15,8 +15,8 @@ import { connectClient } from '../worker/temporal-connection';
 import { installTemporalLogger } from '../worker/temporal-logger';
 import { createPaymentApi } from './http-api';
 import { createPaymentActivities } from './payment-activities';
-import { PaymentStore } from './payment-store';
-import { startPaymentWorkflow } from './start-payment-workflow';
+import { PaymentConflictError, PaymentStore } from './payment-store';
+import { paymentWorkflowAmount, startPaymentWorkflow } from './start-payment-workflow';
 import { serviceSettings } from './service-settings';
 
 export async function runPaymentService(): Promise<void> {
@@ -28,14 +28,28 @@ export async function runPaymentService(): Promise<void> {
   const db = openDatabase(settings.connection, { poolSize: 10, connectTimeoutMs: 1000, statementTimeoutMs: 5000 });
   // `Prefer: respond-async` requests start the payment workflow: one client, connected on first use.
   let client: Promise<Client> | undefined;
-  const startPayment = async (request: PaymentRequest): Promise<string> => {
+  const store = new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs });
+  // A second request for an order with another amount is a conflict, whether the first was stored
+  // (checked once, if the database answers) or handed to a workflow (its memo has the amount).
+  const startPayment = async (request: PaymentRequest): Promise<{ workflowId: string; attempts: number }> => {
     client ??= connectClient().catch((err: unknown) => {
       client = undefined;
       throw err;
     });
-    return (await startPaymentWorkflow(await client, request)).workflowId;
+    const c = await client;
+    const cents = Math.round(request.amount * 100);
+    const conflict = (existing: number, attempts: number) => Object.assign(new PaymentConflictError(request.order_id, existing), { attempts });
+    const stored = await store.peek(request.order_id);
+    if (stored && stored !== 'unreachable' && Math.round(stored.amount * 100) !== cents) throw conflict(Math.round(stored.amount * 100), 1);
+    const before = await paymentWorkflowAmount(c, request.order_id);
+    if (before !== undefined && before !== cents) throw conflict(before, 1);
+    const handle = await startPaymentWorkflow(c, request);
+    // Two requests at once: the one that did not start the workflow finds the other's amount.
+    const after = await paymentWorkflowAmount(c, request.order_id);
+    if (after !== undefined && after !== cents) throw conflict(after, 1);
+    return { workflowId: handle.workflowId, attempts: 1 };
   };
-  const api = createPaymentApi(new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs }), log, startPayment);
+  const api = createPaymentApi(store, log, startPayment);
   await new Promise<void>((resolve, reject) => {
     api.once('error', reject);
     api.listen(settings.port, settings.host, () => resolve());

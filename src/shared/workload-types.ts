@@ -117,9 +117,26 @@ export interface PgbenchFigures {
   clients: number;
   transactions: number;
   failed: number;
+  /** Transactions per second while it ran. */
   tps: number;
   latencyAvgMs: number;
+  /** Its last exit code (2: its clients aborted, a connection broke). */
   exitCode: number | null;
+  /** Background load (experiments): started again after each exit while the experiment ran. */
+  restarts?: number;
+  notRunningMs?: number;
+  byPhase?: Array<{ phase: string; transactions: number; failed: number; notRunningMs: number }>;
+  /** When it was not running, and why. */
+  gaps?: PgbenchGap[];
+}
+
+export interface PgbenchGap {
+  start: string;
+  end: string | null;
+  exitCode: number | null;
+  cause: 'pgbench exited' | 'worker lost';
+  /** The phase it began in. */
+  phase?: string;
 }
 
 /**

@@ -2,3 +2,4 @@
 export { probeDatabase } from './probe-database';
 export { measureWorkload } from './measure-workload';
 export { chaosExperiment } from './chaos-experiment/workflow';
+export { targetLock } from './target-lock';

@@ -22,6 +22,11 @@ export interface InjectionRecord {
   /** The same, path by path (a proxy can come back later than the database behind it). */
   paths?: Record<string, PathGroundTruth>;
   rds?: RdsInjection;
+  /**
+   * The experiment was cancelled or failed while the inject ran: what it did is unknown to the
+   * workflow (it was restored all the same); the time is when the inject was asked for.
+   */
+  interrupted?: true;
 }
 
 export interface PathGroundTruth {

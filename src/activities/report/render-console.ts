@@ -54,7 +54,11 @@ function pathLines(report: ExperimentReport, path: PathReport): string[] {
   }
   if (path.pgbench) {
     const b = path.pgbench;
-    lines.push(`- pgbench background load (${b.clients} clients): ${count(b.transactions)} transactions, ${count(b.failed)} failed, ${b.tps} tps`);
+    const restarts = b.restarts ? `; it stopped and was started again ${b.restarts} time(s), not running ${seconds(b.notRunningMs ?? 0)} in all` : '';
+    lines.push(`- pgbench background load (${b.clients} clients): ${count(b.transactions)} transactions, ${count(b.failed)} failed, ${b.tps} tps while running${restarts}`);
+    for (const p of b.byPhase ?? []) {
+      lines.push(`    pgbench ${p.phase.padEnd(20)} ${count(p.transactions).padStart(8)} tx  ${count(p.failed).padStart(5)} failed  not running ${seconds(p.notRunningMs)}`);
+    }
   }
   return lines;
 }

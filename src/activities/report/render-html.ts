@@ -85,6 +85,13 @@ function phaseLatencyChart(report: ExperimentReport): string {
 <text class="title" x="${L}" y="14">Latency by phase (p50 dark, p95, p99 light; successful operations)</text>${bars}</svg></figure>`;
 }
 
+function pgbenchTable(path: PathReport): string {
+  const b = path.pgbench;
+  if (!b) return '';
+  const rows = (b.byPhase ?? []).map((p) => `<tr><td>${esc(p.phase)}</td><td>${p.transactions}</td><td>${p.failed}</td><td>${seconds(p.notRunningMs, 1)}</td></tr>`).join('');
+  return `<table class="pgbench"><caption>Background load: pgbench, ${b.clients} clients, ${b.transactions} transactions, ${b.failed} failed, ${b.tps} tps while running${b.restarts ? `, started again ${b.restarts} time(s)` : ''}</caption><tr><th>phase</th><th>transactions</th><th>failed</th><th>not running</th></tr>${rows}</table>`;
+}
+
 function recoveryCell(c: PathReport['cycles'][number]): string {
   if (c.recovery === 'not-recovered') return '<b class="bad">not recovered</b>';
   if (c.recovery === 'up-before-restore') return '0.00 s (serving before the restore)';
@@ -123,6 +130,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
 ${path.gaps.length ? `<p class="bad">Measurement gap${path.gaps.length > 1 ? 's' : ''}: ${path.gaps.map((g) => `${esc(g.cause)}, ${seconds(Date.parse(g.end) - Date.parse(g.start), 1)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${path.gaps.length > 1 ? 'them' : 'it'}.</p>` : ''}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
 ${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
+${pgbenchTable(path)}
 ${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>SQLSTATE</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
 </section>`;
 }

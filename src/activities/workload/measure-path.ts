@@ -15,7 +15,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import type { MeasurementGap, PgbenchFigures, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { experimentDirectory } from '../report/report-paths';
@@ -23,7 +23,7 @@ import { sharedClient } from '../temporal-client';
 import { ErrorBudget } from './error-budget';
 import { PathMeasurement, type MeasurementCheckpoint } from './path-measurement';
 import { followExperimentPhase } from './phase-follower';
-import { runPgbench } from './pgbench-runner';
+import { BackgroundPgbench } from './background-pgbench';
 import { measurementHorizonMs, runWorkloadEngine } from './workload-engine';
 
 export interface MeasurePathInput {
@@ -54,10 +54,11 @@ export interface PathMeasurementSummary {
   stoppedBy: WorkloadResult['stoppedBy'];
 }
 
-/** Heartbeat details: live counters for people, the checkpoint for a retry. */
+/** Heartbeat details: live counters for people, the checkpoint (and pgbench's figures) for a retry. */
 export interface MeasurePathHeartbeat {
   progress?: WorkloadProgress;
   checkpoint?: MeasurementCheckpoint;
+  pgbench?: PgbenchFigures;
 }
 
 /** Signal carrying a workload's live counters to its experiment. */
@@ -107,13 +108,28 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
 
   let latest: WorkloadProgress | undefined;
   let checkpoint = measurement.checkpoint(Date.now());
-  const beats = setInterval(() => heartbeat({ progress: latest, checkpoint } satisfies MeasurePathHeartbeat), HEARTBEAT_MS);
-  const checkpoints = setInterval(() => (checkpoint = measurement.checkpoint(Date.now())), CHECKPOINT_MS);
+  // Tests only: fail, for good, once the experiment reaches this phase (an activity failing mid-method).
+  const failIn = process.env.FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE;
+  let hookFired = false;
+  const pgbench: BackgroundPgbench | undefined = settings.pgbench.enabled
+    ? new BackgroundPgbench({
+        connection: input.connection,
+        clients: settings.pgbench.clients,
+        weights: settings.weights,
+        phaseOf,
+        signal: stop.signal,
+        ...((beat?.pgbench ?? previous?.from.end?.pgbench) ? { resumeFrom: beat?.pgbench ?? previous?.from.end?.pgbench } : {}),
+      })
+    : undefined;
+  pgbench?.start();
+  let pgbenchFigures = pgbench?.figures();
+  const beats = setInterval(() => heartbeat({ progress: latest, checkpoint, ...(pgbenchFigures ? { pgbench: pgbenchFigures } : {}) } satisfies MeasurePathHeartbeat), HEARTBEAT_MS);
+  const checkpoints = setInterval(() => {
+    checkpoint = measurement.checkpoint(Date.now());
+    pgbenchFigures = pgbench?.figures();
+  }, CHECKPOINT_MS);
   const signals = progressSignals(input, () => latest);
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
-  const pgbench: Promise<PgbenchFigures | undefined> = settings.pgbench.enabled
-    ? runPgbench({ connection: input.connection, clients: settings.pgbench.clients, durationSeconds: 24 * 3600, weights: settings.weights, signal: stop.signal }).then(({ output: _output, ...figures }) => figures)
-    : Promise.resolve(undefined);
 
   let final: MeasurementCheckpoint | undefined;
   try {
@@ -125,6 +141,10 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
       measurement,
       onProgress: (progress) => {
         latest = progress;
+        if (failIn && phaseOf() === failIn && !hookFired) {
+          hookFired = true;
+          stop.abort();
+        }
         const reason = budget?.observe(progress, Date.now());
         if (reason) void signalAbort(workflowId, reason).catch(() => budget?.retry());
       },
@@ -133,8 +153,8 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
       },
     });
     stop.abort();
-    const pgbenchFigures = await pgbench;
-    if (pgbenchFigures && final?.end) final.end.pgbench = pgbenchFigures;
+    if (hookFired) throw ApplicationFailure.nonRetryable(`test hook: the measurement fails in phase ${failIn}`, 'TestHookFailure');
+    if (pgbench && final?.end) final.end.pgbench = await pgbench.stopped();
     writeCheckpointFile(files.checkpoint, final!);
     const summary = summarise(final!, files.checkpoint);
     if (context.cancellationSignal.aborted) throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);

@@ -36,28 +36,41 @@ export function parsePgbenchOutput(output: string): Omit<PgbenchFigures, 'client
   };
 }
 
-export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigures & { output: string }> {
-  const pool = resolveConnection(options.connection).pool;
+/** Where pgbench connects for a named connection (the password goes to its environment only). */
+export function pgbenchConnection(connection: string): { host: string; port: string; database: string; user: string; password: string } {
+  const pool = resolveConnection(connection).pool;
   const url = pool.connectionString ? new URL(pool.connectionString) : undefined;
-  const host = url?.hostname ?? String(pool.host);
-  const port = url?.port || String(pool.port ?? 5432);
-  const database = url ? url.pathname.slice(1) : String(pool.database);
-  const user = url ? decodeURIComponent(url.username) : String(pool.user);
-  const password = url ? decodeURIComponent(url.password) : String(pool.password ?? '');
+  return {
+    host: url?.hostname ?? String(pool.host),
+    port: url?.port || String(pool.port ?? 5432),
+    database: url ? url.pathname.slice(1) : String(pool.database),
+    user: url ? decodeURIComponent(url.username) : String(pool.user),
+    password: url ? decodeURIComponent(url.password) : String(pool.password ?? ''),
+  };
+}
+
+/** Writes the seed's statements as pgbench scripts into `dir`; returns their `-f file@weight` arguments. */
+export async function writePgbenchScripts(dir: string, typeWeights: Record<OperationType, number>): Promise<string[]> {
+  const scripts = pgbenchScripts();
+  const weights = pgbenchWeights(scripts, typeWeights);
+  const args: string[] = [];
+  for (const script of scripts) {
+    const weight = weights.get(script.name) ?? 0;
+    if (weight <= 0) continue;
+    const file = path.join(dir, `${script.name}.sql`);
+    await writeFile(file, `${script.body}\n`);
+    args.push('-f', `${file}@${weight}`);
+  }
+  return args;
+}
+
+export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigures & { output: string }> {
+  const { host, port, database, user, password } = pgbenchConnection(options.connection);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-pgbench-'));
   try {
-    const scripts = pgbenchScripts();
-    const weights = pgbenchWeights(scripts, options.weights);
     const args = ['-n', '-h', host, '-p', port, '-U', user, '-c', String(options.clients), '-j', String(Math.min(options.clients, os.cpus().length)), '-T', String(options.durationSeconds)];
-    for (const script of scripts) {
-      const weight = weights.get(script.name) ?? 0;
-      if (weight <= 0) continue;
-      const file = path.join(dir, `${script.name}.sql`);
-      await writeFile(file, `${script.body}\n`);
-      args.push('-f', `${file}@${weight}`);
-    }
-    args.push('-M', options.protocol ?? 'simple', database);
+    args.push(...(await writePgbenchScripts(dir, options.weights)), '-M', options.protocol ?? 'simple', database);
     return await new Promise((resolve, reject) => {
       // The password goes through the environment of the child only, never its arguments.
       const child = spawn('pgbench', args, { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -129,8 +129,13 @@ export const scheduleCommand: Command = {
           return 0;
         }
         case 'trigger':
-          await client.schedule.getHandle(need(positional[0], 'ID')).trigger();
-          process.stdout.write(`schedule ${positional[0]} triggered (its overlap policy applies)\n`);
+          {
+            // The SDK's default for a trigger is ALLOW_ALL: use the schedule's own policy instead.
+            const handle = client.schedule.getHandle(need(positional[0], 'ID'));
+            const overlap = (await handle.describe()).policies.overlap;
+            await handle.trigger(overlap);
+            process.stdout.write(`schedule ${positional[0]} triggered (overlap policy ${overlap})\n`);
+          }
           return 0;
         case 'delete':
           await client.schedule.getHandle(need(positional[0], 'ID')).delete();

@@ -9,8 +9,13 @@ export const STEP: ActivityOptions = {
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
 };
 
-/** Inject and restore: the restore must get there, so it is retried patiently; a refused target is final. */
+/**
+ * Inject and restore: the restore must get there, so it is retried patiently; a refused target is
+ * final. A cancel that lands while the inject runs waits for it to finish, so the rollback always
+ * comes after whatever the inject did (never a fault landing after its own restore).
+ */
 export const FAULT: ActivityOptions = {
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TargetRefused', 'InvalidExperiment'] },

@@ -14,6 +14,7 @@ import { measurementsOf } from './measurement';
 import { awaitRecovery, hypothesis } from './method';
 import { enter } from './phases';
 import type { ExperimentState } from './state';
+import { unlockTarget } from './target-lock-step';
 import { gapsDuringFault, judge } from './verdict';
 
 const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
@@ -58,6 +59,7 @@ function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments
   const span = faultSpan(s);
   const facts = {
     hasFault: s.definition.fault !== undefined,
+    ...(s.refused ? { refused: s.refused } : {}),
     recoveryTimeoutSeconds: s.definition.durations.recoveryTimeoutSeconds,
     ...(s.abort ? { abort: s.abort } : {}),
     ...(s.before ? { before: s.before } : {}),
@@ -108,6 +110,7 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       { key: searchAttributes.gapMs, value: Math.round(gapMs) },
       ...(s.audit ? [{ key: searchAttributes.paymentsLost, value: s.audit.lost }] : []),
     ]);
+    await unlockTarget(s);
     enter(s, 'done');
     setCurrentDetails(`**Verdict** \`${verdict}\`: ${reason}\n\n**Downtime** ${Object.entries(downtimeMs).map(([p, ms]) => `${p} ${ms} ms`).join(', ')}\n\n${experimentDetails(s.definition)}`);
     return { experimentId: outcome.experimentId, verdict, verdictReason: reason, report: written.files, downtimeMs, summary: written.summary };

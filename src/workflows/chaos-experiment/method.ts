@@ -22,6 +22,7 @@ export async function injectAndHold(s: ExperimentState): Promise<void> {
   const of = d.repeat && d.repeat.times > 1 ? ` (${cycle} of ${d.repeat.times})` : '';
   enter(s, 'inject');
   s.faultOn = true;
+  s.injectAskedAt = Date.now();
   // The lease's deadline: the fault window plus the grace the restore gets to come.
   const deadlineSeconds = PHASE_SETTLE_MS / 1000 + d.durations.faultSeconds + d.safety.leaseGraceSeconds;
   const injection = await act(FAULT, `Inject ${s.fault} on ${s.target}${of}`).injectFault(d.fault!, {
@@ -31,6 +32,7 @@ export async function injectAndHold(s: ExperimentState): Promise<void> {
     stallThresholdMs: d.workload.stallThresholdMs,
   });
   recordInjection(s, injection);
+  s.injectAskedAt = undefined;
   enter(s, 'fault', d.durations.faultSeconds * 1000);
   await hold(s, d.durations.faultSeconds * 1000);
 }
@@ -39,6 +41,11 @@ export async function injectAndHold(s: ExperimentState): Promise<void> {
 export async function rollBack(s: ExperimentState): Promise<void> {
   if (!s.faultOn || !s.definition.fault) return;
   const fault = s.definition.fault;
+  if (s.injectAskedAt !== undefined && s.resolvedTarget) {
+    // Cancelled or failed while the inject ran: the cycle is on record all the same, and restored.
+    recordInjection(s, { target: s.resolvedTarget, injectRequestedAt: new Date(s.injectAskedAt).toISOString(), targetDownAt: null, interrupted: true });
+    s.injectAskedAt = undefined;
+  }
   enter(s, 'restore');
   const restore = await CancellationScope.nonCancellable(() =>
     act(FAULT, `Restore ${s.target} and verify it serves`).restoreFault(fault, s.definition.paths, currentCycle(s)?.injection.target ?? s.resolvedTarget, {

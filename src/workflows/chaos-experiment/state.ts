@@ -6,7 +6,9 @@ import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../../activ
 import type { SteadyStateCheck } from '../../activities/probes/check-steady-state';
 import type { PathMeasurementSummary } from '../../activities/workload/measure-path';
 import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
+import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ExperimentPhase } from '../../shared/experiment-phases';
+import type { targetLock } from '../target-lock';
 import { describeFault, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
 import type { WorkloadProgress } from '../../shared/workload-types';
@@ -50,11 +52,17 @@ export interface ExperimentState {
   firstInjectAt?: number;
   /** A fault is (or may be) on: the rollback must run. */
   faultOn: boolean;
+  /** Workflow time the current inject was asked for, until its record arrives. */
+  injectAskedAt?: number;
   /** The last restore still needs its recovery check. */
   recoveryPending: boolean;
   measurements: Array<Promise<PathMeasurementSummary | undefined>>;
   payments?: Promise<PaymentWorkloadSummary | undefined>;
   audit?: PaymentAudit;
+  /** The target's lock, while held. */
+  lock?: ChildWorkflowHandle<typeof targetLock>;
+  /** Why the experiment did not run (the target is locked by another). */
+  refused?: string;
 }
 
 export function newState(definition: ExperimentDefinition, now: Date, carried?: Carried): ExperimentState {

@@ -11,6 +11,8 @@ import type { MeasurementGap } from '../../shared/workload-types';
 export interface VerdictFacts {
   hasFault: boolean;
   recoveryTimeoutSeconds: number;
+  /** Nothing ran because the target was taken (another experiment holds its lock). */
+  refused?: string;
   abort?: ExperimentOutcome['abort'];
   before?: SteadyStateCheck;
   after?: SteadyStateCheck;
@@ -56,6 +58,7 @@ export function gapsDuringFault(f: Pick<VerdictFacts, 'paths' | 'faultSpan'>): n
 function core(f: VerdictFacts): Judgement {
   const payments = paymentViolation(f);
   if (payments) return { verdict: 'violated', reason: f.abort ? `${payments} (the experiment was also aborted, ${f.abort.by}: ${f.abort.reason})` : payments };
+  if (f.refused) return { verdict: 'not-run', reason: f.refused };
   if (f.abort) return { verdict: 'aborted', reason: `${f.abort.by}: ${f.abort.reason}` };
   if (f.before && !f.before.holds) return { verdict: 'not-run', reason: `steady state did not hold before injecting (${failing(f.before)}); nothing was injected` };
   const accounted = f.audit ? `; all ${f.audit.acknowledged} acknowledged payments accounted for` : '';

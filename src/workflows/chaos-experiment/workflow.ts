@@ -10,7 +10,7 @@
  * cases. An experiment with many repeated faults continues as new every `repeat.cyclesPerRun` faults
  * (after a fault has recovered), its measurement taken up by the next run, so its history stays small.
  */
-import { ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { act, STEP } from './activity-options';
@@ -18,6 +18,7 @@ import { conclude } from './conclusion';
 import { filesOf, measurementsOf, startMeasurement } from './measurement';
 import { faultCycle, hypothesis, rollBack } from './method';
 import { enter, hold, installHandlers } from './phases';
+import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
 
 const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
@@ -31,12 +32,22 @@ function validated(input: unknown): ExperimentDefinition {
 }
 
 /** Setup and the hypothesis before; true when the experiment may go on. */
-async function prepare(s: ExperimentState): Promise<boolean> {
+async function prepare(s: ExperimentState, workflowId: string): Promise<boolean> {
   const d = s.definition;
   enter(s, 'setup');
   // Refuses a target that is not opted in, before anything else; what it resolves (networks and
   // aliases included) is what the rollback puts back, even if the injection fails half-way.
-  if (d.fault) s.resolvedTarget = await act(STEP, `Check that ${s.target} is an opted-in target`).resolveFaultTarget(d.fault);
+  if (d.fault) {
+    try {
+      s.resolvedTarget = await act(STEP, `Check that ${s.target} is an opted-in target`).resolveFaultTarget(d.fault);
+    } catch (err) {
+      // A target that is not opted in (or not there): nothing was touched, the experiment did not run.
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'TargetRefused')) throw err;
+      s.refused = `target refused: ${err.cause.message}`;
+      return false;
+    }
+  }
+  if (!(await lockTarget(s, workflowId))) return false;
   await Promise.all(d.paths.map((path) => act(STEP, `Set up the business tables on ${path}`).setupSchema(path)));
   enter(s, 'steady-state-before', d.steadyState.windowSeconds * 1000);
   s.before = await act(STEP, 'Steady-state hypothesis, before').checkSteadyState(hypothesis(s));
@@ -64,20 +75,21 @@ function runIsFull(s: ExperimentState, cyclesAtStart: number): boolean {
 
 export async function chaosExperiment(input: unknown, carried?: Carried): Promise<ExperimentResult> {
   const s = newState(validated(input), new Date(), carried);
-  installHandlers(s, workflowInfo().workflowId);
+  const { workflowId } = workflowInfo();
+  installHandlers(s, workflowId);
   const cyclesAtStart = s.cycles.length;
   try {
     if (carried) {
-      // Between two faults, as the previous run was when it handed over.
+      // Between two faults, as the previous run was when it handed over; the lock is taken again.
       enter(s, 'recovery');
-      startMeasurement(s, carried.measurementFiles);
-    }
-    else if (await prepare(s)) await warmUp(s);
-    if (s.before?.holds) {
+      if (await lockTarget(s, workflowId)) startMeasurement(s, carried.measurementFiles);
+    } else if (await prepare(s, workflowId)) await warmUp(s);
+    if (s.before?.holds && !s.refused) {
       while (s.definition.fault && !s.abort && (await faultCycle(s))) {
         if (runIsFull(s, cyclesAtStart)) {
           enter(s, 'continuing');
           const measured = await measurementsOf(s); // they write their state for the next run
+          await unlockTarget(s);
           await continueAsNew<typeof chaosExperiment>(input, carry(s, filesOf(measured)));
         }
       }
