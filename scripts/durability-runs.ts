@@ -12,24 +12,34 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { labUp } from '../src/lab/lab';
-import { labSettings, PROJECT_ROOT } from '../src/lab/lab-settings';
-import { EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
+import { labSettings, PROJECT_ROOT } from '../src/platform/settings';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
-import { connectClient } from '../src/worker/temporal-connection';
-import { startExtraWorker, stopExtraWorker } from '../test/harness/extra-worker';
+import { connectClient } from '../src/platform/temporal-connection';
+import { startExtraWorker, stopExtraWorker } from '../test/integration/harness/extra-worker';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { minutes: { type: 'string', default: '60' }, paths: { type: 'string', default: '8' }, times: { type: 'string', default: '50' } },
+  options: {
+    minutes: { type: 'string', default: '60' },
+    paths: { type: 'string', default: '8' },
+    times: { type: 'string', default: '50' },
+  },
 });
 const mode = positionals[0];
-if (mode !== 'long' && mode !== 'cycles') throw new Error('usage: durability-runs.ts long [--minutes 60] [--paths 8] | cycles [--times 50]');
+if (mode !== 'long' && mode !== 'cycles')
+  throw new Error('usage: durability-runs.ts long [--minutes 60] [--paths 8] | cycles [--times 50]');
 
 const lab = labSettings();
 const password = process.env.FAULTLINE_DB_PASSWORD || 'faultline';
 const pathCount = Number(values.paths);
 const names = Array.from({ length: pathCount }, (_, i) => `p${i + 1}`);
-const env = Object.fromEntries(names.map((n, i) => [`FAULTLINE_CONNECTION_${n.toUpperCase()}`, `postgres://${lab.dbUser}:${password}@127.0.0.1:${i % 2 ? lab.proxyPort : lab.dbPort}/${lab.dbName}`]));
+const env = Object.fromEntries(
+  names.map((n, i) => [
+    `FAULTLINE_CONNECTION_${n.toUpperCase()}`,
+    `postgres://${lab.dbUser}:${password}@127.0.0.1:${i % 2 ? lab.proxyPort : lab.dbPort}/${lab.dbName}`,
+  ]),
+);
 
 const definition =
   mode === 'long'
@@ -59,15 +69,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   let largestCheckpoint = 0;
   try {
-    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: queue, workflowId, args: [definition] });
+    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: queue,
+      workflowId,
+      args: [definition],
+    });
     process.stdout.write(`started ${workflowId} on ${queue}\n`);
     const sampler = setInterval(() => {
       void client.workflow
         .getHandle(workflowId)
         .describe()
         .then((d) => {
-          for (const a of d.raw.pendingActivities ?? []) largestCheckpoint = Math.max(largestCheckpoint, payloadBytes(a.heartbeatDetails?.payloads?.[0]));
-          process.stdout.write(`[${Math.round((Date.now() - started) / 1000)} s] largest heartbeat details so far ${largestCheckpoint} bytes\n`);
+          for (const a of d.raw.pendingActivities ?? [])
+            largestCheckpoint = Math.max(largestCheckpoint, payloadBytes(a.heartbeatDetails?.payloads?.[0]));
+          process.stdout.write(
+            `[${Math.round((Date.now() - started) / 1000)} s] largest heartbeat details so far ${largestCheckpoint} bytes\n`,
+          );
         })
         .catch(() => undefined);
     }, 60_000);
@@ -79,7 +96,11 @@ async function main(): Promise<void> {
       let largest = 0;
       for (const event of history.events ?? []) {
         for (const value of Object.values(event)) {
-          const payloads = (value as { input?: { payloads?: unknown[] }; result?: { payloads?: unknown[] } } | null)?.input?.payloads ?? (value as { result?: { payloads?: unknown[] } } | null)?.result?.payloads ?? [];
+          const payloads =
+            (value as { input?: { payloads?: unknown[] }; result?: { payloads?: unknown[] } } | null)?.input
+              ?.payloads ??
+            (value as { result?: { payloads?: unknown[] } } | null)?.result?.payloads ??
+            [];
           for (const p of payloads) largest = Math.max(largest, payloadBytes(p as { data?: Uint8Array }));
         }
       }

@@ -39,6 +39,9 @@ apt_install() {
 }
 
 apt_install docker.io docker-compose debootstrap postgresql-client chromium
+# Java runs Temporal's time-skipping test server for the workflow unit tests (fetched with Maven below).
+command -v java >/dev/null || apt_install default-jre-headless
+command -v mvn >/dev/null || apt_install maven
 
 # --- Docker daemon -------------------------------------------------------------------------
 if docker info >/dev/null 2>&1; then
@@ -107,6 +110,28 @@ if [ -w /usr/local/bin ] && { [ ! -e "$link" ] || [[ "$(readlink -f "$link")" ==
     ln -sf "$VENV/bin/temporal" "$link"
     say "linked $link -> .lab/venv/bin/temporal"
   fi
+fi
+
+# --- Temporal's test server (time skipping), for npm run test:unit --------------------------------
+TEST_SERVER="$LAB/test-server"
+TEST_SERVER_VERSION=$(sed -n 's:.*<version>\(1\.[0-9.]*\)</version>.*:\1:p' "$ROOT/lab/test-server/pom.xml" | tail -1)
+if [ -x "$TEST_SERVER/temporal-test-server" ] && [ "$(cat "$TEST_SERVER/.version" 2>/dev/null)" = "$TEST_SERVER_VERSION" ]; then
+  say "temporal test server $TEST_SERVER_VERSION: present"
+else
+  say "fetching the temporal test server $TEST_SERVER_VERSION from Maven Central (log: $LAB/logs/test-server.log)"
+  mkdir -p "$TEST_SERVER"
+  rm -rf "$TEST_SERVER/lib"
+  (cd "$ROOT/lab/test-server" && mvn -q -B -Dmaven.repo.local="$TEST_SERVER/m2" dependency:copy-dependencies -DoutputDirectory="$TEST_SERVER/lib" -DincludeScope=runtime) >"$LAB/logs/test-server.log" 2>&1 \
+    || fail "mvn dependency:copy-dependencies for the test server (see $LAB/logs/test-server.log)"
+  # The SDK runs it as `<path> <port>`; it turns time skipping on itself.
+  cat >"$TEST_SERVER/temporal-test-server" <<'WRAPPER'
+#!/usr/bin/env bash
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+exec java -cp "$DIR/lib/*" io.temporal.testserver.TestServer "$@"
+WRAPPER
+  chmod +x "$TEST_SERVER/temporal-test-server"
+  echo "$TEST_SERVER_VERSION" >"$TEST_SERVER/.version"
+  say "temporal test server $TEST_SERVER_VERSION: ready"
 fi
 
 # --- npm packages ----------------------------------------------------------------------------

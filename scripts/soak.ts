@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { runningProcess, logFile } from '../src/lab/background-process';
-import { connectClient } from '../src/worker/temporal-connection';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/names';
+import { connectClient } from '../src/platform/temporal-connection';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 
 /** The two soaks: repeated faults at 64 clients (issue 8), and closed loop at 16 clients without a fault (issue 3). */
@@ -45,7 +45,8 @@ function rssMb(pid: number): number {
   return Math.round(kb / 102.4) / 10;
 }
 
-const countUnhandled = () => (readFileSync(logFile('faultline-worker'), 'utf8').match(/unhandled rejection/gi) ?? []).length;
+const countUnhandled = () =>
+  (readFileSync(logFile('faultline-worker'), 'utf8').match(/unhandled rejection/gi) ?? []).length;
 
 async function main(): Promise<void> {
   const worker = runningProcess('faultline-worker');
@@ -54,7 +55,11 @@ async function main(): Promise<void> {
   const unhandledBefore = countUnhandled();
   const workflowId = `${definition.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const started = Date.now();
-  const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
+  const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+    taskQueue: EXPERIMENT_TASK_QUEUE,
+    workflowId,
+    args: [definition],
+  });
   process.stdout.write(`soak: ${workflowId} started; worker pid ${worker.pid}\n`);
   const samples: Array<{ s: number; rssMb: number }> = [];
   const sample = () => {
@@ -72,8 +77,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
   }
   sample();
-  let events: number;
-  events = (await handle.fetchHistory()).events?.length ?? 0;
+  const events = (await handle.fetchHistory()).events?.length ?? 0;
   const firstMinute = samples.filter((x) => x.s >= 60 && x.s < 120).map((x) => x.rssMb);
   const lastMinute = samples.slice(-6).map((x) => x.rssMb);
   const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
@@ -84,12 +88,19 @@ async function main(): Promise<void> {
     historyEvents: events,
     unhandledRejections: countUnhandled() - unhandledBefore,
     workerPidUnchanged: runningProcess('faultline-worker')?.pid === worker.pid,
-    rssMb: { min: Math.min(...samples.map((x) => x.rssMb)), max: Math.max(...samples.map((x) => x.rssMb)), secondMinuteAvg: avg(firstMinute), lastMinuteAvg: avg(lastMinute) },
+    rssMb: {
+      min: Math.min(...samples.map((x) => x.rssMb)),
+      max: Math.max(...samples.map((x) => x.rssMb)),
+      secondMinuteAvg: avg(firstMinute),
+      lastMinuteAvg: avg(lastMinute),
+    },
     downtimeMs: result.downtimeMs,
     report: result.report.json,
   };
   process.stdout.write(`soak: verdict ${figures.verdict} (${result.verdictReason})\n`);
-  process.stdout.write(`soak: ${events} history events, ${figures.unhandledRejections} unhandled rejections, worker RSS ${figures.rssMb.min}-${figures.rssMb.max} MB (2nd minute avg ${figures.rssMb.secondMinuteAvg}, last minute avg ${figures.rssMb.lastMinuteAvg})\n`);
+  process.stdout.write(
+    `soak: ${events} history events, ${figures.unhandledRejections} unhandled rejections, worker RSS ${figures.rssMb.min}-${figures.rssMb.max} MB (2nd minute avg ${figures.rssMb.secondMinuteAvg}, last minute avg ${figures.rssMb.lastMinuteAvg})\n`,
+  );
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   await client.connection.close();
   const ok = events < 300 && figures.unhandledRejections === 0 && figures.workerPidUnchanged;

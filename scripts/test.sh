@@ -32,6 +32,8 @@ trap cleanup EXIT
 
 echo "[test] typecheck"
 npx tsc --noEmit -p .
+echo "[test] lint (eslint with the layer rules, prettier, knip)"
+npm run --silent lint
 echo "[test] unit tests (no lab)"
 npx mocha --config test/unit/.mocharc.json
 echo "[test] integration tests (the real lab)"

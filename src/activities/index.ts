@@ -9,4 +9,4 @@ export { checkSteadyState } from './probes/check-steady-state';
 export { writeReport } from './report/write-report';
 export { runPaymentWorkload } from './workload/run-payment-workload';
 export { auditPayments } from './audit/audit-payments';
-export { checkPaymentService } from './probes/check-payment-service';
+export { checkPaymentService } from '../service/client/check-payment-service';

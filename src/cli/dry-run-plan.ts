@@ -2,9 +2,10 @@
  * `faultline run --dry-run`: the plan of an experiment with its targets resolved (and refused,
  * if not opted in) by the same code the workflow uses, touching nothing and starting no workflow.
  */
-import { resolveConnection } from '../activities/connections';
-import { resolveFaultTarget, type ResolvedTarget } from '../activities/faults/fault-activities';
+import { resolveConnection } from '../platform/connections';
+import { resolveFaultTarget } from '../activities/faults/fault-activities';
 import { describeFault, type ExperimentDefinition } from '../shared/experiment-schema';
+import type { ResolvedTarget } from '../shared/fault-types';
 
 export interface DryRunPlan {
   dryRun: true;
@@ -41,14 +42,18 @@ export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryR
             `restore ${target.name} (always, whatever happens) and verify every path answers`,
             `wait up to ${d.recoveryTimeoutSeconds} s for the steady state to hold again, then check it once more`,
             ...(definition.repeat
-              ? [`repeat the fault ${definition.repeat.times} times in all, one every ${definition.repeat.everySeconds} s (restore and recovery after each)`]
+              ? [
+                  `repeat the fault ${definition.repeat.times} times in all, one every ${definition.repeat.everySeconds} s (restore and recovery after each)`,
+                ]
               : []),
             `dead man's switch: a lease recorded before each injection; any faultline worker restores the target ${d.faultSeconds + definition.safety.leaseGraceSeconds} s after it if the workflow has not`,
           ]
         : [`measure for ${d.faultSeconds} s (a baseline: no fault)`, 'check the steady state once more']),
       ...(p
-        ? [`from warmup on: ${p.ratePerSecond} payments/s via ${p.channels.join(' and ')} to the payment service (its health is part of the steady state)`,
-           `audit the payments through ${p.auditConnection}: every acknowledged one exists exactly once (waits up to ${p.auditTimeoutSeconds} s for those in flight)`]
+        ? [
+            `from warmup on: ${p.ratePerSecond} payments/s via ${p.channels.join(' and ')} to the payment service (its health is part of the steady state)`,
+            `audit the payments through ${p.auditConnection}: every acknowledged one exists exactly once (waits up to ${p.auditTimeoutSeconds} s for those in flight)`,
+          ]
         : []),
       `write the report to ${definition.report.directory}/<workflow id>/`,
     ],

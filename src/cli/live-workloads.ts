@@ -14,8 +14,10 @@ export async function liveWorkloads(handle: WorkflowHandle): Promise<WorkloadPro
   for (const activity of description.raw.pendingActivities ?? []) {
     if (activity.activityType?.name !== 'measurePath' && activity.activityType?.name !== 'runWorkload') continue;
     const details = fromPayloadsAtIndex<unknown>(defaultPayloadConverter, 0, activity.heartbeatDetails?.payloads ?? []);
-    const progress = (details as { progress?: WorkloadProgress } | undefined)?.progress ?? (details as WorkloadProgress | undefined);
-    if (progress && typeof progress.connection === 'string' && typeof progress.opsPerSecond === 'number') live.push(progress);
+    const progress =
+      (details as { progress?: WorkloadProgress } | undefined)?.progress ?? (details as WorkloadProgress | undefined);
+    if (progress && typeof progress.connection === 'string' && typeof progress.opsPerSecond === 'number')
+      live.push(progress);
   }
   return live.sort((a, b) => a.connection.localeCompare(b.connection));
 }

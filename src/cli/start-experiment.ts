@@ -2,14 +2,19 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../shared/experiment-markdown';
 import type { ExperimentDefinition } from '../shared/experiment-schema';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../shared/names';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../workflows/chaos-experiment/contract';
 
 export function experimentWorkflowId(definition: ExperimentDefinition): string {
   return `${definition.name.replace(/[^\w.-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 }
 
 /** The workflow gets the definition as the user wrote it: it validates and applies defaults itself. */
-export async function startExperiment(client: Client, raw: unknown, definition: ExperimentDefinition, workflowId = experimentWorkflowId(definition)): Promise<WorkflowHandle> {
+export async function startExperiment(
+  client: Client,
+  raw: unknown,
+  definition: ExperimentDefinition,
+  workflowId = experimentWorkflowId(definition),
+): Promise<WorkflowHandle> {
   return await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
     taskQueue: EXPERIMENT_TASK_QUEUE,
     workflowId,

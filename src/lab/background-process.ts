@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { labSettings } from './lab-settings';
+import { labSettings } from '../platform/settings';
 
 export interface ProcessState {
   pid: number;

@@ -1,18 +1,29 @@
 /** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
 import { existsSync } from 'node:fs';
-import { EXPERIMENT_TASK_QUEUE, PAYMENT_TASK_QUEUE } from '../shared/names';
+import { PAYMENT_TASK_QUEUE } from '../shared/names';
+import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
 import { runningProcess } from './background-process';
-import { containerState, databaseAnswers, DOCKER_FIX, dockerIsUp, docker, publishedPorts, startStack, stopStack } from './docker-stack';
-import { labSettings } from './lab-settings';
-import { checkPaymentService } from '../activities/probes/check-payment-service';
-import { paymentServiceUrl } from '../service/service-settings';
+import { databaseAnswers } from '../platform/database/database-answers';
+import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';
+import { containerState, publishedPorts, startStack, stopStack } from './docker-stack';
+import { labSettings } from '../platform/settings';
+import { checkPaymentService } from '../service/client/check-payment-service';
+import { paymentServiceUrl } from '../service/client/service-url';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
 
-export const FAULTLINE_WORKER: WorkerSpec = { name: 'faultline-worker', args: ['worker'], taskQueue: EXPERIMENT_TASK_QUEUE };
+export const FAULTLINE_WORKER: WorkerSpec = {
+  name: 'faultline-worker',
+  args: ['worker'],
+  taskQueue: EXPERIMENT_TASK_QUEUE,
+};
 /** The payment service (HTTP API + worker): it listens before it polls, so polling means serving. */
-export const PAYMENT_SERVICE: WorkerSpec = { name: 'payment-service', args: ['service'], taskQueue: PAYMENT_TASK_QUEUE };
+export const PAYMENT_SERVICE: WorkerSpec = {
+  name: 'payment-service',
+  args: ['service'],
+  taskQueue: PAYMENT_TASK_QUEUE,
+};
 export const WORKERS: WorkerSpec[] = [FAULTLINE_WORKER, PAYMENT_SERVICE];
 
 export interface UpOptions {
@@ -33,13 +44,17 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     }
   };
   await step('database and proxy containers', async () => (await startStack(), 'healthy'));
-  await step(`Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`, startTemporalDevServer);
+  await step(
+    `Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`,
+    startTemporalDevServer,
+  );
   await step('search attributes', async () => {
     const added = await ensureSearchAttributes();
     return added.length ? `added ${added.join(', ')}` : 'registered';
   });
   if (options.workers !== false) {
-    for (const worker of WORKERS) await step(`${worker.name} on task queue ${worker.taskQueue}`, () => startWorker(worker));
+    for (const worker of WORKERS)
+      await step(`${worker.name} on task queue ${worker.taskQueue}`, () => startWorker(worker));
   }
 }
 
@@ -59,28 +74,78 @@ export interface DoctorCheck {
   fix?: string;
 }
 
+type AddCheck = (part: string, ok: boolean, detail: string, fix?: string) => void;
+
+async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSettings>): Promise<void> {
+  for (const image of [
+    process.env.FAULTLINE_POSTGRES_IMAGE || 'faultline/postgres:15',
+    process.env.FAULTLINE_PGBOUNCER_IMAGE || 'faultline/pgbouncer:1.18',
+  ]) {
+    const present = await docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    add(`image ${image}`, present, present ? 'present' : 'missing', 'run `bash scripts/provision.sh`');
+  }
+  for (const name of [settings.dbContainer, settings.proxyContainer]) {
+    const state = await containerState(name);
+    const ok = state?.running === true;
+    add(
+      `container ${name}`,
+      ok,
+      state ? `${state.running ? 'running' : 'stopped'}${state.health ? ` (${state.health})` : ''}` : 'absent',
+      'run `bin/faultline up`',
+    );
+  }
+  const ports = await publishedPorts();
+  const exposed = ports.filter((p) => p.hostIp !== '127.0.0.1');
+  add(
+    'published ports',
+    exposed.length === 0,
+    ports.map((p) => `${p.container} ${p.hostIp}:${p.hostPort}`).join(', ') || 'none',
+    'publish ports on 127.0.0.1 only (docker-compose.yml)',
+  );
+}
+
+async function checkTemporalSide(add: AddCheck): Promise<void> {
+  const missing = await missingSearchAttributes();
+  add(
+    'search attributes',
+    missing.length === 0,
+    missing.length ? `missing ${missing.join(', ')}` : 'registered',
+    'run `bin/faultline setup`',
+  );
+  for (const worker of WORKERS) {
+    const state = runningProcess(worker.name);
+    const polling = state ? await workerIsPolling(worker.taskQueue, state.pid) : false;
+    add(
+      `worker ${worker.name}`,
+      polling,
+      state ? `pid ${state.pid}${polling ? ', polling' : ', not polling'}` : 'not running',
+      'run `bin/faultline up`',
+    );
+  }
+  const service = await checkPaymentService();
+  add(
+    'payment service API',
+    service.holds,
+    service.holds ? `${paymentServiceUrl()}/health answers 200` : service.reason!,
+    'run `bin/faultline up` (503: its database does not answer)',
+  );
+}
+
+/** Every part of the lab, checked, with how to fix what is not right. */
 export async function labDoctor(): Promise<DoctorCheck[]> {
   const settings = labSettings();
   const checks: DoctorCheck[] = [];
-  const add = (part: string, ok: boolean, detail: string, fix?: string) => checks.push({ part, ok, detail, fix: ok ? undefined : fix });
+  const add: AddCheck = (part, ok, detail, fix) => checks.push({ part, ok, detail, fix: ok ? undefined : fix });
 
   const dockerUp = await dockerIsUp();
   add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
-  if (dockerUp) {
-    for (const image of [process.env.FAULTLINE_POSTGRES_IMAGE || 'faultline/postgres:15', process.env.FAULTLINE_PGBOUNCER_IMAGE || 'faultline/pgbouncer:1.18']) {
-      const present = await docker.getImage(image).inspect().then(() => true, () => false);
-      add(`image ${image}`, present, present ? 'present' : 'missing', 'run `bash scripts/provision.sh`');
-    }
-    for (const name of [settings.dbContainer, settings.proxyContainer]) {
-      const state = await containerState(name);
-      const ok = state?.running === true;
-      add(`container ${name}`, ok, state ? `${state.running ? 'running' : 'stopped'}${state.health ? ` (${state.health})` : ''}` : 'absent', 'run `bin/faultline up`');
-    }
-    const ports = await publishedPorts();
-    const exposed = ports.filter((p) => p.hostIp !== '127.0.0.1');
-    add('published ports', exposed.length === 0, ports.map((p) => `${p.container} ${p.hostIp}:${p.hostPort}`).join(', ') || 'none',
-      'publish ports on 127.0.0.1 only (docker-compose.yml)');
-  }
+  if (dockerUp) await checkDocker(add, settings);
   for (const connection of ['direct', 'proxy']) {
     const ok = await databaseAnswers(connection);
     add(`connection ${connection}`, ok, ok ? 'answers SELECT 1' : 'does not answer', 'run `bin/faultline up`');
@@ -88,17 +153,12 @@ export async function labDoctor(): Promise<DoctorCheck[]> {
   const cli = existsSync(settings.temporalCli);
   add('temporal CLI', cli, settings.temporalCli, 'run `bash scripts/provision.sh`');
   const temporalUp = await temporalIsUp();
-  add('Temporal server', temporalUp, `${settings.temporalAddress} ${temporalUp ? 'answers' : 'does not answer'}`, TEMPORAL_FIX);
-  if (temporalUp) {
-    const missing = await missingSearchAttributes();
-    add('search attributes', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : 'registered', 'run `bin/faultline setup`');
-    for (const worker of WORKERS) {
-      const state = runningProcess(worker.name);
-      const polling = state ? await workerIsPolling(worker.taskQueue, state.pid) : false;
-      add(`worker ${worker.name}`, polling, state ? `pid ${state.pid}${polling ? ', polling' : ', not polling'}` : 'not running', 'run `bin/faultline up`');
-    }
-    const service = await checkPaymentService();
-    add('payment service API', service.holds, service.holds ? `${paymentServiceUrl()}/health answers 200` : service.reason!, 'run `bin/faultline up` (503: its database does not answer)');
-  }
+  add(
+    'Temporal server',
+    temporalUp,
+    `${settings.temporalAddress} ${temporalUp ? 'answers' : 'does not answer'}`,
+    TEMPORAL_FIX,
+  );
+  if (temporalUp) await checkTemporalSide(add);
   return checks;
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
-import { labSettings } from './lab-settings';
+import { labSettings } from '../platform/settings';
 import { waitUntil } from './wait-until';
 
 const NAME = 'moto-server';
@@ -26,9 +26,14 @@ export async function startMotoServer(): Promise<string> {
   const endpoint = motoEndpoint();
   if (await answers(endpoint)) return endpoint;
   const settings = labSettings();
-  if (!existsSync(settings.motoServer)) throw new Error(`moto_server is missing at ${settings.motoServer}: run \`bash scripts/provision.sh\``);
+  if (!existsSync(settings.motoServer))
+    throw new Error(`moto_server is missing at ${settings.motoServer}: run \`bash scripts/provision.sh\``);
   startBackgroundProcess(NAME, settings.motoServer, ['-H', '127.0.0.1', '-p', new URL(endpoint).port]);
-  await waitUntil(`moto server (RDS API emulator) on ${endpoint}`, () => answers(endpoint), { timeoutMs: 60_000, intervalMs: 250, hint: 'see .lab/logs/moto-server.log' });
+  await waitUntil(`moto server (RDS API emulator) on ${endpoint}`, () => answers(endpoint), {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    hint: 'see .lab/logs/moto-server.log',
+  });
   return endpoint;
 }
 

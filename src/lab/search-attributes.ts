@@ -5,7 +5,7 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
-import { labSettings } from './lab-settings';
+import { labSettings } from '../platform/settings';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -13,7 +13,9 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 };
 
 /** Runs `use` with an operator connection and the names of faultline's attributes not registered yet. */
-async function withMissing<T>(use: (connection: Connection, namespace: string, missing: string[]) => Promise<T>): Promise<T> {
+async function withMissing<T>(
+  use: (connection: Connection, namespace: string, missing: string[]) => Promise<T>,
+): Promise<T> {
   const settings = labSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
   try {
@@ -32,7 +34,12 @@ export function ensureSearchAttributes(): Promise<string[]> {
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
-        searchAttributes: Object.fromEntries(missing.map((name) => [name, INDEXED_TYPES[SEARCH_ATTRIBUTE_DEFINITIONS.find((d) => d.name === name)!.type]!])),
+        searchAttributes: Object.fromEntries(
+          missing.map((name) => [
+            name,
+            INDEXED_TYPES[SEARCH_ATTRIBUTE_DEFINITIONS.find((d) => d.name === name)!.type]!,
+          ]),
+        ),
       });
     }
     return missing;

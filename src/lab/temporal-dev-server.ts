@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
 import { startBackgroundProcess, stopBackgroundProcess } from './background-process';
-import { labSettings } from './lab-settings';
+import { labSettings } from '../platform/settings';
 import { waitUntil } from './wait-until';
 
 const NAME = 'temporal-server';
@@ -37,17 +37,26 @@ export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
   const dataDir = path.join(settings.labDir, 'temporal');
   mkdirSync(dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(settings.temporalPort),
-    '--ui-port', String(settings.temporalUiPort),
-    '--db-filename', path.join(dataDir, 'dev.db'),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(settings.temporalPort),
+    '--ui-port',
+    String(settings.temporalUiPort),
+    '--db-filename',
+    path.join(dataDir, 'dev.db'),
     // Write-ahead log, fsync at checkpoints: hundreds of payment workflows a minute stay fast (the
     // default journal fsyncs every commit, and a burst of them stalled the server for seconds).
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
-    '--namespace', settings.temporalNamespace,
-    '--log-level', 'warn',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    '--namespace',
+    settings.temporalNamespace,
+    '--log-level',
+    'warn',
     '--ui-disable-news-fetch',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
   ];

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { connectClient } from '../worker/temporal-connection';
+import { connectClient } from '../platform/temporal-connection';
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
-import { labSettings, PROJECT_ROOT } from './lab-settings';
+import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
 
 export interface WorkerSpec {
@@ -59,10 +59,14 @@ export async function startWorker(spec: WorkerSpec): Promise<'reused' | 'started
   if (running?.version === version) return 'reused';
   if (running) await stopBackgroundProcess(spec.name);
   const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, { version });
-  await waitUntil(`${spec.name} polling task queue ${spec.taskQueue}`, async () => {
-    if (!runningProcess(spec.name)) throw new Error(`${spec.name} exited; see .lab/logs/${spec.name}.log`);
-    return workerIsPolling(spec.taskQueue, state.pid);
-  }, { timeoutMs: 120_000, intervalMs: 500, hint: `see .lab/logs/${spec.name}.log` });
+  await waitUntil(
+    `${spec.name} polling task queue ${spec.taskQueue}`,
+    async () => {
+      if (!runningProcess(spec.name)) throw new Error(`${spec.name} exited; see .lab/logs/${spec.name}.log`);
+      return workerIsPolling(spec.taskQueue, state.pid);
+    },
+    { timeoutMs: 120_000, intervalMs: 500, hint: `see .lab/logs/${spec.name}.log` },
+  );
   return running ? 'restarted' : 'started';
 }
 

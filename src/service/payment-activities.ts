@@ -4,18 +4,12 @@
  * payment accepted during an outage completes when the database is back.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Payment, PaymentRequest } from '../shared/payment-types';
-import { validatePaymentRequest } from './payment-request';
+import type { PaymentRequest } from '../shared/payment-types';
+import { validatePaymentRequest } from '../shared/payment-request';
+import type { PaymentActivities, PaymentStep } from '../workflows/payment/contract';
 import { PaymentConflictError, type PaymentStore } from './payment-store';
 
-export interface PaymentStep {
-  payment: Payment;
-  changed: boolean;
-  /** This activity's attempt number (1 = first try). */
-  attempt: number;
-}
-
-export function createPaymentActivities(store: PaymentStore) {
+export function createPaymentActivities(store: PaymentStore): PaymentActivities {
   return {
     async createPayment(input: PaymentRequest): Promise<PaymentStep> {
       const request = validatePaymentRequest(input);
@@ -36,5 +30,3 @@ export function createPaymentActivities(store: PaymentStore) {
     },
   };
 }
-
-export type PaymentActivities = ReturnType<typeof createPaymentActivities>;

@@ -6,8 +6,8 @@
  * each is idempotent, so a retry after a lost answer is harmless.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BusinessDatabase, PaymentsTable } from '../activities/schema/business-database';
-import { classifyError } from '../activities/workload/error-classification';
+import type { BusinessDatabase, PaymentsTable } from '../platform/database/business-database';
+import { classifyError } from '../platform/error-classification';
 import type { Payment } from '../shared/payment-types';
 import type { ErrorClass } from '../shared/workload-types';
 
@@ -36,7 +36,9 @@ export class PaymentConflictError extends Error {
     readonly orderId: string,
     readonly existingCents: number,
   ) {
-    super(`order ${orderId} already has a payment of ${(existingCents / 100).toFixed(2)}; a different amount is refused`);
+    super(
+      `order ${orderId} already has a payment of ${(existingCents / 100).toFixed(2)}; a different amount is refused`,
+    );
     this.name = 'PaymentConflictError';
   }
 }
@@ -101,7 +103,8 @@ export class PaymentStore {
       if (inserted) return { payment: toPayment(inserted), created: true };
       const existing = await this.select(orderId);
       if (!existing) throw new Error(`order ${orderId} conflicted but cannot be read back`);
-      if (Math.round(existing.amount * 100) !== cents) throw new PaymentConflictError(orderId, Math.round(existing.amount * 100));
+      if (Math.round(existing.amount * 100) !== cents)
+        throw new PaymentConflictError(orderId, Math.round(existing.amount * 100));
       return { payment: existing, created: false };
     });
   }

@@ -26,14 +26,19 @@ function number(name: string, fallback: number, check: (n: number) => boolean, e
 export function serviceSettings(): ServiceSettings {
   return {
     host: process.env.FAULTLINE_SERVICE_HOST || '127.0.0.1',
-    port: number('FAULTLINE_SERVICE_PORT', 15080, (n) => Number.isInteger(n) && n >= 1 && n <= 65535, 'a TCP port (1-65535)'),
+    port: number(
+      'FAULTLINE_SERVICE_PORT',
+      15080,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 65535,
+      'a TCP port (1-65535)',
+    ),
     connection: process.env.FAULTLINE_SERVICE_CONNECTION || 'direct',
-    retryAttempts: number('PAYMENT_RETRY_ATTEMPTS', 3, (n) => Number.isInteger(n) && n >= 1 && n <= 20, 'a whole number from 1 to 20'),
+    retryAttempts: number(
+      'PAYMENT_RETRY_ATTEMPTS',
+      3,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 20,
+      'a whole number from 1 to 20',
+    ),
     retryDelayMs: number('PAYMENT_RETRY_DELAY', 2, (n) => n >= 0 && n <= 60, 'seconds from 0 to 60') * 1000,
   };
-}
-
-/** Where faultline's workers reach the payment service (FAULTLINE_PAYMENT_SERVICE_URL, or the lab's). */
-export function paymentServiceUrl(): string {
-  return process.env.FAULTLINE_PAYMENT_SERVICE_URL || `http://127.0.0.1:${serviceSettings().port}`;
 }

@@ -21,9 +21,7 @@ export const EXPERIMENT_PHASES = [
 export type ExperimentPhase = (typeof EXPERIMENT_PHASES)[number];
 
 /** Phases during which the workload measures; from `report` on, it stops and hands its figures over. */
-export const MEASURED_PHASES: readonly ExperimentPhase[] = ['warmup', 'measure', 'inject', 'fault', 'restore', 'recovery', 'steady-state-after'];
-
-/** Name of the workflow query that answers the current phase (plain string). */
-export const PHASE_QUERY = 'phase';
-/** Name of the workflow query that answers the live status. */
-export const STATUS_QUERY = 'status';
+export const MEASURED_PHASES: readonly ExperimentPhase[] = EXPERIMENT_PHASES.slice(
+  EXPERIMENT_PHASES.indexOf('warmup'),
+  EXPERIMENT_PHASES.indexOf('steady-state-after') + 1,
+);

@@ -9,7 +9,7 @@ import { CONNECTION_NAME, wholeNumber, wholeSeconds } from './schema-fields';
 import { formatIssues, workloadSettingsSchema } from './workload-settings';
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
-const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_.\/-]{0,127}(=[^\s]{0,256})?$/;
+const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}(=[^\s]{0,256})?$/;
 
 /** Signals that freeze (or thaw) a process rather than end it. */
 const STOP_SIGNALS = ['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGCONT'];
@@ -20,7 +20,9 @@ export const dockerTargetSchema = z
     label: z.string().regex(LABEL, 'must be a label, key or key=value').optional(),
   })
   .strict()
-  .refine((t) => (t.container === undefined) !== (t.label === undefined), { message: 'give exactly one of container or label' });
+  .refine((t) => (t.container === undefined) !== (t.label === undefined), {
+    message: 'give exactly one of container or label',
+  });
 
 export const dockerFaultSchema = z
   .object({
@@ -37,7 +39,8 @@ export const dockerFaultSchema = z
       .string()
       .regex(/^SIG[A-Z0-9]{2,10}$/, 'must be a signal name like SIGKILL')
       .refine((signal) => !STOP_SIGNALS.includes(signal), {
-        message: 'stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) and SIGCONT are refused: Docker would report the container running while it is frozen, so no restore could undo it; use action "pause" to freeze a container',
+        message:
+          'stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) and SIGCONT are refused: Docker would report the container running while it is frozen, so no restore could undo it; use action "pause" to freeze a container',
       })
       .default('SIGKILL'),
     /** network-disconnect: the network to disconnect from (default: every network of the container). */
@@ -59,7 +62,10 @@ export const rdsFaultSchema = z
     instance: z.string().regex(RDS_ID, 'must be a DB instance identifier').optional(),
     forceFailover: z.boolean().default(true),
     /** AWS region (default: the SDK's chain, AWS_REGION). */
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1').optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1')
+      .optional(),
     waitTimeoutSeconds: wholeSeconds(10, 3600).default(900),
     pollIntervalMs: wholeNumber(100, 60_000).default(2000),
   })
@@ -69,7 +75,14 @@ export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema, rdsF
 
 export const experimentSchema = z
   .object({
-    name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[A-Za-z0-9][\w .:@()-]*$/, 'must start with a letter or digit; then letters, digits, spaces and . : @ ( ) - _ only'),
+    name: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .regex(
+        /^[A-Za-z0-9][\w .:@()-]*$/,
+        'must start with a letter or digit; then letters, digits, spaces and . : @ ( ) - _ only',
+      ),
     description: z.string().max(2000, 'must be at most 2000 characters').optional(),
     /** Named connection paths, one workload each (resolved from the environment by the worker). */
     paths: z
@@ -145,12 +158,15 @@ export const experimentSchema = z
   .superRefine((d, ctx) => {
     if (d.repeat && !d.fault) ctx.addIssue({ code: 'custom', path: ['repeat'], message: 'needs a fault to repeat' });
     if (d.repeat && d.repeat.everySeconds <= d.durations.faultSeconds) {
-      ctx.addIssue({ code: 'custom', path: ['repeat', 'everySeconds'], message: `must be greater than durations.faultSeconds (${d.durations.faultSeconds})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repeat', 'everySeconds'],
+        message: `must be greater than durations.faultSeconds (${d.durations.faultSeconds})`,
+      });
     }
   });
 
 export type ExperimentDefinition = z.output<typeof experimentSchema>;
-export type ExperimentInput = z.input<typeof experimentSchema>;
 export type DockerFault = z.output<typeof dockerFaultSchema>;
 export type RdsFault = z.output<typeof rdsFaultSchema>;
 export type Fault = z.output<typeof faultSchema>;
@@ -168,7 +184,8 @@ export class InvalidExperimentError extends Error {
 /** Validates a definition; throws InvalidExperimentError naming every bad field. */
 export function parseExperiment(input: unknown): ExperimentDefinition {
   const size = JSON.stringify(input ?? null)?.length ?? 0;
-  if (size > MAX_DEFINITION_BYTES) throw new InvalidExperimentError([`(document): ${size} bytes, at most ${MAX_DEFINITION_BYTES}`]);
+  if (size > MAX_DEFINITION_BYTES)
+    throw new InvalidExperimentError([`(document): ${size} bytes, at most ${MAX_DEFINITION_BYTES}`]);
   const parsed = experimentSchema.safeParse(input);
   if (!parsed.success) throw new InvalidExperimentError(formatIssues(parsed.error));
   return parsed.data;

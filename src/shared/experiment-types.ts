@@ -1,11 +1,11 @@
 /** What an experiment collects, what its report holds, and what the workflow returns. Pure. */
-import type { InjectionRecord, RestoreRecord } from '../activities/faults/fault-activities';
-import type { SteadyStateCheck } from '../activities/probes/check-steady-state';
-import type { PathMeasurementSummary } from '../activities/workload/measure-path';
 import type { ExperimentDefinition } from './experiment-schema';
 import type { PaymentAudit, PaymentWorkloadSummary } from './payment-types';
 import type { ExperimentPhase } from './experiment-phases';
 import type { WorkloadProgress } from './workload-types';
+import type { InjectionRecord, RestoreRecord } from './fault-types';
+import type { SteadyStateCheck } from './steady-state-types';
+import type { PathMeasurementSummary } from './measurement-types';
 
 export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
 

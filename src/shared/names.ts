@@ -1,11 +1,7 @@
 /** Names shared by the workflow side, the activities, the CLI and the tests. Pure. */
 
-/** Task queue of the experiment workflows and their activities. */
-export const EXPERIMENT_TASK_QUEUE = 'faultline';
 /** Task queue of the payment service's workflows and activities. */
 export const PAYMENT_TASK_QUEUE = 'payment-service';
-/** Workflow type of an experiment. */
-export const EXPERIMENT_WORKFLOW_TYPE = 'chaosExperiment';
 
 /** Docker label that opts a container in as a chaos target. */
 export const DOCKER_TARGET_LABEL = 'faultline.target';

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { PAYMENT_CHANNELS } from './payment-types';
 import { CONNECTION_NAME, wholeNumber, wholeSeconds } from './schema-fields';
 
-
 export const paymentWorkloadSchema = z
   .object({
     /** Payments started per second on each channel (each one a create then a confirm). */

@@ -149,7 +149,13 @@ export interface PaymentAudit {
   /** Attempts of the payment workload whose end was lost with a worker (their ledgers end at a checkpoint). */
   incompleteSegments: number;
   /** Per segment (attempt, or run after a continue-as-new): what its ledger holds. */
-  bySegment: Array<{ prefix: string; complete: boolean; ledgerAt: string; acknowledged: number; acknowledgementUnknown: number }>;
+  bySegment: Array<{
+    prefix: string;
+    complete: boolean;
+    ledgerAt: string;
+    acknowledged: number;
+    acknowledgementUnknown: number;
+  }>;
   /** When the last pending payment (accepted during the outage, or pending when the audit began) was confirmed. */
   lastPendingCompletedAt: string | null;
   /** Payments pending when the audit began. */
@@ -164,10 +170,9 @@ export interface PaymentAudit {
 export const ledgerAmountCents = (seq: number): number => 100 + ((seq * 7919) % 99_900);
 
 /** Order id of the n-th payment of a channel in a run. */
-export const ledgerOrderId = (prefix: string, channel: PaymentChannel, seq: number): string => `${prefix}-${channel === 'http' ? 'h' : 'w'}${seq}`;
+export const ledgerOrderId = (prefix: string, channel: PaymentChannel, seq: number): string =>
+  `${prefix}-${channel === 'http' ? 'h' : 'w'}${seq}`;
 
 export const LEDGER_CREATED = 1;
 export const LEDGER_CONFIRMED = 2;
-export const ledgerCode = (created: boolean, confirmed: boolean, phaseIndex: number): number =>
-  created ? LEDGER_CREATED | (confirmed ? LEDGER_CONFIRMED : 0) | (phaseIndex << 2) : 0;
 export const ledgerPhaseIndex = (code: number): number => code >> 2;

@@ -12,7 +12,14 @@ export const OPERATIONS = {
 
 export type OperationName = (typeof OPERATIONS)[OperationType][number];
 
-export const ERROR_CLASSES = ['connection_refused', 'connection_reset', 'admin_shutdown', 'read_only', 'timeout', 'other'] as const;
+export const ERROR_CLASSES = [
+  'connection_refused',
+  'connection_reset',
+  'admin_shutdown',
+  'read_only',
+  'timeout',
+  'other',
+] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /**

@@ -1,11 +1,11 @@
 /** The `faultline` worker: experiment workflows and their activities. */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
-import { labSettings } from '../lab/lab-settings';
-import { startLeaseWatchdog } from '../activities/faults/lease-watchdog';
-import { logger } from '../logger';
-import { EXPERIMENT_TASK_QUEUE } from '../shared/names';
-import { installTemporalLogger } from './temporal-logger';
+import { labSettings } from '../platform/settings';
+import { startLeaseWatchdog } from './lease-watchdog';
+import { logger } from '../platform/logger';
+import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
+import { installTemporalLogger } from '../platform/temporal-logger';
 
 export async function runFaultlineWorker(): Promise<void> {
   installTemporalLogger();

@@ -7,7 +7,6 @@
  */
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
 
-export const TARGET_LOCK_WORKFLOW_TYPE = 'targetLock';
 export const releaseSignal = defineSignal('release');
 
 /** The lock's workflow id for a target, e.g. `faultline-lock-docker-faultline-db`. */

@@ -20,7 +20,9 @@ export interface ReferenceWindow {
 }
 
 export function referenceWindows(attempts: Attempt[], thresholdMs: number, until: number): ReferenceWindow[] {
-  const bad = attempts.filter((a) => (a.end === null ? until - a.start >= thresholdMs : !a.ok || a.end - a.start >= thresholdMs));
+  const bad = attempts.filter((a) =>
+    a.end === null ? until - a.start >= thresholdMs : !a.ok || a.end - a.start >= thresholdMs,
+  );
   const successes = attempts.filter((a) => a.ok && a.end !== null);
   const raw = bad.map((b) => {
     const ends = successes.filter((s) => s.start >= b.start).map((s) => s.end!);

@@ -6,7 +6,11 @@ import { referenceTotalMs, referenceWindows, type Attempt } from '../reference/a
 const T = 1000;
 
 /** Feeds a detector the attempts in time order, ticking every 50 ms as the engine does; returns it. */
-function replay(attempts: Attempt[], until: number, onTick?: (d: AvailabilityDetector, now: number) => void): AvailabilityDetector {
+function replay(
+  attempts: Attempt[],
+  until: number,
+  onTick?: (d: AvailabilityDetector, now: number) => void,
+): AvailabilityDetector {
   const detector = new AvailabilityDetector({ stallThresholdMs: T });
   type Event = { at: number; order: number; run: () => void };
   const tokens = new Map<Attempt, number>();
@@ -14,17 +18,34 @@ function replay(attempts: Attempt[], until: number, onTick?: (d: AvailabilityDet
   for (const a of attempts) {
     events.push({ at: a.start, order: 0, run: () => tokens.set(a, detector.started(a.start)) });
     if (a.end !== null && a.end <= until) {
-      events.push({ at: a.end, order: 2, run: () => (a.ok ? detector.succeeded(tokens.get(a)!, a.end!) : detector.failed(tokens.get(a)!, a.end!)) });
+      events.push({
+        at: a.end,
+        order: 2,
+        run: () => (a.ok ? detector.succeeded(tokens.get(a)!, a.end!) : detector.failed(tokens.get(a)!, a.end!)),
+      });
     }
   }
-  for (let t = 0; t <= until; t += 50) events.push({ at: t, order: 1, run: () => { detector.tick(t); onTick?.(detector, t); } });
+  for (let t = 0; t <= until; t += 50)
+    events.push({
+      at: t,
+      order: 1,
+      run: () => {
+        detector.tick(t);
+        onTick?.(detector, t);
+      },
+    });
   events.sort((x, y) => x.at - y.at || x.order - y.order);
   for (const e of events) e.run();
   return detector;
 }
 
 /** Workers in a closed loop: each issues an operation, waits for it, thinks, and goes on. */
-function closedLoop(workers: number, until: number, outcome: (start: number, worker: number) => { latency: number; ok: boolean }, think = (w: number) => 80 + w * 17): Attempt[] {
+function closedLoop(
+  workers: number,
+  until: number,
+  outcome: (start: number, worker: number) => { latency: number; ok: boolean },
+  think = (w: number) => 80 + w * 17,
+): Attempt[] {
   const attempts: Attempt[] = [];
   for (let w = 0; w < workers; w++) {
     let t = w * 13;
@@ -50,9 +71,17 @@ function assertMatchesReference(attempts: Attempt[], until: number): Availabilit
 describe('availability detector (unit)', () => {
   it('held then succeeded: a paused server is down from the first held operation until they complete', () => {
     // Paused from 1000 to 5000: operations that reach it wait, and all complete at 5000 + 2 ms.
-    const attempts = closedLoop(3, 8000, (start) => (start < 1000 && start + 5 <= 1000 ? { latency: 5, ok: true } : start < 5000 ? { latency: 5002 - start, ok: true } : { latency: 5, ok: true }));
+    const attempts = closedLoop(3, 8000, (start) =>
+      start < 1000 && start + 5 <= 1000
+        ? { latency: 5, ok: true }
+        : start < 5000
+          ? { latency: 5002 - start, ok: true }
+          : { latency: 5, ok: true },
+    );
     let downAt3000 = false;
-    const detector = replay(attempts, 8000, (d, now) => { if (now === 3000) downAt3000 = d.down && d.live(now).stalled > 0; });
+    const detector = replay(attempts, 8000, (d, now) => {
+      if (now === 3000) downAt3000 = d.down && d.live(now).stalled > 0;
+    });
     assert.ok(downAt3000, 'down during the stall, before anything completed');
     const [w, ...rest] = detector.snapshot().windows;
     assert.equal(rest.length, 0);
@@ -64,7 +93,9 @@ describe('availability detector (unit)', () => {
   });
 
   it('failed: a stopped server is down from the first failing operation to the first success after it', () => {
-    const attempts = closedLoop(3, 6000, (start) => (start >= 1000 && start < 3000 ? { latency: 1, ok: false } : { latency: 4, ok: true }));
+    const attempts = closedLoop(3, 6000, (start) =>
+      start >= 1000 && start < 3000 ? { latency: 1, ok: false } : { latency: 4, ok: true },
+    );
     const detector = assertMatchesReference(attempts, 6000);
     const [w] = detector.snapshot().windows;
     assert.ok(w!.start >= 1000 && w!.start < 1200);
@@ -80,14 +111,19 @@ describe('availability detector (unit)', () => {
   });
 
   it('interleaved workers: one operation stuck on a lock while the others complete is only a short window', () => {
-    const attempts = closedLoop(3, 5000, (start, worker) => ({ latency: worker === 0 && start >= 1000 && start < 1100 ? 1500 : 3, ok: true }));
+    const attempts = closedLoop(3, 5000, (start, worker) => ({
+      latency: worker === 0 && start >= 1000 && start < 1100 ? 1500 : 3,
+      ok: true,
+    }));
     const detector = assertMatchesReference(attempts, 5000);
     const total = detector.totalMs(5000);
     assert.ok(total > 0 && total < 200, `a short window, not 1.5 s (${total} ms)`);
   });
 
   it('open at the end: a stall that outlasts the measurement is reported open, counted to the end', () => {
-    const attempts = closedLoop(2, 4000, (start) => (start < 2000 ? { latency: 3, ok: true } : { latency: 10_000, ok: true }));
+    const attempts = closedLoop(2, 4000, (start) =>
+      start < 2000 ? { latency: 3, ok: true } : { latency: 10_000, ok: true },
+    );
     const detector = assertMatchesReference(attempts, 4000);
     const windows = detector.snapshot().windows;
     assert.equal(windows.length, 1);
@@ -98,7 +134,9 @@ describe('availability detector (unit)', () => {
 
   it('repeated cycles: two outages are two windows, each with its own span', () => {
     const down = (t: number) => (t >= 1000 && t < 2000) || (t >= 4000 && t < 4500);
-    const attempts = closedLoop(3, 7000, (start) => (down(start) ? { latency: 2, ok: false } : { latency: 3, ok: true }));
+    const attempts = closedLoop(3, 7000, (start) =>
+      down(start) ? { latency: 2, ok: false } : { latency: 3, ok: true },
+    );
     const detector = assertMatchesReference(attempts, 7000);
     const windows = detector.snapshot().windows;
     assert.equal(windows.length, 2);
@@ -117,18 +155,25 @@ describe('availability detector (unit)', () => {
 
   it('matches the reference definition on random streams', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 200; run++) {
       const until = 10_000;
       const outages = Array.from({ length: 3 }, () => {
         const from = random() * until;
         return { from, to: from + random() * 3000, kind: random() < 0.5 ? 'stall' : 'fail' };
       });
-      const attempts = closedLoop(1 + Math.floor(random() * 5), until, (start) => {
-        const o = outages.find((x) => start >= x.from && start < x.to);
-        if (!o) return { latency: Math.round(random() * (random() < 0.05 ? 1500 : 20)), ok: random() > 0.01 };
-        return o.kind === 'fail' ? { latency: Math.round(random() * 5), ok: false } : { latency: Math.round(o.to - start + random() * 3), ok: random() > 0.3 };
-      }, () => Math.round(random() * 300));
+      const attempts = closedLoop(
+        1 + Math.floor(random() * 5),
+        until,
+        (start) => {
+          const o = outages.find((x) => start >= x.from && start < x.to);
+          if (!o) return { latency: Math.round(random() * (random() < 0.05 ? 1500 : 20)), ok: random() > 0.01 };
+          return o.kind === 'fail'
+            ? { latency: Math.round(random() * 5), ok: false }
+            : { latency: Math.round(o.to - start + random() * 3), ok: random() > 0.3 };
+        },
+        () => Math.round(random() * 300),
+      );
       assertMatchesReference(attempts, until);
     }
   });

@@ -1,14 +1,26 @@
 /** Issue 6/12: the comparison's arithmetic, on the seed's own example figures. */
 import assert from 'node:assert/strict';
 import { comparePaths } from '../../src/activities/report/comparison';
-import type { PathReport } from '../../src/activities/report/report-model';
+import type { PathReport } from '../../src/activities/report/report-types';
 
 /** A path with just the figures the comparison reads. */
-function pathWith(name: string, f: { ops: number; ok: number; txOk: number; avgMs: number; downtimeMs: number; held?: number; failed?: number }): PathReport {
-  const stats = (rate: number) => ({ attempts: 100, successes: rate * 100, failures: 100 - rate * 100, successRate: rate, latencyMs: { count: 1, min: 1, mean: f.avgMs, p50: 1, p95: 1, p99: 1, max: 1 } });
+function pathWith(
+  name: string,
+  f: { ops: number; ok: number; txOk: number; avgMs: number; downtimeMs: number; held?: number; failed?: number },
+): PathReport {
+  const stats = (rate: number) => ({
+    attempts: 100,
+    successes: rate * 100,
+    failures: 100 - rate * 100,
+    successRate: rate,
+    latencyMs: { count: 1, min: 1, mean: f.avgMs, p50: 1, p95: 1, p99: 1, max: 1 },
+  });
   return {
     path: name,
-    overall: { total: { ...stats(f.ok), attempts: f.ops, failures: f.failed ?? 0 }, byType: { read: stats(f.ok), write: stats(f.ok), transaction: stats(f.txOk) } },
+    overall: {
+      total: { ...stats(f.ok), attempts: f.ops, failures: f.failed ?? 0 },
+      byType: { read: stats(f.ok), write: stats(f.ok), transaction: stats(f.txOk) },
+    },
     downtimeMs: f.downtimeMs,
     held: { count: f.held ?? 0, p50Ms: null, p99Ms: null, maxMs: f.held ? 4000 : null },
   } as unknown as PathReport;

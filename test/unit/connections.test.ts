@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { resolveConnection } from '../../src/activities/connections';
-import { LOGGER_OPTIONS } from '../../src/logger';
+import { resolveConnection } from '../../src/platform/connections';
+import { LOGGER_OPTIONS } from '../../src/platform/logger';
 
 const PASSWORD = 'p/a@ss#w%rd-Zq9';
 
@@ -19,7 +19,10 @@ describe('named connections (unit)', () => {
       error = err;
     }
     assert.ok(error instanceof Error);
-    assert.match(error.message, /FAULTLINE_CONNECTION_BROKEN is not a valid postgres:\/\/ URL .* the value is not shown/);
+    assert.match(
+      error.message,
+      /FAULTLINE_CONNECTION_BROKEN is not a valid postgres:\/\/ URL .* the value is not shown/,
+    );
     const everything = JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).stack);
     for (const part of [PASSWORD, 'ss#w', 'db.internal']) assert.ok(!everything.includes(part), `${part} leaks`);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { experimentJsonSchema } from '../../src/cli/commands/schema';
-import { PROJECT_ROOT } from '../../src/lab/lab-settings';
+import { PROJECT_ROOT } from '../../src/platform/settings';
 import { parseExperiment } from '../../src/shared/experiment-schema';
 
 describe('experiment definition', () => {
@@ -27,11 +27,17 @@ describe('experiment definition', () => {
     [{ ...base, paths: ['Direct!'] }, /paths\.0: must be a connection name/],
     [{ ...base, paths: ['direct', 'direct'] }, /paths: paths must not repeat/],
     [{ ...base, durations: { faultSeconds: 99999 } }, /durations\.faultSeconds: must be <= 3600/],
-    [{ ...base, workload: { weights: { read: 50, write: 20, transaction: 10 } } }, /workload\.weights: read \+ write \+ transaction must add up to 100/],
+    [
+      { ...base, workload: { weights: { read: 50, write: 20, transaction: 10 } } },
+      /workload\.weights: read \+ write \+ transaction must add up to 100/,
+    ],
     [{ ...base, steadyState: { minSuccessRate: 2 } }, /steadyState\.minSuccessRate: must be <= 1/],
     [{ ...base, description: 'x'.repeat(70_000) }, /\(document\): \d+ bytes, at most 65536/],
     [{ ...base, extra: 1 }, /extra|Unrecognized key/],
-    [{ ...base, repeat: { times: 3, everySeconds: 10 } }, /repeat\.everySeconds: must be greater than durations\.faultSeconds \(10\)/],
+    [
+      { ...base, repeat: { times: 3, everySeconds: 10 } },
+      /repeat\.everySeconds: must be greater than durations\.faultSeconds \(10\)/,
+    ],
     [{ name: 'x', repeat: { times: 3, everySeconds: 60 } }, /repeat: needs a fault to repeat/],
     [{ ...base, repeat: { times: 0, everySeconds: 60 } }, /repeat\.times: must be >= 1/],
     [{ ...base, safety: { leaseGraceSeconds: 1 } }, /safety\.leaseGraceSeconds: must be >= 5/],

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PathMeasurement, resultFromCheckpoint, type MeasurementCheckpoint } from '../../src/activities/workload/path-measurement';
+import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
+import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
+import { PathMeasurement } from '../../src/activities/workload/path-measurement';
 
 const read = { name: 'active_users', type: 'read' } as const;
 const write = { name: 'create_order', type: 'write' } as const;
@@ -28,7 +30,13 @@ function drive(m: PathMeasurement, from: number, ops: number, ok: boolean): numb
 describe('path measurement checkpoints (unit)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faultline-measure-'));
   let phase = 'warmup';
-  const options = (name: string) => ({ connection: 'direct', stallThresholdMs: 1000, phaseOf: () => phase, startedAt: 1_000_000, timelineFile: path.join(dir, `${name}.csv`) });
+  const options = (name: string) => ({
+    connection: 'direct',
+    stallThresholdMs: 1000,
+    phaseOf: () => phase,
+    startedAt: 1_000_000,
+    timelineFile: path.join(dir, `${name}.csv`),
+  });
 
   it('round-trips every figure through a checkpoint', () => {
     phase = 'warmup';
@@ -36,10 +44,15 @@ describe('path measurement checkpoints (unit)', () => {
     let t = drive(a, 1_000_000, 50, true);
     phase = 'fault';
     t = drive(a, t, 30, false);
-    const cp = JSON.parse(JSON.stringify(a.checkpoint(t, { endedAt: t, stoppedBy: 'signal' }, true))) as MeasurementCheckpoint;
+    const cp = JSON.parse(
+      JSON.stringify(a.checkpoint(t, { endedAt: t, stoppedBy: 'signal' }, true)),
+    ) as MeasurementCheckpoint;
     const direct = a.result(t, 'signal');
     const again = resultFromCheckpoint(cp);
-    assert.deepEqual(again.phases.map((p) => [p.phase, p.total.attempts, p.total.failures, p.total.latencyMs.p99]), direct.phases.map((p) => [p.phase, p.total.attempts, p.total.failures, p.total.latencyMs.p99]));
+    assert.deepEqual(
+      again.phases.map((p) => [p.phase, p.total.attempts, p.total.failures, p.total.latencyMs.p99]),
+      direct.phases.map((p) => [p.phase, p.total.attempts, p.total.failures, p.total.latencyMs.p99]),
+    );
     assert.deepEqual(again.downtime.windows, direct.downtime.windows);
     assert.equal(again.overall.total.attempts, 80);
   });
@@ -57,7 +70,11 @@ describe('path measurement checkpoints (unit)', () => {
     const result = b.result(t, 'signal');
     assert.equal(result.gaps.length, 1);
     assert.equal(Date.parse(result.gaps[0]!.start), last.at);
-    assert.equal(Date.parse(result.gaps[0]!.end), resumedAt + 100, 'the gap ends at the first operation after the resume');
+    assert.equal(
+      Date.parse(result.gaps[0]!.end),
+      resumedAt + 100,
+      'the gap ends at the first operation after the resume',
+    );
     const [window] = result.downtime.windows;
     assert.ok(window && window.durationMs > 20_000, 'the window spans the gap');
     assert.equal(result.overall.total.attempts, 30);
@@ -77,12 +94,17 @@ describe('path measurement checkpoints (unit)', () => {
     const final1 = run1.checkpoint(t, { endedAt: t, stoppedBy: 'signal' }, true);
     writeFileSync(file, JSON.stringify(final1));
 
-    const run2 = new PathMeasurement(options('c'), { from: final1, at: t + 500, cause: 'continued as new', baseFile: file });
+    const run2 = new PathMeasurement(options('c'), {
+      from: final1,
+      at: t + 500,
+      cause: 'continued as new',
+      baseFile: file,
+    });
     phase = 'fault';
     t = drive(run2, t + 600, 5, false);
     const delta = JSON.parse(JSON.stringify(run2.checkpoint(t))) as MeasurementCheckpoint;
     assert.deepEqual(delta.base, { file, spans: final1.spans.length - 1 });
-    assert.equal(delta.spans.length, 2, 'only this run\'s spans (the continued recovery and the new fault)');
+    assert.equal(delta.spans.length, 2, "only this run's spans (the continued recovery and the new fault)");
     assert.ok(JSON.stringify(delta).length < JSON.stringify(final1).length / 2);
 
     // And a worker lost in run 2 resumes from the delta with the base file's spans first.
@@ -90,8 +112,14 @@ describe('path measurement checkpoints (unit)', () => {
     const run2b = new PathMeasurement(options('c'), { from: delta, at: t + 10_000, cause: 'worker lost' });
     t = drive(run2b, t + 10_100, 5, true);
     const result = run2b.result(t, 'signal');
-    assert.deepEqual(result.phases.filter((p) => p.phase === 'fault').map((p) => p.occurrence), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      result.phases.filter((p) => p.phase === 'fault').map((p) => p.occurrence),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.equal(result.overall.total.attempts, 20 + 50 + 5 + 5);
-    assert.deepEqual(result.gaps.map((g) => g.cause), ['continued as new', 'worker lost']);
+    assert.deepEqual(
+      result.gaps.map((g) => g.cause),
+      ['continued as new', 'worker lost'],
+    );
   });
 });

@@ -1,11 +1,22 @@
 /** Issue 5: the payment service's input validation (pure logic; the real API is tested in payment-service.test.ts). */
 import assert from 'node:assert/strict';
-import { validateAmount, validateConfirmRequest, validateOrderId, validatePaymentRequest } from '../../src/service/payment-request';
+import {
+  validateAmount,
+  validateConfirmRequest,
+  validateOrderId,
+  validatePaymentRequest,
+} from '../../src/shared/payment-request';
 
 describe('payment request validation (pure)', () => {
   it('accepts a payment and gives its amount in cents', () => {
-    assert.deepEqual(validatePaymentRequest({ order_id: 'TEST001', amount: 100 }), { ok: true, value: { order_id: 'TEST001', amount: 100, cents: 10000 } });
-    assert.deepEqual(validatePaymentRequest({ order_id: 'a-b_c', amount: 0.1 }), { ok: true, value: { order_id: 'a-b_c', amount: 0.1, cents: 10 } });
+    assert.deepEqual(validatePaymentRequest({ order_id: 'TEST001', amount: 100 }), {
+      ok: true,
+      value: { order_id: 'TEST001', amount: 100, cents: 10000 },
+    });
+    assert.deepEqual(validatePaymentRequest({ order_id: 'a-b_c', amount: 0.1 }), {
+      ok: true,
+      value: { order_id: 'a-b_c', amount: 0.1, cents: 10 },
+    });
     assert.equal(validateAmount(19.99).ok, true);
     assert.equal(validateAmount(1_000_000).ok, true);
   });
@@ -44,7 +55,11 @@ describe('payment request validation (pure)', () => {
   it('confirm takes nothing or {}', () => {
     assert.equal(validateConfirmRequest(undefined).ok, true);
     assert.equal(validateConfirmRequest({}).ok, true);
-    assert.deepEqual(validateConfirmRequest({ amount: 1 }), { ok: false, field: 'amount', message: 'is not a known field (confirm takes no fields)' });
+    assert.deepEqual(validateConfirmRequest({ amount: 1 }), {
+      ok: false,
+      field: 'amount',
+      message: 'is not a known field (confirm takes no fields)',
+    });
     assert.equal(validateOrderId('A'.repeat(64)).ok, true);
   });
 });

@@ -41,7 +41,10 @@ function outcome(): ExperimentOutcome {
   const inject = new Date(T0 + 2100).toISOString();
   return {
     experimentId: 'unit-figures',
-    definition: parseExperiment({ name: 'figures', fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' } } }),
+    definition: parseExperiment({
+      name: 'figures',
+      fault: { kind: 'docker', action: 'stop', target: { container: 'faultline-db' } },
+    }),
     startedAt: new Date(T0).toISOString(),
     endedAt: new Date(T0 + 10_000).toISOString(),
     verdict: 'violated',
@@ -49,8 +52,17 @@ function outcome(): ExperimentOutcome {
     cycles: [
       {
         cycle: 1,
-        injection: { target: { kind: 'docker', id: 'x', name: 'faultline-db', networks: [] }, injectRequestedAt: inject, targetDownAt: inject },
-        restore: { restoreRequestedAt: new Date(T0 + 4000).toISOString(), action: 'start', targetRunningAt: new Date(T0 + 4300).toISOString(), servingAgainAt: new Date(T0 + 4500).toISOString() },
+        injection: {
+          target: { kind: 'docker', id: 'x', name: 'faultline-db', networks: [] },
+          injectRequestedAt: inject,
+          targetDownAt: inject,
+        },
+        restore: {
+          restoreRequestedAt: new Date(T0 + 4000).toISOString(),
+          action: 'start',
+          targetRunningAt: new Date(T0 + 4300).toISOString(),
+          servingAgainAt: new Date(T0 + 4500).toISOString(),
+        },
       },
     ],
     paths: [],
@@ -74,9 +86,15 @@ describe('report figures that cannot mislead (unit)', () => {
   it('a phase without a successful operation has no percentiles: null in JSON, "-" in HTML and console', () => {
     const fault = path.phases.find((p) => p.phase === 'fault')!;
     assert.equal(fault.total.successes, 0);
-    assert.deepEqual([fault.total.latencyMs.p50, fault.total.latencyMs.p95, fault.total.latencyMs.p99, fault.total.latencyMs.max], [null, null, null, null]);
+    assert.deepEqual(
+      [fault.total.latencyMs.p50, fault.total.latencyMs.p95, fault.total.latencyMs.p99, fault.total.latencyMs.max],
+      [null, null, null, null],
+    );
     assert.match(console, /\n\s+fault\s+40 ops\s+0\.0% ok\s+p99\s+- ms/);
-    assert.match(html, /<tr><td>fault<\/td><td>[\d.]+ s<\/td><td>40<\/td><td>0\.0%<\/td><td>0<\/td><td>-<\/td><td>-<\/td><td>-<\/td>/);
+    assert.match(
+      html,
+      /<tr><td>fault<\/td><td>[\d.]+ s<\/td><td>40<\/td><td>0\.0%<\/td><td>0<\/td><td>-<\/td><td>-<\/td><td>-<\/td>/,
+    );
     assert.match(html, /fault<\/text><text class="none"[^>]*>- \(no successful operation\)/);
   });
 

@@ -1,17 +1,43 @@
 /** Issues 14 and 18: every branch of the verdict, on plain facts. */
 import assert from 'node:assert/strict';
 import { judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
-import type { SteadyStateCheck } from '../../src/activities/probes/check-steady-state';
 import type { PaymentAudit } from '../../src/shared/payment-types';
+import type { SteadyStateCheck } from '../../src/shared/steady-state-types';
 
 const check = (holds: boolean): SteadyStateCheck => ({
   holds,
   checkedAt: '2026-11-23T10:00:00.000Z',
-  paths: [{ path: 'direct', attempts: 10, successRate: holds ? 1 : 0.5, p99Ms: 3, downAtEnd: false, holds, ...(holds ? {} : { reason: 'success rate 50.00% < 99.00%' }) }],
+  paths: [
+    {
+      path: 'direct',
+      attempts: 10,
+      successRate: holds ? 1 : 0.5,
+      p99Ms: 3,
+      downAtEnd: false,
+      holds,
+      ...(holds ? {} : { reason: 'success rate 50.00% < 99.00%' }),
+    },
+  ],
 });
 const audit = (lost: number): PaymentAudit => ({
-  checkedAt: '', waitedMs: 0, acknowledged: 10, found: 10 - lost, lost, duplicated: 0, wrongAmount: 0, stillPending: 0, acceptedDuringOutageCompletedAfter: 0,
-  storedButNotAcknowledged: 0, acknowledgementUnknown: 0, incompleteSegments: 0, bySegment: [], lastPendingCompletedAt: null, pendingAtStart: 0, byChannel: [], examples: [], holds: lost === 0,
+  checkedAt: '',
+  waitedMs: 0,
+  acknowledged: 10,
+  found: 10 - lost,
+  lost,
+  duplicated: 0,
+  wrongAmount: 0,
+  stillPending: 0,
+  acceptedDuringOutageCompletedAfter: 0,
+  storedButNotAcknowledged: 0,
+  acknowledgementUnknown: 0,
+  incompleteSegments: 0,
+  bySegment: [],
+  lastPendingCompletedAt: null,
+  pendingAtStart: 0,
+  byChannel: [],
+  examples: [],
+  holds: lost === 0,
 });
 const base: VerdictFacts = {
   hasFault: true,
@@ -28,19 +54,74 @@ describe('verdict (unit)', () => {
     ['held', {}, 'held', /returned after the fault within the recovery timeout/],
     ['held, with payments', { audit: audit(0) }, 'held', /all 10 acknowledged payments accounted for/],
     ['a lost payment', { audit: audit(1) }, 'violated', /payment audit: 1 lost/],
-    ['a lost payment in an aborted run is still violated', { audit: audit(2), abort: { by: 'signal', reason: 'stop' } }, 'violated', /2 lost.*also aborted, signal: stop/],
-    ['a 500 from the payment service', { unexpectedPaymentAnswers: { serverErrors: 2, timeouts: 0, noAnswer: 0 } }, 'violated', /5xx other than 503/],
-    ['a payment service that does not answer in time', { unexpectedPaymentAnswers: { serverErrors: 0, timeouts: 1, noAnswer: 0 } }, 'violated', /without an answer \(timeout\)/],
-    ['a payment service that refuses connections', { unexpectedPaymentAnswers: { serverErrors: 0, timeouts: 0, noAnswer: 3 } }, 'violated', /refused or dropped 3 connection/],
-    ['a target taken by another experiment', { refused: 'faultline-db is already under an experiment' }, 'not-run', /already under an experiment/],
+    [
+      'a lost payment in an aborted run is still violated',
+      { audit: audit(2), abort: { by: 'signal', reason: 'stop' } },
+      'violated',
+      /2 lost.*also aborted, signal: stop/,
+    ],
+    [
+      'a 500 from the payment service',
+      { unexpectedPaymentAnswers: { serverErrors: 2, timeouts: 0, noAnswer: 0 } },
+      'violated',
+      /5xx other than 503/,
+    ],
+    [
+      'a payment service that does not answer in time',
+      { unexpectedPaymentAnswers: { serverErrors: 0, timeouts: 1, noAnswer: 0 } },
+      'violated',
+      /without an answer \(timeout\)/,
+    ],
+    [
+      'a payment service that refuses connections',
+      { unexpectedPaymentAnswers: { serverErrors: 0, timeouts: 0, noAnswer: 3 } },
+      'violated',
+      /refused or dropped 3 connection/,
+    ],
+    [
+      'a target taken by another experiment',
+      { refused: 'faultline-db is already under an experiment' },
+      'not-run',
+      /already under an experiment/,
+    ],
     ['aborted', { abort: { by: 'cancel', reason: 'workflow cancelled' } }, 'aborted', /^cancel: workflow cancelled/],
-    ['the steady state did not hold before', { before: check(false) }, 'not-run', /did not hold before injecting .* nothing was injected/],
+    [
+      'the steady state did not hold before',
+      { before: check(false) },
+      'not-run',
+      /did not hold before injecting .* nothing was injected/,
+    ],
     ['not injected', { injected: false }, 'not-run', /the fault was not injected/],
-    ['not recovered in time', { recoveredAt: undefined }, 'violated', /did not return within the recovery timeout of 60 s/],
-    ['a path still down at the end', { paths: [{ connection: 'proxy', openAtEnd: true, openSince: '2026-11-23T10:00:05.000Z', gaps: [] }] }, 'violated', /not recovered: proxy unavailable since 2026-11-23T10:00:05.000Z/],
-    ['the steady state after does not hold', { after: check(false) }, 'violated', /after the fault does not hold \(direct: success rate/],
-    ['a baseline that held', { hasFault: false, injected: false, recoveredAt: undefined }, 'held', /baseline without a fault/],
-    ['a baseline whose end does not hold', { hasFault: false, injected: false, after: check(false) }, 'violated', /at the end does not hold/],
+    [
+      'not recovered in time',
+      { recoveredAt: undefined },
+      'violated',
+      /did not return within the recovery timeout of 60 s/,
+    ],
+    [
+      'a path still down at the end',
+      { paths: [{ connection: 'proxy', openAtEnd: true, openSince: '2026-11-23T10:00:05.000Z', gaps: [] }] },
+      'violated',
+      /not recovered: proxy unavailable since 2026-11-23T10:00:05.000Z/,
+    ],
+    [
+      'the steady state after does not hold',
+      { after: check(false) },
+      'violated',
+      /after the fault does not hold \(direct: success rate/,
+    ],
+    [
+      'a baseline that held',
+      { hasFault: false, injected: false, recoveredAt: undefined },
+      'held',
+      /baseline without a fault/,
+    ],
+    [
+      'a baseline whose end does not hold',
+      { hasFault: false, injected: false, after: check(false) },
+      'violated',
+      /at the end does not hold/,
+    ],
   ];
   for (const [name, facts, verdict, reason] of cases) {
     it(`${name}: ${verdict}`, () => {
@@ -54,8 +135,15 @@ describe('verdict (unit)', () => {
     const gap = { start: '2026-11-23T10:00:02.000Z', end: '2026-11-23T10:00:06.000Z', cause: 'worker lost' as const };
     const span = { from: '2026-11-23T10:00:00.000Z', to: '2026-11-23T10:00:10.000Z' };
     const withGap = judge({ ...base, faultSpan: span, paths: [{ ...base.paths[0]!, gaps: [gap] }] });
-    assert.match(withGap.reason, /WITH MEASUREMENT GAPS: 4\.0 s of the fault and recovery went unmeasured \(worker lost\)/);
-    const before = judge({ ...base, faultSpan: { from: '2026-11-23T10:00:07.000Z', to: span.to }, paths: [{ ...base.paths[0]!, gaps: [gap] }] });
+    assert.match(
+      withGap.reason,
+      /WITH MEASUREMENT GAPS: 4\.0 s of the fault and recovery went unmeasured \(worker lost\)/,
+    );
+    const before = judge({
+      ...base,
+      faultSpan: { from: '2026-11-23T10:00:07.000Z', to: span.to },
+      paths: [{ ...base.paths[0]!, gaps: [gap] }],
+    });
     assert.doesNotMatch(before.reason, /GAPS/);
   });
 });

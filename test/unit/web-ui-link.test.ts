@@ -1,11 +1,16 @@
 /** Issue 14, item 4: the Web UI link uses the configured UI address and namespace, never hard-coded ones. */
 import assert from 'node:assert/strict';
-import { labSettings, workflowUiUrl } from '../../src/lab/lab-settings';
+import { labSettings, workflowUiUrl } from '../../src/platform/settings';
 
 describe('Web UI link (unit)', () => {
   const saved = { ...process.env };
   afterEach(() => {
-    for (const key of ['FAULTLINE_TEMPORAL_UI_URL', 'FAULTLINE_TEMPORAL_UI_PORT', 'FAULTLINE_TEMPORAL_PORT', 'TEMPORAL_NAMESPACE']) {
+    for (const key of [
+      'FAULTLINE_TEMPORAL_UI_URL',
+      'FAULTLINE_TEMPORAL_UI_PORT',
+      'FAULTLINE_TEMPORAL_PORT',
+      'TEMPORAL_NAMESPACE',
+    ]) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     }
@@ -14,7 +19,10 @@ describe('Web UI link (unit)', () => {
   it('follows the dev server port and the namespace', () => {
     process.env.FAULTLINE_TEMPORAL_PORT = '17233';
     process.env.TEMPORAL_NAMESPACE = 'chaos-drills';
-    assert.equal(workflowUiUrl('db outage/1', labSettings()), 'http://127.0.0.1:18233/namespaces/chaos-drills/workflows/db%20outage%2F1');
+    assert.equal(
+      workflowUiUrl('db outage/1', labSettings()),
+      'http://127.0.0.1:18233/namespaces/chaos-drills/workflows/db%20outage%2F1',
+    );
   });
 
   it('uses FAULTLINE_TEMPORAL_UI_URL for a Temporal server elsewhere', () => {

@@ -1,6 +1,6 @@
 /** Issue 3: workload settings (pure logic) and error classification (pure logic). */
 import assert from 'node:assert/strict';
-import { classifyError, sqlState } from '../../src/activities/workload/error-classification';
+import { classifyError, sqlState } from '../../src/platform/error-classification';
 import { operationChooser } from '../../src/activities/workload/workload-engine';
 import { catalog } from '../../src/activities/workload/operation-catalog';
 import { ErrorBudget } from '../../src/activities/workload/error-budget';
@@ -30,11 +30,14 @@ describe('workload settings', () => {
   ];
   for (const [input, message] of invalid) {
     it(`rejects ${JSON.stringify(input)} naming the field`, () => {
-      assert.throws(() => parseWorkloadSettings(input, 'workload'), (err: Error) => {
-        assert.match(err.message, message);
-        assert.match(err.message, /workload/);
-        return true;
-      });
+      assert.throws(
+        () => parseWorkloadSettings(input, 'workload'),
+        (err: Error) => {
+          assert.match(err.message, message);
+          assert.match(err.message, /workload/);
+          return true;
+        },
+      );
     });
   }
 
@@ -50,12 +53,24 @@ describe('workload settings', () => {
 
 describe('error classification', () => {
   const cases: Array<[unknown, string, string | undefined]> = [
-    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:15432'), { code: 'ECONNREFUSED' }), 'connection_refused', undefined],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:15432'), { code: 'ECONNREFUSED' }),
+      'connection_refused',
+      undefined,
+    ],
     [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'connection_reset', undefined],
     [new Error('Connection terminated unexpectedly'), 'connection_reset', undefined],
-    [Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), 'admin_shutdown', '57P01'],
+    [
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      'admin_shutdown',
+      '57P01',
+    ],
     [Object.assign(new Error('the database system is starting up'), { code: '57P03' }), 'connection_refused', '57P03'],
-    [Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' }), 'read_only', '25006'],
+    [
+      Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' }),
+      'read_only',
+      '25006',
+    ],
     [new Error('Query read timeout'), 'timeout', undefined],
     [new Error('timeout exceeded when trying to connect'), 'timeout', undefined],
     [Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), 'timeout', '57014'],
@@ -72,8 +87,21 @@ describe('error classification', () => {
 
 describe('error budget (stop condition)', () => {
   const progress = (phase: string, errorRate: number, stalled = 0): WorkloadProgress => ({
-    connection: 'direct', phase, at: 0, elapsedMs: 0, attempts: 10, successes: 5, failures: 5, opsPerSecond: 10, errorRate,
-    down: stalled > 0 || errorRate > 0, downSince: null, stalled, oldestInFlightMs: 0, downtimeMs: 0, held: 0,
+    connection: 'direct',
+    phase,
+    at: 0,
+    elapsedMs: 0,
+    attempts: 10,
+    successes: 5,
+    failures: 5,
+    opsPerSecond: 10,
+    errorRate,
+    down: stalled > 0 || errorRate > 0,
+    downSince: null,
+    stalled,
+    oldestInFlightMs: 0,
+    downtimeMs: 0,
+    held: 0,
   });
 
   it('breaks once the error rate stays above the budget for forSeconds after the fault window', () => {
@@ -81,7 +109,10 @@ describe('error budget (stop condition)', () => {
     assert.equal(budget.observe(progress('fault', 1), 0), undefined, 'the fault window itself is not counted');
     assert.equal(budget.observe(progress('recovery', 0.9), 1000), undefined);
     assert.equal(budget.observe(progress('recovery', 0.9), 3000), undefined);
-    assert.match(budget.observe(progress('recovery', 0.9), 4000)!, /stop condition: error rate on direct above 50\.0% for 3 s after the fault window/);
+    assert.match(
+      budget.observe(progress('recovery', 0.9), 4000)!,
+      /stop condition: error rate on direct above 50\.0% for 3 s after the fault window/,
+    );
     assert.equal(budget.observe(progress('recovery', 0.9), 5000), undefined, 'reported once');
   });
 

@@ -9,19 +9,11 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
-import { docker } from '../../lab/docker-stack';
+import { docker } from '../../platform/docker';
 import { DOCKER_TARGET_LABEL } from '../../shared/names';
 import type { DockerFault } from '../../shared/experiment-schema';
-import { logger } from '../../logger';
-
-export interface ResolvedDockerTarget {
-  kind: 'docker';
-  id: string;
-  name: string;
-  /** Networks and their aliases (compose's service name), to reconnect exactly as it was. */
-  networks: Array<{ name: string; aliases: string[] }>;
-}
-
+import { logger } from '../../platform/logger';
+import type { ResolvedDockerTarget } from '../../shared/fault-types';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -37,18 +29,24 @@ export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedD
   } else {
     const matches = await docker.listContainers({ all: true, filters: { label: [fault.target.label!] } });
     if (matches.length !== 1) {
-      throw refuse(`fault.target.label: "${fault.target.label}" matches ${matches.length} containers, it must match exactly one`);
+      throw refuse(
+        `fault.target.label: "${fault.target.label}" matches ${matches.length} containers, it must match exactly one`,
+      );
     }
     info = await docker.getContainer(matches[0]!.Id).inspect();
   }
   const name = info.Name.replace(/^\//, '');
   const labels = info.Config.Labels ?? {};
   if (labels[DOCKER_TARGET_LABEL] !== 'true') {
-    throw refuse(`fault.target: container "${name}" is not opted in as a chaos target (label ${DOCKER_TARGET_LABEL}=true); refusing to touch it`);
+    throw refuse(
+      `fault.target: container "${name}" is not opted in as a chaos target (label ${DOCKER_TARGET_LABEL}=true); refusing to touch it`,
+    );
   }
   const image = info.Config.Image ?? '';
   if (/temporal/i.test(name) || /temporal/i.test(image)) {
-    throw refuse(`fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`);
+    throw refuse(
+      `fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`,
+    );
   }
   const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
     name: network,
@@ -58,7 +56,9 @@ export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedD
   if (fault.action === 'network-disconnect' && fault.network && !networks.some((n) => n.name === fault.network)) {
     // The restore reconnects what the fault disconnected: a network the container is not on would be
     // one it never was on.
-    throw refuse(`fault.network: container "${name}" is not attached to network "${fault.network}" (it is on ${networks.map((n) => n.name).join(', ') || 'no network'})`);
+    throw refuse(
+      `fault.network: container "${name}" is not attached to network "${fault.network}" (it is on ${networks.map((n) => n.name).join(', ') || 'no network'})`,
+    );
   }
   return { kind: 'docker', id: info.Id, name, networks };
 }
@@ -98,7 +98,11 @@ export async function injectDockerFault(
       break;
     case 'kill':
       await container.kill({ signal: fault.signal }).catch(ignoreNotModified);
-      await waitFor(`${target.name} to exit after ${fault.signal}`, async () => !(await state(target.id)).Running, 30_000).catch(() => undefined);
+      await waitFor(
+        `${target.name} to exit after ${fault.signal}`,
+        async () => !(await state(target.id)).Running,
+        30_000,
+      ).catch(() => undefined);
       targetDownAt = (await state(target.id)).Running ? null : new Date().toISOString();
       break;
     case 'pause':
@@ -112,7 +116,10 @@ export async function injectDockerFault(
       break;
     case 'network-disconnect':
       for (const network of networksOf(fault, target)) {
-        await docker.getNetwork(network.name).disconnect({ Container: target.id, Force: true }).catch(ignoreNotModified);
+        await docker
+          .getNetwork(network.name)
+          .disconnect({ Container: target.id, Force: true })
+          .catch(ignoreNotModified);
       }
       targetDownAt = new Date().toISOString();
       break;
@@ -124,7 +131,10 @@ export async function injectDockerFault(
  * Puts the target back, whatever state it is in (idempotent), then verifies it is really back:
  * the container runs and every path answers a query.
  */
-export async function restoreDockerFault(fault: DockerFault, target?: ResolvedDockerTarget): Promise<{ restoreRequestedAt: string; action: string; targetRunningAt: string }> {
+export async function restoreDockerFault(
+  fault: DockerFault,
+  target?: ResolvedDockerTarget,
+): Promise<{ restoreRequestedAt: string; action: string; targetRunningAt: string }> {
   const resolved = target ?? (await resolveDockerTarget(fault));
   const container = docker.getContainer(resolved.id);
   const restoreRequestedAt = new Date().toISOString();
@@ -149,10 +159,14 @@ export async function restoreDockerFault(fault: DockerFault, target?: ResolvedDo
       }
     }
   }
-  await waitFor(`${resolved.name} to run`, async () => {
-    const s = await state(resolved.id);
-    return s.Running && !s.Paused;
-  }, 120_000);
+  await waitFor(
+    `${resolved.name} to run`,
+    async () => {
+      const s = await state(resolved.id);
+      return s.Running && !s.Paused;
+    },
+    120_000,
+  );
   logger.info({ target: resolved.name, action }, 'docker fault restored');
   return { restoreRequestedAt, action, targetRunningAt: new Date().toISOString() };
 }

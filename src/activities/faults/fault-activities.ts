@@ -2,52 +2,19 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
-import { injectDockerFault, resolveDockerTarget, restoreDockerFault, type ResolvedDockerTarget } from './docker-fault';
+import { injectDockerFault, resolveDockerTarget, restoreDockerFault } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
-import { injectRdsFault, resolveRdsTarget, waitRdsAvailable, type RdsInjection, type ResolvedRdsTarget } from './rds-fault';
-
-export type ResolvedTarget = ResolvedDockerTarget | ResolvedRdsTarget;
-
-export interface InjectionRecord {
-  target: ResolvedTarget;
-  injectRequestedAt: string;
-  /**
-   * When the target was seen down: the start of the first probe attempt (fresh connection, every
-   * 20 ms, on every path) that failed or stalled (a failover: when the writer changed). null when no
-   * path was seen down within the stall threshold + 5 s after the action.
-   */
-  targetDownAt: string | null;
-  /** A fault that heals by itself (restart): when every path served again, seen by the same probe. */
-  servingAgainAt?: string;
-  /** The same, path by path (a proxy can come back later than the database behind it). */
-  paths?: Record<string, PathGroundTruth>;
-  rds?: RdsInjection;
-  /**
-   * The experiment was cancelled or failed while the inject ran: what it did is unknown to the
-   * workflow (it was restored all the same); the time is when the inject was asked for.
-   */
-  interrupted?: true;
-}
-
-export interface PathGroundTruth {
-  downAt: string | null;
-  servingAgainAt: string | null;
-}
-
-export interface RestoreRecord {
-  restoreRequestedAt: string;
-  /** What the restore did: start, unpause, network-connect, wait-available, or none. */
-  action: string;
-  targetRunningAt: string;
-  /** When every path answered a query again (the tight probe: fresh connections every 20 ms). */
-  servingAgainAt: string;
-  /** When each path answered again. */
-  paths?: Record<string, PathGroundTruth>;
-}
+import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
+import type { InjectionRecord, PathGroundTruth, ResolvedTarget, RestoreRecord } from '../../shared/fault-types';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
-  return Object.fromEntries(Object.entries(probe.perPath()).map(([path, t]) => [path, { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt) }]));
+  return Object.fromEntries(
+    Object.entries(probe.perPath()).map(([path, t]) => [
+      path,
+      { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt) },
+    ]),
+  );
 }
 
 /** The workflow run that owns a lease (an activity run on its own owns one by its activity id). */
@@ -84,13 +51,15 @@ const SEE_DOWN_EXTRA_MS = 5000;
 /** How long a restore (or a fault that heals by itself) may take to serve again. */
 const SERVING_TIMEOUT_MS = 180_000;
 /** Heartbeats while waiting, keeping `keep` in the details (what a retry must find there). */
-const beat = (what: string, keep: Record<string, unknown> = {}) => () => {
-  try {
-    heartbeat({ ...keep, waitingFor: what });
-  } catch {
-    // outside an activity
-  }
-};
+const beat =
+  (what: string, keep: Record<string, unknown> = {}) =>
+  () => {
+    try {
+      heartbeat({ ...keep, waitingFor: what });
+    } catch {
+      // outside an activity
+    }
+  };
 
 /** Without a deadline from the workflow, a fault still never outlives this. */
 const DEFAULT_DEADLINE_SECONDS = 3600;
@@ -125,12 +94,23 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
     const keep: DockerInjected = { dockerInjected: injected };
     heartbeat(keep);
     if (!probe) return injected;
-    const downAt = await probe.waitFor(() => probe.downSince(), stallThresholdMs + SEE_DOWN_EXTRA_MS, beat('the target to be seen down', { ...keep }));
+    const downAt = await probe.waitFor(
+      () => probe.downSince(),
+      stallThresholdMs + SEE_DOWN_EXTRA_MS,
+      beat('the target to be seen down', { ...keep }),
+    );
     // A retry sees the target already down: the first attempt's moment is the truth, when it had one.
-    const record: InjectionRecord = { ...injected, targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()) };
+    const record: InjectionRecord = {
+      ...injected,
+      targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()),
+    };
     if (fault.action === 'restart') {
       // Docker brings it back by itself: the probe sees when it serves again.
-      const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat('the restarted target to serve', { ...keep }));
+      const servingAt = await probe.waitFor(
+        () => probe.servingSince(),
+        SERVING_TIMEOUT_MS,
+        beat('the restarted target to serve', { ...keep }),
+      );
       if (servingAt !== null) record.servingAgainAt = new Date(servingAt).toISOString();
     }
     record.paths = groundTruthOf(probe);
@@ -141,7 +121,12 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
 }
 
 /** Idempotent; verifies the target is back and every path answers a query (the tight probe's word). */
-export async function restoreFault(fault: Fault, paths: string[], target?: ResolvedTarget, options: RestoreOptions = {}): Promise<RestoreRecord> {
+export async function restoreFault(
+  fault: Fault,
+  paths: string[],
+  target?: ResolvedTarget,
+  options: RestoreOptions = {},
+): Promise<RestoreRecord> {
   const probe = new TightProbe(paths, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS });
   try {
     let restored;
@@ -153,8 +138,13 @@ export async function restoreFault(fault: Fault, paths: string[], target?: Resol
       const owner = leaseOwner();
       await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
     }
-    const servingAt = await probe.waitFor(() => probe.servingSince(), SERVING_TIMEOUT_MS, beat(`paths ${paths.join(', ')} to answer`));
-    if (servingAt === null) throw new Error(`paths ${paths.join(', ')} did not answer within ${SERVING_TIMEOUT_MS / 1000} s of the restore`);
+    const servingAt = await probe.waitFor(
+      () => probe.servingSince(),
+      SERVING_TIMEOUT_MS,
+      beat(`paths ${paths.join(', ')} to answer`),
+    );
+    if (servingAt === null)
+      throw new Error(`paths ${paths.join(', ')} did not answer within ${SERVING_TIMEOUT_MS / 1000} s of the restore`);
     return { ...restored, servingAgainAt: new Date(servingAt).toISOString(), paths: groundTruthOf(probe) };
   } finally {
     probe.stop();

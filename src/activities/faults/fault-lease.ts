@@ -7,9 +7,9 @@
  * faultline worker restores the target (see lease-watchdog.ts).
  */
 import { createHash } from 'node:crypto';
-import { docker } from '../../lab/docker-stack';
+import { docker } from '../../platform/docker';
 import type { DockerFault } from '../../shared/experiment-schema';
-import type { ResolvedDockerTarget } from './docker-fault';
+import type { ResolvedDockerTarget } from '../../shared/fault-types';
 
 /** Label that marks a volume as a fault lease. */
 export const LEASE_LABEL = 'faultline.lease';
@@ -73,10 +73,21 @@ export type OwnerState = 'running' | 'closed' | 'not-found' | 'unknown';
  * (terminated, or its history gone) is restored at once; otherwise at its deadline, whatever
  * Temporal says or whether it answers at all.
  */
-export function leaseDecision(lease: Pick<FaultLease, 'expiresAt'>, now: number, owner: OwnerState): { restore: boolean; reason: string } {
+export function leaseDecision(
+  lease: Pick<FaultLease, 'expiresAt'>,
+  now: number,
+  owner: OwnerState,
+): { restore: boolean; reason: string } {
   const expired = now >= Date.parse(lease.expiresAt);
   if (expired) return { restore: true, reason: `the lease expired at ${lease.expiresAt}` };
-  if (owner === 'closed') return { restore: true, reason: 'its workflow is closed (terminated, or ended without restoring)' };
+  if (owner === 'closed')
+    return { restore: true, reason: 'its workflow is closed (terminated, or ended without restoring)' };
   if (owner === 'not-found') return { restore: true, reason: 'its workflow no longer exists (history gone)' };
-  return { restore: false, reason: owner === 'running' ? 'its workflow runs and will restore it' : `the workflow cannot be checked; waiting for the deadline ${lease.expiresAt}` };
+  return {
+    restore: false,
+    reason:
+      owner === 'running'
+        ? 'its workflow runs and will restore it'
+        : `the workflow cannot be checked; waiting for the deadline ${lease.expiresAt}`,
+  };
 }

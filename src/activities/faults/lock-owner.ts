@@ -1,5 +1,5 @@
 /** `lockOwner`: which experiment holds a target's lock (the lock workflow's parent). */
-import { sharedClient } from '../temporal-client';
+import { sharedClient } from '../../platform/temporal-client';
 
 export async function lockOwner(lockId: string): Promise<string | null> {
   const client = await sharedClient();

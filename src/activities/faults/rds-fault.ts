@@ -25,31 +25,8 @@ import {
 } from '@aws-sdk/client-rds';
 import type { RdsFault } from '../../shared/experiment-schema';
 import { RDS_TARGET_TAG } from '../../shared/names';
-import { logger } from '../../logger';
-
-export interface ResolvedRdsTarget {
-  kind: 'rds';
-  name: string;
-  cluster: string;
-  arn: string;
-  writer: string;
-  members: string[];
-}
-
-export interface RdsObservation {
-  at: string;
-  source: 'faultline' | 'rds';
-  message: string;
-}
-
-export interface RdsInjection {
-  oldWriter: string;
-  newWriter: string;
-  writerChanged: boolean;
-  writerChangedAt: string | null;
-  availableAt: string;
-  events: RdsObservation[];
-}
+import { logger } from '../../platform/logger';
+import type { RdsInjection, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -67,26 +44,40 @@ async function describeCluster(rds: RDSClient, cluster: string): Promise<DBClust
   }
 }
 
-const writerOf = (cluster: DBCluster) => cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
+const writerOf = (cluster: DBCluster) =>
+  cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
 
 export async function resolveRdsTarget(fault: RdsFault): Promise<ResolvedRdsTarget> {
   const rds = rdsClient(fault);
   const cluster = await describeCluster(rds, fault.cluster);
   if (!cluster) throw refuse(`fault.cluster: no Aurora cluster "${fault.cluster}"`);
-  const tags = cluster.TagList ?? (await rds.send(new ListTagsForResourceCommand({ ResourceName: cluster.DBClusterArn! }))).TagList ?? [];
+  const tags =
+    cluster.TagList ??
+    (await rds.send(new ListTagsForResourceCommand({ ResourceName: cluster.DBClusterArn! }))).TagList ??
+    [];
   if (!tags.some((t) => t.Key === RDS_TARGET_TAG && t.Value === 'true')) {
-    throw refuse(`fault.cluster: cluster "${fault.cluster}" is not opted in as a chaos target (tag ${RDS_TARGET_TAG}=true); refusing to touch it`);
+    throw refuse(
+      `fault.cluster: cluster "${fault.cluster}" is not opted in as a chaos target (tag ${RDS_TARGET_TAG}=true); refusing to touch it`,
+    );
   }
-  if (cluster.Status !== 'available') throw refuse(`fault.cluster: cluster "${fault.cluster}" is ${cluster.Status}, not available`);
+  if (cluster.Status !== 'available')
+    throw refuse(`fault.cluster: cluster "${fault.cluster}" is ${cluster.Status}, not available`);
   const members = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier!).filter(Boolean);
   const writer = writerOf(cluster);
   if (members.filter((m) => m !== writer).length === 0) {
-    throw refuse(`fault.cluster: cluster "${fault.cluster}" has no replica to promote (members: ${members.join(', ') || 'none'})`);
+    throw refuse(
+      `fault.cluster: cluster "${fault.cluster}" has no replica to promote (members: ${members.join(', ') || 'none'})`,
+    );
   }
-  for (const [field, instance] of [['fault.targetInstance', fault.targetInstance], ['fault.instance', fault.instance]] as const) {
-    if (instance && !members.includes(instance)) throw refuse(`${field}: "${instance}" is not a member of cluster "${fault.cluster}"`);
+  for (const [field, instance] of [
+    ['fault.targetInstance', fault.targetInstance],
+    ['fault.instance', fault.instance],
+  ] as const) {
+    if (instance && !members.includes(instance))
+      throw refuse(`${field}: "${instance}" is not a member of cluster "${fault.cluster}"`);
   }
-  if (fault.targetInstance && fault.targetInstance === writer) throw refuse(`fault.targetInstance: "${fault.targetInstance}" is already the writer`);
+  if (fault.targetInstance && fault.targetInstance === writer)
+    throw refuse(`fault.targetInstance: "${fault.targetInstance}" is already the writer`);
   return { kind: 'rds', name: fault.cluster, cluster: fault.cluster, arn: cluster.DBClusterArn!, writer, members };
 }
 
@@ -98,7 +89,12 @@ async function rdsEvents(rds: RDSClient, target: ResolvedRdsTarget, since: Date)
   const events: RdsObservation[] = [];
   for (const source of sources) {
     const out = await rds.send(new DescribeEventsCommand({ ...source, StartTime: since }));
-    for (const e of out.Events ?? []) events.push({ at: (e.Date ?? new Date()).toISOString(), source: 'rds', message: `${e.SourceIdentifier}: ${e.Message}` });
+    for (const e of out.Events ?? [])
+      events.push({
+        at: (e.Date ?? new Date()).toISOString(),
+        source: 'rds',
+        message: `${e.SourceIdentifier}: ${e.Message}`,
+      });
   }
   return events;
 }
@@ -108,41 +104,16 @@ interface RdsRequested {
   rdsRequested: { target: ResolvedRdsTarget; injectRequestedAt: string; observed: RdsObservation[]; attempt: number };
 }
 
-/** Tests only: fail the first attempt right after the API call, as a worker lost at that moment would. */
-const failAfterCallForTests = () => process.env.FAULTLINE_TEST_FAIL_AFTER_RDS_CALL === '1' && activityInfo().attempt === 1;
-
-export async function injectRdsFault(fault: RdsFault): Promise<{ target: ResolvedRdsTarget; injectRequestedAt: string; targetDownAt: string | null; rds: RdsInjection }> {
-  const rds = rdsClient(fault);
-  const previous = (activityInfo().heartbeatDetails as Partial<RdsRequested> | undefined)?.rdsRequested;
-  const observed: RdsObservation[] = [...(previous?.observed ?? [])];
-  const note = (message: string) => observed.push({ at: new Date().toISOString(), source: 'faultline', message });
-  let target: ResolvedRdsTarget;
-  let injectRequestedAt: string;
-  if (previous) {
-    // An earlier attempt made the call: calling again would fail the cluster over a second time.
-    ({ target, injectRequestedAt } = previous);
-    note(`attempt ${activityInfo().attempt} resumes: the failover was requested by attempt ${previous.attempt} at ${injectRequestedAt}; polling it`);
-  } else {
-    target = await resolveRdsTarget(fault);
-    injectRequestedAt = new Date().toISOString();
-    logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
-    if (fault.action === 'failover-cluster') {
-      await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...(fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {}) }));
-      note(`FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`);
-    } else {
-      const instance = fault.instance ?? target.writer;
-      await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
-      note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
-    }
-    heartbeat({ rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt } } satisfies RdsRequested);
-    if (failAfterCallForTests()) {
-      await new Promise((r) => setTimeout(r, 500)); // the heartbeat reaches the server first
-      throw new Error('test hook: the first attempt fails right after the RDS API call');
-    }
-  }
-  const since = new Date(injectRequestedAt);
-  // Poll until the writer changed (failover) and the cluster is available again.
+/** Polls until the writer changed (a failover) and the cluster is available again. */
+async function pollFailover(
+  rds: RDSClient,
+  fault: RdsFault,
+  target: ResolvedRdsTarget,
+  note: (message: string) => void,
+  keep: () => void,
+): Promise<{ writerChangedAt: string | null; newWriter: string }> {
   const deadline = Date.now() + fault.waitTimeoutSeconds * 1000;
+  const needsNewWriter = fault.action === 'failover-cluster';
   let writerChangedAt: string | null = null;
   let newWriter = target.writer;
   let lastStatus = '';
@@ -157,33 +128,105 @@ export async function injectRdsFault(fault: RdsFault): Promise<{ target: Resolve
       newWriter = writer;
       note(`writer changed: ${target.writer} -> ${writer}`);
     }
-    const needsNewWriter = fault.action === 'failover-cluster';
-    if (status === 'available' && (!needsNewWriter || writerChangedAt)) break;
+    if (status === 'available' && (!needsNewWriter || writerChangedAt)) return { writerChangedAt, newWriter };
     if (Date.now() > deadline) {
-      throw ApplicationFailure.nonRetryable(`cluster ${target.cluster} did not ${needsNewWriter && !writerChangedAt ? 'change writer' : 'become available'} within ${fault.waitTimeoutSeconds} s`, 'FailoverTimeout');
+      throw ApplicationFailure.nonRetryable(
+        `cluster ${target.cluster} did not ${needsNewWriter && !writerChangedAt ? 'change writer' : 'become available'} within ${fault.waitTimeoutSeconds} s`,
+        'FailoverTimeout',
+      );
     }
-    heartbeat({ rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt } } satisfies RdsRequested);
+    keep();
     await new Promise((r) => setTimeout(r, fault.pollIntervalMs));
   }
+}
+
+/** The one API call of the fault: FailoverDBCluster, or RebootDBInstance with ForceFailover. */
+async function requestFailover(
+  rds: RDSClient,
+  fault: RdsFault,
+  target: ResolvedRdsTarget,
+  note: (message: string) => void,
+): Promise<void> {
+  logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
+  if (fault.action === 'failover-cluster') {
+    const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
+    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
+    note(
+      `FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`,
+    );
+  } else {
+    const instance = fault.instance ?? target.writer;
+    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
+    note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+  }
+}
+
+/** Tests only: fail the first attempt right after the API call, as a worker lost at that moment would. */
+const failAfterCallForTests = () =>
+  process.env.FAULTLINE_TEST_FAIL_AFTER_RDS_CALL === '1' && activityInfo().attempt === 1;
+
+export async function injectRdsFault(
+  fault: RdsFault,
+): Promise<{ target: ResolvedRdsTarget; injectRequestedAt: string; targetDownAt: string | null; rds: RdsInjection }> {
+  const rds = rdsClient(fault);
+  const previous = (activityInfo().heartbeatDetails as Partial<RdsRequested> | undefined)?.rdsRequested;
+  const observed: RdsObservation[] = [...(previous?.observed ?? [])];
+  const note = (message: string) => observed.push({ at: new Date().toISOString(), source: 'faultline', message });
+  let target: ResolvedRdsTarget;
+  let injectRequestedAt: string;
+  if (previous) {
+    // An earlier attempt made the call: calling again would fail the cluster over a second time.
+    ({ target, injectRequestedAt } = previous);
+    note(
+      `attempt ${activityInfo().attempt} resumes: the failover was requested by attempt ${previous.attempt} at ${injectRequestedAt}; polling it`,
+    );
+  } else {
+    target = await resolveRdsTarget(fault);
+    injectRequestedAt = new Date().toISOString();
+    await requestFailover(rds, fault, target, note);
+    heartbeat({
+      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt },
+    } satisfies RdsRequested);
+    if (failAfterCallForTests()) {
+      await new Promise((r) => setTimeout(r, 500)); // the heartbeat reaches the server first
+      throw new Error('test hook: the first attempt fails right after the RDS API call');
+    }
+  }
+  const since = new Date(injectRequestedAt);
+  const keep = () =>
+    heartbeat({
+      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt },
+    } satisfies RdsRequested);
+  const { writerChangedAt, newWriter } = await pollFailover(rds, fault, target, note, keep);
   const availableAt = new Date().toISOString();
   const events = [...observed, ...(await rdsEvents(rds, target, since))].sort((a, b) => a.at.localeCompare(b.at));
   return {
     target,
     injectRequestedAt,
     targetDownAt: writerChangedAt,
-    rds: { oldWriter: target.writer, newWriter, writerChanged: newWriter !== target.writer, writerChangedAt, availableAt, events },
+    rds: {
+      oldWriter: target.writer,
+      newWriter,
+      writerChanged: newWriter !== target.writer,
+      writerChangedAt,
+      availableAt,
+      events,
+    },
   };
 }
 
 /** A failover has nothing to undo: the restore waits until the cluster and its members are available. */
-export async function waitRdsAvailable(fault: RdsFault): Promise<{ restoreRequestedAt: string; action: string; targetRunningAt: string }> {
+export async function waitRdsAvailable(
+  fault: RdsFault,
+): Promise<{ restoreRequestedAt: string; action: string; targetRunningAt: string }> {
   const rds = rdsClient(fault);
   const restoreRequestedAt = new Date().toISOString();
   const deadline = Date.now() + fault.waitTimeoutSeconds * 1000;
   for (;;) {
     const cluster = await describeCluster(rds, fault.cluster);
     if (cluster?.Status === 'available') break;
-    if (Date.now() > deadline) throw new Error(`cluster ${fault.cluster} is not available after ${fault.waitTimeoutSeconds} s`);
+    if (Date.now() > deadline)
+      throw new Error(`cluster ${fault.cluster} is not available after ${fault.waitTimeoutSeconds} s`);
     heartbeat({ cluster: fault.cluster, status: cluster?.Status });
     await new Promise((r) => setTimeout(r, fault.pollIntervalMs));
   }

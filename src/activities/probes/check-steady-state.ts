@@ -5,7 +5,8 @@
 import { heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import { runWorkloadEngine } from '../workload/workload-engine';
-import { checkPaymentService, type PaymentServiceCheck } from './check-payment-service';
+import { checkPaymentService } from '../../service/client/check-payment-service';
+import type { SteadyStateCheck } from '../../shared/steady-state-types';
 
 export interface SteadyStateInput {
   paths: string[];
@@ -17,29 +18,29 @@ export interface SteadyStateInput {
   paymentService?: boolean;
 }
 
-export interface SteadyStateCheck {
-  holds: boolean;
-  checkedAt: string;
-  paths: Array<{ path: string; attempts: number; successRate: number | null; p99Ms: number | null; downAtEnd: boolean; holds: boolean; reason?: string }>;
-  paymentService?: PaymentServiceCheck;
-}
-
 export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyStateCheck> {
   const settings = parseWorkloadSettings(input.workload, 'workload');
   const beat = setInterval(() => heartbeat(), 1000);
   try {
     const results = await Promise.all(
-      input.paths.map((path) => runWorkloadEngine({ connection: path, settings, durationMs: input.windowSeconds * 1000 })),
+      input.paths.map((path) =>
+        runWorkloadEngine({ connection: path, settings, durationMs: input.windowSeconds * 1000 }),
+      ),
     );
     const paths = results.map((r) => {
       const { successRate, attempts, latencyMs } = r.overall.total;
       const reasons = [];
       if (attempts === 0) reasons.push('no operation completed');
-      if (successRate !== null && successRate < input.minSuccessRate) reasons.push(`success rate ${(successRate * 100).toFixed(2)}% < ${(input.minSuccessRate * 100).toFixed(2)}%`);
-      if (latencyMs.p99 !== null && latencyMs.p99 > input.maxP99Ms) reasons.push(`p99 ${latencyMs.p99} ms > ${input.maxP99Ms} ms`);
+      if (successRate !== null && successRate < input.minSuccessRate)
+        reasons.push(`success rate ${(successRate * 100).toFixed(2)}% < ${(input.minSuccessRate * 100).toFixed(2)}%`);
+      if (latencyMs.p99 !== null && latencyMs.p99 > input.maxP99Ms)
+        reasons.push(`p99 ${latencyMs.p99} ms > ${input.maxP99Ms} ms`);
       // A stall is invisible to rates and percentiles of completed operations: ask the detector.
       const open = r.downtime.windows.find((w) => w.end === null);
-      if (open) reasons.push(`unavailable at the end of the window (since ${open.start}: ${open.failures} failed, ${open.stalls} stalled > ${r.downtime.stallThresholdMs} ms)`);
+      if (open)
+        reasons.push(
+          `unavailable at the end of the window (since ${open.start}: ${open.failures} failed, ${open.stalls} stalled > ${r.downtime.stallThresholdMs} ms)`,
+        );
       return {
         path: r.connection,
         attempts,

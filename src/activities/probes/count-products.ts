@@ -1,5 +1,5 @@
 /** Reads business_products through Kysely on a named connection: the lab's smallest end-to-end proof. */
-import { openDatabase } from '../schema/open-database';
+import { openDatabase } from '../../platform/database/open-database';
 
 export interface ProductCount {
   connection: string;
@@ -12,7 +12,10 @@ export async function countProducts(connection: string): Promise<ProductCount> {
   try {
     const row = await db
       .selectFrom('business_products')
-      .select((eb) => [eb.fn.countAll<string>().as('products'), eb.fn.count<string>('category').distinct().as('categories')])
+      .select((eb) => [
+        eb.fn.countAll<string>().as('products'),
+        eb.fn.count<string>('category').distinct().as('categories'),
+      ])
       .executeTakeFirstOrThrow();
     return { connection, products: Number(row.products), categories: Number(row.categories) };
   } finally {

@@ -11,8 +11,8 @@
  * the server would spend its first second back forking backends for them.
  */
 import { Client } from 'pg';
-import { resolveConnection } from '../connections';
-import { fastFailingSocket } from '../schema/fast-failing-socket';
+import { resolveConnection } from '../../platform/connections';
+import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
 import { AvailabilityDetector } from '../workload/availability-detector';
 
 export interface TightProbeOptions {
@@ -67,7 +67,13 @@ export class TightProbe {
   private async attempt(path: PathProbe): Promise<void> {
     // Long enough to see a held login or query as a stall rather than as a timeout (both are down; a stall says more).
     const timeout = Math.max(10_000, this.options.stallThresholdMs * 3);
-    const client = new Client({ ...resolveConnection(path.connection).pool, stream: fastFailingSocket(), connectionTimeoutMillis: timeout, query_timeout: timeout, application_name: 'faultline-probe' });
+    const client = new Client({
+      ...resolveConnection(path.connection).pool,
+      stream: fastFailingSocket(),
+      connectionTimeoutMillis: timeout,
+      query_timeout: timeout,
+      application_name: 'faultline-probe',
+    });
     client.on('error', () => undefined);
     const startedAt = Date.now();
     path.outstanding.set(client, startedAt);

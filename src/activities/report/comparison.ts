@@ -6,7 +6,7 @@
  * a proxy can hide errors by holding queries (fewer failures, the same outage) or shorten the outage.
  */
 import { OPERATION_TYPES, type HeldSummary, type OperationType } from '../../shared/workload-types';
-import type { PathReport } from './report-model';
+import type { PathReport } from './report-types';
 
 export interface PathComparisonRow {
   path: string;
@@ -39,7 +39,8 @@ export interface Comparison {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const relative = (candidate: number | null, baseline: number | null) => (candidate !== null && baseline !== null && baseline > 0 ? round1((candidate / baseline - 1) * 100) : null);
+const relative = (candidate: number | null, baseline: number | null) =>
+  candidate !== null && baseline !== null && baseline > 0 ? round1((candidate / baseline - 1) * 100) : null;
 /** Differences below this are noise: the workload samples availability a few times a second. */
 const SIGNIFICANT_MS = 250;
 
@@ -69,7 +70,10 @@ export function comparePaths(paths: PathReport[]): Comparison | undefined {
     path: p.path,
     totalOperations: p.overall.total.attempts,
     successRate: p.overall.total.successRate,
-    successRateByType: Object.fromEntries(OPERATION_TYPES.map((t) => [t, p.overall.byType[t].successRate])) as Record<OperationType, number | null>,
+    successRateByType: Object.fromEntries(OPERATION_TYPES.map((t) => [t, p.overall.byType[t].successRate])) as Record<
+      OperationType,
+      number | null
+    >,
     averageResponseMs: p.overall.total.latencyMs.mean,
     downtimeMs: p.downtimeMs,
     failedOperations: p.overall.total.failures,

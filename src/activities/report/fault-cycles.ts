@@ -47,7 +47,8 @@ const t = (iso: string | null | undefined): number | null => (iso ? Date.parse(i
 export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array<number | null> {
   return (outcome.cycles ?? []).map((c) => {
     const down = t(c.injection.paths?.[path]?.downAt);
-    const serving = t(c.injection.paths?.[path]?.servingAgainAt ?? null) ?? t(c.restore?.paths?.[path]?.servingAgainAt ?? null);
+    const serving =
+      t(c.injection.paths?.[path]?.servingAgainAt ?? null) ?? t(c.restore?.paths?.[path]?.servingAgainAt ?? null);
     return down !== null && serving !== null ? Math.max(0, serving - down) : null;
   });
 }
@@ -73,14 +74,22 @@ export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
 
 /** Time of the windows inside [from, to]; an open window runs to `until`. */
 export function downtimeBetween(windows: DowntimeWindow[], from: number, to: number, until: number): number {
-  return windows.reduce((sum, w) => sum + Math.max(0, Math.min(t(w.end) ?? until, to) - Math.max(Date.parse(w.start), from)), 0);
+  return windows.reduce(
+    (sum, w) => sum + Math.max(0, Math.min(t(w.end) ?? until, to) - Math.max(Date.parse(w.start), from)),
+    0,
+  );
 }
 
 /** Detection may exceed the ground truth by this much before the report explains it. */
 const EXPLAIN_ABOVE_MS = 250;
 
 /** What one path saw of each cycle. `until` is the end of the measurement. */
-export function pathCycles(cycles: CycleReport[], windows: DowntimeWindow[], until: number, groundTruth: Array<number | null> = []): PathCycle[] {
+export function pathCycles(
+  cycles: CycleReport[],
+  windows: DowntimeWindow[],
+  until: number,
+  groundTruth: Array<number | null> = [],
+): PathCycle[] {
   return cycles.map((c, i) => {
     const from = Date.parse(c.injectRequestedAt) - 1000; // a stalled operation can start just before the fault lands
     const next = cycles[i + 1];
@@ -89,7 +98,12 @@ export function pathCycles(cycles: CycleReport[], windows: DowntimeWindow[], unt
     const restore = t(c.restoreRequestedAt);
     // The windows of this cycle that reach past the restore, up to its recovery (later ones are new incidents).
     const settled = t(c.recoveredAt) ?? to;
-    const after = restore === null ? [] : windows.filter((w) => (t(w.end) ?? Infinity) > restore && Date.parse(w.start) < settled && Date.parse(w.start) >= from);
+    const after =
+      restore === null
+        ? []
+        : windows.filter(
+            (w) => (t(w.end) ?? Infinity) > restore && Date.parse(w.start) < settled && Date.parse(w.start) >= from,
+          );
     let recovery: RecoveryStatus;
     let servingAgainAt: string | null = null;
     let recoveryMs: number | null = null;

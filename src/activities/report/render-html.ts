@@ -6,89 +6,19 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
 import { paymentHtml } from './payment-section';
+import { phaseLatencyChart, timeChart } from './render-charts';
 import { msText, pct, phaseLabel, seconds, signedPct } from './report-format';
-import type { ExperimentReport, PathReport } from './report-model';
-
-const COLORS = ['#2563eb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
-
-/** Per-second series of a path's timeline: successful ops/s and error rate. */
-function perSecond(path: PathReport): Array<{ t: number; ops: number; errors: number }> {
-  const bySecond = new Map<number, { ops: number; errors: number }>();
-  for (const b of path.timeline.buckets) {
-    const t = b.t - (b.t % 1000);
-    const s = bySecond.get(t) ?? { ops: 0, errors: 0 };
-    s.ops += b.ops;
-    s.errors += b.errors;
-    bySecond.set(t, s);
-  }
-  return [...bySecond].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s }));
-}
-
-function timeChart(report: ExperimentReport, title: string, value: (s: { ops: number; errors: number }) => number, unit: string): string {
-  const series = report.paths.map((p) => perSecond(p));
-  const all = series.flat();
-  if (all.length === 0) return `<p class="empty">${esc(title)}: no measurements</p>`;
-  const W = 860, H = 220, L = 56, R = 12, T = 24, B = 30;
-  const t0 = Math.min(...all.map((s) => s.t));
-  const t1 = Math.max(...all.map((s) => s.t)) + 1000;
-  const vmax = Math.max(1e-9, ...all.map(value)) * 1.1;
-  const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
-  const y = (v: number) => T + (1 - v / vmax) * (H - T - B);
-  // Every fault window, shaded: the cycles of a repeated fault, or the one fault.
-  const windows = report.cycles.map((c) => ({ from: Date.parse(c.injectRequestedAt), to: c.servingAgainAt ? Date.parse(c.servingAgainAt) : null }));
-  const shade = windows
-    .map(({ from, to }) => `<rect class="fault" x="${x(Math.max(from, t0)).toFixed(1)}" y="${T}" width="${Math.max(1, x(Math.min(to ?? t1, t1)) - x(Math.max(from, t0))).toFixed(1)}" height="${H - T - B}"><title>fault window</title></rect>`)
-    .join('');
-  // Measurement gaps (a lost worker): nothing measured there, neither up nor down.
-  const gaps = report.paths.flatMap((p) => p.gaps);
-  const gapShade = gaps
-    .map((g) => ({ from: Math.max(Date.parse(g.start), t0), to: Math.min(Date.parse(g.end), t1), cause: g.cause }))
-    .filter((g) => g.to > g.from)
-    .map((g) => `<rect class="gap" x="${x(g.from).toFixed(1)}" y="${T}" width="${Math.max(1, x(g.to) - x(g.from)).toFixed(1)}" height="${H - T - B}"><title>measurement gap (${esc(g.cause)})</title></rect>`)
-    .join('');
-  const ticks = Array.from({ length: 5 }, (_, i) => (vmax / 1.1) * (i / 4));
-  const yAxis = ticks.map((v) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${unit === '%' ? `${(v * 100).toFixed(0)}%` : v.toFixed(0)}</text>`).join('');
-  const span = (t1 - t0) / 1000;
-  const step = Math.max(1, Math.ceil(span / 10));
-  const xAxis = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step).map((s) => `<text x="${x(t0 + s * 1000).toFixed(1)}" y="${H - 10}" text-anchor="middle">${s}s</text>`).join('');
-  const lines = series.map((points, i) => {
-    const d = points.map((s, j) => `${j ? 'L' : 'M'}${x(s.t + 500).toFixed(1)},${y(value(s)).toFixed(1)}`).join('');
-    return `<path class="line" data-path="${esc(report.paths[i]!.path)}" d="${d}" stroke="${COLORS[i % COLORS.length]}"/>`;
-  }).join('');
-  const legend = report.paths.map((p, i) => `<tspan fill="${COLORS[i % COLORS.length]}">&#9632; ${esc(p.path)}</tspan>`).join('  ');
-  return `<figure><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
-<text class="title" x="${L}" y="14">${esc(title)}</text><text class="legend" x="${W - R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan>${gaps.length ? ' <tspan fill="#6b7280">&#9632; measurement gap</tspan>' : ''}</text>
-${shade}${gapShade}${yAxis}${xAxis}${lines}</svg></figure>`;
-}
-
-function phaseLatencyChart(report: ExperimentReport): string {
-  const repeated = report.cycles.length > 1;
-  // A phase without a successful operation has no percentiles: it gets no bar (and says so).
-  const rows = report.paths.flatMap((p, pi) => p.phases.map((ph) => ({ path: p.path, pi, phase: phaseLabel(ph, repeated), l: ph.total.latencyMs })));
-  if (rows.length === 0) return '';
-  const W = 860, rowH = 22, L = 230, R = 70, T = 28;
-  const H = T + rows.length * rowH + 10;
-  const vmax = Math.max(1, ...rows.map((r) => r.l.p99 ?? 0));
-  const x = (v: number) => L + (v / vmax) * (W - L - R);
-  const bars = rows.map((r, i) => {
-    const y = T + i * rowH;
-    if (r.l.p99 === null || r.l.p95 === null || r.l.p50 === null) {
-      return `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(r.path)} · ${esc(r.phase)}</text><text class="none" x="${L + 4}" y="${y + 14}">- (no successful operation)</text>`;
-    }
-    return `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(r.path)} · ${esc(r.phase)}</text>
-<rect class="p99" x="${L}" y="${y + 3}" width="${(x(r.l.p99) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.35"><title>p99 ${r.l.p99} ms</title></rect>
-<rect class="p95" x="${L}" y="${y + 3}" width="${(x(r.l.p95) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}" opacity="0.6"><title>p95 ${r.l.p95} ms</title></rect>
-<rect class="p50" x="${L}" y="${y + 3}" width="${(x(r.l.p50) - L).toFixed(1)}" height="14" fill="${COLORS[r.pi % COLORS.length]}"><title>p50 ${r.l.p50} ms</title></rect>
-<text x="${(x(r.l.p99) + 6).toFixed(1)}" y="${y + 14}">${r.l.p99} ms</text>`;
-  }).join('');
-  return `<figure><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency percentiles by phase">
-<text class="title" x="${L}" y="14">Latency by phase (p50 dark, p95, p99 light; successful operations)</text>${bars}</svg></figure>`;
-}
+import type { ExperimentReport, PathReport } from './report-types';
 
 function pgbenchTable(path: PathReport): string {
   const b = path.pgbench;
   if (!b) return '';
-  const rows = (b.byPhase ?? []).map((p) => `<tr><td>${esc(p.phase)}</td><td>${p.transactions}</td><td>${p.failed}</td><td>${seconds(p.notRunningMs, 1)}</td></tr>`).join('');
+  const rows = (b.byPhase ?? [])
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.phase)}</td><td>${p.transactions}</td><td>${p.failed}</td><td>${seconds(p.notRunningMs, 1)}</td></tr>`,
+    )
+    .join('');
   return `<table class="pgbench"><caption>Background load: pgbench, ${b.clients} clients, ${b.transactions} transactions, ${b.failed} failed, ${b.tps} tps while running${b.restarts ? `, started again ${b.restarts} time(s)` : ''}</caption><tr><th>phase</th><th>transactions</th><th>failed</th><th>not running</th></tr>${rows}</table>`;
 }
 
@@ -108,16 +38,34 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
     return `<tr><td>${t}</td><td>${s.attempts}</td><td>${pct(s.successRate)}</td><td>${msText(l.mean)}</td><td>${msText(l.min)}</td><td>${msText(l.max)}</td><td>${msText(l.p50)}</td><td>${msText(l.p95)}</td><td>${msText(l.p99)}</td></tr>`;
   }).join('');
   const phaseRows = path.phases
-    .map((p) => `<tr><td>${esc(phaseLabel(p, repeated))}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${msText(p.total.latencyMs.p50)}</td><td>${msText(p.total.latencyMs.p95)}</td><td>${msText(p.total.latencyMs.p99)}</td><td>${p.held.count}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${esc(phaseLabel(p, repeated))}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${msText(p.total.latencyMs.p50)}</td><td>${msText(p.total.latencyMs.p95)}</td><td>${msText(p.total.latencyMs.p99)}</td><td>${p.held.count}</td></tr>`,
+    )
     .join('');
   const cycleRows = path.cycles
-    .map((c) => `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}`)
+    .map(
+      (c) =>
+        `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}`,
+    )
     .join('');
   const windowRows = path.downtimeWindows
     .slice(0, 50)
-    .map((w) => `<tr><td>${esc(w.start)}</td><td>${w.end === null ? '<b class="bad">still open</b>' : esc(w.end)}</td><td>${seconds(w.durationMs, 2)}</td><td>${w.failures}</td><td>${w.stalls}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td>${esc(w.start)}</td><td>${w.end === null ? '<b class="bad">still open</b>' : esc(w.end)}</td><td>${seconds(w.durationMs, 2)}</td><td>${w.failures}</td><td>${w.stalls}</td></tr>`,
+    )
     .join('');
-  const errorRows = Object.entries(o.errors).map(([cls, e]) => `<tr><td>${esc(cls)}</td><td>${e!.count}</td><td>${esc(Object.entries(e!.sqlStates).map(([k, v]) => `${k}: ${v}`).join(', '))}</td><td>${esc(e!.example)}</td></tr>`).join('');
+  const errorRows = Object.entries(o.errors)
+    .map(
+      ([cls, e]) =>
+        `<tr><td>${esc(cls)}</td><td>${e!.count}</td><td>${esc(
+          Object.entries(e!.sqlStates)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+        )}</td><td>${esc(e!.example)}</td></tr>`,
+    )
+    .join('');
   const recovery = path.cycles.some((c) => c.recovery === 'not-recovered')
     ? '<span><b class="bad">not recovered</b></span>'
     : path.recoveryMs !== null
@@ -139,7 +87,10 @@ function comparisonSection(report: ExperimentReport): string {
   const c = report.comparison;
   if (!c) return '';
   const rows = c.paths
-    .map((p) => `<tr><td>${esc(p.path)}</td><td>${p.totalOperations}</td><td>${pct(p.successRate)}</td>${OPERATION_TYPES.map((t) => `<td>${pct(p.successRateByType[t])}</td>`).join('')}<td>${msText(p.averageResponseMs)}</td><td>${seconds(p.downtimeMs, 2)}</td><td>${p.failedOperations}</td><td>${p.held.count}</td><td>${msText(p.held.maxMs)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.path)}</td><td>${p.totalOperations}</td><td>${pct(p.successRate)}</td>${OPERATION_TYPES.map((t) => `<td>${pct(p.successRateByType[t])}</td>`).join('')}<td>${msText(p.averageResponseMs)}</td><td>${seconds(p.downtimeMs, 2)}</td><td>${p.failedOperations}</td><td>${p.held.count}</td><td>${msText(p.held.maxMs)}</td></tr>`,
+    )
     .join('');
   return `<section class="comparison"><h2>${esc(c.candidate)} vs ${esc(c.baseline)}</h2>
 <p class="kpis"><span><b>${c.downtimeReductionPct === null ? 'n/a' : `${c.downtimeReductionPct}%`}</b> downtime reduction</span><span><b>${signedPct(c.transactionSuccessRateChangePct)}</b> transaction success rate</span><span><b>${signedPct(c.responseTimeChangePct)}</b> average response time</span></p>
@@ -150,7 +101,10 @@ function comparisonSection(report: ExperimentReport): string {
 function groundTruthTable(report: ExperimentReport): string {
   if (report.cycles.length === 0) return '';
   const rows = report.cycles
-    .map((c) => `<tr><td>${c.cycle}</td><td>${esc(c.injectRequestedAt)}</td><td>${esc(c.targetDownAt ?? '-')}</td><td>${esc(c.restoreRequestedAt ?? '-')}</td><td>${esc(c.servingAgainAt ?? '-')}</td><td>${seconds(c.groundTruthDowntimeMs, 2)}</td><td>${esc(c.recoveredAt ?? 'not recovered')}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${c.cycle}</td><td>${esc(c.injectRequestedAt)}</td><td>${esc(c.targetDownAt ?? '-')}</td><td>${esc(c.restoreRequestedAt ?? '-')}</td><td>${esc(c.servingAgainAt ?? '-')}</td><td>${seconds(c.groundTruthDowntimeMs, 2)}</td><td>${esc(c.recoveredAt ?? 'not recovered')}</td></tr>`,
+    )
     .join('');
   return `<table class="cycles"><tr><th>fault</th><th>injected</th><th>down (probe)</th><th>restore</th><th>serving again (probe)</th><th>down for</th><th>steady state again</th></tr>${rows}</table>`;
 }
@@ -183,8 +137,12 @@ ${paymentHtml(report)}
 ${report.paths.map((p) => pathTables(report, p)).join('\n')}
 <h2>Timeline (ground truth)</h2>${groundTruthTable(report)}
 ${report.restore ? `<p>Restore: ${esc(report.restore.note)}.</p>` : ''}
-${report.rds ? `<h2>Aurora failover</h2><p>Writer <b>${esc(report.rds.oldWriter)}</b> &rarr; <b>${esc(report.rds.newWriter)}</b>${report.rds.writerChangedAt ? ` at ${esc(report.rds.writerChangedAt)}` : ' (unchanged)'}; available again at ${esc(report.rds.availableAt)}.</p>
-<table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${report.rds.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`).join('')}</table>` : ''}
+${
+  report.rds
+    ? `<h2>Aurora failover</h2><p>Writer <b>${esc(report.rds.oldWriter)}</b> &rarr; <b>${esc(report.rds.newWriter)}</b>${report.rds.writerChangedAt ? ` at ${esc(report.rds.writerChangedAt)}` : ' (unchanged)'}; available again at ${esc(report.rds.availableAt)}.</p>
+<table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${report.rds.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`).join('')}</table>`
+    : ''
+}
 <h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
 </body></html>
 `;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { PROJECT_ROOT } from '../../lab/lab-settings';
+import { PROJECT_ROOT } from '../../platform/settings';
 
 export function reportsRoot(): string {
   return path.resolve(process.env.FAULTLINE_REPORTS_DIR || PROJECT_ROOT);
@@ -22,7 +22,10 @@ export function experimentDirectory(directory: string, experimentId: string): st
   const root = reportsRoot();
   const base = path.resolve(root, directory);
   if (path.isAbsolute(directory) || (base !== root && !base.startsWith(`${root}${path.sep}`))) {
-    throw ApplicationFailure.nonRetryable(`report.directory "${directory}" is outside the reports root ${root}`, 'InvalidExperiment');
+    throw ApplicationFailure.nonRetryable(
+      `report.directory "${directory}" is outside the reports root ${root}`,
+      'InvalidExperiment',
+    );
   }
   return path.join(base, safeFolderName(experimentId));
 }

@@ -7,9 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../lab/lab-settings';
-import { poolConfigFor } from './open-database';
+import { PROJECT_ROOT } from '../../platform/settings';
+import { withClient } from '../../platform/database/with-client';
 
 const SETUP_LOCK_KEY = 0x6661756c; // "faul"
 
@@ -22,10 +21,7 @@ export interface SetupSchemaResult {
 
 export async function setupSchema(connection: string): Promise<SetupSchemaResult> {
   const sql = await readFile(path.join(PROJECT_ROOT, 'init.sql'), 'utf8');
-  const client = new Client(poolConfigFor(connection, { statementTimeoutMs: 120_000 }));
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
+  return await withClient(connection, { statementTimeoutMs: 120_000 }, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
@@ -42,20 +38,13 @@ export async function setupSchema(connection: string): Promise<SetupSchemaResult
     );
     const row = rows[0]!;
     return { connection, users: Number(row.users), products: Number(row.products), orders: Number(row.orders) };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
 
 /** Back to the initial data set (benchmarks start from a freshly seeded database). */
 export async function reseedBusinessData(connection: string): Promise<void> {
-  const client = new Client(poolConfigFor(connection, { statementTimeoutMs: 120_000 }));
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
+  await withClient(connection, { statementTimeoutMs: 120_000 }, async (client) => {
     await client.query('SELECT faultline_reseed()');
     await client.query('ANALYZE business_users, business_orders, business_products, business_logs');
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }

@@ -14,46 +14,13 @@
  * successes of the last `horizonMs` (only those that can still close a window) and at most
  * `maxWindows` windows (older ones are folded into a count).
  */
-
-export interface AvailabilityOptions {
-  stallThresholdMs: number;
-  /** How long a success is remembered for windows opened late (longer than any operation can last). */
-  horizonMs?: number;
-  maxWindows?: number;
-}
-
-export interface AvailabilityWindow {
-  /** ms since the epoch */
-  start: number;
-  /** null while the path is still unavailable */
-  end: number | null;
-  /** Operations that failed in the window. */
-  failures: number;
-  /** Operations that stalled (outstanding longer than the threshold) in the window. */
-  stalls: number;
-  /**
-   * The window was closed by an operation that had itself been held (stalled, then served): no
-   * operation that started later completed first. With every worker waiting on held operations,
-   * nothing probed whether new work would have been served sooner.
-   */
-  closedByHeld?: boolean;
-}
-
-/** What the detector holds that must survive a restart of the measurement (see `snapshot`). */
-export interface AvailabilitySnapshot {
-  windows: AvailabilityWindow[];
-  /** Windows dropped from the front when there were more than maxWindows: their count and time. */
-  folded: { count: number; totalMs: number };
-}
-
-export interface LiveAvailability {
-  down: boolean;
-  /** Since when, when down. */
-  downSince: number | null;
-  /** In-flight operations outstanding longer than the threshold, and the age of the oldest. */
-  stalled: number;
-  oldestInFlightMs: number;
-}
+import type {
+  AvailabilityOptions,
+  AvailabilitySnapshot,
+  AvailabilityWindow,
+  LiveAvailability,
+} from './availability-types';
+import { SuccessLog } from './success-log';
 
 const DEFAULT_HORIZON_MS = 60_000;
 const DEFAULT_MAX_WINDOWS = 1000;
@@ -61,56 +28,6 @@ const DEFAULT_MAX_WINDOWS = 1000;
 interface InFlight {
   start: number;
   stalled: boolean;
-}
-
-/**
- * Successes in completion order, keeping only those whose start is later than every earlier one's:
- * for a start `s`, the first entry starting at or after `s` is the earliest completion of any success
- * that started at or after `s` (an entry dropped for starting earlier than its predecessor could never
- * be that one). Both starts and ends are increasing, so a lookup is a binary search.
- */
-class SuccessLog {
-  private starts = new Float64Array(256);
-  private ends = new Float64Array(256);
-  private head = 0;
-  private tail = 0;
-
-  push(start: number, end: number): void {
-    if (this.tail > this.head && start <= this.starts[this.tail - 1]!) return;
-    if (this.tail === this.starts.length) this.grow();
-    this.starts[this.tail] = start;
-    this.ends[this.tail] = end;
-    this.tail++;
-  }
-
-  /** Earliest completion among remembered successes that started at or after `start`. */
-  earliestEndFrom(start: number): number | undefined {
-    let lo = this.head;
-    let hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid]! >= start) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo < this.tail ? this.ends[lo] : undefined;
-  }
-
-  forgetEndedBefore(at: number): void {
-    while (this.head < this.tail && this.ends[this.head]! < at) this.head++;
-  }
-
-  private grow(): void {
-    const live = this.tail - this.head;
-    const size = live * 2 > this.starts.length ? this.starts.length * 2 : this.starts.length;
-    const starts = new Float64Array(size);
-    const ends = new Float64Array(size);
-    starts.set(this.starts.subarray(this.head, this.tail));
-    ends.set(this.ends.subarray(this.head, this.tail));
-    this.starts = starts;
-    this.ends = ends;
-    this.head = 0;
-    this.tail = live;
-  }
 }
 
 export class AvailabilityDetector {
@@ -133,7 +50,8 @@ export class AvailabilityDetector {
     if (resumeFrom) {
       this.folded = { ...resumeFrom.folded };
       for (const w of resumeFrom.windows) {
-        if (w.end === null) this.open = { start: w.start, lastBadStart: w.start, failures: w.failures, stalls: w.stalls };
+        if (w.end === null)
+          this.open = { start: w.start, lastBadStart: w.start, failures: w.failures, stalls: w.stalls };
         else this.closed.push({ ...w });
       }
     }
@@ -154,12 +72,14 @@ export class AvailabilityDetector {
     const op = this.take(token);
     if (!op) return;
     this.successes.push(op.start, at);
-    if (this.open && op.start >= this.open.lastBadStart) this.closeOpen(at, op.stalled || at - op.start >= this.threshold);
+    if (this.open && op.start >= this.open.lastBadStart)
+      this.closeOpen(at, op.stalled || at - op.start >= this.threshold);
     // A stall the ticks did not see (no tick fell inside it): still a window, up to its completion.
     if (!op.stalled && at - op.start >= this.threshold) this.bad(op.start, 'stall');
   }
 
-  failed(token: number, at: number): void {
+  /** (When it failed does not matter: the window dates from when it started.) */
+  failed(token: number, _at: number): void {
     const op = this.take(token);
     if (!op) return;
     this.bad(op.start, 'failure', op.stalled);
@@ -192,13 +112,19 @@ export class AvailabilityDetector {
       if (op.stalled) stalled++;
       oldest = Math.min(oldest, op.start);
     }
-    return { down: this.open !== undefined, downSince: this.open?.start ?? null, stalled, oldestInFlightMs: now - oldest };
+    return {
+      down: this.open !== undefined,
+      downSince: this.open?.start ?? null,
+      stalled,
+      oldestInFlightMs: now - oldest,
+    };
   }
 
   /** The windows so far (an open one with end null); the state to resume from after a restart. */
   snapshot(): AvailabilitySnapshot {
     const windows = this.closed.map((w) => ({ ...w }));
-    if (this.open) windows.push({ start: this.open.start, end: null, failures: this.open.failures, stalls: this.open.stalls });
+    if (this.open)
+      windows.push({ start: this.open.start, end: null, failures: this.open.failures, stalls: this.open.stalls });
     return { windows, folded: { ...this.folded } };
   }
 
@@ -244,7 +170,13 @@ export class AvailabilityDetector {
   private closeOpen(at: number, byHeld: boolean): void {
     const o = this.open!;
     this.open = undefined;
-    this.insertClosed({ start: o.start, end: at, failures: o.failures, stalls: o.stalls, ...(byHeld ? { closedByHeld: true } : {}) });
+    this.insertClosed({
+      start: o.start,
+      end: at,
+      failures: o.failures,
+      stalls: o.stalls,
+      ...(byHeld ? { closedByHeld: true } : {}),
+    });
   }
 
   /** Closed windows that end at or after the open window's start belong to it. */

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { OperationType, PgbenchFigures, PgbenchGap } from '../../shared/workload-types';
+import { EXPERIMENT_PHASES, type ExperimentPhase } from '../../shared/experiment-phases';
 import { pgbenchConnection, writePgbenchScripts } from './pgbench-runner';
 
 export interface BackgroundPgbenchOptions {
@@ -39,14 +40,23 @@ export class BackgroundPgbench {
   constructor(private readonly o: BackgroundPgbenchOptions) {
     const r = o.resumeFrom;
     if (r) {
-      for (const p of r.byPhase ?? []) this.byPhase.set(p.phase, { transactions: p.transactions, failed: p.failed, notRunningMs: p.notRunningMs });
+      for (const p of r.byPhase ?? [])
+        this.byPhase.set(p.phase, { transactions: p.transactions, failed: p.failed, notRunningMs: p.notRunningMs });
       // Their time is in byPhase already: kept for the record, without a phase to count it again.
-      this.gaps.push(...(r.gaps ?? []).map(({ phase: _phase, ...g }) => ({ ...g, end: g.end ?? new Date().toISOString() })));
+      this.gaps.push(
+        ...(r.gaps ?? []).map(({ phase: _phase, ...g }) => ({ ...g, end: g.end ?? new Date().toISOString() })),
+      );
       this.restarts = (r.restarts ?? 0) + 1;
       this.latencyWeighted = r.latencyAvgMs * r.transactions;
       this.runningSeconds = r.tps > 0 ? r.transactions / r.tps : 0;
       // The worker that ran it was lost: pgbench did not run from then until now.
-      this.gaps.push({ start: new Date().toISOString(), end: null, exitCode: null, cause: 'worker lost', phase: o.phaseOf() });
+      this.gaps.push({
+        start: new Date().toISOString(),
+        end: null,
+        exitCode: null,
+        cause: 'worker lost',
+        phase: o.phaseOf(),
+      });
     }
   }
 
@@ -74,7 +84,14 @@ export class BackgroundPgbench {
         // pgbench gave up (its clients abort when a connection breaks): it is not running from now, or
         // still not (a start that could not connect continues the gap it is in).
         const open = this.gaps[this.gaps.length - 1];
-        if (!open || open.end !== null) this.gaps.push({ start: new Date().toISOString(), end: null, exitCode, cause: 'pgbench exited', phase: this.o.phaseOf() });
+        if (!open || open.end !== null)
+          this.gaps.push({
+            start: new Date().toISOString(),
+            end: null,
+            exitCode,
+            cause: 'pgbench exited',
+            phase: this.o.phaseOf(),
+          });
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, RESTART_DELAY_MS);
           this.o.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
@@ -88,10 +105,32 @@ export class BackgroundPgbench {
 
   private runOnce(scriptArgs: string[]): Promise<number | null> {
     const c = pgbenchConnection(this.o.connection);
-    const args = ['-n', '-h', c.host, '-p', c.port, '-U', c.user, '-c', String(this.o.clients), '-j', String(Math.min(this.o.clients, os.cpus().length)), '-T', '86400', '--progress=1', ...scriptArgs, '-M', 'extended', c.database];
+    const args = [
+      '-n',
+      '-h',
+      c.host,
+      '-p',
+      c.port,
+      '-U',
+      c.user,
+      '-c',
+      String(this.o.clients),
+      '-j',
+      String(Math.min(this.o.clients, os.cpus().length)),
+      '-T',
+      '86400',
+      '--progress=1',
+      ...scriptArgs,
+      '-M',
+      'extended',
+      c.database,
+    ];
     return new Promise((resolve) => {
       // The password goes through the environment of the child only, never its arguments.
-      const child = spawn('pgbench', args, { env: { ...process.env, PGPASSWORD: c.password }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn('pgbench', args, {
+        env: { ...process.env, PGPASSWORD: c.password },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let pending = '';
       child.stderr.on('data', (data: Buffer) => {
         pending += data.toString();
@@ -110,9 +149,10 @@ export class BackgroundPgbench {
   private progress(line: string): void {
     const m = PROGRESS.exec(line);
     if (!m) return;
-    const open = this.gaps[this.gaps.length - 1];
-    if (open && open.end === null) open.end = new Date().toISOString(); // running again
     const transactions = Math.round(Number(m[2]));
+    // Running again once it completes work: a pgbench whose connections hang prints 0 tps lines too.
+    const open = this.gaps[this.gaps.length - 1];
+    if (open && open.end === null && transactions > 0) open.end = new Date().toISOString();
     const p = this.phase(this.o.phaseOf());
     p.transactions += transactions;
     p.failed += Number(m[4] ?? 0);
@@ -139,7 +179,16 @@ export class BackgroundPgbench {
       exitCode: this.lastExit,
       restarts: this.restarts,
       notRunningMs: gaps.reduce((sum, g) => sum + gapMs(g), 0),
-      byPhase: [...this.byPhase].map(([phase, p]) => ({ phase, transactions: p.transactions, failed: p.failed, notRunningMs: p.notRunningMs + (notRunning.get(phase) ?? 0) })),
+      // Every phase it ran or was not running in (a gap may begin in a phase pgbench printed nothing in).
+      byPhase: phasesInOrder([...this.byPhase.keys(), ...notRunning.keys()]).map((phase) => {
+        const p = this.byPhase.get(phase) ?? { transactions: 0, failed: 0, notRunningMs: 0 };
+        return {
+          phase,
+          transactions: p.transactions,
+          failed: p.failed,
+          notRunningMs: p.notRunningMs + (notRunning.get(phase) ?? 0),
+        };
+      }),
       gaps,
     };
   }
@@ -149,4 +198,10 @@ export class BackgroundPgbench {
     await this.done;
     return this.figures();
   }
+}
+
+/** The phases named, each once, in the experiment's order. */
+function phasesInOrder(phases: string[]): string[] {
+  const order = (phase: string) => EXPERIMENT_PHASES.indexOf(phase as ExperimentPhase);
+  return [...new Set(phases)].sort((a, b) => order(a) - order(b));
 }

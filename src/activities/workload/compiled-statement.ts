@@ -21,7 +21,10 @@ export interface Statement<A extends unknown[], R> {
   readonly sql: string;
 }
 
-export function statement<A extends unknown[], R>(arity: A['length'], build: (...args: A) => Compilable<R>): Statement<A, R> {
+export function statement<A extends unknown[], R>(
+  arity: A['length'],
+  build: (...args: A) => Compilable<R>,
+): Statement<A, R> {
   const markers = Array.from({ length: arity }, (_, i) => new Marker(i)) as unknown as A;
   let compiled: CompiledQuery<R> | undefined;
   let slots: number[] = [];

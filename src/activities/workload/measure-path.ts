@@ -13,18 +13,23 @@
  *   error budget breaks. Cancelled, it stops within a second and fails with a CancelledFailure whose
  *   details carry its summary (the file is written).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { activityInfo, ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
-import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
-import type { MeasurementGap, PgbenchFigures, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import { experimentDirectory } from '../report/report-paths';
-import { sharedClient } from '../temporal-client';
+import {
+  parseWorkloadSettings,
+  type WorkloadSettings,
+  type WorkloadSettingsInput,
+} from '../../shared/workload-settings';
+import type { PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
 import { ErrorBudget } from './error-budget';
-import { PathMeasurement, type MeasurementCheckpoint } from './path-measurement';
+import type { MeasurementCheckpoint } from './measurement-checkpoint';
+import { PathMeasurement } from './path-measurement';
 import { followExperimentPhase } from './phase-follower';
+import { progressSignals, watchBudget } from './measurement-signals';
 import { BackgroundPgbench } from './background-pgbench';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
 import { measurementHorizonMs, runWorkloadEngine } from './workload-engine';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */
@@ -40,20 +45,6 @@ export interface MeasurePathInput {
   continueFrom?: string;
 }
 
-/** What the workflow keeps of a path: enough for the verdict and the search attributes. */
-export interface PathMeasurementSummary {
-  connection: string;
-  /** The final checkpoint, from which the report reads every figure. */
-  checkpointFile: string;
-  attempts: number;
-  failures: number;
-  downtimeMs: number;
-  openAtEnd: boolean;
-  openSince: string | null;
-  gaps: MeasurementGap[];
-  stoppedBy: WorkloadResult['stoppedBy'];
-}
-
 /** Heartbeat details: live counters for people, the checkpoint (and pgbench's figures) for a retry. */
 export interface MeasurePathHeartbeat {
   progress?: WorkloadProgress;
@@ -61,27 +52,112 @@ export interface MeasurePathHeartbeat {
   pgbench?: PgbenchFigures;
 }
 
-/** Signal carrying a workload's live counters to its experiment. */
-export const PROGRESS_SIGNAL = 'progress';
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
 const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
-/** A path's files: one timeline, and a final checkpoint per run (`run`: the run id's first characters). */
-export function pathFiles(reportDirectory: string, experimentId: string, connection: string, run: string): { checkpoint: string; timeline: string } {
-  const dir = path.join(experimentDirectory(reportDirectory, experimentId), 'paths');
-  return { checkpoint: path.join(dir, `${connection}.${run}.checkpoint.json`), timeline: path.join(dir, `${connection}.timeline.csv`) };
+/** Where to take up from: this activity's own last checkpoint (a worker was lost), or the previous run's final one. */
+function resumeSource(beat: MeasurePathHeartbeat | undefined, input: MeasurePathInput) {
+  if (beat?.checkpoint) return { from: beat.checkpoint, cause: 'worker lost' as const };
+  if (input.continueFrom && existsSync(input.continueFrom))
+    return {
+      from: readCheckpointFile(input.continueFrom),
+      cause: 'continued as new' as const,
+      baseFile: input.continueFrom,
+    };
+  return undefined;
 }
 
-export function writeCheckpointFile(file: string, checkpoint: MeasurementCheckpoint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(checkpoint));
-  renameSync(tmp, file);
+/** Heartbeats every 250 ms with the latest checkpoint, taken every 500 ms. */
+function keepCheckpointing(
+  measurement: PathMeasurement,
+  pgbench: BackgroundPgbench | undefined,
+  latest: () => WorkloadProgress | undefined,
+): () => void {
+  let checkpoint = measurement.checkpoint(Date.now());
+  let pgbenchFigures = pgbench?.figures();
+  const beats = setInterval(
+    () =>
+      heartbeat({
+        progress: latest(),
+        checkpoint,
+        ...(pgbenchFigures ? { pgbench: pgbenchFigures } : {}),
+      } satisfies MeasurePathHeartbeat),
+    HEARTBEAT_MS,
+  );
+  const checkpoints = setInterval(() => {
+    checkpoint = measurement.checkpoint(Date.now());
+    pgbenchFigures = pgbench?.figures();
+  }, CHECKPOINT_MS);
+  return () => {
+    clearInterval(beats);
+    clearInterval(checkpoints);
+  };
 }
 
-export function readCheckpointFile(file: string): MeasurementCheckpoint {
-  return JSON.parse(readFileSync(file, 'utf8')) as MeasurementCheckpoint;
+/** Tests only (FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE): fails for good once the experiment reaches that phase. */
+function testHook(phaseOf: () => string, stop: AbortController): { check: () => void; fired: () => boolean } {
+  const failIn = process.env.FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE;
+  let fired = false;
+  return {
+    check: () => {
+      if (failIn && phaseOf() === failIn && !fired) {
+        fired = true;
+        stop.abort();
+      }
+    },
+    fired: () => {
+      if (fired)
+        throw ApplicationFailure.nonRetryable(`test hook: the measurement fails in phase ${failIn}`, 'TestHookFailure');
+      return false;
+    },
+  };
+}
+
+/** The measurement, new or taken up from the heartbeat or a previous run's file. */
+function openMeasurement(
+  input: MeasurePathInput,
+  settings: WorkloadSettings,
+  timelineFile: string,
+  beat: MeasurePathHeartbeat | undefined,
+  phaseOf: () => string,
+): { measurement: PathMeasurement; resumedPgbench: PgbenchFigures | undefined } {
+  const previous = resumeSource(beat, input);
+  const options = {
+    connection: input.connection,
+    stallThresholdMs: settings.stallThresholdMs,
+    phaseOf,
+    horizonMs: measurementHorizonMs(settings),
+    timelineFile,
+  };
+  const measurement = new PathMeasurement(options, previous ? { ...previous, at: Date.now() } : undefined);
+  if (previous)
+    Context.current().log.warn('measurement resumed', {
+      connection: input.connection,
+      from: new Date(previous.from.at).toISOString(),
+      cause: previous.cause,
+    });
+  return { measurement, resumedPgbench: beat?.pgbench ?? previous?.from.end?.pgbench };
+}
+
+function startPgbench(
+  input: MeasurePathInput,
+  settings: WorkloadSettings,
+  resumeFrom: PgbenchFigures | undefined,
+  phaseOf: () => string,
+  signal: AbortSignal,
+): BackgroundPgbench | undefined {
+  if (!settings.pgbench.enabled) return undefined;
+  const pgbench = new BackgroundPgbench({
+    connection: input.connection,
+    clients: settings.pgbench.clients,
+    weights: settings.weights,
+    phaseOf,
+    signal,
+    ...(resumeFrom ? { resumeFrom } : {}),
+  });
+  pgbench.start();
+  return pgbench;
 }
 
 export async function measurePath(input: MeasurePathInput): Promise<PathMeasurementSummary> {
@@ -92,114 +168,54 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const files = pathFiles(input.reportDirectory, workflowId, input.connection, runId.slice(0, 8));
   const stop = new AbortController();
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
-  // Where to take up from: this activity's own last checkpoint (a worker was lost), or the previous
-  // run's final one (the experiment continued as new).
   const beat = info.heartbeatDetails as MeasurePathHeartbeat | undefined;
-  const follower = await followExperimentPhase(stop, beat?.checkpoint?.spans.at(-1)?.phase ?? 'warmup', !beat?.checkpoint);
+  const follower = await followExperimentPhase(
+    stop,
+    beat?.checkpoint?.spans.at(-1)?.phase ?? 'warmup',
+    !beat?.checkpoint,
+  );
   const phaseOf = () => follower.current();
-  const previous = beat?.checkpoint
-    ? { from: beat.checkpoint, cause: 'worker lost' as const }
-    : input.continueFrom && existsSync(input.continueFrom)
-      ? { from: readCheckpointFile(input.continueFrom), cause: 'continued as new' as const, baseFile: input.continueFrom }
-      : undefined;
-  const options = { connection: input.connection, stallThresholdMs: settings.stallThresholdMs, phaseOf, horizonMs: measurementHorizonMs(settings), timelineFile: files.timeline };
-  const measurement = new PathMeasurement(options, previous ? { ...previous, at: Date.now() } : undefined);
-  if (previous) context.log.warn('measurement resumed', { connection: input.connection, from: new Date(previous.from.at).toISOString(), cause: previous.cause });
-
+  const { measurement, resumedPgbench } = openMeasurement(input, settings, files.timeline, beat, phaseOf);
+  const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
   let latest: WorkloadProgress | undefined;
-  let checkpoint = measurement.checkpoint(Date.now());
-  // Tests only: fail, for good, once the experiment reaches this phase (an activity failing mid-method).
-  const failIn = process.env.FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE;
-  let hookFired = false;
-  const pgbench: BackgroundPgbench | undefined = settings.pgbench.enabled
-    ? new BackgroundPgbench({
-        connection: input.connection,
-        clients: settings.pgbench.clients,
-        weights: settings.weights,
-        phaseOf,
-        signal: stop.signal,
-        ...((beat?.pgbench ?? previous?.from.end?.pgbench) ? { resumeFrom: beat?.pgbench ?? previous?.from.end?.pgbench } : {}),
-      })
-    : undefined;
-  pgbench?.start();
-  let pgbenchFigures = pgbench?.figures();
-  const beats = setInterval(() => heartbeat({ progress: latest, checkpoint, ...(pgbenchFigures ? { pgbench: pgbenchFigures } : {}) } satisfies MeasurePathHeartbeat), HEARTBEAT_MS);
-  const checkpoints = setInterval(() => {
-    checkpoint = measurement.checkpoint(Date.now());
-    pgbenchFigures = pgbench?.figures();
-  }, CHECKPOINT_MS);
+  const stopCheckpointing = keepCheckpointing(measurement, pgbench, () => latest);
   const signals = progressSignals(input, () => latest);
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
-
+  const hook = testHook(phaseOf, stop);
   let final: MeasurementCheckpoint | undefined;
   try {
+    const onProgress = (progress: WorkloadProgress) => {
+      latest = progress;
+      hook.check();
+      watchBudget(budget, progress, workflowId);
+    };
+    const onEnd = (m: PathMeasurement, endedAt: number) =>
+      (final = m.checkpoint(
+        endedAt,
+        { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' },
+        true,
+      ));
     await runWorkloadEngine({
       connection: input.connection,
       settings,
       signal: stop.signal,
       phase: phaseOf,
       measurement,
-      onProgress: (progress) => {
-        latest = progress;
-        if (failIn && phaseOf() === failIn && !hookFired) {
-          hookFired = true;
-          stop.abort();
-        }
-        const reason = budget?.observe(progress, Date.now());
-        if (reason) void signalAbort(workflowId, reason).catch(() => budget?.retry());
-      },
-      onEnd: (m, endedAt) => {
-        final = m.checkpoint(endedAt, { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' }, true);
-      },
+      onProgress,
+      onEnd,
     });
     stop.abort();
-    if (hookFired) throw ApplicationFailure.nonRetryable(`test hook: the measurement fails in phase ${failIn}`, 'TestHookFailure');
+    hook.fired();
     if (pgbench && final?.end) final.end.pgbench = await pgbench.stopped();
     writeCheckpointFile(files.checkpoint, final!);
     const summary = summarise(final!, files.checkpoint);
-    if (context.cancellationSignal.aborted) throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
+    if (context.cancellationSignal.aborted)
+      throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;
   } finally {
-    clearInterval(beats);
-    clearInterval(checkpoints);
+    stopCheckpointing();
     if (signals) clearInterval(signals);
     follower.close();
     stop.abort();
   }
-}
-
-function summarise(cp: MeasurementCheckpoint, checkpointFile: string): PathMeasurementSummary {
-  const windows = cp.availability.windows;
-  const endedAt = cp.end?.endedAt ?? cp.at;
-  const open = windows.find((w) => w.end === null);
-  const closedMs = windows.reduce((sum, w) => sum + ((w.end ?? endedAt) - w.start), 0) + cp.availability.folded.totalMs;
-  return {
-    connection: cp.connection,
-    checkpointFile,
-    attempts: cp.counters.attempts,
-    failures: cp.counters.failures,
-    downtimeMs: Math.round(closedMs),
-    openAtEnd: open !== undefined,
-    openSince: open ? new Date(open.start).toISOString() : null,
-    gaps: cp.gaps,
-    stoppedBy: cp.end?.stoppedBy ?? 'cancelled',
-  };
-}
-
-async function signalAbort(workflowId: string, reason: string): Promise<void> {
-  const client = await sharedClient();
-  await client.workflow.getHandle(workflowId).signal('abort', reason);
-}
-
-/** A few progress signals per experiment, so the `status` query has live counters. */
-function progressSignals(input: MeasurePathInput, latest: () => WorkloadProgress | undefined): NodeJS.Timeout | undefined {
-  if (!input.progressSignalSeconds) return undefined;
-  return setInterval(() => {
-    const { workflowExecution } = activityInfo();
-    const progress = latest();
-    if (!progress || !workflowExecution) return;
-    void sharedClient()
-      .then((client) => client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId).signal(PROGRESS_SIGNAL, progress))
-      .catch(() => undefined);
-  }, input.progressSignalSeconds * 1000);
 }

@@ -14,7 +14,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import type { OperationName, OperationType } from '../../shared/workload-types';
-import type { BusinessDatabase } from '../schema/business-database';
+import type { BusinessDatabase } from '../../platform/database/business-database';
 import { statement } from './compiled-statement';
 
 type Db = Kysely<BusinessDatabase>;
@@ -157,7 +157,8 @@ export const recentLogs = async (db: Db) => rowsOf(await recentLogsQuery(db));
 export const updateLogin = async (db: Db, userId: number) => rowsOf(await updateLoginQuery(db, userId));
 export const createOrder = async (db: Db, userId: number, orderNumber: string, amount: number) =>
   rowsOf(await createOrderQuery(db, userId, orderNumber, amount));
-export const adjustStock = async (db: Db, productId: number, delta: number) => rowsOf(await adjustStockQuery(db, productId, delta));
+export const adjustStock = async (db: Db, productId: number, delta: number) =>
+  rowsOf(await adjustStockQuery(db, productId, delta));
 export const insertLog = async (db: Db, userId: number, action: string, details: string, ipAddress: string) =>
   rowsOf(await insertLogQuery(db, userId, action, details, ipAddress));
 
@@ -166,7 +167,13 @@ export const insertLog = async (db: Db, userId: number, action: string, details:
  * A product without enough stock is not bought (the transaction rolls back): stock never goes
  * below zero, however many purchases run at once.
  */
-export async function purchase(db: Db, userId: number, productId: number, quantity: number, orderNumber: string): Promise<OperationOutcome> {
+export async function purchase(
+  db: Db,
+  userId: number,
+  productId: number,
+  quantity: number,
+  orderNumber: string,
+): Promise<OperationOutcome> {
   return await db
     .transaction()
     .execute(async (trx) => {
@@ -219,13 +226,22 @@ export function catalog(shape: DataShape = { users: 1000, products: 200 }): Cata
     { name: 'user_orders', type: 'read', run: (db) => userOrders(db, user()) },
     { name: 'recent_logs', type: 'read', run: (db) => recentLogs(db) },
     { name: 'update_login', type: 'write', run: (db) => updateLogin(db, user()) },
-    { name: 'create_order', type: 'write', run: (db) => createOrder(db, user(), orderNumber(), between(1000, 99_999) / 100) },
+    {
+      name: 'create_order',
+      type: 'write',
+      run: (db) => createOrder(db, user(), orderNumber(), between(1000, 99_999) / 100),
+    },
     { name: 'adjust_stock', type: 'write', run: (db) => adjustStock(db, product(), between(-10, 10)) },
     {
       name: 'insert_log',
       type: 'write',
-      run: (db) => insertLog(db, user(), pick(LOG_ACTIONS), 'workload activity', `10.0.${between(0, 255)}.${between(1, 254)}`),
+      run: (db) =>
+        insertLog(db, user(), pick(LOG_ACTIONS), 'workload activity', `10.0.${between(0, 255)}.${between(1, 254)}`),
     },
-    { name: 'purchase', type: 'transaction', run: (db) => purchase(db, user(), product(), between(1, 3), orderNumber()) },
+    {
+      name: 'purchase',
+      type: 'transaction',
+      run: (db) => purchase(db, user(), product(), between(1, 3), orderNumber()),
+    },
   ];
 }

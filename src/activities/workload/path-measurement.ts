@@ -8,57 +8,26 @@
  * file up to a byte offset), and `resume` takes it up again in another process, recording the time
  * in between as a measurement gap.
  */
-import { readFileSync } from 'node:fs';
-import type { MeasurementGap, OperationName, OperationType, PgbenchFigures, PhaseStats, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import { AvailabilityDetector, type AvailabilitySnapshot } from './availability-detector';
-import { classifyError, sqlState } from './error-classification';
+import type {
+  MeasurementGap,
+  OperationName,
+  OperationType,
+  PhaseStats,
+  WorkloadProgress,
+  WorkloadResult,
+} from '../../shared/workload-types';
+import { AvailabilityDetector } from './availability-detector';
+import { classifyError, sqlState } from '../../platform/error-classification';
 import { TimelineFile } from './timeline-file';
-import { SpanMetrics, Timeline, type SpanCheckpoint } from './workload-metrics';
-
-interface Span {
-  phase: string;
-  occurrence: number;
-  metrics: SpanMetrics;
-  from: number;
-  to?: number;
-}
+import type { MeasurementCheckpoint, MeasurementOptions } from './measurement-checkpoint';
+import { downtimeResult, gapMsWithin } from './downtime-result';
+import { readBaseSpans, spanFromCheckpoint, spanToCheckpoint, type Span } from './measurement-span';
+import { SpanMetrics } from './span-metrics';
+import { Timeline } from './timeline';
 
 export interface OperationRef {
   name: OperationName;
   type: OperationType;
-}
-
-/** The state of a measurement as plain data (see `PathMeasurement.checkpoint`). */
-export interface MeasurementCheckpoint {
-  version: 1;
-  connection: string;
-  stallThresholdMs: number;
-  startedAt: number;
-  /** When it was taken: a resumed measurement's gap starts here. */
-  at: number;
-  spans: Array<{ phase: string; occurrence: number; from: number; to?: number; metrics: SpanCheckpoint }>;
-  availability: AvailabilitySnapshot;
-  counters: { attempts: number; failures: number; held: number };
-  gaps: MeasurementGap[];
-  timeline: { bucketMs: number; file?: string; bytes: number };
-  /**
-   * A checkpoint of a measurement that continued from another's file holds only its own spans: the
-   * first `spans` spans are the base file's. Heartbeats stay small however long the experiment.
-   */
-  base?: { file: string; spans: number };
-  /** Set on the checkpoint taken when the measurement ended. */
-  end?: { endedAt: number; stoppedBy: WorkloadResult['stoppedBy']; pgbench?: PgbenchFigures };
-}
-
-export interface MeasurementOptions {
-  connection: string;
-  stallThresholdMs: number;
-  phaseOf: () => string;
-  startedAt?: number;
-  /** How long a success is remembered for windows opened late (longer than any operation lasts). */
-  horizonMs?: number;
-  /** Where the timeline goes (experiments); without it, it stays in memory. */
-  timelineFile?: string;
 }
 
 export class PathMeasurement {
@@ -81,28 +50,42 @@ export class PathMeasurement {
    * `resume.from`: the state to take up. `resume.baseFile`: the file `from` was read from, when it is a
    * previous run's final checkpoint: this measurement's checkpoints then refer to it for those spans.
    */
-  constructor(options: MeasurementOptions, resume?: { from: MeasurementCheckpoint; at: number; cause?: MeasurementGap['cause']; baseFile?: string }) {
+  constructor(
+    options: MeasurementOptions,
+    resume?: { from: MeasurementCheckpoint; at: number; cause?: MeasurementGap['cause']; baseFile?: string },
+  ) {
     const cp = resume?.from;
     this.connection = options.connection;
     this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
     this.startedAt = cp?.startedAt ?? options.startedAt ?? Date.now();
     this.phaseOf = options.phaseOf;
-    this.availability = new AvailabilityDetector({ stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs }, cp?.availability);
+    this.availability = new AvailabilityDetector(
+      { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
+      cp?.availability,
+    );
     const file = options.timelineFile ?? cp?.timeline.file;
-    this.timeline = new Timeline(cp?.timeline.bucketMs ?? 100, file ? new TimelineFile(file, cp?.timeline.file === file ? cp.timeline.bytes : undefined) : undefined);
+    this.timeline = new Timeline(
+      cp?.timeline.bucketMs ?? 100,
+      file ? new TimelineFile(file, cp?.timeline.file === file ? cp.timeline.bytes : undefined) : undefined,
+    );
     if (cp && resume) {
-      if (cp.base) {
-        // A delta: the base file's spans first.
-        const baseSpans = (JSON.parse(readFileSync(cp.base.file, 'utf8')) as MeasurementCheckpoint).spans.slice(0, cp.base.spans);
-        for (const s of baseSpans) this.spans.push({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: SpanMetrics.fromCheckpoint(s.metrics) });
-      }
+      if (cp.base) this.spans.push(...readBaseSpans(cp.base)); // a delta: the base file's spans first
       // The base's last span may go on (the phase is the same): it stays in the delta.
-      this.base = resume.baseFile ? { file: resume.baseFile, spans: Math.max(0, (cp.base ? cp.base.spans + cp.spans.length : cp.spans.length) - 1) } : cp.base;
-      for (const s of cp.spans) this.spans.push({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: SpanMetrics.fromCheckpoint(s.metrics) });
+      this.base = resume.baseFile
+        ? {
+            file: resume.baseFile,
+            spans: Math.max(0, (cp.base ? cp.base.spans + cp.spans.length : cp.spans.length) - 1),
+          }
+        : cp.base;
+      this.spans.push(...cp.spans.map(spanFromCheckpoint));
       Object.assign(this.counters, cp.counters);
       this.gaps.push(...cp.gaps);
       if (resume.cause) {
-        this.openGap = { start: new Date(cp.at).toISOString(), end: new Date(resume.at).toISOString(), cause: resume.cause };
+        this.openGap = {
+          start: new Date(cp.at).toISOString(),
+          end: new Date(resume.at).toISOString(),
+          cause: resume.cause,
+        };
         this.gaps.push(this.openGap);
       }
     }
@@ -129,7 +112,14 @@ export class PathMeasurement {
     return this.availability.started(at);
   }
 
-  succeeded(token: number, op: OperationRef, startedAt: number, at: number, latencyUs: number, outOfStock = false): void {
+  succeeded(
+    token: number,
+    op: OperationRef,
+    startedAt: number,
+    at: number,
+    latencyUs: number,
+    outOfStock = false,
+  ): void {
     const span = this.spanAt(at);
     span.recordSuccess(op.name, op.type, latencyUs, at);
     if (outOfStock) span.purchasesOutOfStock++;
@@ -205,12 +195,16 @@ export class PathMeasurement {
       stallThresholdMs: this.stallThresholdMs,
       startedAt: this.startedAt,
       at: now,
-      spans: spans.map((s) => ({ phase: s.phase, occurrence: s.occurrence, from: s.from, ...(s.to !== undefined ? { to: s.to } : {}), metrics: s.metrics.checkpoint() })),
+      spans: spans.map(spanToCheckpoint),
       ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
       counters: { ...this.counters },
       gaps: this.gaps.map((g) => ({ ...g })),
-      timeline: { bucketMs: this.timeline.bucketMs, ...(this.timeline.file ? { file: this.timeline.file.file } : {}), bytes },
+      timeline: {
+        bucketMs: this.timeline.bucketMs,
+        ...(this.timeline.file ? { file: this.timeline.file.file } : {}),
+        bytes,
+      },
       ...(end ? { end } : {}),
     };
   }
@@ -220,28 +214,22 @@ export class PathMeasurement {
     this.availability.tick(endedAt);
     const overall = new SpanMetrics('overall');
     for (const span of this.spans) overall.absorb(span.metrics);
-    const phases: PhaseStats[] = this.spans.map((span) => ({ phase: span.phase, occurrence: span.occurrence, ...span.metrics.stats(span.from, span.to ?? endedAt, this.gapMs(span.from, span.to ?? endedAt)) }));
-    const snapshot = this.availability.snapshot();
+    const phases: PhaseStats[] = this.spans.map((span) => ({
+      phase: span.phase,
+      occurrence: span.occurrence,
+      ...span.metrics.stats(span.from, span.to ?? endedAt, this.gapMs(span.from, span.to ?? endedAt)),
+    }));
     const buckets = this.timeline.finish();
     const result: WorkloadResult = {
       connection: this.connection,
       overall: overall.stats(this.startedAt, endedAt, this.gapMs(this.startedAt, endedAt)),
       phases,
-      timeline: { bucketMs: this.timeline.bucketMs, buckets, ...(this.timeline.file ? { file: this.timeline.file.file } : {}) },
-      downtime: {
-        stallThresholdMs: this.stallThresholdMs,
-        windows: snapshot.windows.map((w) => ({
-          start: new Date(w.start).toISOString(),
-          end: w.end === null ? null : new Date(w.end).toISOString(),
-          durationMs: Math.round((w.end ?? endedAt) - w.start),
-          failures: w.failures,
-          stalls: w.stalls,
-          ...(w.closedByHeld ? { closedByHeld: true } : {}),
-        })),
-        totalMs: Math.round(this.availability.totalMs(endedAt)),
-        openAtEnd: this.availability.down,
-        ...(snapshot.folded.count ? { folded: snapshot.folded } : {}),
+      timeline: {
+        bucketMs: this.timeline.bucketMs,
+        buckets,
+        ...(this.timeline.file ? { file: this.timeline.file.file } : {}),
       },
+      downtime: downtimeResult(this.availability, this.stallThresholdMs, endedAt),
       gaps: this.gaps.map((g) => ({ ...g })),
       stoppedBy,
     };
@@ -250,16 +238,7 @@ export class PathMeasurement {
     return result;
   }
 
-  /** Measurement gaps inside [from, to], ms. */
   private gapMs(from: number, to: number): number {
-    return this.gaps.reduce((sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)), 0);
+    return gapMsWithin(this.gaps, from, to);
   }
-}
-
-/** A finished measurement's figures from its last checkpoint (the report's reading of a path's file). */
-export function resultFromCheckpoint(cp: MeasurementCheckpoint): WorkloadResult {
-  const end = cp.end ?? { endedAt: cp.at, stoppedBy: 'cancelled' as const };
-  const m = new PathMeasurement({ connection: cp.connection, stallThresholdMs: cp.stallThresholdMs, phaseOf: () => cp.spans.at(-1)?.phase ?? 'run' }, { from: cp, at: cp.at });
-  const result = m.result(end.endedAt, end.stoppedBy);
-  return { ...result, ...(end.pgbench ? { pgbench: end.pgbench } : {}) };
 }

@@ -7,8 +7,14 @@
 import type { Client } from '@temporalio/client';
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
 import type { PaymentWorkloadSettings } from '../../shared/payment-settings';
-import { ledgerAmountCents, ledgerOrderId, type PaymentChannel, type PaymentWorkflowResult, type UnexpectedPaymentAnswers } from '../../shared/payment-types';
-import { startPaymentWorkflow } from '../../service/start-payment-workflow';
+import {
+  ledgerAmountCents,
+  ledgerOrderId,
+  type PaymentChannel,
+  type PaymentWorkflowResult,
+  type UnexpectedPaymentAnswers,
+} from '../../shared/payment-types';
+import { startPaymentWorkflow } from '../../service/client/start-payment-workflow';
 import type { ChannelLedger } from './payment-ledger';
 import type { CallOutcome, PaymentMetrics } from './payment-metrics';
 
@@ -58,7 +64,12 @@ export class PaymentCalls {
       });
       await response.arrayBuffer();
       const attempts = Number(response.headers.get('x-payment-attempts') ?? '1');
-      return { outcome: String(response.status), acknowledged: response.ok, latencyMs: performance.now() - started, retries: Math.max(0, attempts - 1) };
+      return {
+        outcome: String(response.status),
+        acknowledged: response.ok,
+        latencyMs: performance.now() - started,
+        retries: Math.max(0, attempts - 1),
+      };
     } catch (err) {
       if ((err as Error).name === 'TimeoutError') return { outcome: 'timeout', acknowledged: false };
       if (this.cut.signal.aborted) return { outcome: 'cut-at-stop', acknowledged: false };
@@ -86,15 +97,26 @@ export class PaymentCalls {
     try {
       handle = await startPaymentWorkflow(this.o.client!, { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
     } catch {
-      this.o.metrics.record(at, 'workflow', 'create', { outcome: 'failed', acknowledged: false, latencyMs: performance.now() - started });
+      this.o.metrics.record(at, 'workflow', 'create', {
+        outcome: 'failed',
+        acknowledged: false,
+        latencyMs: performance.now() - started,
+      });
       return;
     }
-    this.o.metrics.record(at, 'workflow', 'create', { outcome: 'started', acknowledged: true, latencyMs: performance.now() - started });
+    this.o.metrics.record(at, 'workflow', 'create', {
+      outcome: 'started',
+      acknowledged: true,
+      latencyMs: performance.now() - started,
+    });
     this.o.ledgers.workflow.created(seq, phaseIndex(at));
     // Await the result until the run stops; payments still running then are the audit's business.
     let onCut: (() => void) | undefined;
     const result = await Promise.race([
-      handle.result().then((r: PaymentWorkflowResult) => r, () => 'failed' as const),
+      handle.result().then(
+        (r: PaymentWorkflowResult) => r,
+        () => 'failed' as const,
+      ),
       new Promise<'stopped'>((resolve) => {
         onCut = () => resolve('stopped');
         this.cut.signal.addEventListener('abort', onCut, { once: true });
@@ -103,10 +125,19 @@ export class PaymentCalls {
     this.cut.signal.removeEventListener('abort', onCut!);
     if (result === 'stopped') return;
     if (result === 'failed') {
-      this.o.metrics.record(at, 'workflow', 'confirm', { outcome: 'failed', acknowledged: false, latencyMs: performance.now() - started });
+      this.o.metrics.record(at, 'workflow', 'confirm', {
+        outcome: 'failed',
+        acknowledged: false,
+        latencyMs: performance.now() - started,
+      });
       return;
     }
-    this.o.metrics.record(at, 'workflow', 'confirm', { outcome: 'completed', acknowledged: true, latencyMs: performance.now() - started, retries: result.createAttempts - 1 + result.confirmAttempts - 1 });
+    this.o.metrics.record(at, 'workflow', 'confirm', {
+      outcome: 'completed',
+      acknowledged: true,
+      latencyMs: performance.now() - started,
+      retries: result.createAttempts - 1 + result.confirmAttempts - 1,
+    });
     this.o.ledgers.workflow.confirmed(seq);
   }
 

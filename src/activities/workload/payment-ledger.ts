@@ -44,7 +44,10 @@ export class ChannelLedger {
 }
 
 /** Each sequence number of a channel with its code. */
-export function* decodeLedger(ledger: PaymentLedger, channel: PaymentChannel): Generator<{ seq: number; code: number }> {
+export function* decodeLedger(
+  ledger: PaymentLedger,
+  channel: PaymentChannel,
+): Generator<{ seq: number; code: number }> {
   let seq = 0;
   for (const [code, count] of ledger[channel] ?? []) {
     for (let i = 0; i < count; i++) yield { seq: seq++, code };

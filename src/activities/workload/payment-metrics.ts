@@ -4,7 +4,7 @@
  */
 import type * as hdr from 'hdr-histogram-js';
 import type { PaymentCallStats, PaymentChannel, PaymentPhaseStats } from '../../shared/payment-types';
-import { addEncoded, encodeHistogram, latencySummary, newHistogram } from './workload-metrics';
+import { addEncoded, encodeHistogram, latencySummary, newHistogram } from './histograms';
 
 export interface CallOutcome {
   /** HTTP status code, or "timeout", "network", "started", "completed", "failed". */
@@ -58,7 +58,11 @@ class CallAccumulator {
       failed: this.calls - this.acknowledged,
       outcomes: Object.fromEntries([...this.outcomes].sort()),
       latencyMs: latencySummary(this.latency),
-      retries: { total: this.retriesTotal, max: this.retriesMax, histogram: Object.fromEntries([...this.retries].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])) },
+      retries: {
+        total: this.retriesTotal,
+        max: this.retriesMax,
+        histogram: Object.fromEntries([...this.retries].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+      },
     };
   }
 
@@ -90,7 +94,10 @@ class CallAccumulator {
 }
 
 export class PaymentMetrics {
-  private readonly spans = new Map<string, { phase: string; channel: PaymentChannel; create: CallAccumulator; confirm: CallAccumulator }>();
+  private readonly spans = new Map<
+    string,
+    { phase: string; channel: PaymentChannel; create: CallAccumulator; confirm: CallAccumulator }
+  >();
 
   private span(phase: string, channel: PaymentChannel) {
     const key = `${phase}\u0000${channel}`;
@@ -107,7 +114,14 @@ export class PaymentMetrics {
   }
 
   checkpoint(): PaymentMetricsCheckpoint {
-    return { spans: [...this.spans.values()].map((s) => ({ phase: s.phase, channel: s.channel, create: s.create.checkpoint(), confirm: s.confirm.checkpoint() })) };
+    return {
+      spans: [...this.spans.values()].map((s) => ({
+        phase: s.phase,
+        channel: s.channel,
+        create: s.create.checkpoint(),
+        confirm: s.confirm.checkpoint(),
+      })),
+    };
   }
 
   static fromCheckpoint(c: PaymentMetricsCheckpoint): PaymentMetrics {
@@ -133,7 +147,12 @@ export class PaymentMetrics {
 
   /** In order of first appearance (phases come in order). */
   stats(): PaymentPhaseStats[] {
-    return [...this.spans.values()].map((s) => ({ phase: s.phase, channel: s.channel, create: s.create.stats(), confirm: s.confirm.stats() }));
+    return [...this.spans.values()].map((s) => ({
+      phase: s.phase,
+      channel: s.channel,
+      create: s.create.stats(),
+      confirm: s.confirm.stats(),
+    }));
   }
 
   destroy(): void {

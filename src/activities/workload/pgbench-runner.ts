@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { OperationType, PgbenchFigures } from '../../shared/workload-types';
-import { resolveConnection } from '../connections';
+import { resolveConnection } from '../../platform/connections';
 import { pgbenchScripts, pgbenchWeights } from './pgbench-scripts';
 
 export interface PgbenchOptions {
@@ -37,7 +37,13 @@ export function parsePgbenchOutput(output: string): Omit<PgbenchFigures, 'client
 }
 
 /** Where pgbench connects for a named connection (the password goes to its environment only). */
-export function pgbenchConnection(connection: string): { host: string; port: string; database: string; user: string; password: string } {
+export function pgbenchConnection(connection: string): {
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  password: string;
+} {
   const pool = resolveConnection(connection).pool;
   const url = pool.connectionString ? new URL(pool.connectionString) : undefined;
   return {
@@ -69,17 +75,36 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigure
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-pgbench-'));
   try {
-    const args = ['-n', '-h', host, '-p', port, '-U', user, '-c', String(options.clients), '-j', String(Math.min(options.clients, os.cpus().length)), '-T', String(options.durationSeconds)];
+    const args = [
+      '-n',
+      '-h',
+      host,
+      '-p',
+      port,
+      '-U',
+      user,
+      '-c',
+      String(options.clients),
+      '-j',
+      String(Math.min(options.clients, os.cpus().length)),
+      '-T',
+      String(options.durationSeconds),
+    ];
     args.push(...(await writePgbenchScripts(dir, options.weights)), '-M', options.protocol ?? 'simple', database);
     return await new Promise((resolve, reject) => {
       // The password goes through the environment of the child only, never its arguments.
-      const child = spawn('pgbench', args, { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('pgbench', args, {
+        env: { ...process.env, PGPASSWORD: password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
       const onAbort = () => child.kill('SIGINT');
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.on('error', (err) => reject(new Error(`pgbench could not run (${err.message}): install postgresql-client`)));
+      child.on('error', (err) =>
+        reject(new Error(`pgbench could not run (${err.message}): install postgresql-client`)),
+      );
       child.on('close', (code) => {
         options.signal?.removeEventListener('abort', onAbort);
         resolve({ clients: options.clients, exitCode: code, ...parsePgbenchOutput(output), output });

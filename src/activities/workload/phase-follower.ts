@@ -4,8 +4,9 @@
  * measured phases.
  */
 import { activityInfo } from '@temporalio/activity';
-import { MEASURED_PHASES, PHASE_QUERY } from '../../shared/experiment-phases';
-import { sharedClient } from '../temporal-client';
+import { MEASURED_PHASES } from '../../shared/experiment-phases';
+import { phaseQuery } from '../../workflows/chaos-experiment/contract';
+import { sharedClient } from '../../platform/temporal-client';
 
 const PHASE_POLL_MS = 250;
 
@@ -19,7 +20,11 @@ export interface PhaseFollower {
  * (a measurement resumed after a lost worker: the first query may wait for the new worker to replay
  * the workflow, and the measurement must not).
  */
-export async function followExperimentPhase(stop: AbortController, initial = 'warmup', wait = true): Promise<PhaseFollower> {
+export async function followExperimentPhase(
+  stop: AbortController,
+  initial = 'warmup',
+  wait = true,
+): Promise<PhaseFollower> {
   const { workflowExecution } = activityInfo();
   if (!workflowExecution) throw new Error('following phases needs the activity to be called by a workflow');
   const client = await sharedClient();
@@ -28,7 +33,7 @@ export async function followExperimentPhase(stop: AbortController, initial = 'wa
   let poller: NodeJS.Timeout | undefined;
   const poll = async () => {
     try {
-      const current = await handle.query<string>(PHASE_QUERY);
+      const current = await handle.query(phaseQuery);
       if (!(MEASURED_PHASES as readonly string[]).includes(current)) stop.abort();
       else phase = current;
     } catch {

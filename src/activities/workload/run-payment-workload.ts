@@ -14,21 +14,26 @@
  * that continued as new, takes it up as a new segment with order ids of its own, and the audit covers
  * every segment. Its final state goes to `<report dir>/payments/state.<run>.json`.
  */
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { activityInfo, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
-import { paymentWorkloadSchema, type PaymentWorkloadSettingsInput } from '../../shared/payment-settings';
-import type { PaymentChannel, PaymentSegment, PaymentWorkloadSummary, UnexpectedPaymentAnswers } from '../../shared/payment-types';
-import type { MeasurementGap } from '../../shared/workload-types';
+import {
+  paymentWorkloadSchema,
+  type PaymentWorkloadSettings,
+  type PaymentWorkloadSettingsInput,
+} from '../../shared/payment-settings';
+import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
-import { paymentServiceUrl } from '../../service/service-settings';
-import { experimentDirectory } from '../report/report-paths';
-import { sharedClient } from '../temporal-client';
-import { ChannelLedger } from './payment-ledger';
+import { paymentServiceUrl } from '../../service/client/service-url';
+import { sharedClient } from '../../platform/temporal-client';
 import { PaymentCalls } from './payment-calls';
-import { PaymentMetrics, type PaymentMetricsCheckpoint } from './payment-metrics';
+import {
+  PaymentSegmentState,
+  paymentStateFile,
+  readPaymentState,
+  writePaymentState,
+  type PaymentState,
+} from './payment-state';
 import { followExperimentPhase } from './phase-follower';
 
 export interface RunPaymentWorkloadInput {
@@ -39,41 +44,55 @@ export interface RunPaymentWorkloadInput {
   continueFrom?: string;
 }
 
-/** The payment workload's state: in heartbeat details every 2 s, and in its file at the end. */
-export interface PaymentState {
-  version: 1;
-  at: number;
-  channels: PaymentChannel[];
-  ratePerSecond: number;
-  segments: PaymentSegment[];
-  metrics: PaymentMetricsCheckpoint;
-  skipped: number;
-  unexpected: UnexpectedPaymentAnswers;
-  /** Fault cycles seen so far (entries into `inject`), across segments. */
-  cycles: number;
-  /** The experiment's phase when this was taken (a resumed segment starts from it). */
-  phase: string;
-  gaps: MeasurementGap[];
-  end?: { endedAt: number; stoppedBy: PaymentWorkloadSummary['stoppedBy'] };
-}
-
 const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
-/** The payment workload's final state of one run (`run`: the run id's first characters). */
-export const paymentStateFile = (reportDirectory: string, experimentId: string, run: string): string => path.join(experimentDirectory(reportDirectory, experimentId), 'payments', `state.${run}.json`);
-
-export function readPaymentState(file: string): PaymentState {
-  return JSON.parse(readFileSync(file, 'utf8')) as PaymentState;
+/** This activity's segment: taken up from its last checkpoint (a worker was lost), or from the previous run's final state. */
+function openSegment(workflowId: string, lost: PaymentState | undefined, continueFrom: string | undefined) {
+  if (lost) return new PaymentSegmentState(workflowId, { state: lost, cause: 'worker lost' });
+  if (continueFrom && existsSync(continueFrom))
+    return new PaymentSegmentState(workflowId, { state: readPaymentState(continueFrom), cause: 'continued as new' });
+  return new PaymentSegmentState(workflowId, undefined);
 }
 
-/** Order ids of one experiment share `fl-<hash of its workflow id>-`; each segment adds `s<n>`. */
-export const experimentOrderPrefix = (workflowId: string): string => `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}`;
+function summarise(
+  stateFile: string,
+  settings: PaymentWorkloadSettings,
+  state: PaymentSegmentState,
+  final: PaymentState,
+): PaymentWorkloadSummary {
+  const totals = state.metrics.totals();
+  return {
+    stateFile,
+    channels: settings.channels,
+    ratePerSecond: settings.ratePerSecond,
+    calls: totals.calls,
+    acknowledged: totals.acknowledged,
+    unexpected: final.unexpected,
+    gaps: state.gaps,
+    stoppedBy: final.end!.stoppedBy,
+  };
+}
+
+/** Heartbeats every 250 ms with live counters and the latest state, taken every 500 ms. */
+function keepCheckpointing(snapshot: () => PaymentState, live: () => object): () => void {
+  let state = snapshot();
+  const beats = setInterval(() => heartbeat({ ...live(), state }), HEARTBEAT_MS);
+  const checkpoints = setInterval(() => (state = snapshot()), CHECKPOINT_MS);
+  return () => {
+    clearInterval(beats);
+    clearInterval(checkpoints);
+  };
+}
+
+function parsePaymentSettings(input: PaymentWorkloadSettingsInput | undefined): PaymentWorkloadSettings {
+  const parsed = paymentWorkloadSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, 'payments.'));
+  return parsed.data;
+}
 
 export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promise<PaymentWorkloadSummary> {
-  const parsed = paymentWorkloadSchema.safeParse(input.settings ?? {});
-  if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, 'payments.'));
-  const settings = parsed.data;
+  const settings = parsePaymentSettings(input.settings);
   const context = Context.current();
   const info = activityInfo();
   const { workflowId, runId } = info.workflowExecution!;
@@ -82,30 +101,14 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
 
   const lost = (info.heartbeatDetails as { state?: PaymentState } | undefined)?.state;
-  const previous = lost ?? (input.continueFrom && existsSync(input.continueFrom) ? readPaymentState(input.continueFrom) : undefined);
-  const resumedAt = Date.now();
-  const segments: PaymentSegment[] = previous?.segments ?? [];
-  const prefix = `${experimentOrderPrefix(workflowId)}-s${segments.length + 1}`;
-  const metrics = previous ? PaymentMetrics.fromCheckpoint(previous.metrics) : new PaymentMetrics();
-  const unexpected: UnexpectedPaymentAnswers = previous?.unexpected ?? { serverErrors: 0, timeouts: 0, noAnswer: 0 };
-  const gaps: MeasurementGap[] = [...(previous?.gaps ?? [])];
-  if (previous) gaps.push({ start: new Date(previous.at).toISOString(), end: new Date(resumedAt).toISOString(), cause: lost ? 'worker lost' : 'continued as new' });
-  const ledgers: Record<PaymentChannel, ChannelLedger> = { http: new ChannelLedger(), workflow: new ChannelLedger() };
-  let cycles = previous?.cycles ?? 0;
-  const cycleStarts: PaymentSegment['cycleStarts'] = [];
-
+  const state = openSegment(workflowId, lost, input.continueFrom);
   const follower = await followExperimentPhase(stop, lost?.phase ?? 'warmup', lost === undefined);
-  let lastPhase = follower.current();
-  const phase = () => {
-    const now = follower.current();
-    if (now === 'inject' && lastPhase !== 'inject') cycleStarts.push({ cycle: ++cycles, http: ledgers.http.length, workflow: ledgers.workflow.length });
-    lastPhase = now;
-    return now;
-  };
+  const { metrics, ledgers, unexpected, prefix } = state;
+  const client = settings.channels.includes('workflow') ? await sharedClient() : undefined;
   const calls = new PaymentCalls({
     baseUrl: paymentServiceUrl(),
     settings,
-    client: settings.channels.includes('workflow') ? await sharedClient() : undefined,
+    client,
     prefix,
     metrics,
     ledgers,
@@ -115,52 +118,37 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
   setMaxListeners(0, calls.cut.signal);
   context.cancellationSignal.addEventListener('abort', () => calls.cut.abort(), { once: true });
 
-  const state = (end?: PaymentState['end']): PaymentState => ({
-    version: 1,
-    at: Date.now(),
-    channels: settings.channels,
-    ratePerSecond: settings.ratePerSecond,
-    segments: [...segments, { prefix, ledger: { http: ledgers.http.encode(), workflow: ledgers.workflow.encode() }, ledgerAt: new Date().toISOString(), complete: end !== undefined, cycleStarts }],
-    metrics: metrics.checkpoint(),
-    skipped: calls.skipped,
-    unexpected: { ...unexpected },
-    cycles,
+  const snapshot = (end?: PaymentState['end']) =>
+    state.snapshot(
+      {
+        channels: settings.channels,
+        ratePerSecond: settings.ratePerSecond,
+        skipped: calls.skipped,
+        phase: follower.current(),
+      },
+      end,
+    );
+  const stopCheckpointing = keepCheckpointing(snapshot, () => ({
     phase: follower.current(),
-    gaps,
-    ...(end ? { end } : {}),
-  });
-  let checkpoint = state();
-  const beat = setInterval(() => heartbeat({ phase: follower.current(), inFlight: calls.inFlight, ...metrics.totals(), state: checkpoint }), HEARTBEAT_MS);
-  const checkpoints = setInterval(() => (checkpoint = state()), CHECKPOINT_MS);
+    inFlight: calls.inFlight,
+    ...metrics.totals(),
+  }));
   try {
-    await calls.runOpenLoop(stop.signal, phase);
-    const final = state({ endedAt: Date.now(), stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' });
-    writeState(stateFile, final);
-    const totals = metrics.totals();
-    const summary: PaymentWorkloadSummary = {
-      stateFile,
-      channels: settings.channels,
-      ratePerSecond: settings.ratePerSecond,
-      calls: totals.calls,
-      acknowledged: totals.acknowledged,
-      unexpected: final.unexpected,
-      gaps,
-      stoppedBy: final.end!.stoppedBy,
-    };
-    if (context.cancellationSignal.aborted) throw new CancelledFailure('payment workload cancelled; details carry its summary', [summary]);
+    await calls.runOpenLoop(stop.signal, () => state.phase(follower.current()));
+    const final = snapshot({
+      endedAt: Date.now(),
+      stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal',
+    });
+    writePaymentState(stateFile, final);
+    const summary = summarise(stateFile, settings, state, final);
+    if (context.cancellationSignal.aborted)
+      throw new CancelledFailure('payment workload cancelled; details carry its summary', [summary]);
     return summary;
   } finally {
-    clearInterval(beat);
-    clearInterval(checkpoints);
+    stopCheckpointing();
     follower.close();
     stop.abort();
     calls.cut.abort();
     metrics.destroy();
   }
-}
-
-function writeState(file: string, state: PaymentState): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(state));
-  renameSync(`${file}.tmp`, file);
 }

@@ -32,7 +32,8 @@ export async function runWorkload(input: RunWorkloadInput): Promise<WorkloadResu
       signal: context.cancellationSignal,
       onProgress: (progress) => (latest = progress),
     });
-    if (context.cancellationSignal.aborted) throw new CancelledFailure('workload cancelled; details carry what it measured', [result]);
+    if (context.cancellationSignal.aborted)
+      throw new CancelledFailure('workload cancelled; details carry what it measured', [result]);
     return result;
   } finally {
     clearInterval(beat);

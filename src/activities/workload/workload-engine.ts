@@ -9,9 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { WorkloadSettings } from '../../shared/workload-settings';
 import type { OperationType, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import type { BusinessDatabase } from '../schema/business-database';
-import { EvictingPool } from '../schema/evicting-pool';
-import { poolConfigFor } from '../schema/open-database';
+import type { BusinessDatabase } from '../../platform/database/business-database';
+import { EvictingPool } from '../../platform/database/evicting-pool';
+import { poolConfigFor } from '../../platform/database/open-database';
 import { catalog, type CatalogEntry, type DataShape } from './operation-catalog';
 import { PathMeasurement } from './path-measurement';
 
@@ -57,10 +57,12 @@ export function operationChooser(entries: CatalogEntry[], weights: Record<Operat
   };
 }
 
-export async function runWorkloadEngine(options: EngineOptions): Promise<WorkloadResult> {
-  const { settings } = options;
+function openWorkloadDatabase(
+  connection: string,
+  settings: WorkloadSettings,
+): { pool: EvictingPool; db: Kysely<BusinessDatabase> } {
   const pool = new EvictingPool(
-    poolConfigFor(options.connection, {
+    poolConfigFor(connection, {
       poolSize: settings.poolSize,
       connectTimeoutMs: settings.connectTimeoutMs,
       tcpConnectTimeoutMs: settings.tcpConnectTimeoutMs,
@@ -68,13 +70,79 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
       rawTimestamps: true,
     }),
   );
-  const db = new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) });
-  const choose = operationChooser(catalog(options.dataShape), settings.weights);
+  return { pool, db: new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) }) };
+}
+
+/** What every worker of a run shares. */
+interface Run {
+  db: Kysely<BusinessDatabase>;
+  measurement: PathMeasurement;
+  choose: () => CatalogEntry;
+  thinkMs: () => number;
+  stop: AbortSignal;
+  /** Set when the run cuts the last operations short itself (their failures are not the database's). */
+  terminated: () => boolean;
+}
+
+/** One worker: an operation, think time, the next, until the run stops. */
+async function worker(run: Run): Promise<void> {
+  const { measurement } = run;
+  while (!run.stop.aborted) {
+    const entry = run.choose();
+    const opStartedAt = Date.now();
+    const token = measurement.started(opStartedAt);
+    const t0 = performance.now();
+    let failed = false;
+    try {
+      const outcome = await entry.run(run.db);
+      measurement.succeeded(token, entry, opStartedAt, Date.now(), (performance.now() - t0) * 1000, outcome.outOfStock);
+    } catch (err) {
+      if (run.stop.aborted && run.terminated()) {
+        measurement.abandoned(token); // our own shutdown, not the database's
+        break;
+      }
+      failed = true;
+      measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, err);
+    }
+    let pause = run.thinkMs();
+    if (failed) pause = Math.max(pause, MIN_PAUSE_AFTER_FAILURE_MS);
+    if (pause > 0) await sleep(pause, undefined, { signal: run.stop }).catch(() => undefined);
+  }
+}
+
+/** Waits for the stop, then for the workers; operations still running after the grace are cut. */
+async function drain(
+  stop: AbortSignal,
+  workers: Array<Promise<void>>,
+  pool: EvictingPool,
+  onTerminate: () => void,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
+    stop.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const finished = Promise.all(workers);
+  const grace = sleep(STOP_GRACE_MS).then(() => 'grace' as const);
+  if ((await Promise.race([finished.then(() => 'done' as const), grace])) === 'grace') {
+    onTerminate();
+    pool.terminate(); // in-flight queries on a dead or paused server: cut their sockets
+    await finished;
+  }
+}
+
+export async function runWorkloadEngine(options: EngineOptions): Promise<WorkloadResult> {
+  const { settings } = options;
+  const { pool, db } = openWorkloadDatabase(options.connection, settings);
   const phaseOf = options.phase ?? (() => 'run');
-  const startedAt = Date.now();
   const measurement =
     options.measurement ??
-    new PathMeasurement({ connection: options.connection, stallThresholdMs: settings.stallThresholdMs, phaseOf, startedAt, horizonMs: measurementHorizonMs(settings) });
+    new PathMeasurement({
+      connection: options.connection,
+      stallThresholdMs: settings.stallThresholdMs,
+      phaseOf,
+      startedAt: Date.now(),
+      horizonMs: measurementHorizonMs(settings),
+    });
 
   const stop = new AbortController();
   let stoppedBy: WorkloadResult['stoppedBy'] = 'duration';
@@ -85,33 +153,15 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = options.durationMs !== undefined ? setTimeout(() => stop.abort(), options.durationMs) : undefined;
-
   let terminated = false;
   const { min, max } = settings.thinkTimeSeconds;
-  const thinkMs = () => (min + Math.random() * (max - min)) * 1000;
-
-  const worker = async () => {
-    while (!stop.signal.aborted) {
-      const entry = choose();
-      const opStartedAt = Date.now();
-      const token = measurement.started(opStartedAt);
-      const t0 = performance.now();
-      let failed = false;
-      try {
-        const outcome = await entry.run(db);
-        measurement.succeeded(token, entry, opStartedAt, Date.now(), (performance.now() - t0) * 1000, outcome.outOfStock);
-      } catch (err) {
-        if (stop.signal.aborted && terminated) {
-          measurement.abandoned(token); // our own shutdown, not the database's
-          break;
-        }
-        failed = true;
-        measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, err);
-      }
-      let pause = thinkMs();
-      if (failed) pause = Math.max(pause, MIN_PAUSE_AFTER_FAILURE_MS);
-      if (pause > 0) await sleep(pause, undefined, { signal: stop.signal }).catch(() => undefined);
-    }
+  const run: Run = {
+    db,
+    measurement,
+    choose: operationChooser(catalog(options.dataShape), settings.weights),
+    thinkMs: () => (min + Math.random() * (max - min)) * 1000,
+    stop: stop.signal,
+    terminated: () => terminated,
   };
 
   const ticker = setInterval(() => {
@@ -119,20 +169,13 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     options.onTick?.(measurement);
   }, TICK_MS);
   const progress = setInterval(() => options.onProgress?.(measurement.progress(Date.now())), 1000);
-
-  const workers = Array.from({ length: settings.concurrentWorkers }, () => worker());
   try {
-    await new Promise<void>((resolve) => {
-      if (stop.signal.aborted) resolve();
-      stop.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    const finished = Promise.all(workers);
-    const grace = sleep(STOP_GRACE_MS).then(() => 'grace' as const);
-    if ((await Promise.race([finished.then(() => 'done' as const), grace])) === 'grace') {
-      terminated = true;
-      pool.terminate(); // in-flight queries on a dead or paused server: cut their sockets
-      await finished;
-    }
+    await drain(
+      stop.signal,
+      Array.from({ length: settings.concurrentWorkers }, () => worker(run)),
+      pool,
+      () => (terminated = true),
+    );
   } finally {
     clearInterval(progress);
     clearInterval(ticker);
@@ -140,7 +183,6 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     options.signal?.removeEventListener('abort', onAbort);
     await db.destroy().catch(() => undefined);
   }
-
   const endedAt = Date.now();
   options.onEnd?.(measurement, endedAt, stoppedBy);
   return measurement.result(endedAt, stoppedBy);

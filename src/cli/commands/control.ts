@@ -1,10 +1,10 @@
 /** `faultline start`, `status`, `abort`: an experiment without waiting for it. */
 import { parseArgs } from 'node:util';
 import { labUp } from '../../lab/lab';
-import { STATUS_QUERY } from '../../shared/experiment-phases';
 import type { ExperimentStatus } from '../../shared/experiment-types';
-import { connectClient } from '../../worker/temporal-connection';
-import type { Command } from '.';
+import { connectClient } from '../../platform/temporal-connection';
+import type { Command } from '../command';
+import { abortSignal, statusQuery } from '../../workflows/chaos-experiment/contract';
 import { startExperiment } from '../start-experiment';
 import { clockOf, formatLive, loadDefinition } from './run';
 import { liveWorkloads } from '../live-workloads';
@@ -34,13 +34,17 @@ export const startCommand: Command = {
 export const statusCommand: Command = {
   summary: 'phase, elapsed and remaining time of an experiment (--json)',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false } },
+    });
     if (!positionals[0]) throw new Error('usage: faultline status <workflow-id> [--json]');
     const status = await withClient(async (client) => {
       const handle = client.workflow.getHandle(positionals[0]!);
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') return { state: description.status.name };
-      const status = await handle.query<ExperimentStatus>(STATUS_QUERY);
+      const status = await handle.query(statusQuery);
       const live = await liveWorkloads(handle).catch(() => []);
       return { state: 'RUNNING', ...status, ...(live.length ? { workloads: live } : {}) };
     });
@@ -60,9 +64,13 @@ export const statusCommand: Command = {
 export const abortCommand: Command = {
   summary: 'abort an experiment: restore at once and report it aborted (--reason TEXT)',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { reason: { type: 'string', default: 'aborted from the CLI' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { reason: { type: 'string', default: 'aborted from the CLI' } },
+    });
     if (!positionals[0]) throw new Error('usage: faultline abort <workflow-id> --reason TEXT');
-    await withClient((client) => client.workflow.getHandle(positionals[0]!).signal('abort', values.reason));
+    await withClient((client) => client.workflow.getHandle(positionals[0]!).signal(abortSignal, values.reason));
     process.stdout.write(`abort sent to ${positionals[0]}: ${values.reason}\n`);
     return 0;
   },

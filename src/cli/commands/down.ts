@@ -1,5 +1,5 @@
 import { labDown } from '../../lab/lab';
-import type { Command } from '.';
+import type { Command } from '../command';
 
 export const downCommand: Command = {
   summary: 'stop what `faultline up` started',

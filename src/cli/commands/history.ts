@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { ExperimentResult } from '../../shared/experiment-types';
-import { EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
-import { connectClient } from '../../worker/temporal-connection';
-import type { Command } from '.';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
+import { connectClient } from '../../platform/temporal-connection';
+import type { Command } from '../command';
 
 export interface HistoryRow {
   workflowId: string;
@@ -18,42 +18,76 @@ export interface HistoryRow {
   downtimeMs: Record<string, number> | null;
 }
 
+/** The newest `limit` experiments in Temporal's visibility (optionally narrowed by a visibility query). */
+async function listExperiments(limit: number, extraQuery: string | undefined): Promise<HistoryRow[]> {
+  const client = await connectClient();
+  const rows: HistoryRow[] = [];
+  try {
+    const query = `WorkflowType = "${EXPERIMENT_WORKFLOW_TYPE}"${extraQuery ? ` AND (${extraQuery})` : ''}`;
+    for await (const w of client.workflow.list({ query })) {
+      const sa = (name: string) => {
+        const v = w.searchAttributes?.[name];
+        return Array.isArray(v) && v.length ? String(v[0]) : null;
+      };
+      let downtimeMs: HistoryRow['downtimeMs'] = null;
+      if (w.status.name === 'COMPLETED') {
+        const result = (await client.workflow
+          .getHandle(w.workflowId, w.runId)
+          .result()
+          .catch(() => undefined)) as ExperimentResult | undefined;
+        downtimeMs = result?.downtimeMs ?? null;
+      }
+      rows.push({
+        workflowId: w.workflowId,
+        startTime: w.startTime.toISOString(),
+        status: w.status.name,
+        fault: sa('FaultlineFault'),
+        target: sa('FaultlineTarget'),
+        verdict: sa('FaultlineVerdict'),
+        downtimeMs,
+      });
+      if (rows.length >= limit) break;
+    }
+  } finally {
+    await client.connection.close();
+  }
+  return rows;
+}
+
+function historyTable(rows: HistoryRow[]): string {
+  let text = `${'started'.padEnd(24)} ${'verdict'.padEnd(9)} ${'status'.padEnd(10)} ${'fault'.padEnd(22)} ${'target'.padEnd(16)} downtime per path   workflow id\n`;
+  for (const r of rows) {
+    const downtime = r.downtimeMs
+      ? Object.entries(r.downtimeMs)
+          .map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}s`)
+          .join(', ')
+      : '-';
+    text += `${r.startTime.padEnd(24)} ${(r.verdict ?? '-').padEnd(9)} ${r.status.padEnd(10)} ${(r.fault ?? '-').padEnd(22)} ${(r.target ?? '-').padEnd(16)} ${downtime.padEnd(19)} ${r.workflowId}\n`;
+  }
+  return text;
+}
+
 export const historyCommand: Command = {
   summary: 'past experiments, newest first: start time, fault, verdict, downtime per path (--limit N, --json)',
   async run(args) {
-    const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, query: { type: 'string' } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        limit: { type: 'string', default: '20' },
+        json: { type: 'boolean', default: false },
+        query: { type: 'string' },
+      },
+    });
     const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
-    const client = await connectClient();
-    const rows: HistoryRow[] = [];
-    try {
-      const query = `WorkflowType = "${EXPERIMENT_WORKFLOW_TYPE}"${values.query ? ` AND (${values.query})` : ''}`;
-      for await (const w of client.workflow.list({ query })) {
-        const sa = (name: string) => {
-          const v = w.searchAttributes?.[name];
-          return Array.isArray(v) && v.length ? String(v[0]) : null;
-        };
-        let downtimeMs: HistoryRow['downtimeMs'] = null;
-        if (w.status.name === 'COMPLETED') {
-          const result = (await client.workflow.getHandle(w.workflowId, w.runId).result().catch(() => undefined)) as ExperimentResult | undefined;
-          downtimeMs = result?.downtimeMs ?? null;
-        }
-        rows.push({ workflowId: w.workflowId, startTime: w.startTime.toISOString(), status: w.status.name, fault: sa('FaultlineFault'), target: sa('FaultlineTarget'), verdict: sa('FaultlineVerdict'), downtimeMs });
-        if (rows.length >= limit) break;
-      }
-    } finally {
-      await client.connection.close();
-    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new Error('--limit must be a whole number from 1 to 1000');
+    const rows = await listExperiments(limit, values.query);
     rows.sort((a, b) => b.startTime.localeCompare(a.startTime));
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows)}\n`);
       return 0;
     }
-    process.stdout.write(`${'started'.padEnd(24)} ${'verdict'.padEnd(9)} ${'status'.padEnd(10)} ${'fault'.padEnd(22)} ${'target'.padEnd(16)} downtime per path   workflow id\n`);
-    for (const r of rows) {
-      const downtime = r.downtimeMs ? Object.entries(r.downtimeMs).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}s`).join(', ') : '-';
-      process.stdout.write(`${r.startTime.padEnd(24)} ${(r.verdict ?? '-').padEnd(9)} ${r.status.padEnd(10)} ${(r.fault ?? '-').padEnd(22)} ${(r.target ?? '-').padEnd(16)} ${downtime.padEnd(19)} ${r.workflowId}\n`);
-    }
+    process.stdout.write(historyTable(rows));
     return 0;
   },
 };

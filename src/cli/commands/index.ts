@@ -13,12 +13,7 @@ import { serviceCommand } from './service';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
-
-export interface Command {
-  summary: string;
-  /** Returns the exit code. */
-  run(args: string[]): Promise<number>;
-}
+import type { Command } from '../command';
 
 export const COMMANDS: Record<string, Command> = {
   up: upCommand,

@@ -2,9 +2,9 @@
  * `faultline leases [--sweep] [--json]`: the dead man's switch's leases in the Docker engine, with
  * what the watchdog would do with each. `--sweep` does it now (what every worker does every 5 s).
  */
-import { sweepLeases } from '../../activities/faults/lease-watchdog';
-import { connectClient } from '../../worker/temporal-connection';
-import type { Command } from '.';
+import { sweepLeases } from '../../worker/lease-watchdog';
+import { connectClient } from '../../platform/temporal-connection';
+import type { Command } from '../command';
 
 export const leasesCommand: Command = {
   summary: "list the dead man's switch's fault leases; --sweep restores expired or orphaned ones now",
@@ -19,7 +19,9 @@ export const leasesCommand: Command = {
       } else {
         for (const e of entries) {
           const outcome = e.outcome ? `, ${e.outcome}` : '';
-          process.stdout.write(`${e.lease}  ${e.target}  workflow ${e.workflowId}  expires ${e.expiresAt}  ${e.restore ? 'restore' : 'keep'}: ${e.reason}${outcome}\n`);
+          process.stdout.write(
+            `${e.lease}  ${e.target}  workflow ${e.workflowId}  expires ${e.expiresAt}  ${e.restore ? 'restore' : 'keep'}: ${e.reason}${outcome}\n`,
+          );
         }
       }
       return 0;

@@ -1,7 +1,7 @@
-import { EXPERIMENT_TASK_QUEUE } from '../../shared/names';
-import { connectClient } from '../../worker/temporal-connection';
+import { EXPERIMENT_TASK_QUEUE } from '../../workflows/chaos-experiment/contract';
+import { connectClient } from '../../platform/temporal-connection';
 import type { probeDatabase } from '../../workflows';
-import type { Command } from '.';
+import type { Command } from '../command';
 
 export const probeCommand: Command = {
   summary: 'run the probeDatabase workflow: read business_products through a connection (default direct)',

@@ -5,18 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { labUp } from '../../lab/lab';
-import { workflowUiUrl } from '../../lab/lab-settings';
+import { workflowUiUrl } from '../../platform/settings';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
-import { STATUS_QUERY } from '../../shared/experiment-phases';
-import { connectClient } from '../../worker/temporal-connection';
+import { connectClient } from '../../platform/temporal-connection';
 import type { WorkloadProgress } from '../../shared/workload-types';
 import { dryRunPlan } from '../dry-run-plan';
 import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
-import type { Command } from '.';
+import type { Command } from '../command';
+import { statusQuery } from '../../workflows/chaos-experiment/contract';
 
 export async function loadDefinition(file: string): Promise<{ raw: unknown; definition: ExperimentDefinition }> {
   let raw: unknown;
@@ -46,27 +46,80 @@ export function formatLive(status: ExperimentStatus, live: WorkloadProgress[] = 
   return parts.length ? `  ${parts.join(' | ')}` : '';
 }
 
+async function printDryRun(definition: ExperimentDefinition, json: boolean): Promise<void> {
+  const plan = await dryRunPlan(definition);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(plan)}\n`);
+    return;
+  }
+  const t = plan.target;
+  process.stdout.write(`dry run of ${plan.name}: nothing is started or touched\n`);
+  process.stdout.write(
+    t === null
+      ? 'target: none (a baseline without a fault)\n'
+      : `target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`,
+  );
+  for (const p of plan.paths) process.stdout.write(`path ${p.name}: ${p.resolvesTo}\n`);
+  plan.steps.forEach((step, i) => process.stdout.write(`${i + 1}. ${step}\n`));
+}
+
+/**
+ * A progress line at each phase change, then every 5 s (every second on a terminal). One status
+ * query at a time, each with a deadline, and none left in flight when the client closes (a retry
+ * of a query on a closed channel would throw from a timer).
+ */
+function showProgress(
+  client: Client,
+  handle: WorkflowHandle,
+  out: (line: string) => void,
+): { stop: () => Promise<void> } {
+  let lastPhase = '';
+  let lastPrinted = 0;
+  let polling: Promise<void> | undefined;
+  const poll = async () => {
+    try {
+      const status = await client.withDeadline(Date.now() + 5000, () => handle.query(statusQuery));
+      const heartbeats = await client.withDeadline(Date.now() + 5000, () => liveWorkloads(handle)).catch(() => []);
+      const live = formatLive(status, heartbeats);
+      const { elapsedMs, remainingMs } = clockOf(status);
+      const line = `[${(elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${remainingMs !== null ? ` ${Math.ceil(remainingMs / 1000)}s left` : ''}${live}`;
+      if (status.phase !== lastPhase || Date.now() - lastPrinted >= (process.stderr.isTTY ? 1000 : 5000)) {
+        out(line);
+        lastPrinted = Date.now();
+      }
+      lastPhase = status.phase;
+    } catch {
+      /* between tasks */
+    }
+  };
+  const timer = setInterval(() => {
+    polling ??= poll().finally(() => (polling = undefined));
+  }, 1000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await polling;
+    },
+  };
+}
+
 export const runCommand: Command = {
   summary: 'run an experiment file end to end and print its report (--json for machines)',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, id: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        id: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    });
     const file = positionals[0];
     if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID] [--dry-run]');
     const { raw, definition } = await loadDefinition(file);
     if (values['dry-run']) {
-      const plan = await dryRunPlan(definition);
-      if (values.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
-      else {
-        const t = plan.target;
-        process.stdout.write(`dry run of ${plan.name}: nothing is started or touched\n`);
-        process.stdout.write(
-          t === null
-            ? 'target: none (a baseline without a fault)\n'
-            : `target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`,
-        );
-        for (const p of plan.paths) process.stdout.write(`path ${p.name}: ${p.resolvesTo}\n`);
-        plan.steps.forEach((step, i) => process.stdout.write(`${i + 1}. ${step}\n`));
-      }
+      await printDryRun(definition, values.json);
       return 0;
     }
     const out = (line: string) => process.stderr.write(`${line}\n`);
@@ -76,44 +129,22 @@ export const runCommand: Command = {
       const handle = await startExperiment(client, raw, definition, values.id);
       const workflowId = handle.workflowId;
       out(`experiment ${workflowId} started (Web UI: ${workflowUiUrl(workflowId)})`);
-      let lastPhase = '';
-      let lastPrinted = 0;
-      // One status query at a time, each with a deadline, and none left in flight when the client
-      // closes (a retry of a query on a closed channel would throw from a timer).
-      let polling: Promise<void> | undefined;
-      const poll = async () => {
-        try {
-          const status = await client.withDeadline(Date.now() + 5000, () => handle.query<ExperimentStatus>(STATUS_QUERY));
-          const heartbeats = await client.withDeadline(Date.now() + 5000, () => liveWorkloads(handle)).catch(() => []);
-          const live = formatLive(status, heartbeats);
-          const { elapsedMs, remainingMs } = clockOf(status);
-          const line = `[${(elapsedMs / 1000).toFixed(0).padStart(4)}s] ${status.phase.padEnd(19)}${remainingMs !== null ? ` ${Math.ceil(remainingMs / 1000)}s left` : ''}${live}`;
-          // A line at each phase change, then every 5 s (every second on a terminal).
-          if (status.phase !== lastPhase || Date.now() - lastPrinted >= (process.stderr.isTTY ? 1000 : 5000)) {
-            out(line);
-            lastPrinted = Date.now();
-          }
-          lastPhase = status.phase;
-        } catch {
-          /* between tasks */
-        }
-      };
-      const progress = setInterval(() => {
-        polling ??= poll().finally(() => (polling = undefined));
-      }, 1000);
+      const progress = showProgress(client, handle, out);
       let result: ExperimentResult;
       try {
         result = await handle.result();
       } catch (err) {
-        if (err instanceof WorkflowFailedError) throw new Error(`experiment ${workflowId} failed: ${err.cause?.message ?? err.message}`);
+        if (err instanceof WorkflowFailedError)
+          throw new Error(`experiment ${workflowId} failed: ${err.cause?.message ?? err.message}`);
         throw err;
       } finally {
-        clearInterval(progress);
-        await polling;
+        await progress.stop();
       }
       if (values.json) {
         process.stdout.write(`${result.summary}\n`);
-        process.stdout.write(`${JSON.stringify({ workflowId, verdict: result.verdict, report: { json: result.report.json, html: result.report.html } })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ workflowId, verdict: result.verdict, report: { json: result.report.json, html: result.report.html } })}\n`,
+        );
       } else {
         process.stdout.write(`\n${result.summary}\nreport: ${result.report.json}\n        ${result.report.html}\n`);
       }

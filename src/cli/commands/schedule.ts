@@ -7,9 +7,9 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../../shared/experiment-markdown';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
-import { connectClient } from '../../worker/temporal-connection';
-import type { Command } from '.';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
+import { connectClient } from '../../platform/temporal-connection';
+import type { Command } from '../command';
 import { loadDefinition } from './run';
 
 const USAGE = `usage:
@@ -52,9 +52,12 @@ async function create(client: Client, args: string[]): Promise<string> {
   });
   const id = need(values.id, '--id');
   if (!SCHEDULE_ID.test(id)) throw new Error('--id: letters, digits, _ . - only (at most 200)');
-  if ((values.cron === undefined) === (values.every === undefined)) throw new Error(`give exactly one of --cron or --every\n${USAGE}`);
-  if (values.every !== undefined && !DURATION.test(values.every)) throw new Error('--every: a duration such as 30s, 10m, 6h, 1d');
-  if (values.cron !== undefined && values.cron.trim().split(/\s+/).length !== 5) throw new Error('--cron: five fields, e.g. "0 3 * * *"');
+  if ((values.cron === undefined) === (values.every === undefined))
+    throw new Error(`give exactly one of --cron or --every\n${USAGE}`);
+  if (values.every !== undefined && !DURATION.test(values.every))
+    throw new Error('--every: a duration such as 30s, 10m, 6h, 1d');
+  if (values.cron !== undefined && values.cron.trim().split(/\s+/).length !== 5)
+    throw new Error('--cron: five fields, e.g. "0 3 * * *"');
   if (!DURATION.test(values['catchup-window'])) throw new Error('--catchup-window: a duration such as 10m');
   const overlap = OVERLAP[values.overlap];
   if (overlap === undefined) throw new Error('--overlap: skip, buffer-one or allow-all');
@@ -89,9 +92,37 @@ async function describe(client: Client, id: string) {
     actions: d.info.numActionsTaken,
     skippedForOverlap: d.info.numActionsSkippedOverlap,
     running: d.info.runningActions.map((a) => a.workflow.workflowId),
-    recent: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+    recent: d.info.recentActions.map((a) => ({
+      scheduledAt: a.scheduledAt.toISOString(),
+      workflowId: a.action.workflow.workflowId,
+    })),
     next: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
   };
+}
+
+async function list(client: Client, json: boolean): Promise<string> {
+  const rows = [];
+  for await (const s of client.schedule.list()) {
+    rows.push({
+      id: s.scheduleId,
+      paused: s.state.paused,
+      note: s.state.note,
+      next: s.info.nextActionTimes[0]?.toISOString() ?? null,
+      recent: s.info.recentActions.length,
+    });
+  }
+  if (json) return `${JSON.stringify(rows)}\n`;
+  return rows
+    .map((r) => `${r.id.padEnd(30)} ${r.paused ? 'paused ' : 'active '} next ${r.next ?? '-'}  ${r.note ?? ''}\n`)
+    .join('');
+}
+
+/** The SDK's default for a trigger is ALLOW_ALL: use the schedule's own overlap policy instead. */
+async function trigger(client: Client, id: string): Promise<string> {
+  const handle = client.schedule.getHandle(id);
+  const overlap = (await handle.describe()).policies.overlap;
+  await handle.trigger(overlap);
+  return `schedule ${id} triggered (overlap policy ${overlap})\n`;
 }
 
 export const scheduleCommand: Command = {
@@ -106,15 +137,9 @@ export const scheduleCommand: Command = {
         case 'create':
           process.stdout.write(`${await create(client, rest)}\n`);
           return 0;
-        case 'list': {
-          const rows = [];
-          for await (const s of client.schedule.list()) {
-            rows.push({ id: s.scheduleId, paused: s.state.paused, note: s.state.note, next: s.info.nextActionTimes[0]?.toISOString() ?? null, recent: s.info.recentActions.length });
-          }
-          if (json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-          else for (const r of rows) process.stdout.write(`${r.id.padEnd(30)} ${r.paused ? 'paused ' : 'active '} next ${r.next ?? '-'}  ${r.note ?? ''}\n`);
+        case 'list':
+          process.stdout.write(await list(client, json));
           return 0;
-        }
         case 'describe': {
           const d = await describe(client, need(positional[0], 'ID'));
           process.stdout.write(json ? `${JSON.stringify(d)}\n` : `${JSON.stringify(d, null, 2)}\n`);
@@ -122,20 +147,18 @@ export const scheduleCommand: Command = {
         }
         case 'pause':
         case 'unpause': {
-          const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { note: { type: 'string' } } });
+          const { values, positionals } = parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: { note: { type: 'string' } },
+          });
           const handle = client.schedule.getHandle(need(positionals[0], 'ID'));
           await (sub === 'pause' ? handle.pause(values.note) : handle.unpause(values.note));
           process.stdout.write(`schedule ${handle.scheduleId} ${sub}d\n`);
           return 0;
         }
         case 'trigger':
-          {
-            // The SDK's default for a trigger is ALLOW_ALL: use the schedule's own policy instead.
-            const handle = client.schedule.getHandle(need(positional[0], 'ID'));
-            const overlap = (await handle.describe()).policies.overlap;
-            await handle.trigger(overlap);
-            process.stdout.write(`schedule ${positional[0]} triggered (overlap policy ${overlap})\n`);
-          }
+          process.stdout.write(await trigger(client, need(positional[0], 'ID')));
           return 0;
         case 'delete':
           await client.schedule.getHandle(need(positional[0], 'ID')).delete();

@@ -1,10 +1,14 @@
 /** `faultline schema`: the experiment definition's JSON Schema (also in schema/experiment.schema.json). */
 import { z } from 'zod';
 import { experimentSchema } from '../../shared/experiment-schema';
-import type { Command } from '.';
+import type { Command } from '../command';
 
 export function experimentJsonSchema(): unknown {
-  return { $id: 'https://faultline.dev/schema/experiment.schema.json', title: 'faultline experiment', ...z.toJSONSchema(experimentSchema, { io: 'input' }) };
+  return {
+    $id: 'https://faultline.dev/schema/experiment.schema.json',
+    title: 'faultline experiment',
+    ...z.toJSONSchema(experimentSchema, { io: 'input' }),
+  };
 }
 
 export const schemaCommand: Command = {

@@ -1,6 +1,6 @@
-import { labSettings } from '../../lab/lab-settings';
+import { labSettings } from '../../platform/settings';
 import { ensureSearchAttributes } from '../../lab/search-attributes';
-import type { Command } from '.';
+import type { Command } from '../command';
 
 export const setupCommand: Command = {
   summary: "register faultline's search attributes on the Temporal server at TEMPORAL_ADDRESS",

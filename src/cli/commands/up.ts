@@ -1,6 +1,6 @@
 import { labUp } from '../../lab/lab';
-import { labSettings } from '../../lab/lab-settings';
-import type { Command } from '.';
+import { labSettings } from '../../platform/settings';
+import type { Command } from '../command';
 
 export const upCommand: Command = {
   summary: 'start the lab in the background: containers, Temporal dev server (Web UI), workers',

@@ -1,5 +1,5 @@
 import { runFaultlineWorker } from '../../worker/run-faultline-worker';
-import type { Command } from '.';
+import type { Command } from '../command';
 
 export const workerCommand: Command = {
   summary: 'run the faultline worker in the foreground (task queue `faultline`)',

@@ -18,7 +18,12 @@ export const FAULT: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TargetRefused', 'InvalidExperiment'] },
+  retry: {
+    maximumAttempts: 20,
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['TargetRefused', 'InvalidExperiment'],
+  },
 };
 
 /**
@@ -30,7 +35,12 @@ export const WORKLOAD: ActivityOptions = {
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '15 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '5 seconds', nonRetryableErrorTypes: ['InvalidSettingsError', 'UnknownConnection', 'InvalidExperiment'] },
+  retry: {
+    maximumAttempts: 20,
+    initialInterval: '1 second',
+    maximumInterval: '5 seconds',
+    nonRetryableErrorTypes: ['InvalidSettingsError', 'UnknownConnection', 'InvalidExperiment'],
+  },
 };
 
 /** The audit waits for payments still in flight, up to the definition's timeout. */
@@ -41,4 +51,5 @@ export const auditOptions = (timeoutSeconds: number): ActivityOptions => ({
 });
 
 /** Activities with a one-line summary the Web UI shows next to each of them. */
-export const act = (options: ActivityOptions, summary: string) => proxyActivities<typeof activities>({ ...options, summary });
+export const act = (options: ActivityOptions, summary: string) =>
+  proxyActivities<typeof activities>({ ...options, summary });

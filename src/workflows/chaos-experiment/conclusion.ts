@@ -4,7 +4,6 @@
  * cancelled.
  */
 import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { PathMeasurementSummary } from '../../activities/workload/measure-path';
 import { experimentDetails } from '../../shared/experiment-markdown';
 import type { ExperimentOutcome, ExperimentResult } from '../../shared/experiment-types';
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
@@ -16,8 +15,8 @@ import { enter } from './phases';
 import type { ExperimentState } from './state';
 import { unlockTarget } from './target-lock-step';
 import { gapsDuringFault, judge } from './verdict';
-
-const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import { errorText } from '../error-text';
 
 async function recoverAndCheckAfter(s: ExperimentState): Promise<void> {
   const ran = s.cycles.length > 0 || (!s.definition.fault && s.before?.holds);
@@ -36,7 +35,10 @@ async function recoverAndCheckAfter(s: ExperimentState): Promise<void> {
 async function auditPayments(s: ExperimentState, payments: PaymentWorkloadSummary): Promise<void> {
   const settings = s.definition.payments!;
   try {
-    s.audit = await act(auditOptions(settings.auditTimeoutSeconds), 'Audit: every acknowledged payment exists exactly once').auditPayments({
+    s.audit = await act(
+      auditOptions(settings.auditTimeoutSeconds),
+      'Audit: every acknowledged payment exists exactly once',
+    ).auditPayments({
       connection: settings.auditConnection,
       stateFile: payments.stateFile,
       restores: s.cycles.map((c) => c.restore?.restoreRequestedAt ?? null),
@@ -55,7 +57,10 @@ function faultSpan(s: ExperimentState): { from: string; to: string } | undefined
 }
 
 function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments?: PaymentWorkloadSummary) {
-  const recovered = s.cycles.length > 0 && s.cycles.every((c) => c.recoveredAt) ? s.cycles[s.cycles.length - 1]!.recoveredAt : undefined;
+  const recovered =
+    s.cycles.length > 0 && s.cycles.every((c) => c.recoveredAt)
+      ? s.cycles[s.cycles.length - 1]!.recoveredAt
+      : undefined;
   const span = faultSpan(s);
   const facts = {
     hasFault: s.definition.fault !== undefined,
@@ -66,7 +71,12 @@ function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments
     ...(s.after ? { after: s.after } : {}),
     ...(recovered ? { recoveredAt: recovered } : {}),
     injected: s.cycles.length > 0,
-    paths: paths.map((p) => ({ connection: p.connection, openAtEnd: p.openAtEnd, openSince: p.openSince, gaps: p.gaps })),
+    paths: paths.map((p) => ({
+      connection: p.connection,
+      openAtEnd: p.openAtEnd,
+      openSince: p.openSince,
+      gaps: p.gaps,
+    })),
     ...(span ? { faultSpan: span } : {}),
     ...(payments ? { unexpectedPaymentAnswers: payments.unexpected } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
@@ -112,7 +122,18 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
     ]);
     await unlockTarget(s);
     enter(s, 'done');
-    setCurrentDetails(`**Verdict** \`${verdict}\`: ${reason}\n\n**Downtime** ${Object.entries(downtimeMs).map(([p, ms]) => `${p} ${ms} ms`).join(', ')}\n\n${experimentDetails(s.definition)}`);
-    return { experimentId: outcome.experimentId, verdict, verdictReason: reason, report: written.files, downtimeMs, summary: written.summary };
+    setCurrentDetails(
+      `**Verdict** \`${verdict}\`: ${reason}\n\n**Downtime** ${Object.entries(downtimeMs)
+        .map(([p, ms]) => `${p} ${ms} ms`)
+        .join(', ')}\n\n${experimentDetails(s.definition)}`,
+    );
+    return {
+      experimentId: outcome.experimentId,
+      verdict,
+      verdictReason: reason,
+      report: written.files,
+      downtimeMs,
+      summary: written.summary,
+    };
   });
 }

@@ -9,7 +9,9 @@ import type { ExperimentPhase } from '../../shared/experiment-phases';
 import type { ExperimentStatus } from '../../shared/experiment-types';
 import type { WorkloadProgress } from '../../shared/workload-types';
 
-export { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/names';
+/** The workflow's type, and the task queue of the `faultline` worker that runs it and its activities. */
+export const EXPERIMENT_WORKFLOW_TYPE = 'chaosExperiment';
+export const EXPERIMENT_TASK_QUEUE = 'faultline';
 
 /** Restore at once and report the experiment aborted, with a reason. */
 export const abortSignal = defineSignal<[reason?: string]>('abort');
@@ -34,7 +36,9 @@ export const searchAttributes = {
 } as const;
 
 /** Name and Temporal type of each, for registering them on a server. */
-export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = Object.values(searchAttributes).map((key) => ({
+export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = Object.values(
+  searchAttributes,
+).map((key) => ({
   name: key.name,
   type: key.type === SearchAttributeType.INT ? 'Int' : 'Keyword',
 }));

@@ -3,19 +3,19 @@
  * (or to a continue-as-new). They follow the phase query and stop by themselves once the workflow
  * moves past the measured phases; stopping them is entering such a phase and awaiting them.
  */
-import type { PathMeasurementSummary } from '../../activities/workload/measure-path';
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import { act, WORKLOAD } from './activity-options';
-import { measuredBeforeCancel } from './cancelled-details';
+import { measuredBeforeCancel } from '../cancelled-details';
 import type { ExperimentState, MeasurementFiles } from './state';
-
-const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import { errorText } from '../error-text';
 
 /** Live counters reach the status query about 20 times per experiment, whatever its length (4 events each). */
 function progressSignalSeconds(s: ExperimentState): number {
   const { durations, repeat, paths } = s.definition;
   const cycles = s.definition.fault ? (repeat?.times ?? 1) : 0;
-  const methodSeconds = cycles > 1 ? (cycles - 1) * (repeat?.everySeconds ?? 0) + durations.faultSeconds : durations.faultSeconds;
+  const methodSeconds =
+    cycles > 1 ? (cycles - 1) * (repeat?.everySeconds ?? 0) + durations.faultSeconds : durations.faultSeconds;
   const planned = durations.warmupSeconds + methodSeconds + durations.recoveryTimeoutSeconds;
   return Math.min(300, Math.max(2, Math.ceil((planned * paths.length) / 20)));
 }
@@ -43,7 +43,11 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
   );
   if (d.payments) {
     s.payments = act(WORKLOAD, `Payments at ${d.payments.ratePerSecond}/s via ${d.payments.channels.join(' and ')}`)
-      .runPaymentWorkload({ settings: d.payments, reportDirectory: d.report.directory, ...(continueFrom?.payments ? { continueFrom: continueFrom.payments } : {}) })
+      .runPaymentWorkload({
+        settings: d.payments,
+        reportDirectory: d.report.directory,
+        ...(continueFrom?.payments ? { continueFrom: continueFrom.payments } : {}),
+      })
       .catch((err: unknown) => {
         const summary = measuredBeforeCancel<PaymentWorkloadSummary>(err);
         if (summary) return summary;
@@ -54,12 +58,20 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
 }
 
 /** The files the measurements left, for a run that continues this one. */
-export function filesOf(measured: { paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }): MeasurementFiles {
-  return { paths: Object.fromEntries(measured.paths.map((p) => [p.connection, p.checkpointFile])), ...(measured.payments ? { payments: measured.payments.stateFile } : {}) };
+export function filesOf(measured: {
+  paths: PathMeasurementSummary[];
+  payments?: PaymentWorkloadSummary;
+}): MeasurementFiles {
+  return {
+    paths: Object.fromEntries(measured.paths.map((p) => [p.connection, p.checkpointFile])),
+    ...(measured.payments ? { payments: measured.payments.stateFile } : {}),
+  };
 }
 
 /** Awaits the measurements (the caller has entered a phase past the measured ones). */
-export async function measurementsOf(s: ExperimentState): Promise<{ paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }> {
+export async function measurementsOf(
+  s: ExperimentState,
+): Promise<{ paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }> {
   const paths = (await Promise.all(s.measurements)).filter((m): m is PathMeasurementSummary => m !== undefined);
   const payments = s.payments ? await s.payments : undefined;
   return { paths, ...(payments ? { payments } : {}) };

@@ -43,14 +43,24 @@ export async function rollBack(s: ExperimentState): Promise<void> {
   const fault = s.definition.fault;
   if (s.injectAskedAt !== undefined && s.resolvedTarget) {
     // Cancelled or failed while the inject ran: the cycle is on record all the same, and restored.
-    recordInjection(s, { target: s.resolvedTarget, injectRequestedAt: new Date(s.injectAskedAt).toISOString(), targetDownAt: null, interrupted: true });
+    recordInjection(s, {
+      target: s.resolvedTarget,
+      injectRequestedAt: new Date(s.injectAskedAt).toISOString(),
+      targetDownAt: null,
+      interrupted: true,
+    });
     s.injectAskedAt = undefined;
   }
   enter(s, 'restore');
   const restore = await CancellationScope.nonCancellable(() =>
-    act(FAULT, `Restore ${s.target} and verify it serves`).restoreFault(fault, s.definition.paths, currentCycle(s)?.injection.target ?? s.resolvedTarget, {
-      stallThresholdMs: s.definition.workload.stallThresholdMs,
-    }),
+    act(FAULT, `Restore ${s.target} and verify it serves`).restoreFault(
+      fault,
+      s.definition.paths,
+      currentCycle(s)?.injection.target ?? s.resolvedTarget,
+      {
+        stallThresholdMs: s.definition.workload.stallThresholdMs,
+      },
+    ),
   );
   s.faultOn = false;
   s.recoveryPending = true;

@@ -10,7 +10,9 @@ export function enter(s: ExperimentState, next: ExperimentPhase, durationMs?: nu
   s.phaseEndsAt = durationMs !== undefined ? Date.now() + durationMs : null;
   upsertSearchAttributes([{ key: searchAttributes.phase, value: next }]);
   const elapsed = Math.round((Date.now() - s.startedAt.getTime()) / 1000);
-  setCurrentDetails(`**Phase** \`${next}\`${durationMs !== undefined ? ` (${Math.round(durationMs / 1000)} s)` : ''} at ${elapsed} s${s.run > 1 ? ` (run ${s.run})` : ''}\n\n${experimentDetails(s.definition)}`);
+  setCurrentDetails(
+    `**Phase** \`${next}\`${durationMs !== undefined ? ` (${Math.round(durationMs / 1000)} s)` : ''} at ${elapsed} s${s.run > 1 ? ` (run ${s.run})` : ''}\n\n${experimentDetails(s.definition)}`,
+  );
 }
 
 /** Sleeps for the phase, or less if the experiment is aborted. */

@@ -2,9 +2,6 @@
  * Everything one run of an experiment knows, in one object that every step reads and writes; and
  * what a run hands over when the experiment continues as new (many repeated faults).
  */
-import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../../activities/faults/fault-activities';
-import type { SteadyStateCheck } from '../../activities/probes/check-steady-state';
-import type { PathMeasurementSummary } from '../../activities/workload/measure-path';
 import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ExperimentPhase } from '../../shared/experiment-phases';
@@ -12,6 +9,9 @@ import type { targetLock } from '../target-lock';
 import { describeFault, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
 import type { WorkloadProgress } from '../../shared/workload-types';
+import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../../shared/fault-types';
+import type { SteadyStateCheck } from '../../shared/steady-state-types';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
 
 /** What a run of the experiment hands to the next when it continues as new. */
 export interface Carried {

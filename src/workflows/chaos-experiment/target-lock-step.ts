@@ -1,5 +1,5 @@
 /** Taking and giving back the target's lock (see ../target-lock.ts). */
-import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { ChildWorkflowCancellationType, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { releaseSignal, targetLock, targetLockId } from '../target-lock';
 import { act, STEP } from './activity-options';
@@ -17,6 +17,8 @@ export async function lockTarget(s: ExperimentState, workflowId: string): Promis
       workflowId: lockId,
       args: [workflowId],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
+      // A cancelled experiment still restores and reports: its lock must outlive the cancellation.
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     });
     return true;
@@ -28,9 +30,15 @@ export async function lockTarget(s: ExperimentState, workflowId: string): Promis
   }
 }
 
+/** Gives the lock back; a lock already gone (terminated by hand, say) is fine. */
 export async function unlockTarget(s: ExperimentState): Promise<void> {
-  if (!s.lock) return;
-  await s.lock.signal(releaseSignal);
-  await s.lock.result();
+  const lock = s.lock;
+  if (!lock) return;
   s.lock = undefined;
+  try {
+    await lock.signal(releaseSignal);
+    await lock.result();
+  } catch {
+    // Nothing to give back.
+  }
 }

@@ -3,10 +3,10 @@
  * Pure (unit-tested branch by branch). What a user must never miss comes first: a lost payment or a
  * payment service that misbehaved is a violation even when the experiment was aborted.
  */
-import type { SteadyStateCheck } from '../../activities/probes/check-steady-state';
 import type { ExperimentOutcome, Verdict } from '../../shared/experiment-types';
 import type { PaymentAudit } from '../../shared/payment-types';
 import type { MeasurementGap } from '../../shared/workload-types';
+import type { SteadyStateCheck } from '../../shared/steady-state-types';
 
 export interface VerdictFacts {
   hasFault: boolean;
@@ -32,11 +32,16 @@ export interface Judgement {
   reason: string;
 }
 
-const failing = (check?: SteadyStateCheck) => check?.paths.filter((p) => !p.holds).map((p) => `${p.path}: ${p.reason}`).join('; ');
+const failing = (check?: SteadyStateCheck) =>
+  check?.paths
+    .filter((p) => !p.holds)
+    .map((p) => `${p.path}: ${p.reason}`)
+    .join('; ');
 
 function paymentViolation(f: VerdictFacts): string | undefined {
   const a = f.audit;
-  if (a && !a.holds) return `payment audit: ${a.lost} lost, ${a.duplicated} duplicated, ${a.wrongAmount} wrong amount, ${a.stillPending} still pending of ${a.acknowledged} acknowledged`;
+  if (a && !a.holds)
+    return `payment audit: ${a.lost} lost, ${a.duplicated} duplicated, ${a.wrongAmount} wrong amount, ${a.stillPending} still pending of ${a.acknowledged} acknowledged`;
   const u = f.unexpectedPaymentAnswers;
   if (!u) return undefined;
   const parts = [
@@ -52,28 +57,56 @@ export function gapsDuringFault(f: Pick<VerdictFacts, 'paths' | 'faultSpan'>): n
   if (!f.faultSpan) return 0;
   const from = Date.parse(f.faultSpan.from);
   const to = Date.parse(f.faultSpan.to);
-  return Math.max(0, ...f.paths.map((p) => p.gaps.reduce((sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)), 0)));
+  return Math.max(
+    0,
+    ...f.paths.map((p) =>
+      p.gaps.reduce(
+        (sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)),
+        0,
+      ),
+    ),
+  );
 }
 
 function core(f: VerdictFacts): Judgement {
   const payments = paymentViolation(f);
-  if (payments) return { verdict: 'violated', reason: f.abort ? `${payments} (the experiment was also aborted, ${f.abort.by}: ${f.abort.reason})` : payments };
+  if (payments)
+    return {
+      verdict: 'violated',
+      reason: f.abort ? `${payments} (the experiment was also aborted, ${f.abort.by}: ${f.abort.reason})` : payments,
+    };
   if (f.refused) return { verdict: 'not-run', reason: f.refused };
   if (f.abort) return { verdict: 'aborted', reason: `${f.abort.by}: ${f.abort.reason}` };
-  if (f.before && !f.before.holds) return { verdict: 'not-run', reason: `steady state did not hold before injecting (${failing(f.before)}); nothing was injected` };
+  if (f.before && !f.before.holds)
+    return {
+      verdict: 'not-run',
+      reason: `steady state did not hold before injecting (${failing(f.before)}); nothing was injected`,
+    };
   const accounted = f.audit ? `; all ${f.audit.acknowledged} acknowledged payments accounted for` : '';
   if (!f.hasFault) {
-    if (f.after && !f.after.holds) return { verdict: 'violated', reason: `steady state at the end does not hold (${failing(f.after)})` };
+    if (f.after && !f.after.holds)
+      return { verdict: 'violated', reason: `steady state at the end does not hold (${failing(f.after)})` };
     return { verdict: 'held', reason: `baseline without a fault: the steady state held before and after${accounted}` };
   }
   if (!f.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
-  if (!f.recoveredAt) return { verdict: 'violated', reason: `steady state did not return within the recovery timeout of ${f.recoveryTimeoutSeconds} s` };
+  if (!f.recoveredAt)
+    return {
+      verdict: 'violated',
+      reason: `steady state did not return within the recovery timeout of ${f.recoveryTimeoutSeconds} s`,
+    };
   const stillDown = f.paths.filter((p) => p.openAtEnd);
   if (stillDown.length) {
-    return { verdict: 'violated', reason: `not recovered: ${stillDown.map((p) => `${p.connection} unavailable since ${p.openSince ?? '?'} and still down when the measurement ended`).join('; ')}` };
+    return {
+      verdict: 'violated',
+      reason: `not recovered: ${stillDown.map((p) => `${p.connection} unavailable since ${p.openSince ?? '?'} and still down when the measurement ended`).join('; ')}`,
+    };
   }
-  if (f.after && !f.after.holds) return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(f.after)})` };
-  return { verdict: 'held', reason: `the steady state held before, and returned after the fault within the recovery timeout${accounted}` };
+  if (f.after && !f.after.holds)
+    return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(f.after)})` };
+  return {
+    verdict: 'held',
+    reason: `the steady state held before, and returned after the fault within the recovery timeout${accounted}`,
+  };
 }
 
 export function judge(f: VerdictFacts): Judgement {

@@ -10,7 +10,14 @@
  * cases. An experiment with many repeated faults continues as new every `repeat.cyclesPerRun` faults
  * (after a fault has recovered), its measurement taken up by the next run, so its history stays small.
  */
-import { ActivityFailure, ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ContinueAsNew,
+  continueAsNew,
+  isCancellation,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { act, STEP } from './activity-options';
@@ -20,8 +27,7 @@ import { faultCycle, hypothesis, rollBack } from './method';
 import { enter, hold, installHandlers } from './phases';
 import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
-
-const errorText = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
+import { errorText } from '../error-text';
 
 function validated(input: unknown): ExperimentDefinition {
   try {
@@ -42,7 +48,12 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
       s.resolvedTarget = await act(STEP, `Check that ${s.target} is an opted-in target`).resolveFaultTarget(d.fault);
     } catch (err) {
       // A target that is not opted in (or not there): nothing was touched, the experiment did not run.
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'TargetRefused')) throw err;
+      if (!(
+        err instanceof ActivityFailure &&
+        err.cause instanceof ApplicationFailure &&
+        err.cause.type === 'TargetRefused'
+      ))
+        throw err;
       s.refused = `target refused: ${err.cause.message}`;
       return false;
     }
@@ -108,6 +119,7 @@ export async function chaosExperiment(input: unknown, carried?: Carried): Promis
     if (s.faultOn) await rollBack(s);
   }
   const result = await conclude(s);
-  if (s.cancelled) throw ApplicationFailure.nonRetryable(`experiment cancelled; report: ${result.report.json}`, 'ExperimentCancelled');
+  if (s.cancelled)
+    throw ApplicationFailure.nonRetryable(`experiment cancelled; report: ${result.report.json}`, 'ExperimentCancelled');
   return result;
 }

@@ -1,0 +1,73 @@
+/** The report's data model: one experiment report, and each path's part of it. Pure. */
+import type { ExperimentOutcome } from '../../shared/experiment-types';
+import type { PaymentAudit, PaymentWorkloadResult } from '../../shared/payment-types';
+import type { HeldSummary, MeasurementGap, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+import type { Comparison } from './comparison';
+import type { CycleReport, PathCycle } from './fault-cycles';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface PathReport {
+  path: string;
+  overall: WorkloadStats;
+  phases: WorkloadResult['phases'];
+  /** Detected downtime: failures and stalls (see `stallThresholdMs`), every window of the run. */
+  downtimeMs: number;
+  downtimeWindows: WorkloadResult['downtime']['windows'];
+  stallThresholdMs: number;
+  /** A window was still open when the measurement ended: this path had not recovered. */
+  openAtEnd: boolean;
+  /** Operations held longer than the stall threshold that then succeeded, and for how long. */
+  held: HeldSummary;
+  /**
+   * From the restore request to this path serving again (the last cycle's); 0 only when the path
+   * was already serving at the restore; null when it did not recover or nothing was restored.
+   */
+  recoveryMs: number | null;
+  /** Per fault (cycle): detected downtime against the ground truth, and recovery after the restore. */
+  cycles: PathCycle[];
+  /** Time nothing measured this path (a lost worker, a continue-as-new): neither up nor down. */
+  gaps: MeasurementGap[];
+  /** The part of the detected downtime that fell in gaps (a window no operation could close). */
+  downtimeInGapsMs: number;
+  timeline: WorkloadResult['timeline'];
+  stoppedBy: WorkloadResult['stoppedBy'];
+  pgbench?: WorkloadResult['pgbench'];
+}
+
+export interface ExperimentReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  experimentId: string;
+  name: string;
+  generatedAt: string;
+  startedAt: string;
+  endedAt: string;
+  verdict: ExperimentOutcome['verdict'];
+  verdictReason: string;
+  abort?: ExperimentOutcome['abort'];
+  definition: ExperimentOutcome['definition'];
+  fault: { kind: string; target: string };
+  timestamps: {
+    injectRequestedAt: string | null;
+    targetDownAt: string | null;
+    restoreRequestedAt: string | null;
+    targetRunningAt: string | null;
+    servingAgainAt: string | null;
+    recoveredAt: string | null;
+  };
+  /** Ground truth: from the inject request to the target serving again (the first fault). */
+  faultWindowMs: number | null;
+  restore: { action: string; note: string } | null;
+  /** Every fault (one, or each cycle of a repeated experiment) with its ground truth. */
+  cycles: CycleReport[];
+  /** What "downtime" means in this report, in two sentences. */
+  downtimeDefinition: string;
+  /** Aurora faults: old and new writer, and the events seen on the timeline. */
+  rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
+  steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
+  paths: PathReport[];
+  /** Present when more than one path ran: proxy against direct, as in seed 001. */
+  comparison?: Comparison;
+  /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
+  payments?: { workload: PaymentWorkloadResult; audit?: PaymentAudit };
+}

@@ -1,0 +1,37 @@
+/** What a path's measurement tells the experiment's workflow: abort when the error budget is spent, and live progress. */
+import { activityInfo } from '@temporalio/activity';
+import type { WorkloadProgress } from '../../shared/workload-types';
+import { sharedClient } from '../../platform/temporal-client';
+import { abortSignal, progressSignal } from '../../workflows/chaos-experiment/contract';
+import type { ErrorBudget } from './error-budget';
+
+/** Stop conditions: a spent error budget asks the workflow to abort (retried until it is heard). */
+export function watchBudget(budget: ErrorBudget | undefined, progress: WorkloadProgress, workflowId: string): void {
+  const reason = budget?.observe(progress, Date.now());
+  if (reason) void signalAbort(workflowId, reason).catch(() => budget?.retry());
+}
+
+async function signalAbort(workflowId: string, reason: string): Promise<void> {
+  const client = await sharedClient();
+  await client.workflow.getHandle(workflowId).signal(abortSignal, reason);
+}
+
+/** A few progress signals per experiment, so the `status` query has live counters. */
+export function progressSignals(
+  input: { progressSignalSeconds?: number },
+  latest: () => WorkloadProgress | undefined,
+): NodeJS.Timeout | undefined {
+  if (!input.progressSignalSeconds) return undefined;
+  return setInterval(() => {
+    const { workflowExecution } = activityInfo();
+    const progress = latest();
+    if (!progress || !workflowExecution) return;
+    void sharedClient()
+      .then((client) =>
+        client.workflow
+          .getHandle(workflowExecution.workflowId, workflowExecution.runId)
+          .signal(progressSignal, progress),
+      )
+      .catch(() => undefined);
+  }, input.progressSignalSeconds * 1000);
+}

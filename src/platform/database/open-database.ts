@@ -1,0 +1,47 @@
+/** A Kysely instance on a named connection, with timeouts so that a dead server never hangs us. */
+import { Kysely, PostgresDialect } from 'kysely';
+import { types, type PoolConfig } from 'pg';
+import { resolveConnection } from '../connections';
+import type { BusinessDatabase } from './business-database';
+import { EvictingPool } from './evicting-pool';
+import { DEFAULT_TCP_CONNECT_TIMEOUT_MS, fastFailingSocket } from './fast-failing-socket';
+
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+  /** The whole connect: TCP handshake, TLS, login. */
+  connectTimeoutMs?: number;
+  /** The TCP handshake alone (see fast-failing-socket.ts). */
+  tcpConnectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** Leave date and time columns as strings (the workload never looks at them; parsing costs CPU). */
+  rawTimestamps?: boolean;
+}
+
+const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
+const rawTimestampTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    DATE_TIME_OIDS.has(oid)
+      ? (value: string) => value
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+export function poolConfigFor(connection: string, options: OpenDatabaseOptions = {}): PoolConfig {
+  const resolved = resolveConnection(connection);
+  return {
+    ...resolved.pool,
+    stream: fastFailingSocket(options.tcpConnectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS),
+    max: options.poolSize ?? 5,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    // Client-side timeout: works through PgBouncer too (which does not forward statement_timeout).
+    query_timeout: options.statementTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'faultline',
+    ...(options.rawTimestamps ? { types: rawTimestampTypes } : {}),
+  };
+}
+
+export function openDatabase(connection: string, options: OpenDatabaseOptions = {}): Kysely<BusinessDatabase> {
+  const pool = new EvictingPool(poolConfigFor(connection, options));
+  return new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,21 @@
+/**
+ * One connection for one job: connect on a named connection, use it, close it whatever happened.
+ * (A `pg` client that is not listened to for errors would crash the process when its server dies.)
+ */
+import { Client } from 'pg';
+import { poolConfigFor, type OpenDatabaseOptions } from './open-database';
+
+export async function withClient<T>(
+  connection: string,
+  options: OpenDatabaseOptions,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client(poolConfigFor(connection, options));
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,72 @@
+/** What a fault is done to and what was seen of it: targets, injections, restores. Pure types. */
+
+export interface ResolvedDockerTarget {
+  kind: 'docker';
+  id: string;
+  name: string;
+  /** Networks and their aliases (compose's service name), to reconnect exactly as it was. */
+  networks: Array<{ name: string; aliases: string[] }>;
+}
+
+export interface ResolvedRdsTarget {
+  kind: 'rds';
+  name: string;
+  cluster: string;
+  arn: string;
+  writer: string;
+  members: string[];
+}
+
+export interface RdsObservation {
+  at: string;
+  source: 'faultline' | 'rds';
+  message: string;
+}
+
+export interface RdsInjection {
+  oldWriter: string;
+  newWriter: string;
+  writerChanged: boolean;
+  writerChangedAt: string | null;
+  availableAt: string;
+  events: RdsObservation[];
+}
+
+export type ResolvedTarget = ResolvedDockerTarget | ResolvedRdsTarget;
+
+export interface InjectionRecord {
+  target: ResolvedTarget;
+  injectRequestedAt: string;
+  /**
+   * When the target was seen down: the start of the first probe attempt (fresh connection, every
+   * 20 ms, on every path) that failed or stalled (a failover: when the writer changed). null when no
+   * path was seen down within the stall threshold + 5 s after the action.
+   */
+  targetDownAt: string | null;
+  /** A fault that heals by itself (restart): when every path served again, seen by the same probe. */
+  servingAgainAt?: string;
+  /** The same, path by path (a proxy can come back later than the database behind it). */
+  paths?: Record<string, PathGroundTruth>;
+  rds?: RdsInjection;
+  /**
+   * The experiment was cancelled or failed while the inject ran: what it did is unknown to the
+   * workflow (it was restored all the same); the time is when the inject was asked for.
+   */
+  interrupted?: true;
+}
+
+export interface PathGroundTruth {
+  downAt: string | null;
+  servingAgainAt: string | null;
+}
+
+export interface RestoreRecord {
+  restoreRequestedAt: string;
+  /** What the restore did: start, unpause, network-connect, wait-available, or none. */
+  action: string;
+  targetRunningAt: string;
+  /** When every path answered a query again (the tight probe: fresh connections every 20 ms). */
+  servingAgainAt: string;
+  /** When each path answered again. */
+  paths?: Record<string, PathGroundTruth>;
+}

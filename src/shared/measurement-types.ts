@@ -1,0 +1,16 @@
+/** What the workflow keeps of a path's measurement. Pure types. */
+import type { MeasurementGap, WorkloadResult } from './workload-types';
+
+/** What the workflow keeps of a path: enough for the verdict and the search attributes. */
+export interface PathMeasurementSummary {
+  connection: string;
+  /** The final checkpoint, from which the report reads every figure. */
+  checkpointFile: string;
+  attempts: number;
+  failures: number;
+  downtimeMs: number;
+  openAtEnd: boolean;
+  openSince: string | null;
+  gaps: MeasurementGap[];
+  stoppedBy: WorkloadResult['stoppedBy'];
+}

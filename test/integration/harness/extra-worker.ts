@@ -1,0 +1,37 @@
+/** A faultline worker of the test's own, on a task queue of its own and with an environment of its own. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../../src/platform/settings';
+import { workerIsPolling } from '../../../src/lab/worker-processes';
+
+export async function startExtraWorker(queue: string, env: NodeJS.ProcessEnv, logPath: string): Promise<ChildProcess> {
+  mkdirSync(path.dirname(logPath), { recursive: true });
+  const out = openSync(logPath, 'a');
+  const worker = spawn(path.join(PROJECT_ROOT, 'bin', 'faultline'), ['worker'], {
+    env: { ...process.env, FAULTLINE_TASK_QUEUE: queue, ...env },
+    stdio: ['ignore', out, out],
+  });
+  const deadline = Date.now() + 120_000;
+  while (!(await workerIsPolling(queue, worker.pid!))) {
+    if (worker.exitCode !== null)
+      throw new Error(`the worker for ${queue} exited (${worker.exitCode}); see ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`the worker did not poll ${queue} within 120 s; see ${logPath}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return worker;
+}
+
+export async function stopExtraWorker(worker: ChildProcess | undefined): Promise<void> {
+  if (!worker || worker.exitCode !== null) return;
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+}
+
+/** Every file under a folder, with its text (reports now have subfolders). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const full = path.join(dir, f);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * A probe that shares no code with faultline's measurement: a plain pg client opens a fresh
+ * connection and runs `SELECT 1` every 10-20 ms on one path, attempts overlapping, and keeps every
+ * attempt. Judged offline by test/reference/availability-reference.ts. At most 4 attempts younger
+ * than 250 ms are outstanding, and 6 in all: a few attempts stuck on a lost SYN (docker-proxy dials
+ * the container and waits the kernel's 1 s retransmit) do not stop the next ones, and a paused server
+ * does not collect hundreds of connections in its accept queue.
+ * The TCP handshake may take 250 ms at most: a SYN lost while the server's port comes back costs
+ * the kernel's 1 s retransmit, which would measure the client's kernel, not the server. Login and
+ * query may take a minute (held is a stall, not a failure; giving up on logins would fill a paused
+ * server's accept queue with dead connections).
+ */
+import net from 'node:net';
+import { Client } from 'pg';
+import { labSettings } from '../../../src/platform/settings';
+import type { Attempt } from '../../reference/availability-reference';
+
+const MAX_YOUNG = 4;
+const YOUNG_MS = 250;
+const MAX_OUTSTANDING = 6;
+const HANDSHAKE_MS = 250;
+const ATTEMPT_TIMEOUT_MS = 60_000;
+
+function handshakeLimitedSocket(): net.Socket {
+  const socket = new net.Socket();
+  const timer = setTimeout(() => socket.destroy(new Error('TCP handshake over 250 ms')), HANDSHAKE_MS);
+  socket.once('connect', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
+  return socket;
+}
+
+function clientConfig(path: 'direct' | 'proxy') {
+  const lab = labSettings();
+  return {
+    host: '127.0.0.1',
+    port: path === 'direct' ? lab.dbPort : lab.proxyPort,
+    database: lab.dbName,
+    user: lab.dbUser,
+    password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
+    stream: handshakeLimitedSocket,
+    connectionTimeoutMillis: ATTEMPT_TIMEOUT_MS,
+    query_timeout: ATTEMPT_TIMEOUT_MS,
+    application_name: 'independent-probe',
+  };
+}
+
+export class IndependentProbe {
+  readonly attempts: Attempt[] = [];
+  private readonly outstanding = new Map<Client, number>();
+  private stopped = false;
+  private loop: Promise<void>;
+
+  constructor(readonly path: 'direct' | 'proxy') {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const now = Date.now();
+      const young = [...this.outstanding.values()].filter((started) => now - started < YOUNG_MS).length;
+      if (young < MAX_YOUNG && this.outstanding.size < MAX_OUTSTANDING) this.attempt();
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
+    }
+  }
+
+  private attempt(): void {
+    const record: Attempt = { start: Date.now(), end: null, ok: false };
+    this.attempts.push(record);
+    const client = new Client(clientConfig(this.path));
+    client.on('error', () => undefined);
+    this.outstanding.set(client, record.start);
+    client
+      .connect()
+      .then(() => client.query('SELECT 1'))
+      .then(
+        () => {
+          if (!this.stopped) Object.assign(record, { end: Date.now(), ok: true });
+        },
+        () => {
+          if (!this.stopped) Object.assign(record, { end: Date.now(), ok: false });
+        },
+      )
+      .finally(() => {
+        this.outstanding.delete(client);
+        void client.end().catch(() => undefined);
+      });
+  }
+
+  /** Stops probing; attempts still outstanding stay open (end null). Returns when it stopped. */
+  async stop(): Promise<number> {
+    this.stopped = true;
+    await this.loop;
+    const at = Date.now();
+    for (const client of this.outstanding.keys()) void client.end().catch(() => undefined);
+    return at;
+  }
+}

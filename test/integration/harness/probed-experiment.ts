@@ -1,0 +1,62 @@
+/**
+ * An experiment run beside independent probes (test/harness/independent-probe.ts), one per path, so
+ * that a test can hold the report's downtime to what a client that shares no code with faultline saw.
+ */
+import { readFileSync } from 'node:fs';
+import type { ExperimentReport, PathReport } from '../../../src/activities/report/report-types';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/workflows/chaos-experiment/contract';
+import type { ExperimentResult } from '../../../src/shared/experiment-types';
+import { referenceTotalMs, referenceWindows } from '../../reference/availability-reference';
+import { IndependentProbe } from './independent-probe';
+import { testClient } from './temporal-client';
+
+export const STALL_MS = 1000;
+
+export interface ProbedRun {
+  result: ExperimentResult;
+  report: ExperimentReport;
+  /** What each independent probe saw, from one second before the (first) injection to the end. */
+  probeMs: Record<'direct' | 'proxy', number>;
+}
+
+export async function runWithProbes(name: string, definition: Record<string, unknown>): Promise<ProbedRun> {
+  const probes = { direct: new IndependentProbe('direct'), proxy: new IndependentProbe('proxy') };
+  let result: ExperimentResult;
+  try {
+    const client = await testClient();
+    result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId: `test-${name}-${Date.now()}`,
+      args: [definition],
+    });
+  } finally {
+    await Promise.all(Object.values(probes).map((p) => p.stop()));
+  }
+  const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+  const from = Date.parse(report.cycles[0]!.injectRequestedAt) - 1000;
+  const until = Date.parse(report.endedAt);
+  const probeMs = {} as ProbedRun['probeMs'];
+  for (const [path, probe] of Object.entries(probes) as Array<['direct' | 'proxy', IndependentProbe]>) {
+    probeMs[path] = Math.round(referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until));
+  }
+  return { result, report, probeMs };
+}
+
+/** A Docker fault on the lab's db, both paths, a fast workload (sampling every 10-20 ms per worker). */
+export function dbFault(name: string, action: string, faultSeconds: number): Record<string, unknown> {
+  return {
+    name,
+    paths: ['direct', 'proxy'],
+    fault: { kind: 'docker', action, target: { container: 'faultline-db' }, gracePeriodSeconds: 1 },
+    durations: { warmupSeconds: 3, faultSeconds, recoveryTimeoutSeconds: 60 },
+    workload: { thinkTimeSeconds: { min: 0.01, max: 0.02 }, stallThresholdMs: STALL_MS },
+    steadyState: { windowSeconds: 2 },
+    report: { directory: 'test-artifacts/reports' },
+  };
+}
+
+export const pathOf = (report: ExperimentReport, name: string): PathReport => {
+  const path = report.paths.find((p) => p.path === name);
+  if (!path) throw new Error(`the report has no path ${name}: ${report.paths.map((p) => p.path).join(', ')}`);
+  return path;
+};

@@ -1,0 +1,103 @@
+/**
+ * Issue 14: verdicts that cannot lie. Each test damages the real system the way a real failure would
+ * and asserts the verdict, the report and the search attributes say so:
+ * - the audit against a table the test damages on purpose (a deleted acknowledged payment, a changed
+ *   amount), in an experiment that is also aborted: lost and wrong amount are counted, the verdict is
+ *   violated (not just aborted) and FaultlinePaymentsLost finds it;
+ * - a payment service that dies mid-run (connections refused, no HTTP answer at all) is a violation.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { ExperimentReport } from '../../src/activities/report/report-types';
+import { experimentOrderPrefix } from '../../src/activities/workload/payment-state';
+import { runningProcess } from '../../src/lab/background-process';
+import { PAYMENT_SERVICE } from '../../src/lab/lab';
+import { startWorker } from '../../src/lab/worker-processes';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import type { ExperimentResult } from '../../src/shared/experiment-types';
+import { abortSignal } from '../../src/workflows/chaos-experiment/contract';
+import { waitForPhase } from './harness/experiments';
+import { ensureDbRunning, sqlQuery } from './harness/lab-database';
+import { testClient } from './harness/temporal-client';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A baseline with payments (no fault): the test does the damage itself during `measure`. */
+const baseline = (name: string) => ({
+  name,
+  durations: { warmupSeconds: 3, faultSeconds: 20, recoveryTimeoutSeconds: 30 },
+  steadyState: { windowSeconds: 1 },
+  payments: { ratePerSecond: 5, channels: ['http', 'workflow'], auditTimeoutSeconds: 30 },
+  report: { directory: 'test-artifacts/reports' },
+});
+
+describe('verdicts that cannot lie', function () {
+  this.timeout(240_000);
+  afterEach(ensureDbRunning);
+
+  it('an aborted run with a lost payment and a changed amount is violated, and FaultlinePaymentsLost finds it', async () => {
+    const client = await testClient();
+    const workflowId = `test-damaged-${Date.now()}`;
+    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId,
+      args: [baseline('damaged-table')],
+    });
+    await waitForPhase(handle, 'measure');
+    await sleep(2000);
+    // Two payments the service acknowledged (HTTP, confirmed), damaged behind its back.
+    const prefix = experimentOrderPrefix(workflowId);
+    const rows = await sqlQuery<{ order_id: string }>(
+      "SELECT order_id FROM payments WHERE order_id LIKE $1 AND status = 'confirmed' ORDER BY order_id LIMIT 2",
+      [`${prefix}-%-h%`],
+    );
+    assert.equal(rows.length, 2, 'two acknowledged payments to damage');
+    await sqlQuery('DELETE FROM payments WHERE order_id = $1', [rows[0]!.order_id]);
+    await sqlQuery('UPDATE payments SET amount = amount + 1 WHERE order_id = $1', [rows[1]!.order_id]);
+    await handle.signal(abortSignal, 'test aborts after damaging the table');
+
+    const result = (await handle.result()) as ExperimentResult;
+    assert.equal(result.verdict, 'violated', result.verdictReason);
+    assert.match(result.verdictReason, /payment audit: 1 lost, 0 duplicated, 1 wrong amount/);
+    assert.match(result.verdictReason, /also aborted, signal: test aborts after damaging the table/);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    const audit = report.payments!.audit!;
+    assert.equal(audit.lost, 1);
+    assert.equal(audit.wrongAmount, 1);
+    assert.ok(
+      audit.examples.some((e) => e.startsWith(`${rows[0]!.order_id}: lost`)),
+      audit.examples.join('; '),
+    );
+    const found: string[] = [];
+    for await (const w of client.workflow.list({
+      query: `WorkflowId = "${workflowId}" AND FaultlinePaymentsLost > 0 AND FaultlineVerdict = "violated"`,
+    }))
+      found.push(w.workflowId);
+    assert.deepEqual(found, [workflowId], 'the search attributes find the lost payment');
+  });
+
+  it('a payment service that refuses connections mid-run is a violation, even with nothing lost', async () => {
+    const client = await testClient();
+    const workflowId = `test-service-down-${Date.now()}`;
+    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId,
+      args: [baseline('service-down')],
+    });
+    await waitForPhase(handle, 'measure');
+    const service = runningProcess(PAYMENT_SERVICE.name);
+    assert.ok(service, 'the payment service runs');
+    process.kill(service.pid, 'SIGKILL');
+    await sleep(4000); // HTTP calls now find nothing listening
+    assert.equal(await startWorker(PAYMENT_SERVICE), 'started');
+    const result = (await handle.result()) as ExperimentResult;
+    assert.equal(result.verdict, 'violated', result.verdictReason);
+    assert.match(
+      result.verdictReason,
+      /the payment service refused or dropped \d+ connection\(s\) \(no HTTP answer at all\)/,
+    );
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    const network = report.payments!.workload.phases.reduce((n, p) => n + (p.create.outcomes.network ?? 0), 0);
+    assert.ok(network > 0, 'the report counts the calls that got no answer');
+  });
+});
