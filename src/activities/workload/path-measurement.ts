@@ -146,8 +146,10 @@ export class PathMeasurement {
     this.availability.abandoned(token);
   }
 
+  /** Every few ms: live availability, and a span for a phase entered while no operation started. */
   tick(now: number): void {
     this.availability.tick(now);
+    this.spanAt(now);
   }
 
   get down(): boolean {
