@@ -89,6 +89,8 @@ build_image() {
 }
 build_image "${FAULTLINE_POSTGRES_IMAGE:-faultline/postgres:15}" "$ROOT/lab/postgres"
 build_image "${FAULTLINE_PGBOUNCER_IMAGE:-faultline/pgbouncer:1.18}" "$ROOT/lab/pgbouncer"
+build_image "${FAULTLINE_CLUSTER_IMAGE:-faultline/cluster:15}" "$ROOT/lab/cluster"
+build_image "${FAULTLINE_NETTOOLS_IMAGE:-faultline/nettools:1}" "$ROOT/lab/nettools"
 
 # --- Python tools: temporal CLI and moto server, pinned --------------------------------------
 VENV="$LAB/venv"

@@ -1,4 +1,4 @@
-/** The compose stack (db, proxy): start, stop, health. Runs Debian's docker-compose (v1). */
+/** The compose stack (db, proxy, the Patroni cluster): start, stop, health. Runs Debian's docker-compose (v1). */
 import { spawn } from 'node:child_process';
 import { databaseAnswers } from '../platform/database/database-answers';
 import { docker, DOCKER_FIX, dockerIsUp, requireDocker } from '../platform/docker';

@@ -5,6 +5,7 @@ import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
 import { runningProcess } from './background-process';
 import { databaseAnswers } from '../platform/database/database-answers';
 import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';
+import { clusterState, waitClusterReady } from './cluster-lab';
 import { containerState, publishedPorts, startStack, stopStack } from './docker-stack';
 import { labSettings } from '../platform/settings';
 import { checkPaymentService } from '../service/client/check-payment-service';
@@ -44,6 +45,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     }
   };
   await step('database and proxy containers', async () => (await startStack(), 'healthy'));
+  await step('Patroni cluster (etcd, 2 nodes, HAProxy, PgBouncer)', waitClusterReady);
   await step(
     `Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`,
     startTemporalDevServer,
@@ -80,6 +82,8 @@ async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSetting
   for (const image of [
     process.env.FAULTLINE_POSTGRES_IMAGE || 'faultline/postgres:15',
     process.env.FAULTLINE_PGBOUNCER_IMAGE || 'faultline/pgbouncer:1.18',
+    process.env.FAULTLINE_CLUSTER_IMAGE || 'faultline/cluster:15',
+    process.env.FAULTLINE_NETTOOLS_IMAGE || 'faultline/nettools:1',
   ]) {
     const present = await docker
       .getImage(image)
@@ -90,7 +94,7 @@ async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSetting
       );
     add(`image ${image}`, present, present ? 'present' : 'missing', 'run `bash scripts/provision.sh`');
   }
-  for (const name of [settings.dbContainer, settings.proxyContainer]) {
+  for (const name of [settings.dbContainer, settings.proxyContainer, settings.clusterProxyContainer]) {
     const state = await containerState(name);
     const ok = state?.running === true;
     add(
@@ -100,6 +104,8 @@ async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSetting
       'run `bin/faultline up`',
     );
   }
+  const cluster = await clusterState();
+  add(`Patroni cluster ${settings.clusterScope}`, cluster.healthy, cluster.members, 'run `bin/faultline up`');
   const ports = await publishedPorts();
   const exposed = ports.filter((p) => p.hostIp !== '127.0.0.1');
   add(
@@ -146,7 +152,7 @@ export async function labDoctor(): Promise<DoctorCheck[]> {
   const dockerUp = await dockerIsUp();
   add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
   if (dockerUp) await checkDocker(add, settings);
-  for (const connection of ['direct', 'proxy']) {
+  for (const connection of ['direct', 'proxy', 'cluster', 'cluster-proxy']) {
     const ok = await databaseAnswers(connection);
     add(`connection ${connection}`, ok, ok ? 'answers SELECT 1' : 'does not answer', 'run `bin/faultline up`');
   }

@@ -4,8 +4,10 @@
  *
  *   FAULTLINE_CONNECTION_<NAME>=postgres://user:password@host:port/db   (any name)
  *
- * Without it, `direct` and `proxy` resolve to the lab's database and PgBouncer, with the password
- * from FAULTLINE_DB_PASSWORD (default `faultline`, as in docker-compose.yml).
+ * Without it, the lab's names resolve to the lab, with the password from FAULTLINE_DB_PASSWORD
+ * (default `faultline`, as in docker-compose.yml): `direct` (the database), `proxy` (PgBouncer in
+ * front of it), `cluster` (the Patroni cluster's writer endpoint, HAProxy), `cluster-reader` (its
+ * reader endpoint) and `cluster-proxy` (PgBouncer in front of the writer endpoint).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { PoolConfig } from 'pg';
@@ -21,6 +23,17 @@ export interface ResolvedConnection {
 
 function envKey(name: string): string {
   return `FAULTLINE_CONNECTION_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** The lab's named connections and their ports on 127.0.0.1. */
+export function labPorts(lab = labSettings()): Record<string, number> {
+  return {
+    direct: lab.dbPort,
+    proxy: lab.proxyPort,
+    cluster: lab.clusterPort,
+    'cluster-reader': lab.clusterReaderPort,
+    'cluster-proxy': lab.clusterProxyPort,
+  };
 }
 
 export function resolveConnection(name: string): ResolvedConnection {
@@ -56,7 +69,8 @@ export function resolveConnection(name: string): ResolvedConnection {
   }
   const lab = labSettings();
   const password = process.env.FAULTLINE_DB_PASSWORD || 'faultline';
-  const port = name === 'direct' ? lab.dbPort : name === 'proxy' ? lab.proxyPort : undefined;
+  const ports = labPorts(lab);
+  const port = Object.hasOwn(ports, name) ? ports[name] : undefined;
   if (port === undefined) {
     throw ApplicationFailure.nonRetryable(
       `unknown connection "${name}": set ${envKey(name)} to a postgres:// URL in the worker's environment`,

@@ -30,6 +30,13 @@ export interface LabSettings {
   dbHost: string;
   dbPort: number;
   proxyPort: number;
+  /** The Patroni cluster: HAProxy's writer and reader ports, PgBouncer in front of the writer. */
+  clusterPort: number;
+  clusterReaderPort: number;
+  clusterProxyPort: number;
+  /** Patroni's scope (the cluster's name in the DCS); its nodes carry it as a label. */
+  clusterScope: string;
+  clusterProxyContainer: string;
   dbName: string;
   dbUser: string;
   temporalAddress: string;
@@ -55,6 +62,11 @@ export function labSettings(): LabSettings {
     dbHost: '127.0.0.1',
     dbPort: port('FAULTLINE_DB_PORT', 15432),
     proxyPort: port('FAULTLINE_PROXY_PORT', 16432),
+    clusterPort: port('FAULTLINE_CLUSTER_PORT', 15433),
+    clusterReaderPort: port('FAULTLINE_CLUSTER_READER_PORT', 15434),
+    clusterProxyPort: port('FAULTLINE_CLUSTER_PROXY_PORT', 16433),
+    clusterScope: env('FAULTLINE_CLUSTER_SCOPE', 'faultline-cluster'),
+    clusterProxyContainer: env('FAULTLINE_CLUSTER_PROXY_CONTAINER', 'faultline-cluster-proxy'),
     dbName: env('FAULTLINE_DB_NAME', 'faultline'),
     dbUser: env('FAULTLINE_DB_USER', 'faultline'),
     temporalAddress: env('TEMPORAL_ADDRESS', `127.0.0.1:${temporalPort}`),

@@ -5,24 +5,14 @@
  */
 import { z } from 'zod';
 import { paymentWorkloadSchema } from './payment-settings';
+import { CONTAINER_NAME, dockerTargetSchema } from './container-target-schema';
+import { networkFaultSchema, networkFaultIssues } from './network-fault-schema';
+import { patroniFaultSchema } from './patroni-fault-schema';
 import { CONNECTION_NAME, wholeNumber, wholeSeconds } from './schema-fields';
 import { formatIssues, workloadSettingsSchema } from './workload-settings';
 
-const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
-const LABEL = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}(=[^\s]{0,256})?$/;
-
 /** Signals that freeze (or thaw) a process rather than end it. */
 const STOP_SIGNALS = ['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGCONT'];
-
-export const dockerTargetSchema = z
-  .object({
-    container: z.string().regex(CONTAINER_NAME, 'must be a container name').optional(),
-    label: z.string().regex(LABEL, 'must be a label, key or key=value').optional(),
-  })
-  .strict()
-  .refine((t) => (t.container === undefined) !== (t.label === undefined), {
-    message: 'give exactly one of container or label',
-  });
 
 export const dockerFaultSchema = z
   .object({
@@ -71,7 +61,14 @@ export const rdsFaultSchema = z
   })
   .strict();
 
-export const faultSchema = z.discriminatedUnion('kind', [dockerFaultSchema, rdsFaultSchema]);
+export { dockerTargetSchema };
+
+export const faultSchema = z.discriminatedUnion('kind', [
+  dockerFaultSchema,
+  rdsFaultSchema,
+  patroniFaultSchema,
+  networkFaultSchema,
+]);
 
 export const experimentSchema = z
   .object({
@@ -156,6 +153,10 @@ export const experimentSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.fault?.kind === 'network') {
+      for (const issue of networkFaultIssues(d.fault))
+        ctx.addIssue({ code: 'custom', ...issue, path: ['fault', ...issue.path] });
+    }
     if (d.repeat && !d.fault) ctx.addIssue({ code: 'custom', path: ['repeat'], message: 'needs a fault to repeat' });
     if (d.repeat && d.repeat.everySeconds <= d.durations.faultSeconds) {
       ctx.addIssue({
@@ -169,6 +170,8 @@ export const experimentSchema = z
 export type ExperimentDefinition = z.output<typeof experimentSchema>;
 export type DockerFault = z.output<typeof dockerFaultSchema>;
 export type RdsFault = z.output<typeof rdsFaultSchema>;
+export type { NetworkFault } from './network-fault-schema';
+export type { PatroniFault } from './patroni-fault-schema';
 export type Fault = z.output<typeof faultSchema>;
 
 /** Largest definition accepted (bytes of JSON). */
@@ -194,6 +197,9 @@ export function parseExperiment(input: unknown): ExperimentDefinition {
 /** A short text naming the fault, for search attributes and summaries. */
 export function describeFault(fault: Fault | undefined): { fault: string; target: string } {
   if (!fault) return { fault: 'none', target: 'none' };
-  const target = fault.kind === 'rds' ? fault.cluster : (fault.target.container ?? `label:${fault.target.label}`);
+  const target =
+    fault.kind === 'rds' || fault.kind === 'patroni'
+      ? fault.cluster
+      : (fault.target.container ?? `label:${fault.target.label}`);
   return { fault: `${fault.kind}:${fault.action}`, target };
 }

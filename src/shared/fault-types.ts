@@ -32,7 +32,38 @@ export interface RdsInjection {
   events: RdsObservation[];
 }
 
-export type ResolvedTarget = ResolvedDockerTarget | ResolvedRdsTarget;
+/** A Patroni cluster, by its scope; the leader as Patroni named it when the target was resolved. */
+export interface ResolvedPatroniTarget {
+  kind: 'patroni';
+  name: string;
+  scope: string;
+  leader: string;
+  members: string[];
+}
+
+export interface PatroniObservation {
+  at: string;
+  source: 'faultline' | 'patroni';
+  message: string;
+}
+
+/** What a Patroni fault did to the cluster, from its REST API (`/cluster`, `/history`). */
+export interface PatroniInjection {
+  action: string;
+  oldLeader: string;
+  newLeader: string | null;
+  /** When faultline first saw another member lead and run (polling /cluster every 100 ms). */
+  leaderChangedAt: string | null;
+  /** When Patroni recorded the promotion (the new timeline's entry in /history). */
+  promotedAt: string | null;
+  timelineBefore: number | null;
+  timelineAfter: number | null;
+  /** The container killed or partitioned (the old leader's), for the unplanned actions. */
+  faultedContainer?: string;
+  events: PatroniObservation[];
+}
+
+export type ResolvedTarget = ResolvedDockerTarget | ResolvedRdsTarget | ResolvedPatroniTarget;
 
 export interface InjectionRecord {
   target: ResolvedTarget;
@@ -48,6 +79,7 @@ export interface InjectionRecord {
   /** The same, path by path (a proxy can come back later than the database behind it). */
   paths?: Record<string, PathGroundTruth>;
   rds?: RdsInjection;
+  patroni?: PatroniInjection;
   /**
    * The experiment was cancelled or failed while the inject ran: what it did is unknown to the
    * workflow (it was restored all the same); the time is when the inject was asked for.
@@ -62,8 +94,10 @@ export interface PathGroundTruth {
 
 export interface RestoreRecord {
   restoreRequestedAt: string;
-  /** What the restore did: start, unpause, network-connect, wait-available, or none. */
+  /** What the restore did: start, unpause, network-connect, network-clear, wait-available, or none. */
   action: string;
+  /** Patroni faults: the cluster once the old leader is back (it must rejoin as a replica). */
+  cluster?: { leader: string | null; members: string; rejoinedAt: string | null };
   targetRunningAt: string;
   /** When every path answered a query again (the tight probe: fresh connections every 20 ms). */
   servingAgainAt: string;

@@ -170,10 +170,19 @@ export interface WorkloadResult {
   /** Buckets in memory, or (experiments) in a CSV file beside the report, read when it is written. */
   timeline: { bucketMs: number; buckets: TimelineBucket[]; file?: string };
   downtime: Downtime;
+  /** When writes failed: from a failed write to the first successful one started after it. */
+  writeOutages?: WriteOutage[];
   gaps: MeasurementGap[];
   /** How the run ended. */
   stoppedBy: 'duration' | 'cancelled' | 'signal';
   pgbench?: PgbenchFigures;
+}
+
+export interface WriteOutage {
+  start: string;
+  /** The first successful write started after `start`; null when writes had not come back. */
+  end: string | null;
+  failures: number;
 }
 
 export type PhaseStats = { phase: string; occurrence: number } & WorkloadStats;

@@ -10,7 +10,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { labSettings } from '../platform/settings';
 import { logger } from '../platform/logger';
 import { sharedClient } from '../platform/temporal-client';
-import { resolveDockerTarget, restoreDockerFault } from '../activities/faults/docker-fault';
+import { resolveDockerTarget } from '../activities/faults/docker-fault';
+import { restoreLeasedFault } from '../activities/faults/leased-fault';
 import {
   leaseDecision,
   listLeases,
@@ -71,7 +72,7 @@ export async function sweepLeases(
     if (!decision.restore || options.act === false) continue;
     try {
       // The same guard as an injection: only the opted-in container the lease names is touched.
-      const current = await resolveDockerTarget(lease.fault).catch((err: Error) => err);
+      const current = await resolveDockerTarget({ target: { container: lease.target.id } }).catch((err: Error) => err);
       if (current instanceof Error || current.id !== lease.target.id) {
         entry.outcome = `not restored: ${current instanceof Error ? current.message : `"${lease.target.name}" is now another container`}`;
         await releaseLease(lease.name);
@@ -81,7 +82,7 @@ export async function sweepLeases(
         );
         continue;
       }
-      const restored = await restoreDockerFault(lease.fault, lease.target);
+      const restored = await restoreLeasedFault(lease.fault, lease.target);
       await releaseLease(lease.name);
       entry.outcome = restored.action;
       log.warn(

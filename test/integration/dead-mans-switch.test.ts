@@ -118,13 +118,7 @@ describe("dead man's switch", function () {
   });
 
   it('restores at the deadline when Temporal cannot answer for the workflow', async () => {
-    const target = await resolveDockerTarget({
-      kind: 'docker',
-      action: 'stop',
-      target: { container: labSettings().dbContainer },
-      gracePeriodSeconds: 1,
-      signal: 'SIGKILL',
-    });
+    const target = await resolveDockerTarget({ target: { container: labSettings().dbContainer } });
     const injectedAt = Date.now();
     const expiresAt = injectedAt + 10_000;
     // A lease owned by a workflow of a Temporal server the worker cannot reach (another namespace).

@@ -25,6 +25,37 @@ describe('experiment definition', () => {
     [{ ...base, fault: { ...base.fault, kind: 'volcano' } }, /fault/],
     [{ ...base, fault: { ...base.fault, target: {} } }, /fault\.target: give exactly one of container or label/],
     [{ ...base, paths: ['Direct!'] }, /paths\.0: must be a connection name/],
+    [
+      { ...base, fault: { kind: 'network', action: 'latency', target: { container: 'db' } } },
+      /fault\.delayMs: is required for action "latency"/,
+    ],
+    [
+      {
+        ...base,
+        fault: { kind: 'network', action: 'latency', target: { container: 'db' }, delayMs: 10, jitterMs: 20 },
+      },
+      /fault\.jitterMs: must be <= delayMs \(10\)/,
+    ],
+    [
+      { ...base, fault: { kind: 'network', action: 'loss', target: { container: 'db' } } },
+      /fault\.lossPercent: is required for action "loss"/,
+    ],
+    [
+      { ...base, fault: { kind: 'network', action: 'loss', target: { container: 'db' }, lossPercent: 101 } },
+      /fault\.lossPercent: must be <= 100/,
+    ],
+    [
+      {
+        ...base,
+        fault: { kind: 'network', action: 'loss', target: { container: 'db' }, lossPercent: 5, towards: ['x'] },
+      },
+      /fault\.towards: applies to action "blackhole" only/,
+    ],
+    [
+      { ...base, fault: { kind: 'patroni', action: 'kill-leader', candidate: 'node2' } },
+      /fault\.candidate: applies to actions "switchover" and "failover" only/,
+    ],
+    [{ ...base, fault: { kind: 'patroni', action: 'explode' } }, /fault\.action/],
     [{ ...base, paths: ['direct', 'direct'] }, /paths: paths must not repeat/],
     [{ ...base, durations: { faultSeconds: 99999 } }, /durations\.faultSeconds: must be <= 3600/],
     [

@@ -18,7 +18,9 @@ import type { ResolvedDockerTarget } from '../../shared/fault-types';
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
 /** Finds the one opted-in container a fault names; refuses anything else. */
-export async function resolveDockerTarget(fault: DockerFault): Promise<ResolvedDockerTarget> {
+export async function resolveDockerTarget(
+  fault: Pick<DockerFault, 'target'> & { action?: string; network?: string },
+): Promise<ResolvedDockerTarget> {
   let info: Docker.ContainerInspectInfo;
   if (fault.target.container) {
     try {

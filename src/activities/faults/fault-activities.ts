@@ -4,8 +4,18 @@ import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
 import { injectDockerFault, resolveDockerTarget, restoreDockerFault } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
+import { clearNetworkFault, applyNetworkFault } from './network-fault';
+import { injectPatroniFault, resolvePatroniTarget } from './patroni-fault';
+import { restorePatroniFault } from './patroni-restore';
 import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
-import type { InjectionRecord, PathGroundTruth, ResolvedTarget, RestoreRecord } from '../../shared/fault-types';
+import { clusterNodes } from '../../platform/patroni/cluster-nodes';
+import type {
+  InjectionRecord,
+  PathGroundTruth,
+  ResolvedDockerTarget,
+  ResolvedTarget,
+  RestoreRecord,
+} from '../../shared/fault-types';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
@@ -25,8 +35,30 @@ function leaseOwner(): { workflowId: string; runId: string } {
 
 /** Resolves and checks the target without touching it: refuses anything not opted in. */
 export async function resolveFaultTarget(fault: Fault): Promise<ResolvedTarget> {
-  return fault.kind === 'rds' ? await resolveRdsTarget(fault) : await resolveDockerTarget(fault);
+  if (fault.kind === 'rds') return await resolveRdsTarget(fault);
+  if (fault.kind === 'patroni') return await resolvePatroniTarget(fault);
+  return await resolveDockerTarget(fault);
 }
+
+type BeforeAction = (container: ResolvedDockerTarget) => Promise<void>;
+
+/** Acts on the target (the lease is recorded by `before`, right before a container is touched). */
+async function act(
+  fault: Exclude<Fault, { kind: 'rds' }>,
+  before: BeforeAction,
+): Promise<Omit<InjectionRecord, 'paths'>> {
+  if (fault.kind === 'docker') return await injectDockerFault(fault, before);
+  if (fault.kind === 'patroni') return await injectPatroniFault(fault, before);
+  const target = await resolveDockerTarget(fault);
+  await before(target);
+  const injectRequestedAt = new Date().toISOString();
+  await applyNetworkFault(fault, target);
+  return { target, injectRequestedAt, targetDownAt: null };
+}
+
+/** Faults after which the target serves again by itself: the probe waits for that in the inject. */
+const healsByItself = (fault: Fault) =>
+  (fault.kind === 'docker' && fault.action === 'restart') || fault.kind === 'patroni';
 
 export interface InjectOptions {
   /**
@@ -80,7 +112,7 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
     const done = (info.heartbeatDetails as Partial<DockerInjected> | undefined)?.dockerInjected;
     const injected =
       done ??
-      (await injectDockerFault(fault, async (target) => {
+      (await act(fault, async (target) => {
         const now = Date.now();
         await recordLease({
           ...owner,
@@ -104,8 +136,8 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
       ...injected,
       targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()),
     };
-    if (fault.action === 'restart') {
-      // Docker brings it back by itself: the probe sees when it serves again.
+    if (healsByItself(fault)) {
+      // Docker restarts it, Patroni elects another leader: the probe sees when it serves again.
       const servingAt = await probe.waitFor(
         () => probe.servingSince(),
         SERVING_TIMEOUT_MS,
@@ -129,13 +161,21 @@ export async function restoreFault(
 ): Promise<RestoreRecord> {
   const probe = new TightProbe(paths, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS });
   try {
-    let restored;
+    let restored: Omit<RestoreRecord, 'servingAgainAt' | 'paths'>;
+    const owner = leaseOwner();
     if (fault.kind === 'rds') {
       restored = await waitRdsAvailable(fault);
+    } else if (fault.kind === 'patroni') {
+      restored = await restorePatroniFault(fault);
+      for (const node of await clusterNodes(fault.cluster))
+        await releaseLease(leaseName(owner.workflowId, owner.runId, node.containerId));
     } else {
       const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
-      restored = await restoreDockerFault(fault, resolved);
-      const owner = leaseOwner();
+      const restoreRequestedAt = new Date().toISOString();
+      restored =
+        fault.kind === 'docker'
+          ? await restoreDockerFault(fault, resolved)
+          : { restoreRequestedAt, ...(await clearNetworkFault(resolved)), targetRunningAt: new Date().toISOString() };
       await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
     }
     const servingAt = await probe.waitFor(

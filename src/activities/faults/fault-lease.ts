@@ -1,5 +1,6 @@
 /**
- * The dead man's switch, part 1: a lease. Before a Docker fault is injected, a lease is recorded
+ * The dead man's switch, part 1: a lease. Before a fault touches a container (a Docker action, a
+ * network fault, a Patroni leader killed or partitioned), a lease is recorded
  * in the Docker engine that runs the target (a labelled volume, so it lives as long as the engine
  * does, outside Temporal and outside any worker): which container, what was done to it, which
  * workflow owns it and when the fault must be over. The workflow's restore releases it; if the
@@ -8,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { docker } from '../../platform/docker';
-import type { DockerFault } from '../../shared/experiment-schema';
+import { isLeasedFault, type LeasedFault } from './leased-fault';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
 
 /** Label that marks a volume as a fault lease. */
@@ -21,7 +22,7 @@ export interface FaultLease {
   workflowId: string;
   runId: string;
   namespace: string;
-  fault: DockerFault;
+  fault: LeasedFault;
   target: ResolvedDockerTarget;
   injectedAt: string;
   /** The fault must be over by then, whatever happens to the workflow. */
@@ -57,7 +58,7 @@ export async function listLeases(): Promise<FaultLease[]> {
   for (const volume of Volumes ?? []) {
     try {
       const record = JSON.parse(volume.Labels?.[RECORD_LABEL] ?? '') as FaultLease;
-      if (record.name === volume.Name && record.target?.id && record.fault?.kind === 'docker') leases.push(record);
+      if (record.name === volume.Name && record.target?.id && isLeasedFault(record.fault)) leases.push(record);
     } catch {
       // not a record faultline wrote
     }

@@ -2,6 +2,7 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { paymentConsole } from './payment-section';
 import { count, msText, pct, phaseLabel, seconds, signedPct } from './report-format';
+import type { WriterChangeReport } from './writer-change';
 import type { ExperimentReport, PathReport } from './report-types';
 
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
@@ -139,6 +140,7 @@ export function renderConsole(report: ExperimentReport): string {
       `- Aurora writer: ${report.rds.oldWriter} -> ${report.rds.newWriter}${report.rds.writerChanged ? '' : ' (unchanged)'}; ${report.rds.events.length} events recorded`,
     );
   }
+  if (report.writerChange) lines.push(...writerChangeLines(report.writerChange));
   if (report.restore) lines.push(`- Restore: ${report.restore.note}`);
   lines.push(`- Downtime: ${report.downtimeDefinition}`);
   for (const path of report.paths) lines.push(...pathLines(report, path));
@@ -157,4 +159,20 @@ export function renderConsole(report: ExperimentReport): string {
   }
   lines.push(...paymentConsole(report));
   return `${lines.join('\n')}\n`;
+}
+
+function writerChangeLines(wc: WriterChangeReport): string[] {
+  const lines: string[] = [];
+  lines.push(
+    `- Patroni ${wc.action} on ${wc.cluster}: leader ${wc.oldLeader} -> ${wc.newLeader ?? 'none elected'}${wc.leaderChangedAt ? ` (seen ${wc.leaderChangedAt}, promoted ${wc.promotedAt ?? '?'})` : ''}; timeline ${wc.timelineBefore ?? '?'} -> ${wc.timelineAfter ?? '?'}`,
+  );
+  for (const p of wc.paths) {
+    lines.push(
+      p.firstWriteAt === null
+        ? `  - ${p.path}: ${p.writesFailedFrom ? `writes failing since ${p.writesFailedFrom}, none succeeded again` : 'no write failed'}`
+        : `  - ${p.path}: ${p.failedWrites} writes failed from ${p.writesFailedFrom}; first write on the new writer ${p.firstWriteAt} (${seconds(p.afterInjectMs ?? 0, 2)} after the inject${p.afterLeaderChangeMs === null ? '' : `, ${seconds(p.afterLeaderChangeMs, 2)} after the leader change`})`,
+    );
+  }
+  if (wc.restoredCluster) lines.push(`  - after the restore: ${wc.restoredCluster.members}`);
+  return lines;
 }

@@ -6,6 +6,7 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
 import { paymentHtml } from './payment-section';
+import { writerChangeHtml } from './writer-change-html';
 import { phaseLatencyChart, timeChart } from './render-charts';
 import { msText, pct, phaseLabel, seconds, signedPct } from './report-format';
 import type { ExperimentReport, PathReport } from './report-types';
@@ -143,6 +144,7 @@ ${
 <table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${report.rds.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`).join('')}</table>`
     : ''
 }
+${report.writerChange ? writerChangeHtml(report.writerChange) : ''}
 <h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
 </body></html>
 `;

@@ -6,10 +6,15 @@ import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth } from './fault-cycles';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type PathReport } from './report-types';
+import { writerChangeOf } from './writer-change';
 
 function restoreNote(kind: string, action: string): string {
   if (kind === 'rds')
     return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
+  if (kind === 'patroni')
+    return `${action === 'none' ? 'nothing to undo' : `old leader brought back by ${action}`}; verified the cluster whole (one leader, the old one rejoined as a replica) and every path answering`;
+  if (kind === 'network')
+    return `${action === 'none' ? 'no network rule was left' : 'network rules and sidecar removed'}; verified none left and every path answering`;
   return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
 }
 
@@ -79,6 +84,7 @@ export function buildReport(
   const until = Date.parse(outcome.endedAt);
   const paths = workloads.map((w) => pathReport(w, outcome, cycles, until));
   const comparison = comparePaths(paths);
+  const writerChange = writerChangeOf(outcome, workloads);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     experimentId: outcome.experimentId,
@@ -109,6 +115,7 @@ export function buildReport(
     cycles,
     downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
+    ...(writerChange ? { writerChange } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),

@@ -4,6 +4,7 @@ import type { PaymentAudit, PaymentWorkloadResult } from '../../shared/payment-t
 import type { HeldSummary, MeasurementGap, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
 import type { Comparison } from './comparison';
 import type { CycleReport, PathCycle } from './fault-cycles';
+import type { WriterChangeReport } from './writer-change';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -64,6 +65,8 @@ export interface ExperimentReport {
   downtimeDefinition: string;
   /** Aurora faults: old and new writer, and the events seen on the timeline. */
   rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
+  /** Patroni faults: the writer change (old -> new leader, timelines) and each path's first write after it. */
+  writerChange?: WriterChangeReport;
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
   paths: PathReport[];
   /** Present when more than one path ran: proxy against direct, as in seed 001. */

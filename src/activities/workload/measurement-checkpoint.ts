@@ -1,5 +1,5 @@
 /** A path's measurement as plain data, and what it is made from (see path-measurement.ts). */
-import type { MeasurementGap, PgbenchFigures, WorkloadResult } from '../../shared/workload-types';
+import type { MeasurementGap, PgbenchFigures, WorkloadResult, WriteOutage } from '../../shared/workload-types';
 import type { AvailabilitySnapshot } from './availability-types';
 import type { SpanCheckpoint } from './span-metrics';
 
@@ -13,6 +13,7 @@ export interface MeasurementCheckpoint {
   at: number;
   spans: Array<{ phase: string; occurrence: number; from: number; to?: number; metrics: SpanCheckpoint }>;
   availability: AvailabilitySnapshot;
+  writeOutages?: WriteOutage[];
   counters: { attempts: number; failures: number; held: number };
   gaps: MeasurementGap[];
   timeline: { bucketMs: number; file?: string; bytes: number };

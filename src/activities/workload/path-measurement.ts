@@ -1,12 +1,10 @@
 /**
  * Everything one path's workload measures, in bounded memory: figures per phase (one span each time
- * a phase begins), a 100 ms timeline, and availability (failures and stalls, see
- * availability-detector.ts). The engine reports each operation's start and end here; nothing is
- * kept per operation once it has ended.
+ * a phase begins), a 100 ms timeline, availability (failures and stalls, availability-detector.ts)
+ * and write outages. Nothing is kept per operation once it has ended.
  *
- * Durable: `checkpoint` gives the whole state as plain data (histograms encoded, the timeline in its
- * file up to a byte offset), and `resume` takes it up again in another process, recording the time
- * in between as a measurement gap.
+ * Durable: `checkpoint` gives the whole state as plain data (histograms encoded, the timeline's file
+ * up to an offset); `resume` takes it up in another process, the time between as a measurement gap.
  */
 import type {
   MeasurementGap,
@@ -24,6 +22,7 @@ import { downtimeResult, gapMsWithin } from './downtime-result';
 import { readBaseSpans, spanFromCheckpoint, spanToCheckpoint, type Span } from './measurement-span';
 import { SpanMetrics } from './span-metrics';
 import { Timeline } from './timeline';
+import { WriteOutages } from './write-outages';
 
 export interface OperationRef {
   name: OperationName;
@@ -35,6 +34,7 @@ export class PathMeasurement {
   readonly stallThresholdMs: number;
   readonly startedAt: number;
   readonly availability: AvailabilityDetector;
+  private readonly writes: WriteOutages;
   private readonly phaseOf: () => string;
   private readonly spans: Span[] = [];
   private readonly timeline: Timeline;
@@ -42,7 +42,6 @@ export class PathMeasurement {
   private readonly gaps: MeasurementGap[] = [];
   /** Spans taken over from a base file (a previous run's), left out of delta checkpoints. */
   private base: { file: string; spans: number } | undefined;
-  /** A resumed measurement's gap ends at its first operation. */
   private openGap: MeasurementGap | undefined;
   private lastProgress: { at: number; attempts: number; failures: number };
 
@@ -63,6 +62,7 @@ export class PathMeasurement {
       { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
       cp?.availability,
     );
+    this.writes = new WriteOutages(cp?.writeOutages);
     const file = options.timelineFile ?? cp?.timeline.file;
     this.timeline = new Timeline(
       cp?.timeline.bucketMs ?? 100,
@@ -129,6 +129,7 @@ export class PathMeasurement {
     }
     this.timeline.record(at, true, latencyUs);
     this.availability.succeeded(token, at);
+    if (op.type !== 'read') this.writes.succeeded(startedAt, at);
     this.counters.attempts++;
   }
 
@@ -137,11 +138,12 @@ export class PathMeasurement {
     this.spanAt(at).recordFailure(op.name, op.type, classifyError(err), sqlState(err), message, at);
     this.timeline.record(at, false, latencyUs);
     this.availability.failed(token, at);
+    if (op.type !== 'read') this.writes.failed(at);
     this.counters.attempts++;
     this.counters.failures++;
   }
 
-  /** An operation cut short by our own shutdown: neither a success nor a failure of the path. */
+  /** Cut short by our own shutdown: neither a success nor a failure of the path. */
   abandoned(token: number): void {
     this.availability.abandoned(token);
   }
@@ -200,6 +202,7 @@ export class PathMeasurement {
       spans: spans.map(spanToCheckpoint),
       ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
+      writeOutages: this.writes.snapshot(),
       counters: { ...this.counters },
       gaps: this.gaps.map((g) => ({ ...g })),
       timeline: {
@@ -232,6 +235,7 @@ export class PathMeasurement {
         ...(this.timeline.file ? { file: this.timeline.file.file } : {}),
       },
       downtime: downtimeResult(this.availability, this.stallThresholdMs, endedAt),
+      writeOutages: this.writes.snapshot(),
       gaps: this.gaps.map((g) => ({ ...g })),
       stoppedBy,
     };

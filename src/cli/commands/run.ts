@@ -12,7 +12,7 @@ import { parseExperiment, type ExperimentDefinition } from '../../shared/experim
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { connectClient } from '../../platform/temporal-connection';
 import type { WorkloadProgress } from '../../shared/workload-types';
-import { dryRunPlan } from '../dry-run-plan';
+import { dryRunPlan, type DryRunPlan } from '../dry-run-plan';
 import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
 import type { Command } from '../command';
@@ -55,9 +55,7 @@ async function printDryRun(definition: ExperimentDefinition, json: boolean): Pro
   const t = plan.target;
   process.stdout.write(`dry run of ${plan.name}: nothing is started or touched\n`);
   process.stdout.write(
-    t === null
-      ? 'target: none (a baseline without a fault)\n'
-      : `target: ${t.name} (${t.kind === 'docker' ? `container ${t.id.slice(0, 12)}, opted in` : `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`})\n`,
+    t === null ? 'target: none (a baseline without a fault)\n' : `target: ${t.name} (${describeTarget(t)})\n`,
   );
   for (const p of plan.paths) process.stdout.write(`path ${p.name}: ${p.resolvesTo}\n`);
   plan.steps.forEach((step, i) => process.stdout.write(`${i + 1}. ${step}\n`));
@@ -154,3 +152,9 @@ export const runCommand: Command = {
     }
   },
 };
+
+function describeTarget(t: NonNullable<DryRunPlan['target']>): string {
+  if (t.kind === 'docker') return `container ${t.id.slice(0, 12)}, opted in`;
+  if (t.kind === 'rds') return `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`;
+  return `Patroni cluster, leader ${t.leader} now, members ${t.members.join(', ')}, opted in`;
+}

@@ -23,8 +23,10 @@ export async function injectAndHold(s: ExperimentState): Promise<void> {
   enter(s, 'inject');
   s.faultOn = true;
   s.injectAskedAt = Date.now();
-  // The lease's deadline: the fault window plus the grace the restore gets to come.
-  const deadlineSeconds = PHASE_SETTLE_MS / 1000 + d.durations.faultSeconds + d.safety.leaseGraceSeconds;
+  // The lease's deadline: the fault window plus the grace the restore gets to come (a Patroni inject
+  // also waits for the election and the promotion, each up to electionTimeoutSeconds).
+  const election = d.fault?.kind === 'patroni' ? 2 * d.fault.electionTimeoutSeconds : 0;
+  const deadlineSeconds = PHASE_SETTLE_MS / 1000 + election + d.durations.faultSeconds + d.safety.leaseGraceSeconds;
   const injection = await act(FAULT, `Inject ${s.fault} on ${s.target}${of}`).injectFault(d.fault!, {
     deadlineSeconds,
     settleMs: PHASE_SETTLE_MS,

@@ -12,6 +12,7 @@
  */
 import net from 'node:net';
 import { Client } from 'pg';
+import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
 
@@ -29,11 +30,13 @@ function handshakeLimitedSocket(): net.Socket {
   return socket;
 }
 
-function clientConfig(path: 'direct' | 'proxy') {
+function clientConfig(path: string) {
   const lab = labSettings();
+  const port = labPorts(lab)[path];
+  if (port === undefined) throw new Error(`the independent probe knows the lab's paths only, not "${path}"`);
   return {
     host: '127.0.0.1',
-    port: path === 'direct' ? lab.dbPort : lab.proxyPort,
+    port,
     database: lab.dbName,
     user: lab.dbUser,
     password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
@@ -50,7 +53,16 @@ export class IndependentProbe {
   private stopped = false;
   private loop: Promise<void>;
 
-  constructor(readonly path: 'direct' | 'proxy') {
+  constructor(
+    readonly path: string,
+    /** What each attempt runs: `SELECT 1`, or a write (`SELECT txid_current()` fails on a read-only server). */
+    readonly sql = 'SELECT 1',
+    /**
+     * Attempts open at once. 6 spares a paused server's accept queue; behind HAProxy, which holds
+     * connections while no server passes its check, a probe that small goes blind: give it more.
+     */
+    private readonly limits = { maxYoung: MAX_YOUNG, maxOutstanding: MAX_OUTSTANDING },
+  ) {
     this.loop = this.run();
   }
 
@@ -58,7 +70,7 @@ export class IndependentProbe {
     while (!this.stopped) {
       const now = Date.now();
       const young = [...this.outstanding.values()].filter((started) => now - started < YOUNG_MS).length;
-      if (young < MAX_YOUNG && this.outstanding.size < MAX_OUTSTANDING) this.attempt();
+      if (young < this.limits.maxYoung && this.outstanding.size < this.limits.maxOutstanding) this.attempt();
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
     }
   }
@@ -71,7 +83,7 @@ export class IndependentProbe {
     this.outstanding.set(client, record.start);
     client
       .connect()
-      .then(() => client.query('SELECT 1'))
+      .then(() => client.query(this.sql))
       .then(
         () => {
           if (!this.stopped) Object.assign(record, { end: Date.now(), ok: true });

@@ -12,15 +12,25 @@ import { testClient } from './temporal-client';
 
 export const STALL_MS = 1000;
 
-export interface ProbedRun {
+export interface ProbedRun<P extends string = 'direct' | 'proxy'> {
   result: ExperimentResult;
   report: ExperimentReport;
   /** What each independent probe saw, from one second before the (first) injection to the end. */
-  probeMs: Record<'direct' | 'proxy', number>;
+  probeMs: Record<P, number>;
+  /** The same for write probes (`SELECT txid_current()`: a read-only server refuses it). */
+  writeProbeMs: Record<P, number>;
 }
 
-export async function runWithProbes(name: string, definition: Record<string, unknown>): Promise<ProbedRun> {
-  const probes = { direct: new IndependentProbe('direct'), proxy: new IndependentProbe('proxy') };
+export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
+  name: string,
+  definition: Record<string, unknown>,
+  paths: P[] = ['direct', 'proxy'] as P[],
+  limits?: { maxYoung: number; maxOutstanding: number },
+): Promise<ProbedRun<P>> {
+  const probes = Object.fromEntries(paths.map((path) => [path, new IndependentProbe(path, 'SELECT 1', limits)]));
+  const writeProbes = Object.fromEntries(
+    paths.map((path) => [path, new IndependentProbe(path, 'SELECT txid_current()', limits)]),
+  );
   let result: ExperimentResult;
   try {
     const client = await testClient();
@@ -30,16 +40,18 @@ export async function runWithProbes(name: string, definition: Record<string, unk
       args: [definition],
     });
   } finally {
-    await Promise.all(Object.values(probes).map((p) => p.stop()));
+    await Promise.all([...Object.values(probes), ...Object.values(writeProbes)].map((p) => p.stop()));
   }
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
   const from = Date.parse(report.cycles[0]!.injectRequestedAt) - 1000;
   const until = Date.parse(report.endedAt);
-  const probeMs = {} as ProbedRun['probeMs'];
-  for (const [path, probe] of Object.entries(probes) as Array<['direct' | 'proxy', IndependentProbe]>) {
-    probeMs[path] = Math.round(referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until));
-  }
-  return { result, report, probeMs };
+  const judge = (set: Record<string, IndependentProbe>) => {
+    const ms = {} as Record<P, number>;
+    for (const [path, probe] of Object.entries(set) as Array<[P, IndependentProbe]>)
+      ms[path] = Math.round(referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until));
+    return ms;
+  };
+  return { result, report, probeMs: judge(probes), writeProbeMs: judge(writeProbes) };
 }
 
 /** A Docker fault on the lab's db, both paths, a fast workload (sampling every 10-20 ms per worker). */

@@ -1,0 +1,205 @@
+/**
+ * Patroni faults: the cluster is found by its scope, its leader asked of Patroni at inject time.
+ *
+ *   switchover        POST /switchover to the candidate (planned: the leader steps down cleanly)
+ *   failover          POST /failover to the candidate (Patroni's manual failover)
+ *   kill-leader       the leader's container gets SIGKILL; its leader key expires after the TTL
+ *   partition-leader  the leader's container is black-holed (see network-fault.ts): it loses the
+ *                     DCS and demotes itself, the clients' packets are dropped, a replica takes over
+ *
+ * The inject waits for another member to lead and be promoted (or for electionTimeoutSeconds, then
+ * records that no failover happened). The restore is in patroni-restore.ts.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { docker } from '../../platform/docker';
+import { logger } from '../../platform/logger';
+import { clusterNodes, type ClusterNode } from '../../platform/patroni/cluster-nodes';
+import {
+  leadersOf,
+  patroniCluster,
+  patroniHistory,
+  patroniMove,
+  type PatroniCluster,
+} from '../../platform/patroni/patroni-rest';
+import type { PatroniFault } from '../../shared/experiment-schema';
+import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
+import { resolveDockerTarget, waitFor } from './docker-fault';
+import { applyNetworkFault } from './network-fault';
+
+const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
+
+interface Cluster {
+  nodes: ClusterNode[];
+  view: PatroniCluster;
+  leader: ClusterNode;
+}
+
+/** The cluster and its leader, or a refusal naming what is wrong; never touches anything. */
+async function readCluster(fault: PatroniFault): Promise<Cluster> {
+  const nodes = await clusterNodes(fault.cluster);
+  if (nodes.length === 0)
+    throw refuse(`fault.cluster: no container carries the label faultline.patroni.scope=${fault.cluster}`);
+  for (const node of nodes) await resolveDockerTarget({ target: { container: node.container } }); // opted in?
+  const view = await patroniCluster(nodes);
+  if (!view) throw refuse(`fault.cluster: no node of ${fault.cluster} answers Patroni's REST API on 127.0.0.1`);
+  const leaders = leadersOf(view).filter((m) => m.state === 'running');
+  if (leaders.length !== 1)
+    throw refuse(
+      `fault.cluster: ${fault.cluster} has ${leaders.length} running leaders; refusing to fault a cluster that is not healthy`,
+    );
+  const leader = nodes.find((n) => n.member === leaders[0]!.name);
+  if (!leader) throw refuse(`fault.cluster: the leader ${leaders[0]!.name} is not a container faultline can see`);
+  return { nodes, view, leader };
+}
+
+/** The replica to promote: the one named, or the running replica with the least lag. */
+function candidateOf(fault: PatroniFault, cluster: Cluster): string {
+  const replicas = cluster.view.members.filter((m) => m.name !== cluster.leader.member && m.state === 'running');
+  if (fault.candidate) {
+    if (!replicas.some((m) => m.name === fault.candidate))
+      throw refuse(
+        `fault.candidate: "${fault.candidate}" is not a running replica of ${fault.cluster} (replicas: ${replicas.map((m) => m.name).join(', ') || 'none'})`,
+      );
+    return fault.candidate;
+  }
+  const lag = (l: unknown) => (typeof l === 'number' ? l : Number.MAX_SAFE_INTEGER);
+  const best = [...replicas].sort((a, b) => lag(a.lag) - lag(b.lag))[0];
+  if (!best) throw refuse(`fault.cluster: ${fault.cluster} has no running replica to take over`);
+  return best.name;
+}
+
+export async function resolvePatroniTarget(fault: PatroniFault): Promise<ResolvedPatroniTarget> {
+  const cluster = await readCluster(fault);
+  candidateOf(fault, cluster); // a failover needs somewhere to go
+  return {
+    kind: 'patroni',
+    name: fault.cluster,
+    scope: fault.cluster,
+    leader: cluster.leader.member,
+    members: cluster.view.members.map((m) => m.name),
+  };
+}
+
+const timelineOf = (view: PatroniCluster | undefined, member: string): number | null =>
+  view?.members.find((m) => m.name === member)?.timeline ?? null;
+
+/** Asks the nodes other than `avoid` first: a partitioned node's REST API only times out. */
+const preferring = (nodes: ClusterNode[], avoid: string) => [
+  ...nodes.filter((n) => n.member !== avoid),
+  ...nodes.filter((n) => n.member === avoid),
+];
+
+export async function injectPatroniFault(
+  fault: PatroniFault,
+  /** Runs before a node's container is touched (the lease of the dead man's switch). */
+  beforeAction: (container: ResolvedDockerTarget) => Promise<void>,
+): Promise<{
+  target: ResolvedPatroniTarget;
+  injectRequestedAt: string;
+  targetDownAt: string | null;
+  patroni: PatroniInjection;
+}> {
+  const cluster = await readCluster(fault);
+  const oldLeader = cluster.leader.member;
+  const target: ResolvedPatroniTarget = {
+    kind: 'patroni',
+    name: fault.cluster,
+    scope: fault.cluster,
+    leader: oldLeader,
+    members: cluster.view.members.map((m) => m.name),
+  };
+  const events: PatroniInjection['events'] = [];
+  const note = (message: string, source: 'faultline' | 'patroni' = 'faultline') =>
+    events.push({ at: new Date().toISOString(), source, message });
+  const injection: PatroniInjection = {
+    action: fault.action,
+    oldLeader,
+    newLeader: null,
+    leaderChangedAt: null,
+    promotedAt: null,
+    timelineBefore: timelineOf(cluster.view, oldLeader),
+    timelineAfter: null,
+    events,
+  };
+  const injectRequestedAt = new Date().toISOString();
+  logger.info({ action: fault.action, cluster: fault.cluster, leader: oldLeader }, 'injecting patroni fault');
+  if (fault.action === 'switchover' || fault.action === 'failover') {
+    const candidate = candidateOf(fault, cluster);
+    note(`${fault.action} requested: ${oldLeader} -> ${candidate}`);
+    const answer = await patroniMove(cluster.nodes, fault.action, { leader: oldLeader, candidate });
+    note(answer, 'patroni');
+  } else {
+    const container = await resolveDockerTarget({ target: { container: cluster.leader.container } });
+    injection.faultedContainer = container.name;
+    await beforeAction(container);
+    if (fault.action === 'kill-leader') {
+      await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
+      note(`leader ${oldLeader} killed (container ${container.name}, SIGKILL)`);
+    } else {
+      await applyNetworkFault({ action: 'blackhole', jitterMs: 0 }, container);
+      note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
+    }
+  }
+  await waitForNewLeader(fault, cluster, injection, note);
+  return { target, injectRequestedAt, targetDownAt: null, patroni: injection };
+}
+
+/** Waits for another member to lead (or records that none did), then reads the new timeline. */
+async function waitForNewLeader(
+  fault: PatroniFault,
+  cluster: Cluster,
+  injection: PatroniInjection,
+  note: (message: string, source?: 'faultline' | 'patroni') => void,
+): Promise<void> {
+  const oldLeader = injection.oldLeader;
+  const nodes = preferring(cluster.nodes, oldLeader).map((n) =>
+    n.member === oldLeader && fault.action === 'kill-leader' ? { ...n, running: false } : n,
+  );
+  let view: PatroniCluster | undefined;
+  await waitFor(
+    `a new leader of ${fault.cluster}`,
+    async () => {
+      view = await patroniCluster(nodes);
+      const leader = leadersOf(view).find((m) => m.name !== oldLeader && m.state === 'running');
+      if (!leader) return false;
+      injection.newLeader = leader.name;
+      injection.leaderChangedAt = new Date().toISOString();
+      return true;
+    },
+    fault.electionTimeoutSeconds * 1000,
+  ).catch(() => note(`no other member led within ${fault.electionTimeoutSeconds} s`));
+  if (injection.newLeader) {
+    note(`${injection.newLeader} holds the leader lock`, 'patroni');
+    await waitForPromotion(fault, nodes, injection, note);
+  }
+  injection.timelineAfter ??= timelineOf(view, injection.newLeader ?? oldLeader);
+}
+
+/**
+ * Holding the leader lock is not being promoted: Patroni names the new leader (and answers /primary
+ * with 200) before PostgreSQL has left recovery. The promotion is when Patroni's history gains the
+ * entry that ends the old timeline.
+ */
+async function waitForPromotion(
+  fault: PatroniFault,
+  nodes: ClusterNode[],
+  injection: PatroniInjection,
+  note: (message: string, source?: 'faultline' | 'patroni') => void,
+): Promise<void> {
+  const before = injection.timelineBefore ?? 0;
+  await waitFor(
+    `${injection.newLeader} to be promoted (a new timeline in /history)`,
+    async () => {
+      const entry = (await patroniHistory(nodes)).find((h) => h[0] >= before);
+      if (!entry) return false;
+      injection.promotedAt = new Date(entry[3]).toISOString();
+      injection.timelineAfter = entry[0] + 1;
+      note(
+        `PostgreSQL on ${injection.newLeader} promoted: timeline ${entry[0]} -> ${entry[0] + 1} (${entry[2]})`,
+        'patroni',
+      );
+      return true;
+    },
+    fault.electionTimeoutSeconds * 1000,
+  ).catch(() => note(`${injection.newLeader} was not promoted within ${fault.electionTimeoutSeconds} s`));
+}

@@ -1,0 +1,101 @@
+/**
+ * Patroni's REST API, asked of whichever node answers: the cluster's members and roles (`/cluster`),
+ * its timeline history (`/history`), a node's own view (`/patroni`), and the planned moves
+ * (`/switchover`, `/failover`). A node that is down, partitioned or paused simply does not answer
+ * within the timeout; the next one is asked.
+ */
+import type { ClusterNode } from './cluster-nodes';
+
+export interface PatroniMember {
+  name: string;
+  role: 'leader' | 'replica' | 'standby_leader' | 'sync_standby' | string;
+  state: string;
+  host?: string;
+  timeline?: number;
+  lag?: number | string;
+}
+
+export interface PatroniCluster {
+  members: PatroniMember[];
+  /** The node whose REST API answered. */
+  answeredBy: string;
+}
+
+/** [timeline, lsn, reason, timestamp, new leader] per timeline switch. */
+export type PatroniHistory = Array<[number, number, string, string, string?]>;
+
+const TIMEOUT_MS = 1000;
+
+async function request(url: string, init: RequestInit = {}, timeoutMs = TIMEOUT_MS): Promise<Response> {
+  return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+async function firstAnswer<T>(
+  nodes: ClusterNode[],
+  path: string,
+  parse: (body: unknown, node: ClusterNode) => T,
+): Promise<T | undefined> {
+  for (const node of nodes) {
+    if (!node.running || !node.restUrl) continue;
+    try {
+      const response = await request(`${node.restUrl}${path}`);
+      if (response.ok) return parse(await response.json(), node);
+    } catch {
+      // down, partitioned or slow: ask the next node
+    }
+  }
+  return undefined;
+}
+
+/** The cluster as the first answering node sees it; undefined when no node answers. */
+export async function patroniCluster(nodes: ClusterNode[]): Promise<PatroniCluster | undefined> {
+  return await firstAnswer(nodes, '/cluster', (body, node) => ({
+    members: ((body as { members?: PatroniMember[] }).members ?? []).map((m) => ({ ...m })),
+    answeredBy: node.member,
+  }));
+}
+
+export async function patroniHistory(nodes: ClusterNode[]): Promise<PatroniHistory> {
+  return (await firstAnswer(nodes, '/history', (body) => body as PatroniHistory)) ?? [];
+}
+
+/** POST /switchover or /failover on a node that answers; Patroni's answer text, or an error. */
+export async function patroniMove(
+  nodes: ClusterNode[],
+  kind: 'switchover' | 'failover',
+  body: { leader?: string; candidate?: string },
+): Promise<string> {
+  let lastError = 'no node of the cluster answers its REST API';
+  for (const node of nodes) {
+    if (!node.running || !node.restUrl) continue;
+    try {
+      const response = await request(
+        `${node.restUrl}/${kind}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        30_000,
+      );
+      const text = (await response.text()).trim();
+      if (response.ok) return text;
+      lastError = `Patroni refused the ${kind} (HTTP ${response.status}): ${text}`;
+      if (response.status >= 400 && response.status < 500) break; // the request itself is wrong
+    } catch (err) {
+      lastError = `${node.member}: ${(err as Error).message}`;
+    }
+  }
+  throw new Error(lastError);
+}
+
+/** Pure: the members that say they lead (more than one is a split brain). */
+export function leadersOf(cluster: PatroniCluster | undefined): PatroniMember[] {
+  return (cluster?.members ?? []).filter((m) => m.role === 'leader' || m.role === 'standby_leader');
+}
+
+/** Pure: one running leader and every other member a running replica with a known lag. */
+export function clusterHealthy(cluster: PatroniCluster | undefined, expectedMembers: number): boolean {
+  if (!cluster || cluster.members.length < expectedMembers) return false;
+  const leaders = leadersOf(cluster);
+  if (leaders.length !== 1 || leaders[0]!.state !== 'running') return false;
+  return cluster.members
+    .filter((m) => m !== leaders[0])
+    .every((m) => m.state === 'running' && typeof m.lag === 'number' && m.timeline === leaders[0]!.timeline);
+}

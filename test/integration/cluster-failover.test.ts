@@ -1,0 +1,198 @@
+/**
+ * Issue 15: a real failover in the lab's Patroni cluster, under the seed 001 workload on the
+ * cluster's writer endpoint (`cluster`) and through PgBouncer in front of it (`cluster-proxy`).
+ * Every figure is held to something faultline did not compute: an independent probe per path, each
+ * node's own word on its role (asked inside its container), Patroni's REST API, and a ledger of
+ * acknowledged commits checked against the table afterwards.
+ */
+import assert from 'node:assert/strict';
+import { clusterNodes } from '../../src/platform/patroni/cluster-nodes';
+import { clusterHealthy, leadersOf, patroniCluster } from '../../src/platform/patroni/patroni-rest';
+import { labSettings } from '../../src/platform/settings';
+import { DieEvents, writerOutage } from './harness/cluster-truth';
+import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
+import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
+
+const UNDERSTATE_MS = 250;
+/**
+ * Looser than on a single database (500 ms): while no node passes HAProxy's /primary check, HAProxy
+ * holds new connections in its queue; an attempt held past the 1 s stall threshold counts from its
+ * start, one held less does not, so when a path's first stalled attempt started depends on how often
+ * it started one: 16 workers start more than a probe that keeps at most 4 young attempts open.
+ */
+const OVERSTATE_MS = 1000;
+const PATHS = ['cluster', 'cluster-proxy'] as const;
+
+function clusterFault(name: string, action: string, faultSeconds: number): Record<string, unknown> {
+  return {
+    name,
+    paths: [...PATHS],
+    fault: { kind: 'patroni', action, cluster: labSettings().clusterScope },
+    durations: { warmupSeconds: 3, faultSeconds, recoveryTimeoutSeconds: 90 },
+    workload: { thinkTimeSeconds: { min: 0.01, max: 0.02 }, stallThresholdMs: STALL_MS, statementTimeoutMs: 3000 },
+    steadyState: { windowSeconds: 2 },
+    report: { directory: 'test-artifacts/reports' },
+  };
+}
+
+async function clusterNow() {
+  const nodes = await clusterNodes(labSettings().clusterScope);
+  return { nodes, view: await patroniCluster(nodes) };
+}
+
+async function runClusterFault(action: string, faultSeconds: number, during?: () => Promise<void>) {
+  const before = await clusterNow();
+  assert.ok(clusterHealthy(before.view, before.nodes.length), 'the cluster is healthy before the test');
+  const leaderBefore = leadersOf(before.view)[0]!.name;
+  await AckLedger.prepare();
+  const ledger = new AckLedger();
+  const roles = new RoleWatch();
+  const dies = await DieEvents.start();
+  const duringDone = during?.();
+  let run;
+  try {
+    run = await runWithProbes(
+      `cluster-${action}`,
+      clusterFault(`cluster-${action}`, action, faultSeconds),
+      [...PATHS],
+      {
+        maxYoung: 8,
+        maxOutstanding: 64,
+      },
+    );
+  } finally {
+    await ledger.stop();
+    await roles.stop();
+    dies.stop();
+  }
+  await duringDone;
+  const after = await clusterNow();
+  return { ...run, leaderBefore, ledger, roles, after, dies };
+}
+
+/**
+ * The truth is the cluster's own record of its writer endpoint's outage (cluster-truth.ts: Docker's
+ * or PostgreSQL's record of the old leader stopping, HAProxy's log of the new leader coming UP).
+ * Neither path can have been down for less than that: the report may never say less (by more than
+ * 250 ms). Above it, a path may honestly be down longer (PgBouncer retries its server logins every
+ * second; a new leader still in recovery refuses writes), but never more than independent probes on
+ * that path saw (a read probe, `SELECT 1`, and a write probe, `SELECT txid_current()`), by OVERSTATE_MS.
+ */
+async function assertTruthful(run: Awaited<ReturnType<typeof runClusterFault>>, what: string): Promise<void> {
+  const wc = run.report.writerChange!;
+  const truth = await writerOutage(
+    wc.action,
+    wc.faultedContainer ?? `faultline-${wc.oldLeader}`,
+    wc.newLeader!,
+    Date.parse(run.report.cycles[0]!.injectRequestedAt),
+    run.dies,
+  );
+  const lines = PATHS.map(
+    (p) =>
+      `${p}: detected ${pathOf(run.report, p).cycles[0]!.detectedDowntimeMs} ms, read probe ${run.probeMs[p]} ms, write probe ${run.writeProbeMs[p]} ms`,
+  );
+  process.stdout.write(
+    `      ${what}: writer endpoint down ${Math.round(truth.ms)} ms (${truth.how}); ${lines.join('; ')}\n`,
+  );
+  for (const p of PATHS) {
+    const detected = pathOf(run.report, p).cycles[0]!.detectedDowntimeMs;
+    const probes = Math.max(run.probeMs[p], run.writeProbeMs[p]);
+    assert.ok(detected >= truth.ms - UNDERSTATE_MS, `never less than the truth: ${lines.join('; ')}`);
+    assert.ok(detected <= Math.max(truth.ms, probes) + OVERSTATE_MS, `never more than the truth: ${lines.join('; ')}`);
+  }
+}
+
+async function assertWholeAfter(run: Awaited<ReturnType<typeof runClusterFault>>): Promise<void> {
+  const wc = run.report.writerChange!;
+  assert.ok(wc, 'the report names the writer change');
+  assert.equal(wc.oldLeader, run.leaderBefore, 'the old leader is the one Patroni named before');
+  assert.ok(
+    wc.newLeader && wc.newLeader !== wc.oldLeader,
+    `a new leader was elected (${wc.oldLeader} -> ${wc.newLeader})`,
+  );
+  assert.ok(
+    clusterHealthy(run.after.view, run.after.nodes.length),
+    `the cluster is whole after the restore: ${JSON.stringify(run.after.view)}`,
+  );
+  const old = run.after.view!.members.find((m) => m.name === wc.oldLeader)!;
+  assert.notEqual(
+    old.role,
+    'leader',
+    `the old leader ${wc.oldLeader} rejoined as a replica (${old.role}, ${old.state})`,
+  );
+  assert.equal(leadersOf(run.after.view)[0]!.name, wc.newLeader, 'Patroni names the same new leader as the report');
+  assert.ok(
+    (wc.timelineAfter ?? 0) > (wc.timelineBefore ?? Infinity),
+    `a new timeline (${wc.timelineBefore} -> ${wc.timelineAfter})`,
+  );
+  const splitBrain = run.roles.checks.filter((c) => c.leaders.length > 1);
+  assert.equal(
+    splitBrain.length,
+    0,
+    `at most one node takes writes (out of recovery) at every check: ${JSON.stringify(splitBrain.slice(0, 3))}`,
+  );
+  assert.deepEqual(
+    await writableNodes(),
+    [wc.newLeader],
+    'after the restore exactly one node takes writes: the new leader',
+  );
+  const missing = await run.ledger.missing();
+  assert.ok(run.ledger.acknowledged.length > 20, `the ledger wrote (${run.ledger.acknowledged.length} acknowledged)`);
+  assert.deepEqual(missing, [], `no acknowledged commit is lost (${run.ledger.acknowledged.length} acknowledged)`);
+  for (const p of wc.paths) {
+    process.stdout.write(
+      `      ${p.path}: ${p.failedWrites} writes failed from ${p.writesFailedFrom}; first write on the new writer ${p.afterLeaderChangeMs} ms after the leader change\n`,
+    );
+  }
+}
+
+describe('a real failover: the Patroni cluster (issue 15)', function () {
+  this.timeout(300_000);
+
+  it('kill-leader: a new leader, the old one back as a replica, downtime on both paths as the probes saw it, no acknowledged write lost', async () => {
+    const run = await runClusterFault('kill-leader', 8);
+    await assertTruthful(run, 'kill-leader');
+    await assertWholeAfter(run);
+    const direct = pathOf(run.report, 'cluster');
+    assert.ok(direct.overall.total.failures > 0, 'the workload on the writer endpoint saw errors');
+    assert.equal(direct.openAtEnd, false, 'and recovered');
+    const change = run.report.writerChange!.paths.find((p) => p.path === 'cluster')!;
+    assert.ok(change.firstWriteAt !== null && change.failedWrites > 0, 'writes failed and came back on the new writer');
+  });
+
+  it('switchover: planned, the same checks', async () => {
+    const run = await runClusterFault('switchover', 5);
+    await assertTruthful(run, 'switchover');
+    await assertWholeAfter(run);
+  });
+
+  it('partition-leader: the old leader stops taking writes, no split brain, it rejoins after the partition heals', async () => {
+    let refusal = '';
+    const run = await runClusterFault('partition-leader', 20, async () => {
+      // Once another node leads, the partitioned one must refuse writes (it demoted itself).
+      const deadline = Date.now() + 120_000;
+      let leader: string | undefined;
+      let old: string | undefined;
+      while (Date.now() < deadline) {
+        const { nodes, view } = await clusterNow();
+        const current = leadersOf(view)[0]?.name;
+        old ??= current;
+        if (current && old && current !== old) {
+          leader = current;
+          refusal = await localWrite(nodes.find((n) => n.member === old)!.container);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(leader, 'a new leader was seen during the partition');
+    });
+    process.stdout.write(`      the partitioned old leader, asked to write: ${refusal.trim()}\n`);
+    assert.match(
+      refusal,
+      /read-only transaction|recovery|shutting down|starting up|refused/,
+      'the old leader refuses writes while partitioned',
+    );
+    await assertTruthful(run, 'partition-leader');
+    await assertWholeAfter(run);
+  });
+});

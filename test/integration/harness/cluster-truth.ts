@@ -1,0 +1,87 @@
+/**
+ * When the cluster's writer endpoint was down, from the cluster's own records, not faultline's:
+ * the start is the moment the old leader stopped serving (Docker's `die` event of a killed node or
+ * of the black-hole sidecar's run; PostgreSQL's own "received fast shutdown request" in a
+ * switchover), the end is HAProxy's own log line "Server writer/<new leader> is UP".
+ */
+import { docker } from '../../../src/platform/docker';
+
+async function logLines(container: string, sinceSec: number): Promise<Array<{ at: number; text: string }>> {
+  const raw = (
+    await docker.getContainer(container).logs({ stdout: true, stderr: true, timestamps: true, since: sinceSec })
+  ).toString('utf8');
+  return raw
+    .split('\n')
+    .map((line) => {
+      const m = /(\d{4}-\d\d-\d\dT[\d:.]+Z) (.*)$/.exec(line);
+      return m ? { at: Date.parse(m[1]!.replace(/(\.\d{3})\d+Z$/, '$1Z')), text: m[2]! } : undefined;
+    })
+    .filter((l): l is { at: number; text: string } => l !== undefined);
+}
+
+/**
+ * Docker's `die` events, recorded live (the engine keeps only its last 256 events, which health
+ * checks and execs overwrite within minutes).
+ */
+export class DieEvents {
+  readonly events: Array<{ at: number; name: string; labels: Record<string, string> }> = [];
+  private stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+
+  static async start(): Promise<DieEvents> {
+    const watch = new DieEvents();
+    watch.stream = (await docker.getEvents({ filters: { event: ['die'] } })) as unknown as NodeJS.ReadableStream;
+    let buffer = '';
+    watch.stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.trim()) continue;
+        const e = JSON.parse(line) as { timeNano: number; Actor: { Attributes: Record<string, string> } };
+        watch.events.push({ at: e.timeNano / 1e6, name: e.Actor.Attributes.name ?? '', labels: e.Actor.Attributes });
+      }
+    });
+    return watch;
+  }
+
+  stop(): void {
+    this.stream?.destroy?.();
+  }
+}
+
+export interface WriterOutage {
+  from: number;
+  to: number;
+  ms: number;
+  how: string;
+}
+
+export async function writerOutage(
+  action: string,
+  oldContainer: string,
+  newLeader: string,
+  injectAt: number,
+  dies: DieEvents,
+): Promise<WriterOutage> {
+  let from: number | undefined;
+  const after = dies.events.filter((e) => e.at >= injectAt - 1000);
+  if (action === 'kill-leader') {
+    from = after.find((e) => e.name === oldContainer)?.at;
+  } else if (action === 'partition-leader') {
+    from = after.find((e) => e.labels['faultline.netfault.target'] !== undefined)?.at;
+  } else {
+    const lines = await logLines(oldContainer, Math.floor(injectAt / 1000) - 1);
+    from = lines.find((l) => l.at >= injectAt - 1000 && /received fast shutdown request/.test(l.text))?.at;
+  }
+  if (from === undefined) throw new Error(`no record of when ${oldContainer} stopped serving (${action})`);
+  const haproxy = await logLines('faultline-haproxy', Math.floor(from / 1000) - 1);
+  const up = haproxy.find((l) => l.at >= from && new RegExp(`Server writer/${newLeader} is UP`).test(l.text));
+  if (!up) throw new Error(`HAProxy never logged writer/${newLeader} UP after ${new Date(from).toISOString()}`);
+  return {
+    from,
+    to: up.at,
+    ms: up.at - from,
+    how: `${action === 'switchover' ? 'PostgreSQL shutdown' : 'Docker die'} -> HAProxy writer/${newLeader} UP`,
+  };
+}
