@@ -33,17 +33,7 @@ export async function writableNodes(nodes?: ClusterNode[]): Promise<string[]> {
   const running = (nodes ?? (await clusterNodes(labSettings().clusterScope))).filter((n) => n.running);
   const answers = await Promise.all(
     running.map(async (n) => {
-      const out = await execIn(n.container, [
-        'psql',
-        '-h',
-        '/var/run/postgresql',
-        '-U',
-        labSettings().dbUser,
-        '-d',
-        'postgres',
-        '-Atc',
-        'SELECT pg_is_in_recovery()',
-      ]);
+      const out = await localSql(n.container, 'postgres', 'SELECT pg_is_in_recovery()');
       return out.trim() === 'f' ? [n.member] : [];
     }),
   );
@@ -75,16 +65,25 @@ export class RoleWatch {
 
 /** Whether the node accepts a write, asked locally (`psql` inside its container): the error when it does not. */
 export async function localWrite(container: string): Promise<string> {
-  return await execIn(container, [
+  return await localSql(
+    container,
+    labSettings().dbName,
+    'CREATE TEMP TABLE faultline_split_brain_check (x int); INSERT INTO faultline_split_brain_check VALUES (1); SELECT 1',
+  );
+}
+
+/** `psql` inside the node's container, on its socket: PostgreSQL's own answer, whatever the network. */
+function localSql(container: string, database: string, sql: string): Promise<string> {
+  return execIn(container, [
     'psql',
     '-h',
     '/var/run/postgresql',
     '-U',
     labSettings().dbUser,
     '-d',
-    labSettings().dbName,
+    database,
     '-Atc',
-    'CREATE TEMP TABLE faultline_split_brain_check (x int); INSERT INTO faultline_split_brain_check VALUES (1); SELECT 1',
+    sql,
   ]);
 }
 

@@ -43,7 +43,9 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
     await Promise.all([...Object.values(probes), ...Object.values(writeProbes)].map((p) => p.stop()));
   }
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
-  const from = Date.parse(report.cycles[0]!.injectRequestedAt) - 1000;
+  if (!report.cycles[0])
+    throw new Error(`experiment ${name} injected nothing: ${report.verdict}, ${report.verdictReason}`);
+  const from = Date.parse(report.cycles[0].injectRequestedAt) - 1000;
   const until = Date.parse(report.endedAt);
   const judge = (set: Record<string, IndependentProbe>) => {
     const ms = {} as Record<P, number>;
