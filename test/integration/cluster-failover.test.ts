@@ -73,10 +73,7 @@ async function runClusterFault(action: string, faultSeconds: number, during?: ()
       `cluster-${action}`,
       clusterFault(`cluster-${action}`, action, faultSeconds),
       [...PATHS],
-      {
-        maxYoung: 8,
-        maxOutstanding: 64,
-      },
+      { limits: { maxYoung: 8, maxOutstanding: 64 }, writes: true },
     );
   } finally {
     await ledger.stop();
@@ -109,14 +106,14 @@ async function assertTruthful(run: Awaited<ReturnType<typeof runClusterFault>>, 
   );
   const lines = PATHS.map(
     (p) =>
-      `${p}: detected ${pathOf(run.report, p).cycles[0]!.detectedDowntimeMs} ms, read probe ${run.probeMs[p]} ms, write probe ${run.writeProbeMs[p]} ms`,
+      `${p}: detected ${pathOf(run.report, p).cycles[0]!.detectedDowntimeMs} ms, read probe ${run.probeMs[p]} ms, write probe ${run.writeProbeMs?.[p]} ms`,
   );
   process.stdout.write(
     `      ${what}: writer endpoint down ${Math.round(truth.ms)} ms (${truth.how}); ${lines.join('; ')}\n`,
   );
   for (const p of PATHS) {
     const detected = pathOf(run.report, p).cycles[0]!.detectedDowntimeMs;
-    const probes = Math.max(run.probeMs[p], run.writeProbeMs[p]);
+    const probes = Math.max(run.probeMs[p], run.writeProbeMs?.[p] ?? 0);
     assert.ok(detected >= truth.ms - UNDERSTATE_MS, `never less than the truth: ${lines.join('; ')}`);
     const over = p === 'cluster-proxy' ? PROXY_OVERSTATE_MS : OVERSTATE_MS;
     assert.ok(detected <= Math.max(truth.ms, probes) + over, `never more than the truth: ${lines.join('; ')}`);

@@ -17,19 +17,30 @@ export interface ProbedRun<P extends string = 'direct' | 'proxy'> {
   report: ExperimentReport;
   /** What each independent probe saw, from one second before the (first) injection to the end. */
   probeMs: Record<P, number>;
-  /** The same for write probes (`SELECT txid_current()`: a read-only server refuses it). */
-  writeProbeMs: Record<P, number>;
+  /** The same for write probes (`SELECT txid_current()`: a read-only server refuses it); null unless asked for. */
+  writeProbeMs: Record<P, number> | null;
+}
+
+export interface ProbeOptions {
+  /** Attempts open at once per probe (see IndependentProbe). */
+  limits?: { maxYoung: number; maxOutstanding: number };
+  /**
+   * Also probe writes. Off by default: every probe connection stuck on a paused server is one more
+   * login the server must serve when it comes back, which delays the probes' own first success; the
+   * harness must not lengthen the outage it measures.
+   */
+  writes?: boolean;
 }
 
 export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
   name: string,
   definition: Record<string, unknown>,
   paths: P[] = ['direct', 'proxy'] as P[],
-  limits?: { maxYoung: number; maxOutstanding: number },
+  { limits, writes = false }: ProbeOptions = {},
 ): Promise<ProbedRun<P>> {
   const probes = Object.fromEntries(paths.map((path) => [path, new IndependentProbe(path, 'SELECT 1', limits)]));
   const writeProbes = Object.fromEntries(
-    paths.map((path) => [path, new IndependentProbe(path, 'SELECT txid_current()', limits)]),
+    writes ? paths.map((path) => [path, new IndependentProbe(path, 'SELECT txid_current()', limits)]) : [],
   );
   let result: ExperimentResult;
   try {
@@ -53,7 +64,7 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
       ms[path] = Math.round(referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until));
     return ms;
   };
-  return { result, report, probeMs: judge(probes), writeProbeMs: judge(writeProbes) };
+  return { result, report, probeMs: judge(probes), writeProbeMs: writes ? judge(writeProbes) : null };
 }
 
 /** A Docker fault on the lab's db, both paths, a fast workload (sampling every 10-20 ms per worker). */
