@@ -1,7 +1,7 @@
 /** The lab's Patroni cluster: ready when one leader runs, every replica streams, and both endpoints answer. */
 import { databaseAnswers } from '../platform/database/database-answers';
 import { clusterNodes } from '../platform/patroni/cluster-nodes';
-import { clusterHealthy, leadersOf, patroniCluster } from '../platform/patroni/patroni-rest';
+import { clusterHealthy, leadersOf, membersText, patroniCluster } from '../platform/patroni/patroni-rest';
 import { labSettings } from '../platform/settings';
 import { waitUntil } from './wait-until';
 
@@ -18,9 +18,7 @@ export async function clusterState(): Promise<ClusterState> {
   return {
     healthy: nodes.length > 0 && clusterHealthy(cluster, nodes.length),
     leader,
-    members: cluster
-      ? cluster.members.map((m) => `${m.name} ${m.role} ${m.state}${m.timeline ? ` tl${m.timeline}` : ''}`).join(', ')
-      : `${nodes.length} nodes, no REST API answers`,
+    members: cluster ? membersText(cluster) : `${nodes.length} nodes, no REST API answers`,
   };
 }
 

@@ -32,8 +32,42 @@ export async function containerState(name: string): Promise<{ running: boolean; 
   }
 }
 
+/** The cluster's services that keep its state: the DCS and the nodes. */
+const CLUSTER_STATE_SERVICES = ['etcd', 'node1', 'node2'];
+
+/**
+ * The Patroni cluster keeps its data inside its containers. Compose recreates a container whose
+ * image was rebuilt; nodes recreated empty beside an etcd that remembers the cluster would wait
+ * forever for a bootstrap etcd says already happened (and an etcd recreated beside full nodes
+ * forgets their leader). So when any of them runs an outdated image, all of them are removed,
+ * to be created together.
+ */
+async function retireOutdatedCluster(): Promise<void> {
+  const settings = labSettings();
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`com.docker.compose.project=${settings.composeProject}`] },
+  });
+  const stateful = containers.filter((c) =>
+    CLUSTER_STATE_SERVICES.includes(c.Labels['com.docker.compose.service'] ?? ''),
+  );
+  for (const c of stateful) {
+    // The image as configured (a tag); the list shows an ID instead once the tag has moved on.
+    const info = await docker.getContainer(c.Id).inspect();
+    const current = await docker
+      .getImage(info.Config.Image)
+      .inspect()
+      .then((image) => image.Id)
+      .catch(() => undefined);
+    if (current !== undefined && current === info.Image) continue;
+    await compose(['rm', '--stop', '--force', ...CLUSTER_STATE_SERVICES]);
+    return;
+  }
+}
+
 export async function startStack(): Promise<void> {
   await requireDocker();
+  await retireOutdatedCluster();
   await compose(['up', '-d', '--no-build']);
   const settings = labSettings();
   await waitUntil(

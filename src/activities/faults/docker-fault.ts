@@ -140,15 +140,7 @@ export async function restoreDockerFault(
   const resolved = target ?? (await resolveDockerTarget(fault));
   const container = docker.getContainer(resolved.id);
   const restoreRequestedAt = new Date().toISOString();
-  const current = await state(resolved.id);
-  let action = 'none';
-  if (current.Paused) {
-    await container.unpause().catch(ignoreNotModified);
-    action = 'unpause';
-  } else if (!current.Running) {
-    await container.start().catch(ignoreNotModified);
-    action = 'start';
-  }
+  let action: string = (await runContainerAgain(resolved.id)) ?? 'none';
   if (fault.action === 'network-disconnect') {
     const attached = Object.keys((await container.inspect()).NetworkSettings.Networks ?? {});
     for (const network of networksOf(fault, resolved)) {
@@ -171,6 +163,21 @@ export async function restoreDockerFault(
   );
   logger.info({ target: resolved.name, action }, 'docker fault restored');
   return { restoreRequestedAt, action, targetRunningAt: new Date().toISOString() };
+}
+
+/** Unpauses a paused container or starts a stopped one (idempotent); the action taken, if any. */
+export async function runContainerAgain(id: string): Promise<'unpause' | 'start' | undefined> {
+  const container = docker.getContainer(id);
+  const current = await state(id);
+  if (current.Paused) {
+    await container.unpause().catch(ignoreNotModified);
+    return 'unpause';
+  }
+  if (!current.Running) {
+    await container.start().catch(ignoreNotModified);
+    return 'start';
+  }
+  return undefined;
 }
 
 /** The networks the fault takes the container off: never one it was not on when it was resolved. */

@@ -8,7 +8,6 @@ import { clearNetworkFault, applyNetworkFault } from './network-fault';
 import { injectPatroniFault, resolvePatroniTarget } from './patroni-fault';
 import { restorePatroniFault } from './patroni-restore';
 import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
-import { clusterNodes } from '../../platform/patroni/cluster-nodes';
 import type {
   InjectionRecord,
   PathGroundTruth,
@@ -166,9 +165,9 @@ export async function restoreFault(
     if (fault.kind === 'rds') {
       restored = await waitRdsAvailable(fault);
     } else if (fault.kind === 'patroni') {
-      restored = await restorePatroniFault(fault);
-      for (const node of await clusterNodes(fault.cluster))
-        await releaseLease(leaseName(owner.workflowId, owner.runId, node.containerId));
+      const { nodeContainerIds, ...record } = await restorePatroniFault(fault);
+      restored = record;
+      for (const id of nodeContainerIds) await releaseLease(leaseName(owner.workflowId, owner.runId, id));
     } else {
       const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
       const restoreRequestedAt = new Date().toISOString();

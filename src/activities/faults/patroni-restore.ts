@@ -5,14 +5,50 @@
  */
 import { docker } from '../../platform/docker';
 import { logger } from '../../platform/logger';
-import { clusterNodes } from '../../platform/patroni/cluster-nodes';
-import { clusterHealthy, leadersOf, patroniCluster, type PatroniCluster } from '../../platform/patroni/patroni-rest';
+import { clusterNodes, type ClusterNode } from '../../platform/patroni/cluster-nodes';
+import {
+  clusterHealthy,
+  leadersOf,
+  membersText,
+  patroniCluster,
+  type PatroniCluster,
+} from '../../platform/patroni/patroni-rest';
 import type { PatroniFault } from '../../shared/experiment-schema';
-import { resolveDockerTarget, waitFor } from './docker-fault';
+import type { ResolvedDockerTarget } from '../../shared/fault-types';
+import { resolveDockerTarget, runContainerAgain, waitFor } from './docker-fault';
 import { clearNetworkFault } from './network-fault';
 
 /** How long the old leader may take to rejoin before its node is taken to be stuck. */
 const STUCK_REJOIN_MS = 60_000;
+
+/**
+ * Starts (or unpauses) every node of the cluster, then heals every node's network, each step on
+ * every node whatever fails on another; the actions taken. Throws, after trying them all, when any failed.
+ */
+async function putNodesBack(cluster: string): Promise<Set<string>> {
+  const actions = new Set<string>();
+  const failures: string[] = [];
+  const resolved = new Map<ClusterNode, ResolvedDockerTarget>();
+  for (const node of await clusterNodes(cluster)) {
+    try {
+      const container = await resolveDockerTarget({ target: { container: node.container } });
+      resolved.set(node, container);
+      const action = await runContainerAgain(container.id);
+      if (action) actions.add(action);
+    } catch (err) {
+      failures.push(`${node.container}: ${(err as Error).message}`);
+    }
+  }
+  for (const [node, container] of resolved) {
+    try {
+      if ((await clearNetworkFault(container)).action !== 'none') actions.add('network-clear');
+    } catch (err) {
+      failures.push(`${node.container}: ${(err as Error).message}`);
+    }
+  }
+  if (failures.length) throw new Error(`restore of ${cluster} incomplete: ${failures.join('; ')}`);
+  return actions;
+}
 
 /**
  * Puts the old leader back (start it, heal its partition: on every node of the cluster, so a restore
@@ -27,26 +63,11 @@ export async function restorePatroniFault(
   action: string;
   targetRunningAt: string;
   cluster: { leader: string | null; members: string; rejoinedAt: string | null };
+  /** The containers of the cluster's nodes (the leases to release). */
+  nodeContainerIds: string[];
 }> {
   const restoreRequestedAt = new Date().toISOString();
-  const nodes = await clusterNodes(fault.cluster);
-  const actions = new Set<string>();
-  const failures: string[] = [];
-  // Every node, and every step for each, whatever fails on another: start first, then heal.
-  for (const step of ['run', 'heal'] as const) {
-    for (const node of nodes) {
-      try {
-        const container = await resolveDockerTarget({ target: { container: node.container } });
-        if (step === 'run') {
-          const action = await runAgain(container.id);
-          if (action) actions.add(action);
-        } else if ((await clearNetworkFault(container)).action !== 'none') actions.add('network-clear');
-      } catch (err) {
-        failures.push(`${node.container}: ${(err as Error).message}`);
-      }
-    }
-  }
-  if (failures.length) throw new Error(`restore of ${fault.cluster} incomplete: ${failures.join('; ')}`);
+  const actions = await putNodesBack(fault.cluster);
   const targetRunningAt = new Date().toISOString();
   const fresh = await clusterNodes(fault.cluster);
   let view: PatroniCluster | undefined;
@@ -78,23 +99,9 @@ export async function restorePatroniFault(
     targetRunningAt,
     cluster: {
       leader,
-      members: (view?.members ?? []).map((m) => `${m.name} ${m.role} ${m.state} tl${m.timeline ?? '?'}`).join(', '),
+      members: membersText(view),
       rejoinedAt: new Date().toISOString(),
     },
+    nodeContainerIds: fresh.map((n) => n.containerId),
   };
-}
-
-/** Starts or unpauses a container that does not run; the action taken, if any. */
-async function runAgain(id: string): Promise<string | undefined> {
-  const container = docker.getContainer(id);
-  const state = (await container.inspect()).State;
-  if (state.Paused) {
-    await container.unpause();
-    return 'unpause';
-  }
-  if (!state.Running) {
-    await container.start();
-    return 'start';
-  }
-  return undefined;
 }

@@ -55,6 +55,13 @@ export async function patroniCluster(nodes: ClusterNode[]): Promise<PatroniClust
   }));
 }
 
+/** One line per cluster for logs and reports: "node1 leader running tl2, node2 replica streaming tl2". */
+export function membersText(cluster: PatroniCluster | undefined): string {
+  return (cluster?.members ?? [])
+    .map((m) => `${m.name} ${m.role} ${m.state}${m.timeline ? ` tl${m.timeline}` : ''}`)
+    .join(', ');
+}
+
 export async function patroniHistory(nodes: ClusterNode[]): Promise<PatroniHistory> {
   return (await firstAnswer(nodes, '/history', (body) => body as PatroniHistory)) ?? [];
 }

@@ -47,9 +47,21 @@ function clientConfig(path: string) {
   };
 }
 
+export interface ProbeLimits {
+  maxYoung: number;
+  maxOutstanding: number;
+  /**
+   * Gives up on an attempt outstanding this long: it is recorded as failed then and its socket
+   * destroyed, so that the probe goes on probing. It was bad already (held past the threshold), and
+   * a later success closes its window, so giving up never shortens a window. Without it, attempts
+   * held by a proxy on a dead server fill `maxOutstanding` and the probe goes blind.
+   */
+  abandonAfterMs?: number;
+}
+
 export class IndependentProbe {
   readonly attempts: Attempt[] = [];
-  private readonly outstanding = new Map<Client, number>();
+  private readonly outstanding = new Map<Client, Attempt>();
   private stopped = false;
   private loop: Promise<void>;
 
@@ -61,7 +73,7 @@ export class IndependentProbe {
      * Attempts open at once. 6 spares a paused server's accept queue; behind HAProxy, which holds
      * connections while no server passes its check, a probe that small goes blind: give it more.
      */
-    private readonly limits = { maxYoung: MAX_YOUNG, maxOutstanding: MAX_OUTSTANDING },
+    private readonly limits: ProbeLimits = { maxYoung: MAX_YOUNG, maxOutstanding: MAX_OUTSTANDING },
   ) {
     this.loop = this.run();
   }
@@ -69,7 +81,8 @@ export class IndependentProbe {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const now = Date.now();
-      const young = [...this.outstanding.values()].filter((started) => now - started < YOUNG_MS).length;
+      this.abandonOld(now);
+      const young = [...this.outstanding.values()].filter((a) => now - a.start < YOUNG_MS).length;
       if (young < this.limits.maxYoung && this.outstanding.size < this.limits.maxOutstanding) this.attempt();
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
     }
@@ -80,22 +93,34 @@ export class IndependentProbe {
     this.attempts.push(record);
     const client = new Client(clientConfig(this.path));
     client.on('error', () => undefined);
-    this.outstanding.set(client, record.start);
+    this.outstanding.set(client, record);
     client
       .connect()
       .then(() => client.query(this.sql))
       .then(
         () => {
-          if (!this.stopped) Object.assign(record, { end: Date.now(), ok: true });
+          if (!this.stopped && record.end === null) Object.assign(record, { end: Date.now(), ok: true });
         },
         () => {
-          if (!this.stopped) Object.assign(record, { end: Date.now(), ok: false });
+          if (!this.stopped && record.end === null) Object.assign(record, { end: Date.now(), ok: false });
         },
       )
       .finally(() => {
         this.outstanding.delete(client);
         void client.end().catch(() => undefined);
       });
+  }
+
+  private abandonOld(now: number): void {
+    const limit = this.limits.abandonAfterMs;
+    if (limit === undefined) return;
+    for (const [client, record] of this.outstanding) {
+      if (now - record.start < limit) continue;
+      Object.assign(record, { end: now, ok: false });
+      this.outstanding.delete(client);
+      // The socket is cut, not closed politely: a held connection would not answer a Terminate.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
   }
 
   /** Stops probing; attempts still outstanding stay open (end null). Returns when it stopped. */

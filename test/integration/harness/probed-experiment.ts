@@ -7,7 +7,7 @@ import type { ExperimentReport, PathReport } from '../../../src/activities/repor
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../../src/shared/experiment-types';
 import { referenceTotalMs, referenceWindows } from '../../reference/availability-reference';
-import { IndependentProbe } from './independent-probe';
+import { IndependentProbe, type ProbeLimits } from './independent-probe';
 import { testClient } from './temporal-client';
 
 export const STALL_MS = 1000;
@@ -19,11 +19,13 @@ export interface ProbedRun<P extends string = 'direct' | 'proxy'> {
   probeMs: Record<P, number>;
   /** The same for write probes (`SELECT txid_current()`: a read-only server refuses it); null unless asked for. */
   writeProbeMs: Record<P, number> | null;
+  /** Each probe's windows, from the injection ("+0.2..+10.1s"), for the test's output. */
+  probeWindows: Record<string, string>;
 }
 
 export interface ProbeOptions {
   /** Attempts open at once per probe (see IndependentProbe). */
-  limits?: { maxYoung: number; maxOutstanding: number };
+  limits?: ProbeLimits;
   /**
    * Also probe writes. Off by default: every probe connection stuck on a paused server is one more
    * login the server must serve when it comes back, which delays the probes' own first success; the
@@ -58,13 +60,27 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
     throw new Error(`experiment ${name} injected nothing: ${report.verdict}, ${report.verdictReason}`);
   const from = Date.parse(report.cycles[0].injectRequestedAt) - 1000;
   const until = Date.parse(report.endedAt);
+  const inject = from + 1000;
   const judge = (set: Record<string, IndependentProbe>) => {
     const ms = {} as Record<P, number>;
-    for (const [path, probe] of Object.entries(set) as Array<[P, IndependentProbe]>)
-      ms[path] = Math.round(referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until));
+    for (const [path, probe] of Object.entries(set) as Array<[P, IndependentProbe]>) {
+      const windows = referenceWindows(probe.attempts, STALL_MS, until);
+      ms[path] = Math.round(referenceTotalMs(windows, until, from, until));
+      probeWindows[`${path} ${probe.sql}`] = windows
+        .filter((w) => (w.end ?? until) > from)
+        .map((w) => `+${((w.start - inject) / 1000).toFixed(1)}..+${(((w.end ?? until) - inject) / 1000).toFixed(1)}s`)
+        .join(' ');
+    }
     return ms;
   };
-  return { result, report, probeMs: judge(probes), writeProbeMs: writes ? judge(writeProbes) : null };
+  const probeWindows: Record<string, string> = {};
+  return {
+    result,
+    report,
+    probeMs: judge(probes),
+    writeProbeMs: writes ? judge(writeProbes) : null,
+    probeWindows,
+  };
 }
 
 /** A Docker fault on the lab's db, both paths, a fast workload (sampling every 10-20 ms per worker). */
