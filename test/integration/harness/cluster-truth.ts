@@ -85,3 +85,30 @@ export async function writerOutage(
     how: `${action === 'switchover' ? 'PostgreSQL shutdown' : 'Docker die'} -> HAProxy writer/${newLeader} UP`,
   };
 }
+
+export interface PromotionRecord {
+  /** PostgreSQL's "selected new timeline ID" on the new leader. */
+  timeline: number;
+  selectedAt: number;
+  /** Its next "database system is ready to accept connections": writes can commit from here. */
+  readyAt: number;
+}
+
+/** The new leader's promotion as its own PostgreSQL logged it (after `since`). */
+export async function promotionLogged(container: string, since: number): Promise<PromotionRecord> {
+  const lines = (await logLines(container, Math.floor(since / 1000) - 1)).filter((l) => l.at >= since - 1000);
+  const selected = lines.find((l) => /selected new timeline ID: \d+/.test(l.text));
+  if (!selected) throw new Error(`${container} logged no new timeline after ${new Date(since).toISOString()}`);
+  const ready = lines.find((l) => l.at >= selected.at && /ready to accept connections/.test(l.text));
+  if (!ready) throw new Error(`${container} never logged being ready after its promotion`);
+  // PostgreSQL's own timestamp (ms) of the line, not when Docker read it off the pipe.
+  const own = (l: { at: number; text: string }) => {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) UTC/.exec(l.text);
+    return m ? Date.parse(`${m[1]}T${m[2]}Z`) : l.at;
+  };
+  return {
+    timeline: Number(/selected new timeline ID: (\d+)/.exec(selected.text)![1]),
+    selectedAt: own(selected),
+    readyAt: own(ready),
+  };
+}

@@ -69,10 +69,7 @@ export class IndependentProbe {
     readonly path: string,
     /** What each attempt runs: `SELECT 1`, or a write (`SELECT txid_current()` fails on a read-only server). */
     readonly sql = 'SELECT 1',
-    /**
-     * Attempts open at once. 6 spares a paused server's accept queue; behind HAProxy, which holds
-     * connections while no server passes its check, a probe that small goes blind: give it more.
-     */
+    /** Attempts open at once (6 spares a paused server's accept queue), and when to give one up. */
     private readonly limits: ProbeLimits = { maxYoung: MAX_YOUNG, maxOutstanding: MAX_OUTSTANDING },
   ) {
     this.loop = this.run();

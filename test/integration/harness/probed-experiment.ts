@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { ExperimentReport, PathReport } from '../../../src/activities/report/report-types';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../../src/shared/experiment-types';
-import { referenceTotalMs, referenceWindows } from '../../reference/availability-reference';
+import { referenceTotalMs, referenceWindows, type Attempt, type ReferenceWindow } from '../../reference/availability-reference';
 import { IndependentProbe, type ProbeLimits } from './independent-probe';
+import { SessionProbe } from './session-probe';
 import { testClient } from './temporal-client';
 
 export const STALL_MS = 1000;
+const WRITE_SQL = 'SELECT txid_current()';
 
 export interface ProbedRun<P extends string = 'direct' | 'proxy'> {
   result: ExperimentResult;
@@ -19,8 +21,23 @@ export interface ProbedRun<P extends string = 'direct' | 'proxy'> {
   probeMs: Record<P, number>;
   /** The same for write probes (`SELECT txid_current()`: a read-only server refuses it); null unless asked for. */
   writeProbeMs: Record<P, number> | null;
+  /**
+   * What session probes saw (connections kept, as the workload's pool keeps them: see
+   * session-probe.ts), read and write; null unless asked for.
+   */
+  sessionProbeMs: Record<P, number> | null;
+  sessionWriteProbeMs: Record<P, number> | null;
   /** Each probe's windows, from the injection ("+0.2..+10.1s"), for the test's output. */
   probeWindows: Record<string, string>;
+  /** Each probe's windows ending after the injection - 1 s (an open one ends at the report's end), by the same key. */
+  windows: Record<string, ReferenceWindow[]>;
+}
+
+interface Probe {
+  readonly path: string;
+  readonly sql: string;
+  readonly attempts: Attempt[];
+  stop(): Promise<number>;
 }
 
 export interface ProbeOptions {
@@ -32,18 +49,23 @@ export interface ProbeOptions {
    * harness must not lengthen the outage it measures.
    */
   writes?: boolean;
+  /** Also run session probes (and session write probes, with `writes`). */
+  sessions?: boolean;
 }
 
 export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
   name: string,
   definition: Record<string, unknown>,
   paths: P[] = ['direct', 'proxy'] as P[],
-  { limits, writes = false }: ProbeOptions = {},
+  { limits, writes = false, sessions = false }: ProbeOptions = {},
 ): Promise<ProbedRun<P>> {
-  const probes = Object.fromEntries(paths.map((path) => [path, new IndependentProbe(path, 'SELECT 1', limits)]));
-  const writeProbes = Object.fromEntries(
-    writes ? paths.map((path) => [path, new IndependentProbe(path, 'SELECT txid_current()', limits)]) : [],
-  );
+  const each = (make: (path: P) => Probe, wanted = true): Record<string, Probe> =>
+    Object.fromEntries(wanted ? paths.map((path) => [path, make(path)]) : []);
+  const probes = each((path) => new IndependentProbe(path, 'SELECT 1', limits));
+  const writeProbes = each((path) => new IndependentProbe(path, WRITE_SQL, limits), writes);
+  const sessionProbes = each((path) => new SessionProbe(path, 'SELECT 1'), sessions);
+  const sessionWriteProbes = each((path) => new SessionProbe(path, WRITE_SQL), sessions && writes);
+  const all = [probes, writeProbes, sessionProbes, sessionWriteProbes].flatMap((set) => Object.values(set));
   let result: ExperimentResult;
   try {
     const client = await testClient();
@@ -53,7 +75,7 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
       args: [definition],
     });
   } finally {
-    await Promise.all([...Object.values(probes), ...Object.values(writeProbes)].map((p) => p.stop()));
+    await Promise.all(all.map((p) => p.stop()));
   }
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
   if (!report.cycles[0])
@@ -61,25 +83,30 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
   const from = Date.parse(report.cycles[0].injectRequestedAt) - 1000;
   const until = Date.parse(report.endedAt);
   const inject = from + 1000;
-  const judge = (set: Record<string, IndependentProbe>) => {
+  const judge = (set: Record<string, Probe>, kind: string) => {
     const ms = {} as Record<P, number>;
-    for (const [path, probe] of Object.entries(set) as Array<[P, IndependentProbe]>) {
+    for (const [path, probe] of Object.entries(set) as Array<[P, Probe]>) {
       const windows = referenceWindows(probe.attempts, STALL_MS, until);
       ms[path] = Math.round(referenceTotalMs(windows, until, from, until));
-      probeWindows[`${path} ${probe.sql}`] = windows
-        .filter((w) => (w.end ?? until) > from)
+      const key = `${path} ${kind} ${probe.sql}`;
+      windowsByProbe[key] = windows.filter((w) => (w.end ?? until) > from).map((w) => ({ ...w, end: w.end ?? until }));
+      probeWindows[key] = windowsByProbe[key]!
         .map((w) => `+${((w.start - inject) / 1000).toFixed(1)}..+${(((w.end ?? until) - inject) / 1000).toFixed(1)}s`)
         .join(' ');
     }
     return ms;
   };
   const probeWindows: Record<string, string> = {};
+  const windowsByProbe: Record<string, ReferenceWindow[]> = {};
   return {
     result,
     report,
-    probeMs: judge(probes),
-    writeProbeMs: writes ? judge(writeProbes) : null,
+    probeMs: judge(probes, 'fresh'),
+    writeProbeMs: writes ? judge(writeProbes, 'fresh') : null,
+    sessionProbeMs: sessions ? judge(sessionProbes, 'session') : null,
+    sessionWriteProbeMs: sessions && writes ? judge(sessionWriteProbes, 'session') : null,
     probeWindows,
+    windows: windowsByProbe,
   };
 }
 
