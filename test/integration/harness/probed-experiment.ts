@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import type { ExperimentReport, PathReport } from '../../../src/activities/report/report-types';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../../src/shared/experiment-types';
-import { referenceTotalMs, referenceWindows, type Attempt, type ReferenceWindow } from '../../reference/availability-reference';
+import {
+  referenceTotalMs,
+  referenceWindows,
+  type Attempt,
+  type ReferenceWindow,
+} from '../../reference/availability-reference';
 import { IndependentProbe, type ProbeLimits } from './independent-probe';
 import { SessionProbe } from './session-probe';
 import { testClient } from './temporal-client';
@@ -90,9 +95,9 @@ export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
       ms[path] = Math.round(referenceTotalMs(windows, until, from, until));
       const key = `${path} ${kind} ${probe.sql}`;
       windowsByProbe[key] = windows.filter((w) => (w.end ?? until) > from).map((w) => ({ ...w, end: w.end ?? until }));
-      probeWindows[key] = windowsByProbe[key]!
-        .map((w) => `+${((w.start - inject) / 1000).toFixed(1)}..+${(((w.end ?? until) - inject) / 1000).toFixed(1)}s`)
-        .join(' ');
+      probeWindows[key] = windowsByProbe[key]!.map(
+        (w) => `+${((w.start - inject) / 1000).toFixed(1)}..+${(((w.end ?? until) - inject) / 1000).toFixed(1)}s`,
+      ).join(' ');
     }
     return ms;
   };
