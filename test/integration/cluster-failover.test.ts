@@ -6,6 +6,9 @@
  * acknowledged commits checked against the table afterwards.
  */
 import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { labPorts } from '../../src/platform/connections';
+import { docker } from '../../src/platform/docker';
 import { clusterNodes } from '../../src/platform/patroni/cluster-nodes';
 import { clusterHealthy, leadersOf, patroniCluster } from '../../src/platform/patroni/patroni-rest';
 import { labSettings } from '../../src/platform/settings';
@@ -28,11 +31,16 @@ const OVERSTATE_MS = 500;
 const PROXY_OVERSTATE_MS = 1000;
 const PATHS = ['cluster', 'cluster-proxy'] as const;
 
-function clusterFault(name: string, action: string, faultSeconds: number): Record<string, unknown> {
+function clusterFault(
+  name: string,
+  action: string,
+  faultSeconds: number,
+  options: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     name,
     paths: [...PATHS],
-    fault: { kind: 'patroni', action, cluster: labSettings().clusterScope },
+    fault: { kind: 'patroni', action, cluster: labSettings().clusterScope, ...options },
     durations: { warmupSeconds: 3, faultSeconds, recoveryTimeoutSeconds: 90 },
     workload: { thinkTimeSeconds: { min: 0.01, max: 0.02 }, stallThresholdMs: STALL_MS, statementTimeoutMs: 3000 },
     // Synchronous commits on a busy 2-vCPU machine, right after the previous test's failover and rejoin.
@@ -41,12 +49,40 @@ function clusterFault(name: string, action: string, faultSeconds: number): Recor
   };
 }
 
+/** Which server the reader endpoint (cluster-reader) sends a fresh client to, and whether it is a replica. */
+async function readerAnswers(pauseMs = 0): Promise<{ inRecovery: boolean; serverIp: string }> {
+  await new Promise((r) => setTimeout(r, pauseMs));
+  const lab = labSettings();
+  const client = new Client({
+    host: '127.0.0.1',
+    port: labPorts(lab)['cluster-reader'],
+    database: lab.dbName,
+    user: lab.dbUser,
+    password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
+    connectionTimeoutMillis: 5000,
+  });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ r: boolean; ip: string }>(
+      'SELECT pg_is_in_recovery() AS r, host(inet_server_addr()) AS ip',
+    );
+    return { inRecovery: rows[0]!.r, serverIp: rows[0]!.ip };
+  } finally {
+    await client.end();
+  }
+}
+
 async function clusterNow() {
   const nodes = await clusterNodes(labSettings().clusterScope);
   return { nodes, view: await patroniCluster(nodes) };
 }
 
-async function runClusterFault(action: string, faultSeconds: number, during?: () => Promise<void>) {
+async function runClusterFault(
+  action: string,
+  faultSeconds: number,
+  during?: () => Promise<void>,
+  options: Record<string, unknown> = {},
+) {
   let before = await clusterNow();
   const deadline = Date.now() + 120_000;
   while (!clusterHealthy(before.view, before.nodes.length) && Date.now() < deadline) {
@@ -68,7 +104,7 @@ async function runClusterFault(action: string, faultSeconds: number, during?: ()
   try {
     run = await runWithProbes(
       `cluster-${action}`,
-      clusterFault(`cluster-${action}`, action, faultSeconds),
+      clusterFault(`cluster-${action}`, action, faultSeconds, options),
       [...PATHS],
       { limits: { maxYoung: 4, maxOutstanding: 6, abandonAfterMs: 3 * STALL_MS }, writes: true, sessions: true },
     );
@@ -255,6 +291,36 @@ describe('a real failover: the Patroni cluster (issue 15)', function () {
     const run = await runClusterFault('switchover', 5);
     await assertWriterChangeTimes(run, await assertTruthful(run, 'switchover'));
     await assertWholeAfter(run);
+  });
+
+  it('failover to a named member: it leads after; the reader endpoint serves from a replica before and after', async () => {
+    const { nodes, view } = await clusterNow();
+    const candidate = view!.members.find((m) => m.role !== 'leader')!.name;
+    const ipOf = async (member: string) => {
+      const info = await docker.getContainer(nodes.find((n) => n.member === member)!.containerId).inspect();
+      return Object.values(info.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress);
+    };
+    const before = await readerAnswers();
+    assert.equal(before.inRecovery, true, 'the reader endpoint answers from a replica');
+    assert.ok(
+      (await ipOf(candidate)).includes(before.serverIp),
+      `and that replica is ${candidate} (${before.serverIp})`,
+    );
+    const run = await runClusterFault('failover', 5, undefined, { candidate });
+    assert.equal(run.report.writerChange!.newLeader, candidate, 'the named member leads');
+    await assertWriterChangeTimes(run, await assertTruthful(run, 'failover'));
+    await assertWholeAfter(run);
+    // The old leader, a replica again, is what the reader endpoint serves once its /replica check passes.
+    const oldLeaderIps = await ipOf(run.leaderBefore);
+    const noAnswer = (err: Error) => ({ inRecovery: false, serverIp: `none (${err.message})` });
+    let after = await readerAnswers().catch(noAnswer);
+    for (const deadline = Date.now() + 15_000; !oldLeaderIps.includes(after.serverIp) && Date.now() < deadline;)
+      after = await readerAnswers(500).catch(noAnswer);
+    process.stdout.write(
+      `      reader endpoint: ${candidate} (${before.serverIp}) before, ${run.leaderBefore} (${after.serverIp}) after\n`,
+    );
+    assert.equal(after.inRecovery, true, 'the reader endpoint answers from a replica after the failover');
+    assert.ok(oldLeaderIps.includes(after.serverIp), `and that replica is the old leader ${run.leaderBefore}`);
   });
 
   it('partition-leader: the old leader stops taking writes, no split brain, it rejoins after the partition heals', async () => {

@@ -82,7 +82,7 @@ export async function writerOutage(
     from,
     to: up.at,
     ms: up.at - from,
-    how: `${action === 'switchover' ? 'PostgreSQL shutdown' : 'Docker die'} -> HAProxy writer/${newLeader} UP`,
+    how: `${action === 'switchover' || action === 'failover' ? 'PostgreSQL shutdown' : 'Docker die'} -> HAProxy writer/${newLeader} UP`,
   };
 }
 
