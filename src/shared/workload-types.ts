@@ -183,6 +183,8 @@ export interface WriteOutage {
   /** The first successful write started after `start`; null when writes had not come back. */
   end: string | null;
   failures: number;
+  /** Writes held past the stall threshold that then succeeded (a pooler holding them through a failover). */
+  held?: number;
 }
 
 export type PhaseStats = { phase: string; occurrence: number } & WorkloadStats;

@@ -28,4 +28,27 @@ describe('write outages', () => {
     resumed.succeeded(10_001, 10_050);
     assert.equal(resumed.snapshot().at(-1)!.end, new Date(10_050).toISOString());
   });
+
+  it('a write held past the stall threshold, then served, is an outage from its start to its completion', () => {
+    const w = new WriteOutages(undefined, 1000);
+    w.succeeded(0, 999); // slow, not held
+    assert.deepEqual(w.snapshot(), []);
+    w.succeeded(100, 5000); // held through a failover by a pooler
+    w.succeeded(150, 5010); // another, held through the same one
+    w.succeeded(5020, 5030);
+    assert.deepEqual(w.snapshot(), [
+      { start: new Date(100).toISOString(), end: new Date(5010).toISOString(), failures: 0, held: 2 },
+    ]);
+    // Failures and held writes in one outage: the held write that started after it opened closes it.
+    w.failed(9000);
+    w.succeeded(8500, 12_000); // started before the outage opened: proves nothing about it
+    w.succeeded(9100, 12_100);
+    assert.deepEqual(w.snapshot()[1], {
+      start: new Date(9000).toISOString(),
+      end: new Date(12_100).toISOString(),
+      failures: 1,
+      held: 1,
+    });
+    assert.equal(new WriteOutages(w.snapshot(), 1000).snapshot()[1]!.held, 1, 'held counts survive a checkpoint');
+  });
 });

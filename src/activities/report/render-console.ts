@@ -2,7 +2,7 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { paymentConsole } from './payment-section';
 import { count, msText, pct, phaseLabel, seconds, signedPct } from './report-format';
-import type { WriterChangeReport } from './writer-change';
+import type { PathWriterChange, WriterChangeReport } from './writer-change';
 import type { ExperimentReport, PathReport } from './report-types';
 
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
@@ -161,6 +161,13 @@ export function renderConsole(report: ExperimentReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** "29 writes failed", "3 writes held", "29 writes failed, 3 held". */
+function writesStopped(p: PathWriterChange): string {
+  if (p.heldWrites === 0) return `${p.failedWrites} writes failed`;
+  if (p.failedWrites === 0) return `${p.heldWrites} writes held`;
+  return `${p.failedWrites} writes failed, ${p.heldWrites} held`;
+}
+
 function writerChangeLines(wc: WriterChangeReport): string[] {
   const lines: string[] = [];
   lines.push(
@@ -169,8 +176,8 @@ function writerChangeLines(wc: WriterChangeReport): string[] {
   for (const p of wc.paths) {
     lines.push(
       p.firstWriteAt === null
-        ? `  - ${p.path}: ${p.writesFailedFrom ? `writes failing since ${p.writesFailedFrom}, none succeeded again` : 'no write failed'}`
-        : `  - ${p.path}: ${p.failedWrites} writes failed from ${p.writesFailedFrom}; first write on the new writer ${p.firstWriteAt} (${seconds(p.afterInjectMs ?? 0, 2)} after the inject${p.afterLeaderChangeMs === null ? '' : `, ${seconds(p.afterLeaderChangeMs, 2)} after the leader change`})`,
+        ? `  - ${p.path}: ${p.writesFailedFrom ? `writes failing since ${p.writesFailedFrom}, none succeeded again` : 'no write failed or was held'}`
+        : `  - ${p.path}: ${writesStopped(p)} from ${p.writesFailedFrom}; first write on the new writer ${p.firstWriteAt} (${seconds(p.afterInjectMs ?? 0, 2)} after the inject${p.afterLeaderChangeMs === null ? '' : `, ${seconds(p.afterLeaderChangeMs, 2)} after the leader change`})`,
     );
   }
   if (wc.restoredCluster) lines.push(`  - after the restore: ${wc.restoredCluster.members}`);

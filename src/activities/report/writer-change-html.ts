@@ -7,7 +7,7 @@ export function writerChangeHtml(wc: WriterChangeReport): string {
   const rows = wc.paths
     .map(
       (p) =>
-        `<tr><td>${esc(p.path)}</td><td>${esc(p.writesFailedFrom ?? 'no write failed')}</td><td>${p.failedWrites}</td><td>${esc(p.firstWriteAt ?? (p.writesFailedFrom ? 'none' : '-'))}</td><td>${p.afterInjectMs === null ? '-' : seconds(p.afterInjectMs, 2)}</td><td>${p.afterLeaderChangeMs === null ? '-' : seconds(p.afterLeaderChangeMs, 2)}</td></tr>`,
+        `<tr><td>${esc(p.path)}</td><td>${esc(p.writesFailedFrom ?? 'no write failed or was held')}</td><td>${p.failedWrites}</td><td>${p.heldWrites}</td><td>${esc(p.firstWriteAt ?? (p.writesFailedFrom ? 'none' : '-'))}</td><td>${p.afterInjectMs === null ? '-' : seconds(p.afterInjectMs, 2)}</td><td>${p.afterLeaderChangeMs === null ? '-' : seconds(p.afterLeaderChangeMs, 2)}</td></tr>`,
     )
     .join('');
   const events = wc.events
@@ -15,6 +15,6 @@ export function writerChangeHtml(wc: WriterChangeReport): string {
     .join('');
   return `<h2>Writer change (Patroni ${esc(wc.action)})</h2>
 <p>Leader <b>${esc(wc.oldLeader)}</b> &rarr; <b>${esc(wc.newLeader ?? 'none elected')}</b>${wc.leaderChangedAt ? ` seen at ${esc(wc.leaderChangedAt)}, promoted at ${esc(wc.promotedAt ?? '?')}` : ''}; timeline ${wc.timelineBefore ?? '?'} &rarr; ${wc.timelineAfter ?? '?'}.${wc.restoredCluster ? ` After the restore: ${esc(wc.restoredCluster.members)}.` : ''}</p>
-<table class="writer-change"><tr><th>path</th><th>writes failing from</th><th>failed writes</th><th>first write on the new writer</th><th>after the inject</th><th>after the leader change</th></tr>${rows}</table>
+<table class="writer-change"><tr><th>path</th><th>writes stopped from</th><th>failed writes</th><th>held writes</th><th>first write on the new writer</th><th>after the inject</th><th>after the leader change</th></tr>${rows}</table>
 <table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${events}</table>`;
 }

@@ -9,11 +9,13 @@ import type { WorkloadResult } from '../../shared/workload-types';
 
 export interface PathWriterChange {
   path: string;
-  /** The first failed write of the outage around the fault; null when no write failed. */
+  /** The start of the write outage around the fault (its first failed or held write); null when there was none. */
   writesFailedFrom: string | null;
   /** The first successful write started after that, on the new writer; null if none came. */
   firstWriteAt: string | null;
   failedWrites: number;
+  /** Writes held past the stall threshold, then served (a pooler holding them through the failover). */
+  heldWrites: number;
   /** firstWriteAt - leaderChangedAt (negative: writes came back before faultline saw the change). */
   afterLeaderChangeMs: number | null;
   /** firstWriteAt - the inject request. */
@@ -36,6 +38,7 @@ function pathChange(w: WorkloadResult, injectAt: number, changeAt: number | null
     writesFailedFrom: outage?.start ?? null,
     firstWriteAt: outage?.end ?? null,
     failedWrites: outage?.failures ?? 0,
+    heldWrites: outage?.held ?? 0,
     afterLeaderChangeMs: firstWrite !== null && changeAt !== null ? firstWrite - changeAt : null,
     afterInjectMs: firstWrite !== null ? firstWrite - injectAt : null,
   };

@@ -62,7 +62,7 @@ export class PathMeasurement {
       { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
       cp?.availability,
     );
-    this.writes = new WriteOutages(cp?.writeOutages);
+    this.writes = new WriteOutages(cp?.writeOutages, this.stallThresholdMs);
     const file = options.timelineFile ?? cp?.timeline.file;
     this.timeline = new Timeline(
       cp?.timeline.bucketMs ?? 100,

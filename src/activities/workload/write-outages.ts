@@ -1,8 +1,10 @@
 /**
  * When a path could not write: a window opens at a failed write (or purchase) and closes at the
  * first successful one that started after it opened, the moment a writer took writes again (after a
- * failover, the new writer). Reads are left out: a replica that still answers reads does not make a
- * path writable. Bounded: at most MAX_WINDOWS are kept (the last ones merge into the final window).
+ * failover, the new writer). A write held past the stall threshold that then succeeds (a pooler
+ * holding it through a failover) is an outage too, from its start to its completion: nothing failed,
+ * but nothing was written either. Reads are left out: a replica that still answers reads does not
+ * make a path writable. Bounded: at most MAX_WINDOWS are kept (the last ones merge into the final window).
  */
 import type { WriteOutage } from '../../shared/workload-types';
 
@@ -12,16 +14,22 @@ interface Window {
   start: number;
   end: number | null;
   failures: number;
+  held: number;
 }
 
 export class WriteOutages {
   private readonly windows: Window[];
 
-  constructor(from?: WriteOutage[]) {
+  constructor(
+    from?: WriteOutage[],
+    /** A write outstanding this long is held (the path's stall threshold); by default no write is. */
+    private readonly stallThresholdMs = Infinity,
+  ) {
     this.windows = (from ?? []).map((w) => ({
       start: Date.parse(w.start),
       end: w.end === null ? null : Date.parse(w.end),
       failures: w.failures,
+      held: w.held ?? 0,
     }));
   }
 
@@ -42,12 +50,28 @@ export class WriteOutages {
       last.failures++;
       return;
     }
-    this.windows.push({ start: at, end: null, failures: 1 });
+    this.windows.push({ start: at, end: null, failures: 1, held: 0 });
   }
 
   succeeded(startedAt: number, at: number): void {
+    const held = at - startedAt >= this.stallThresholdMs;
     const open = this.open;
-    if (open && startedAt >= open.start) open.end = at;
+    if (open && startedAt >= open.start) {
+      open.end = at;
+      if (held) open.held++;
+      return;
+    }
+    if (!held || open) return; // a held write that started before an open outage proves nothing about it
+    const last = this.windows[this.windows.length - 1];
+    if (last && startedAt <= last.end!) {
+      // Held through the same outage as the last window: one outage.
+      last.start = Math.min(last.start, startedAt);
+      last.end = Math.max(last.end!, at);
+      last.held++;
+    } else if (this.windows.length === MAX_WINDOWS) {
+      last!.end = Math.max(last!.end!, at);
+      last!.held++;
+    } else this.windows.push({ start: startedAt, end: at, failures: 0, held: 1 });
   }
 
   snapshot(): WriteOutage[] {
@@ -55,6 +79,7 @@ export class WriteOutages {
       start: new Date(w.start).toISOString(),
       end: w.end === null ? null : new Date(w.end).toISOString(),
       failures: w.failures,
+      ...(w.held ? { held: w.held } : {}),
     }));
   }
 }
