@@ -3,7 +3,7 @@
 #
 #   Docker engine installed and dockerd running; the debian:bookworm-slim base image (made locally
 #   with debootstrap when no registry can provide it); the lab's images built from lab/*;
-#   the pinned `temporal` CLI and moto server in .lab/venv; Debian's chromium; npm packages.
+#   the pinned `temporal` CLI and moto server in .lab/venv; Debian's chromium; npm packages; the compiled CLI and workers (dist/).
 #
 # Every step prints what it does; a failing step stops the script with the reason.
 set -euo pipefail
@@ -144,6 +144,14 @@ else
   say "npm ci (log: $LAB/logs/npm.log)"
   (cd "$ROOT" && npm ci --no-audit --no-fund >"$LAB/logs/npm.log" 2>&1) || fail "npm ci (see $LAB/logs/npm.log)"
   echo "$lock_hash" >"$ROOT/node_modules/.faultline-lock-hash"
+fi
+
+# --- compiled faultline (dist/, workflow bundles): workers start without webpack ----------------
+if [ -f "$ROOT/dist/.built" ] && [ -z "$(find "$ROOT/src" "$ROOT/package-lock.json" -newer "$ROOT/dist/.built" -print -quit)" ]; then
+  say "build (dist/): up to date"
+else
+  say "npm run build (log: $LAB/logs/build.log)"
+  (cd "$ROOT" && npm run build >"$LAB/logs/build.log" 2>&1) || fail "npm run build (see $LAB/logs/build.log)"
 fi
 
 say "ready"

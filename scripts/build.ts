@@ -1,0 +1,39 @@
+/**
+ * `npm run build`: compiles src/ to dist/ (tsconfig.build.json) and bundles each worker's workflow
+ * code once (dist/workflow-bundles/), so that `bin/faultline` runs compiled JavaScript and a worker
+ * starts without webpack. dist/.built marks the build; bin/faultline runs the sources (tsx) again
+ * as soon as any file in src/ is newer than it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleFileName } from '../src/platform/workflow-code';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+/** The workflows modules the workers load (src/worker/run-faultline-worker.ts, src/service/run-payment-service.ts). */
+const WORKFLOWS = ['workflows', 'workflows/payment/workflow'];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(DIST, { recursive: true, force: true });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+  mkdirSync(path.join(DIST, 'workflow-bundles'), { recursive: true });
+  for (const module of WORKFLOWS) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve(path.join(DIST, module)),
+      logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+    });
+    writeFileSync(path.join(DIST, 'workflow-bundles', bundleFileName(module)), code);
+  }
+  writeFileSync(path.join(DIST, '.built'), `${new Date().toISOString()}\n`);
+  process.stdout.write(`build: dist/ and ${WORKFLOWS.length} workflow bundles in ${Date.now() - started} ms\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`build failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+/**
+ * Where a worker gets its workflow code. Compiled (`npm run build`), it loads the bundle built then
+ * (dist/workflow-bundles/NAME.js): no webpack at start, so a worker restarted after a crash polls
+ * within about a second. From the TypeScript sources (the dev loop, tsx), it bundles at start.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export type WorkflowCode = { workflowBundle: { codePath: string } } | { workflowsPath: string };
+
+/** The bundle's file name for a workflows module (relative to src/ or dist/, no extension). */
+export function bundleFileName(workflowsModule: string): string {
+  return `${workflowsModule.replace(/[/\\]/g, '-')}.js`;
+}
+
+/** `workflowsModule`: the workflows' module relative to src/ (dist/), e.g. `workflows/payment/workflow`. */
+export function workflowCode(workflowsModule: string): WorkflowCode {
+  const root = path.resolve(__dirname, '..');
+  const compiled = __filename.endsWith('.js');
+  const bundle = path.join(root, 'workflow-bundles', bundleFileName(workflowsModule));
+  if (compiled && existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve(path.join(root, workflowsModule)) };
+}
