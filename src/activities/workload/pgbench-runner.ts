@@ -21,7 +21,12 @@ export interface PgbenchOptions {
    */
   protocol?: 'simple' | 'extended' | 'prepared';
   signal?: AbortSignal;
+  /** Run pgbench on these CPUs only (taskset's list), and count its CPU time (the benchmark). */
+  cpus?: string;
 }
+
+/** Printed between pgbench's output and bash's `times` (its children's CPU time). */
+const TIMES_MARKER = '@@faultline-cpu-times';
 
 export function parsePgbenchOutput(output: string): Omit<PgbenchFigures, 'clients' | 'exitCode'> {
   const num = (re: RegExp) => {
@@ -70,7 +75,17 @@ export async function writePgbenchScripts(dir: string, typeWeights: Record<Opera
   return args;
 }
 
-export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigures & { output: string }> {
+/** How many CPUs a taskset list names ("0", "0-2", "0,3"). */
+function cpuCount(list: string): number {
+  return list.split(',').reduce((n, part) => {
+    const [a, b] = part.split('-').map(Number);
+    return n + (b === undefined ? 1 : b - a! + 1);
+  }, 0);
+}
+
+export async function runPgbench(
+  options: PgbenchOptions,
+): Promise<PgbenchFigures & { output: string; /** bash `times` output, when pinned */ cpuTimes?: string }> {
   const { host, port, database, user, password } = pgbenchConnection(options.connection);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-pgbench-'));
@@ -86,14 +101,21 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigure
       '-c',
       String(options.clients),
       '-j',
-      String(Math.min(options.clients, os.cpus().length)),
+      String(Math.min(options.clients, options.cpus ? cpuCount(options.cpus) : os.cpus().length)),
       '-T',
       String(options.durationSeconds),
     ];
     args.push(...(await writePgbenchScripts(dir, options.weights)), '-M', options.protocol ?? 'simple', database);
     return await new Promise((resolve, reject) => {
       // The password goes through the environment of the child only, never its arguments.
-      const child = spawn('pgbench', args, {
+      // Pinned: through bash, whose `times` then gives pgbench's CPU time (its child's).
+      const [command, commandArgs] = options.cpus
+        ? [
+            'bash',
+            ['-c', `taskset -c "$0" pgbench "$@"; rc=$?; echo ${TIMES_MARKER}; times; exit $rc`, options.cpus, ...args],
+          ]
+        : ['pgbench', args];
+      const child = spawn(command, commandArgs, {
         env: { ...process.env, PGPASSWORD: password },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -107,7 +129,14 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchFigure
       );
       child.on('close', (code) => {
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ clients: options.clients, exitCode: code, ...parsePgbenchOutput(output), output });
+        const [own, times] = output.split(`${TIMES_MARKER}\n`);
+        resolve({
+          clients: options.clients,
+          exitCode: code,
+          ...parsePgbenchOutput(own ?? ''),
+          output: own ?? '',
+          ...(times !== undefined ? { cpuTimes: times } : {}),
+        });
       });
     });
   } finally {

@@ -2,14 +2,20 @@
  * `faultline bench`: is the client fast enough that the database, not faultline, is the
  * bottleneck? On a freshly seeded database, runs the engine closed loop and pgbench with the same
  * ten statements and weights, same clients, same duration, in alternating order, at 3 and 16
- * clients. The last line of output is one JSON object with the figures.
+ * clients. Fair by default: the database container on its own CPUs, the generator on the others
+ * (bench-cpus.ts); `--shared-cpu` lets them share every CPU, as before. Beside throughput it
+ * reports each generator's CPU time per operation and the database's CPU utilisation. The last
+ * line of output is one JSON object with the figures.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { reseedBusinessData } from '../../activities/schema/setup-schema';
 import { runPgbench } from '../../activities/workload/pgbench-runner';
 import { runWorkloadEngine } from '../../activities/workload/workload-engine';
+import { labSettings } from '../../platform/settings';
 import { parseWorkloadSettings } from '../../shared/workload-settings';
 import type { Command } from '../command';
+import { childrenCpuUs, containerCpuUs, cpuPlan, pinCpus, processCpuUs, type CpuPlan } from './bench-cpus';
 
 interface BenchRow {
   clients: number;
@@ -19,9 +25,23 @@ interface BenchRow {
   ratio: number;
   /** pgbench with its default simple protocol, for reference. */
   pgbench_simple_tps?: number;
+  /** CPU time (user + system) per operation of each generator, in µs. */
+  faultline_cpu_us_per_op: number;
+  pgbench_cpu_us_per_op: number | null;
+  /** The database container's CPU time over the faultline run, as a share of its CPUs (pgbench's run beside it). */
+  db_cpu_util: number;
+  db_cpu_util_pgbench: number;
 }
 
-function benchOptions(args: string[]) {
+interface BenchOptions {
+  seconds: number;
+  clientCounts: number[];
+  connection: string;
+  protocol: 'simple' | 'extended' | 'prepared';
+  sharedCpu: boolean;
+}
+
+function benchOptions(args: string[]): BenchOptions {
   const { values } = parseArgs({
     args,
     options: {
@@ -29,6 +49,7 @@ function benchOptions(args: string[]) {
       clients: { type: 'string', default: '3,16' },
       connection: { type: 'string', default: 'direct' },
       protocol: { type: 'string', default: 'extended' },
+      'shared-cpu': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -37,70 +58,140 @@ function benchOptions(args: string[]) {
   const clientCounts = values.clients.split(',').map((c) => Number(c));
   if (clientCounts.some((c) => !Number.isInteger(c) || c < 1 || c > 512))
     throw new Error('--clients must be whole numbers from 1 to 512, comma-separated');
-  const connection = values.connection;
-  const protocol = values.protocol as 'simple' | 'extended' | 'prepared';
+  const protocol = values.protocol as BenchOptions['protocol'];
   if (!['simple', 'extended', 'prepared'].includes(protocol))
     throw new Error('--protocol must be simple, extended or prepared');
-  return { seconds, clientCounts, connection, protocol };
+  return { seconds, clientCounts, connection: values.connection, protocol, sharedCpu: values['shared-cpu'] };
 }
 
-export const benchCommand: Command = {
-  summary: 'benchmark the workload engine against pgbench (same statements, weights, clients, duration)',
-  async run(args) {
-    const { seconds, clientCounts, connection, protocol } = benchOptions(args);
-    const weights = { read: 70, write: 20, transaction: 10 };
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-    const runFaultline = async (clients: number) => {
-      await reseedBusinessData(connection);
+interface RunFigures {
+  perSecond: number;
+  cpuUsPerOp: number | null;
+  dbUtil: number;
+}
+
+/** Runs one generator, with the database container's CPU time read around it. */
+async function measured(
+  options: BenchOptions,
+  plan: CpuPlan | undefined,
+  run: () => Promise<{ perSecond: number; ops: number; cpuUs: number | null }>,
+): Promise<RunFigures> {
+  const container = labSettings().dbContainer;
+  await reseedBusinessData(options.connection);
+  const dbBefore = await containerCpuUs(container);
+  const started = performance.now();
+  const { perSecond, ops, cpuUs } = await run();
+  const wallUs = (performance.now() - started) * 1000;
+  const dbUs = (await containerCpuUs(container)) - dbBefore;
+  const dbCpus = plan?.databaseCount ?? os.cpus().length;
+  return {
+    perSecond,
+    cpuUsPerOp: cpuUs === null || ops === 0 ? null : cpuUs / ops,
+    dbUtil: dbUs / (wallUs * dbCpus),
+  };
+}
+
+function runners(options: BenchOptions, plan: CpuPlan | undefined) {
+  const { seconds, connection, protocol } = options;
+  const weights = { read: 70, write: 20, transaction: 10 };
+  const faultline = (clients: number) =>
+    measured(options, plan, async () => {
       const settings = parseWorkloadSettings({
         concurrentWorkers: clients,
         poolSize: clients,
         thinkTimeSeconds: { min: 0, max: 0 },
       });
+      const cpuBefore = processCpuUs();
       const result = await runWorkloadEngine({ connection, settings, durationMs: seconds * 1000 });
-      const perSecond = result.overall.total.successes / (result.overall.durationMs / 1000);
+      const cpuUs = processCpuUs() - cpuBefore;
+      const f = result.overall.total;
       process.stdout.write(
-        `  faultline  ${String(clients).padStart(3)} clients: ${perSecond.toFixed(1)} ops/s (${result.overall.total.failures} failed)\n`,
+        `  faultline  ${String(clients).padStart(3)} clients: ${(f.successes / (result.overall.durationMs / 1000)).toFixed(1)} ops/s (${f.failures} failed)\n`,
       );
-      return perSecond;
-    };
-    const runBaseline = async (clients: number, mode = protocol) => {
-      await reseedBusinessData(connection);
-      const result = await runPgbench({ connection, clients, durationSeconds: seconds, weights, protocol: mode });
-      if (result.exitCode !== 0) throw new Error(`pgbench failed (exit ${result.exitCode}):\n${result.output}`);
-      process.stdout.write(
-        `  pgbench    ${String(clients).padStart(3)} clients: ${result.tps.toFixed(1)} tps, -M ${mode} (${result.failed} failed)\n`,
-      );
-      return result.tps;
-    };
-
-    process.stdout.write(
-      `faultline bench: ${seconds} s per run on "${connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
-        `the ratio is against pgbench -M ${protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference\n`,
-    );
-    const results: BenchRow[] = [];
-    for (const [i, clients] of clientCounts.entries()) {
-      // Alternate which goes first, so neither always meets a warmer cache.
-      let ours: number;
-      let theirs: number;
-      if (i % 2 === 0) {
-        ours = await runFaultline(clients);
-        theirs = await runBaseline(clients);
-      } else {
-        theirs = await runBaseline(clients);
-        ours = await runFaultline(clients);
-      }
-      const simple = protocol === 'simple' ? undefined : await runBaseline(clients, 'simple');
-      const round = (n: number) => Math.round(n * 10) / 10;
-      results.push({
+      return { perSecond: f.successes / (result.overall.durationMs / 1000), ops: f.successes, cpuUs };
+    });
+  const pgbench = (clients: number, mode = protocol) =>
+    measured(options, plan, async () => {
+      const r = await runPgbench({
+        connection,
         clients,
-        faultline_ops_per_s: round(ours),
-        pgbench_tps: round(theirs),
-        ratio: Math.round((ours / theirs) * 1000) / 1000,
-        ...(simple !== undefined ? { pgbench_simple_tps: round(simple) } : {}),
+        durationSeconds: seconds,
+        weights,
+        protocol: mode,
+        cpus: plan?.generator,
       });
+      if (r.exitCode !== 0) throw new Error(`pgbench failed (exit ${r.exitCode}):\n${r.output}`);
+      process.stdout.write(
+        `  pgbench    ${String(clients).padStart(3)} clients: ${r.tps.toFixed(1)} tps, -M ${mode} (${r.failed} failed)\n`,
+      );
+      return {
+        perSecond: r.tps,
+        ops: r.transactions,
+        cpuUs: r.cpuTimes !== undefined ? childrenCpuUs(r.cpuTimes) : null,
+      };
+    });
+  return { faultline, pgbench };
+}
+
+async function benchRow(
+  clients: number,
+  i: number,
+  options: BenchOptions,
+  plan: CpuPlan | undefined,
+): Promise<BenchRow> {
+  const run = runners(options, plan);
+  // Alternate which goes first, so neither always meets a warmer cache.
+  let ours: RunFigures;
+  let theirs: RunFigures;
+  if (i % 2 === 0) {
+    ours = await run.faultline(clients);
+    theirs = await run.pgbench(clients);
+  } else {
+    theirs = await run.pgbench(clients);
+    ours = await run.faultline(clients);
+  }
+  const simple = options.protocol === 'simple' ? undefined : await run.pgbench(clients, 'simple');
+  return {
+    clients,
+    faultline_ops_per_s: round(ours.perSecond),
+    pgbench_tps: round(theirs.perSecond),
+    ratio: round(ours.perSecond / theirs.perSecond, 3),
+    ...(simple !== undefined ? { pgbench_simple_tps: round(simple.perSecond) } : {}),
+    faultline_cpu_us_per_op: round(ours.cpuUsPerOp ?? 0),
+    pgbench_cpu_us_per_op: theirs.cpuUsPerOp === null ? null : round(theirs.cpuUsPerOp),
+    db_cpu_util: round(ours.dbUtil, 3),
+    db_cpu_util_pgbench: round(theirs.dbUtil, 3),
+  };
+}
+
+export const benchCommand: Command = {
+  summary: 'benchmark the workload engine against pgbench (same statements, weights, clients, duration)',
+  async run(args) {
+    const options = benchOptions(args);
+    const plan = options.sharedCpu ? undefined : cpuPlan();
+    process.stdout.write(
+      `faultline bench: ${options.seconds} s per run on "${options.connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
+        `the ratio is against pgbench -M ${options.protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference; ` +
+        (plan
+          ? `CPUs pinned: the database container on ${plan.database}, the generator on ${plan.generator}\n`
+          : 'CPUs shared (--shared-cpu)\n'),
+    );
+    const unpin = plan ? await pinCpus(labSettings().dbContainer, plan) : async () => undefined;
+    // Interrupted, it unpins before it goes: the database must not stay on one CPU.
+    const onSignal = (signal: NodeJS.Signals) =>
+      void unpin().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    const results: BenchRow[] = [];
+    try {
+      for (const [i, clients] of options.clientCounts.entries())
+        results.push(await benchRow(clients, i, options, plan));
+      await reseedBusinessData(options.connection);
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      await unpin();
     }
-    await reseedBusinessData(connection);
     process.stdout.write(`${JSON.stringify({ results })}\n`);
     return 0;
   },
