@@ -29,9 +29,38 @@ describe('chaos experiment (db-outage) on the real lab', function () {
   afterEach(ensureDbRunning);
 
   it('stops db for the fault window, measures it, restores it and reports in JSON, HTML and console', async () => {
-    const { cli: result, last, report } = await runExperiment('outage', shortOutage(), 200_000);
+    const { cli: result, last, report, junit } = await runExperiment('outage', shortOutage(), 200_000);
     assert.equal(last.verdict, 'held');
     assert.match(result.stdout, /Detected downtime/);
+    // The JUnit file, read by Python's XML parser (not ours): one case per steady-state check and
+    // path, and the verdict; the path's case gives the report's downtime.
+    const parsed = await runProgram('python3', [
+      '-c',
+      'import json,sys,xml.etree.ElementTree as E; s=E.parse(sys.argv[1]).getroot().find("testsuite"); ' +
+        'print(json.dumps({"tests": int(s.get("tests")), "failures": int(s.get("failures")), ' +
+        '"cases": [[c.get("name"), c.get("time"), (c.findtext("system-out") or ""), c.find("failure") is not None] for c in s.findall("testcase")]}))',
+      junit,
+    ]);
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const suite = JSON.parse(parsed.stdout) as {
+      tests: number;
+      failures: number;
+      cases: Array<[string, string, string, boolean]>;
+    };
+    const paths = report.paths.map((p) => p.path);
+    assert.deepEqual(
+      suite.cases.map((c) => c[0]),
+      [
+        ...paths.map((p) => `steady state before: ${p}`),
+        ...paths.map((p) => `steady state after: ${p}`),
+        ...paths.map((p) => `path ${p}`),
+        'verdict: held',
+      ],
+    );
+    assert.equal(suite.failures, 0);
+    const pathCase = suite.cases.find((c) => c[0] === `path ${paths[0]}`)!;
+    assert.equal(Number(pathCase[1]), report.paths[0]!.downtimeMs / 1000, 'the case time is the path downtime');
+    assert.match(pathCase[2], new RegExp(`detected downtime ${(report.paths[0]!.downtimeMs / 1000).toFixed(2)} s`));
 
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.verdict, 'held');

@@ -3,7 +3,9 @@
  * the lab parts that are not running, starts the chaosExperiment workflow, shows live progress,
  * waits, and prints the summary and the report paths. `--json`: the last line is one JSON object.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ExperimentReport } from '../../activities/report/report-types';
+import { EXIT_CODES, junitXml } from '../junit-report';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { labUp } from '../../lab/lab';
@@ -111,10 +113,11 @@ export const runCommand: Command = {
         json: { type: 'boolean', default: false },
         id: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        junit: { type: 'string' },
       },
     });
     const file = positionals[0];
-    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID] [--dry-run]');
+    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID] [--dry-run] [--junit FILE]');
     const { raw, definition } = await loadDefinition(file);
     if (values['dry-run']) {
       await printDryRun(definition, values.json);
@@ -146,7 +149,12 @@ export const runCommand: Command = {
       } else {
         process.stdout.write(`\n${result.summary}\nreport: ${result.report.json}\n        ${result.report.html}\n`);
       }
-      return result.verdict === 'held' ? 0 : 3;
+      if (values.junit) {
+        const report = JSON.parse(await readFile(result.report.json, 'utf8')) as ExperimentReport;
+        await writeFile(values.junit, junitXml(report));
+        out(`JUnit report: ${values.junit}`);
+      }
+      return EXIT_CODES[result.verdict];
     } finally {
       await client.connection.close();
     }

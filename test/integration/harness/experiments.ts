@@ -20,14 +20,17 @@ export interface RunOutcome {
   /** The last line `faultline run --json` prints. */
   last: { workflowId: string; verdict: string; report: { json: string; html: string } };
   report: ExperimentReport;
+  /** The JUnit XML file `--junit` wrote. */
+  junit: string;
 }
 
-/** `faultline run FILE --json` as a user would run it; it must exit 0. */
+/** `faultline run FILE --json --junit FILE` as a user would run it; it must exit 0. */
 export async function runExperiment(name: string, definition: unknown, timeoutMs: number): Promise<RunOutcome> {
-  const cli = await runCli(['run', writeDefinition(name, definition), '--json'], {}, timeoutMs);
+  const junit = path.join(os.tmpdir(), `faultline-${name}-${process.pid}.junit.xml`);
+  const cli = await runCli(['run', writeDefinition(name, definition), '--json', '--junit', junit], {}, timeoutMs);
   assert.equal(cli.code, 0, `${cli.stdout}\n${cli.stderr}`);
   const last = JSON.parse(cli.stdout.trim().split('\n').pop()!) as RunOutcome['last'];
-  return { cli, last, report: JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport };
+  return { cli, last, report: JSON.parse(readFileSync(last.report.json, 'utf8')) as ExperimentReport, junit };
 }
 
 /** Waits until the experiment's `status` query answers this phase. */
