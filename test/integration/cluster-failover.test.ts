@@ -15,6 +15,7 @@ import { labSettings } from '../../src/platform/settings';
 import { DieEvents, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
 import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
 import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
+import { labClientConfig } from './harness/lab-client';
 
 const UNDERSTATE_MS = 250;
 /**
@@ -52,15 +53,9 @@ function clusterFault(
 /** Which server the reader endpoint (cluster-reader) sends a fresh client to, and whether it is a replica. */
 async function readerAnswers(pauseMs = 0): Promise<{ inRecovery: boolean; serverIp: string }> {
   await new Promise((r) => setTimeout(r, pauseMs));
-  const lab = labSettings();
-  const client = new Client({
-    host: '127.0.0.1',
-    port: labPorts(lab)['cluster-reader'],
-    database: lab.dbName,
-    user: lab.dbUser,
-    password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
-    connectionTimeoutMillis: 5000,
-  });
+  const client = new Client(
+    labClientConfig(labPorts(labSettings())['cluster-reader']!, { connectionTimeoutMillis: 5000 }),
+  );
   await client.connect();
   try {
     const { rows } = await client.query<{ r: boolean; ip: string }>(

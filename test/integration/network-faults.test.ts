@@ -15,6 +15,7 @@ import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workf
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { waitForPhase } from './harness/experiments';
 import { testClient } from './harness/temporal-client';
+import { labClientConfig } from './harness/lab-client';
 
 const db = () => resolveDockerTarget({ target: { container: labSettings().dbContainer } });
 
@@ -48,15 +49,7 @@ async function start(name: string, fault: Record<string, unknown>, faultSeconds:
 
 /** Median round trip of `SELECT 1` on one open connection, ms. */
 async function medianRoundTripMs(samples = 15): Promise<number> {
-  const lab = labSettings();
-  const client = new Client({
-    host: '127.0.0.1',
-    port: lab.dbPort,
-    database: lab.dbName,
-    user: lab.dbUser,
-    password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
-    connectionTimeoutMillis: 10_000,
-  });
+  const client = new Client(labClientConfig(labSettings().dbPort, { connectionTimeoutMillis: 10_000 }));
   await client.connect();
   try {
     const times: number[] = [];

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { docker } from '../../../src/platform/docker';
 import { clusterNodes, type ClusterNode } from '../../../src/platform/patroni/cluster-nodes';
 import { labSettings } from '../../../src/platform/settings';
+import { labClientConfig } from './lab-client';
 
 /** Runs a command in a container; its output, or '' if it did not end within `timeoutMs`. */
 async function execIn(container: string, cmd: string[], timeoutMs = 2000): Promise<string> {
@@ -106,16 +107,7 @@ export class AckLedger {
   }
 
   private static async once(port: number, sql: string, params: unknown[] = []): Promise<unknown[]> {
-    const lab = labSettings();
-    const client = new Client({
-      host: '127.0.0.1',
-      port,
-      database: lab.dbName,
-      user: lab.dbUser,
-      password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
-      connectionTimeoutMillis: 2000,
-      query_timeout: 5000,
-    });
+    const client = new Client(labClientConfig(port, { connectionTimeoutMillis: 2000, query_timeout: 5000 }));
     client.on('error', () => undefined);
     try {
       await client.connect();

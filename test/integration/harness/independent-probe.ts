@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
+import { labClientConfig } from './lab-client';
 
 const MAX_YOUNG = 4;
 const YOUNG_MS = 250;
@@ -34,17 +35,12 @@ function clientConfig(path: string) {
   const lab = labSettings();
   const port = labPorts(lab)[path];
   if (port === undefined) throw new Error(`the independent probe knows the lab's paths only, not "${path}"`);
-  return {
-    host: '127.0.0.1',
-    port,
-    database: lab.dbName,
-    user: lab.dbUser,
-    password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
+  return labClientConfig(port, {
     stream: handshakeLimitedSocket,
     connectionTimeoutMillis: ATTEMPT_TIMEOUT_MS,
     query_timeout: ATTEMPT_TIMEOUT_MS,
     application_name: 'independent-probe',
-  };
+  });
 }
 
 export interface ProbeLimits {

@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
+import { labClientConfig } from './lab-client';
 
 export class SessionProbe {
   readonly attempts: Attempt[] = [];
@@ -33,14 +34,7 @@ export class SessionProbe {
     const lab = labSettings();
     const port = labPorts(lab)[this.path];
     if (port === undefined) throw new Error(`the session probe knows the lab's paths only, not "${this.path}"`);
-    const client = new Client({
-      host: '127.0.0.1',
-      port,
-      database: lab.dbName,
-      user: lab.dbUser,
-      password: process.env.FAULTLINE_DB_PASSWORD || 'faultline',
-      application_name: 'session-probe',
-    });
+    const client = new Client(labClientConfig(port, { application_name: 'session-probe' }));
     client.on('error', () => undefined);
     this.clients.add(client);
     return client;
