@@ -17,13 +17,16 @@ import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/clust
 import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
 import { labClientConfig } from './harness/lab-client';
 
+/** Saying less than the cluster's own record of its writer outage (Docker, PostgreSQL, HAProxy). */
 const UNDERSTATE_MS = 250;
 /**
- * Saying more than the probes is bounded as on a single database (500 ms): a window closes at the
- * first success of an operation that started after it opened, and 16 workers on pooled connections
- * do not start one at the same instants as a probe's fresh connections.
+ * Agreement with the session probes, both ways. A window closes at the first success of an
+ * operation that started after it opened: 16 workers see the new writer sooner than a probe's 4
+ * sessions do, and a probe session caught by the fault is given up only after 3 s (a CI run:
+ * partition-leader, the workload back 366 ms before the probes). 250 ms is too close to that
+ * sampling difference; the cluster's record above holds saying less to 250 ms.
  */
-const OVERSTATE_MS = 500;
+const PROBE_AGREEMENT_MS = 500;
 /**
  * Through PgBouncer a worker whose server connection died waits out PgBouncer's login retry (1 s)
  * before its next query can run, where a fresh client may land on a server login that already
@@ -121,9 +124,10 @@ async function runClusterFault(
  * Neither path can have been down for less than that, nor for less than independent session probes
  * on that path saw (connections kept, as the workload keeps them; a read probe, `SELECT 1`, and a
  * write probe, `SELECT txid_current()`: a new leader still in recovery refuses writes): the report
- * may never say less by more than 250 ms. It may say more than they did by OVERSTATE_MS
- * (PROXY_OVERSTATE_MS through PgBouncer) at most. Fresh-connection probes are printed beside: a
- * server shutting down refuses new logins before it ends its sessions, so they see more.
+ * may never say less than the cluster's record by more than 250 ms, nor differ from the probes by
+ * more than PROBE_AGREEMENT_MS (saying more through PgBouncer: PROXY_OVERSTATE_MS). Fresh-connection
+ * probes are printed beside: a server shutting down refuses new logins before it ends its sessions,
+ * so they see more.
  */
 async function assertTruthful(run: Awaited<ReturnType<typeof runClusterFault>>, what: string): Promise<WriterOutage> {
   const wc = run.report.writerChange!;
@@ -162,8 +166,8 @@ async function assertTruthful(run: Awaited<ReturnType<typeof runClusterFault>>, 
     const later = reported.filter((w) => w.start > truth.to).map((w) => `${w.end - w.start} ms`);
     const line = `${p}: the failover's outage ${failover} ms, session probes ${probes} ms${later.length ? `; later windows ${later.join(', ')}` : ''}`;
     process.stdout.write(`      ${line}\n`);
-    assert.ok(failover >= probes - UNDERSTATE_MS, `never less than the session probes saw: ${line}`);
-    const over = p === 'cluster-proxy' ? PROXY_OVERSTATE_MS : OVERSTATE_MS;
+    assert.ok(failover >= probes - PROBE_AGREEMENT_MS, `never less than the session probes saw: ${line}`);
+    const over = p === 'cluster-proxy' ? PROXY_OVERSTATE_MS : PROBE_AGREEMENT_MS;
     assert.ok(failover <= Math.max(truth.ms, probes) + over, `never more than the truth: ${line}`);
   }
   return truth;
