@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import type { HistoryRow } from '../../src/cli/commands/history';
+import type { HistoryRow } from '../../src/cli/history-row';
 import { launchBrowser } from './harness/browser';
 import { ensureDbRunning } from './harness/lab-database';
 import { runCli, runProgram } from './harness/run-cli';
@@ -44,6 +44,54 @@ const shape = (report: ExperimentReport) => ({
   })),
   timestamps: Object.keys(report.timestamps).sort(),
 });
+
+/**
+ * `faultline history --html`: the schedule's runs are one group, with a point per run on both
+ * charts, coloured by its verdict, at the figures of each run's own report file.
+ */
+async function assertTrendsPage(scheduleId: string, rows: HistoryRow[]): Promise<void> {
+  const file = path.join(os.tmpdir(), `faultline-trends-${process.pid}.html`);
+  const written = await runCli(['history', '--limit', '50', '--html', file]);
+  assert.equal(written.code, 0, written.stderr);
+  const client = await testClient();
+  const reports = new Map<string, ExperimentReport>();
+  for (const r of rows) {
+    const result = (await client.workflow.getHandle(r.workflowId).result()) as ExperimentResult;
+    reports.set(r.startTime, JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport);
+  }
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`file://${file}`);
+    const group = page.locator(`section.group[data-group="schedule ${scheduleId}"]`);
+    assert.equal(await group.count(), 1, 'the schedule is one group');
+    const points = async (chart: string) =>
+      await group.locator(`svg.trend.${chart} circle.run[data-path="direct"]`).evaluateAll((els) =>
+        els.map((e) => ({
+          value: Number(e.getAttribute('data-value')),
+          verdict: e.getAttribute('data-verdict'),
+          fill: e.getAttribute('fill'),
+          title: e.querySelector('title')?.textContent ?? '',
+        })),
+      );
+    const downtime = await points('downtime');
+    const success = await points('success');
+    assert.ok(downtime.length >= rows.length && success.length >= rows.length, `${downtime.length} points`);
+    for (const [startTime, report] of reports) {
+      const direct = report.paths.find((p) => p.path === 'direct')!;
+      const dot = downtime.find((d) => d.title.includes(startTime));
+      assert.ok(dot, `a downtime point for the run of ${startTime}`);
+      assert.equal(dot.value, direct.downtimeMs / 1000, "at its report's downtime");
+      assert.equal(dot.verdict, report.verdict);
+      if (report.verdict === 'held') assert.equal(dot.fill, '#2e7d32', 'held is green');
+      const { successes, failures } = direct.overall.total;
+      const rate = success.find((d) => d.title.includes(startTime))!;
+      assert.ok(Math.abs(rate.value - (successes / (successes + failures)) * 100) < 1e-9, 'at its success rate');
+    }
+  } finally {
+    await browser.close();
+  }
+}
 
 describe('operating faultline the Temporal way', function () {
   this.timeout(300_000);
@@ -228,6 +276,7 @@ describe('operating faultline the Temporal way', function () {
       const table = await runCli(['history', '--limit', '50']);
       assert.match(table.stdout, new RegExp(`${rows[0]!.workflowId}`));
       assert.match(table.stdout, /direct \d+\.\ds/);
+      await assertTrendsPage(id, rows);
 
       const paused = await runCli(['schedule', 'pause', id, '--note', 'maintenance']);
       assert.equal(paused.code, 0);

@@ -2,20 +2,30 @@
  * `faultline history`: past experiments from Temporal's visibility, newest first, with start
  * time, fault, verdict and downtime per path (the trend of a nightly drill). `--json` for machines.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { ExperimentReport } from '../../activities/report/report-types';
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
 import { connectClient } from '../../platform/temporal-connection';
 import type { Command } from '../command';
+import { historyHtml } from '../history-html';
+import type { HistoryRow } from '../history-row';
 
-export interface HistoryRow {
-  workflowId: string;
-  startTime: string;
-  status: string;
-  fault: string | null;
-  target: string | null;
-  verdict: string | null;
-  downtimeMs: Record<string, number> | null;
+/** The name and success rates a run's report gives; nulls when it cannot be read here. */
+async function reportFigures(file: string | undefined): Promise<Pick<HistoryRow, 'name' | 'successRate'>> {
+  if (!file) return { name: null, successRate: null };
+  try {
+    const report = JSON.parse(await readFile(file, 'utf8')) as ExperimentReport;
+    const successRate: Record<string, number> = {};
+    for (const p of report.paths) {
+      const { successes, failures } = p.overall.total;
+      if (successes + failures > 0) successRate[p.path] = successes / (successes + failures);
+    }
+    return { name: report.name, successRate };
+  } catch {
+    return { name: null, successRate: null };
+  }
 }
 
 /** The newest `limit` experiments in Temporal's visibility (optionally narrowed by a visibility query). */
@@ -29,14 +39,12 @@ async function listExperiments(limit: number, extraQuery: string | undefined): P
         const v = w.searchAttributes?.[name];
         return Array.isArray(v) && v.length ? String(v[0]) : null;
       };
-      let downtimeMs: HistoryRow['downtimeMs'] = null;
-      if (w.status.name === 'COMPLETED') {
-        const result = (await client.workflow
+      let result: ExperimentResult | undefined;
+      if (w.status.name === 'COMPLETED')
+        result = (await client.workflow
           .getHandle(w.workflowId, w.runId)
           .result()
           .catch(() => undefined)) as ExperimentResult | undefined;
-        downtimeMs = result?.downtimeMs ?? null;
-      }
       rows.push({
         workflowId: w.workflowId,
         startTime: w.startTime.toISOString(),
@@ -44,7 +52,9 @@ async function listExperiments(limit: number, extraQuery: string | undefined): P
         fault: sa('FaultlineFault'),
         target: sa('FaultlineTarget'),
         verdict: sa('FaultlineVerdict'),
-        downtimeMs,
+        downtimeMs: result?.downtimeMs ?? null,
+        ...(await reportFigures(result?.report.json)),
+        schedule: sa('TemporalScheduledById'),
       });
       if (rows.length >= limit) break;
     }
@@ -68,7 +78,8 @@ function historyTable(rows: HistoryRow[]): string {
 }
 
 export const historyCommand: Command = {
-  summary: 'past experiments, newest first: start time, fault, verdict, downtime per path (--limit N, --json)',
+  summary:
+    'past experiments, newest first: start time, fault, verdict, downtime per path (--limit N, --json, --html FILE: trends)',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -76,6 +87,7 @@ export const historyCommand: Command = {
         limit: { type: 'string', default: '20' },
         json: { type: 'boolean', default: false },
         query: { type: 'string' },
+        html: { type: 'string' },
       },
     });
     const limit = Number(values.limit);
@@ -83,6 +95,10 @@ export const historyCommand: Command = {
       throw new Error('--limit must be a whole number from 1 to 1000');
     const rows = await listExperiments(limit, values.query);
     rows.sort((a, b) => b.startTime.localeCompare(a.startTime));
+    if (values.html) {
+      await writeFile(values.html, historyHtml(rows, new Date()));
+      process.stderr.write(`trends of ${rows.length} experiments: ${values.html}\n`);
+    }
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows)}\n`);
       return 0;
