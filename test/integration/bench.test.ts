@@ -15,11 +15,9 @@ describe('faultline bench (pinned)', function () {
   it('runs both generators on their own CPUs, reports CPU per operation, and unpins the database after', async () => {
     const db = docker.getContainer(labSettings().dbContainer);
     const before = (await db.inspect()).HostConfig.CpusetCpus ?? '';
-    let pinnedDuringRun = '';
+    const seenDuringRun = new Set<string>();
     const watch = setInterval(() => {
-      void db.inspect().then((info) => {
-        if (info.HostConfig.CpusetCpus) pinnedDuringRun = info.HostConfig.CpusetCpus;
-      });
+      void db.inspect().then((info) => seenDuringRun.add(info.HostConfig.CpusetCpus ?? ''));
     }, 200);
     let cli;
     try {
@@ -40,7 +38,10 @@ describe('faultline bench (pinned)', function () {
       ),
       cli.stdout,
     );
-    assert.equal(pinnedDuringRun, plan.database, 'Docker ran the database container on its own CPUs');
+    assert.ok(
+      seenDuringRun.has(plan.database),
+      `Docker ran the database container on its own CPUs (${plan.database}; seen: ${[...seenDuringRun].join(' | ')})`,
+    );
     const after = (await db.inspect()).HostConfig.CpusetCpus ?? '';
     assert.ok([before, allCpus()].includes(after), `and is unpinned after (${after || 'every CPU'})`);
     for (const key of ['faultline_ops_per_s', 'pgbench_tps', 'faultline_cpu_us_per_op', 'pgbench_cpu_us_per_op'])
