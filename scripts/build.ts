@@ -8,12 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { bundleFileName } from '../src/platform/workflow-code';
+import { bundleFileName, WORKFLOW_MODULES } from '../src/platform/workflow-code';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-/** The workflows modules the workers load (src/worker/run-faultline-worker.ts, src/service/run-payment-service.ts). */
-const WORKFLOWS = ['workflows', 'workflows/payment/workflow'];
+const WORKFLOWS = Object.values(WORKFLOW_MODULES);
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -6,6 +6,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** The workflows modules the workers load, relative to src/ (dist/): `npm run build` bundles each. */
+export const WORKFLOW_MODULES = { faultline: 'workflows', payment: 'workflows/payment/workflow' } as const;
+
 export type WorkflowCode = { workflowBundle: { codePath: string } } | { workflowsPath: string };
 
 /** The bundle's file name for a workflows module (relative to src/ or dist/, no extension). */

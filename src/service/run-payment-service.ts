@@ -4,7 +4,7 @@
  * the same database pool, on a named connection resolved from the environment.
  */
 import type { AddressInfo } from 'node:net';
-import { workflowCode } from '../platform/workflow-code';
+import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../platform/database/open-database';
 import { labSettings } from '../platform/settings';
@@ -47,7 +47,7 @@ export async function runPaymentService(): Promise<void> {
     connection,
     namespace: lab.temporalNamespace,
     taskQueue: PAYMENT_TASK_QUEUE,
-    ...workflowCode('workflows/payment/workflow'),
+    ...workflowCode(WORKFLOW_MODULES.payment),
     // The workflow's retry policy does the retrying: one database attempt per activity attempt.
     activities: createPaymentActivities(new PaymentStore(db, { attempts: 1, delayMs: 0 })),
     maxConcurrentActivityTaskExecutions: 100,

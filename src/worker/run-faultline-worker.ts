@@ -3,7 +3,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
 import { labSettings } from '../platform/settings';
 import { startLeaseWatchdog } from './lease-watchdog';
-import { workflowCode } from '../platform/workflow-code';
+import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
 import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
 import { installTemporalLogger } from '../platform/temporal-logger';
@@ -21,7 +21,7 @@ export async function runFaultlineWorker(): Promise<void> {
     connection,
     namespace: settings.temporalNamespace,
     taskQueue,
-    ...workflowCode('workflows'),
+    ...workflowCode(WORKFLOW_MODULES.faultline),
     activities,
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '5s',

@@ -21,8 +21,8 @@ export interface PgbenchOptions {
    */
   protocol?: 'simple' | 'extended' | 'prepared';
   signal?: AbortSignal;
-  /** Run pgbench on these CPUs only (taskset's list), and count its CPU time (the benchmark). */
-  cpus?: string;
+  /** Run pgbench on these CPUs only (taskset's list, and how many it names), and count its CPU time (the benchmark). */
+  cpus?: { list: string; count: number };
 }
 
 /** Printed between pgbench's output and bash's `times` (its children's CPU time). */
@@ -75,12 +75,11 @@ export async function writePgbenchScripts(dir: string, typeWeights: Record<Opera
   return args;
 }
 
-/** How many CPUs a taskset list names ("0", "0-2", "0,3"). */
-function cpuCount(list: string): number {
-  return list.split(',').reduce((n, part) => {
-    const [a, b] = part.split('-').map(Number);
-    return n + (b === undefined ? 1 : b - a! + 1);
-  }, 0);
+/** pgbench and its arguments; pinned, through bash, whose `times` then gives pgbench's CPU time (its child's). */
+function pgbenchCommand(args: string[], cpus: PgbenchOptions['cpus']): [string, string[]] {
+  if (!cpus) return ['pgbench', args];
+  const script = `taskset -c "$0" pgbench "$@"; rc=$?; echo ${TIMES_MARKER}; times; exit $rc`;
+  return ['bash', ['-c', script, cpus.list, ...args]];
 }
 
 export async function runPgbench(
@@ -101,20 +100,14 @@ export async function runPgbench(
       '-c',
       String(options.clients),
       '-j',
-      String(Math.min(options.clients, options.cpus ? cpuCount(options.cpus) : os.cpus().length)),
+      String(Math.min(options.clients, options.cpus?.count ?? os.cpus().length)),
       '-T',
       String(options.durationSeconds),
     ];
     args.push(...(await writePgbenchScripts(dir, options.weights)), '-M', options.protocol ?? 'simple', database);
     return await new Promise((resolve, reject) => {
       // The password goes through the environment of the child only, never its arguments.
-      // Pinned: through bash, whose `times` then gives pgbench's CPU time (its child's).
-      const [command, commandArgs] = options.cpus
-        ? [
-            'bash',
-            ['-c', `taskset -c "$0" pgbench "$@"; rc=$?; echo ${TIMES_MARKER}; times; exit $rc`, options.cpus, ...args],
-          ]
-        : ['pgbench', args];
+      const [command, commandArgs] = pgbenchCommand(args, options.cpus);
       const child = spawn(command, commandArgs, {
         env: { ...process.env, PGPASSWORD: password },
         stdio: ['ignore', 'pipe', 'pipe'],

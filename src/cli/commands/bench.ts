@@ -120,7 +120,7 @@ function runners(options: BenchOptions, plan: CpuPlan | undefined) {
         durationSeconds: seconds,
         weights,
         protocol: mode,
-        cpus: plan?.generator,
+        cpus: plan && { list: plan.generator, count: plan.generatorCount },
       });
       if (r.exitCode !== 0) throw new Error(`pgbench failed (exit ${r.exitCode}):\n${r.output}`);
       process.stdout.write(

@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
-import { labClientConfig } from './lab-client';
+import { cutSocket, labClientConfig } from './lab-client';
 
 const MAX_YOUNG = 4;
 const YOUNG_MS = 250;
@@ -111,8 +111,7 @@ export class IndependentProbe {
       if (now - record.start < limit) continue;
       Object.assign(record, { end: now, ok: false });
       this.outstanding.delete(client);
-      // The socket is cut, not closed politely: a held connection would not answer a Terminate.
-      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      cutSocket(client);
     }
   }
 

@@ -14,7 +14,7 @@ import { Client } from 'pg';
 import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
-import { labClientConfig } from './lab-client';
+import { cutSocket, labClientConfig } from './lab-client';
 
 export class SessionProbe {
   readonly attempts: Attempt[] = [];
@@ -42,7 +42,7 @@ export class SessionProbe {
 
   private drop(client: Client): void {
     this.clients.delete(client);
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    cutSocket(client);
   }
 
   private async session(): Promise<void> {
