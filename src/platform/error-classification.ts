@@ -43,7 +43,11 @@ export function classifyError(err: unknown): ErrorClass {
     code === '57P03' ||
     code === 'ENOTFOUND' ||
     code === 'EAI_AGAIN' ||
-    text.includes('connect econnrefused')
+    text.includes('connect econnrefused') ||
+    // libpq (pg-native): its connect errors carry no SQLSTATE
+    text.includes('connection refused') ||
+    text.includes('the database system is shutting down') ||
+    text.includes('the database system is starting up')
   ) {
     return 'connection_refused';
   }
@@ -55,7 +59,12 @@ export function classifyError(err: unknown): ErrorClass {
     text.includes('server conn crashed') ||
     text.includes('server closed the connection') ||
     text.includes('connection ended') ||
-    text.includes('not queryable')
+    text.includes('not queryable') ||
+    // libpq (pg-native)
+    text.includes('connection reset by peer') ||
+    text.includes('no connection to the server') ||
+    text.includes('could not send data to server') ||
+    text.includes('could not receive data from server')
   ) {
     return 'connection_reset';
   }

@@ -13,47 +13,67 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('workload engine', () => {
   afterEach(ensureDbRunning);
 
-  it('measures a stopped database: failures classified, downtime within 200 ms of the real window', async () => {
-    const settings = parseWorkloadSettings({ concurrentWorkers: 3, poolSize: 5, thinkTimeSeconds: { min: 0, max: 0 } });
-    const controller = new AbortController();
-    const run = runWorkloadEngine({ connection: 'direct', settings, signal: controller.signal });
-    await sleep(2000);
-    // Ground truth: from the stop request (PostgreSQL ends sessions at once on SIGINT) to the first
-    // moment a fresh connection is served again after the start.
-    const stopRequested = Date.now();
-    await dbContainer().stop({ t: 10 });
-    await sleep(2000);
-    await dbContainer().start();
-    const servingAgain = await waitUntilServing('direct');
-    await sleep(2000);
-    controller.abort();
-    const result = await run;
+  // Each worker on its own connection (pg, then libpq through pg-native), and workers sharing a smaller pool.
+  for (const { driver, poolSize, label } of [
+    { driver: 'pg', poolSize: 5, label: 'own connections, pg' },
+    { driver: 'pg-native', poolSize: 5, label: 'own connections, pg-native' },
+    { driver: 'pg', poolSize: 2, label: 'a shared pool of 2' },
+  ] as const)
+    it(`measures a stopped database (${label}): failures classified, downtime never 200 ms less than the real window`, async () => {
+      const settings = parseWorkloadSettings({
+        concurrentWorkers: 3,
+        poolSize,
+        driver,
+        thinkTimeSeconds: { min: 0, max: 0 },
+      });
+      const controller = new AbortController();
+      const run = runWorkloadEngine({ connection: 'direct', settings, signal: controller.signal });
+      await sleep(2000);
+      // Ground truth: from the stop request (PostgreSQL ends sessions at once on SIGINT) to the first
+      // moment a fresh connection is served again after the start.
+      const stopRequested = Date.now();
+      await dbContainer().stop({ t: 10 });
+      await sleep(2000);
+      await dbContainer().start();
+      const servingAgain = await waitUntilServing('direct');
+      await sleep(2000);
+      controller.abort();
+      const result = await run;
 
-    const realWindowMs = servingAgain - stopRequested;
-    // One window, or a few when an operation slipped through while the server was shutting down.
-    assert.ok(
-      result.downtime.windows.length >= 1 && result.downtime.windows.length <= 3,
-      JSON.stringify(result.downtime),
-    );
-    const detected = result.downtime.totalMs;
-    assert.ok(Math.abs(detected - realWindowMs) <= 200, `detected ${detected} ms vs real ${realWindowMs} ms`);
+      const realWindowMs = servingAgain - stopRequested;
+      // One window, or a few when an operation slipped through while the server was shutting down.
+      assert.ok(
+        result.downtime.windows.length >= 1 && result.downtime.windows.length <= 3,
+        JSON.stringify(result.downtime),
+      );
+      const detected = result.downtime.totalMs;
+      // Never less than the truth. libpq connects by itself (no 250 ms TCP handshake retry, its
+      // connect timeout in whole seconds): pg-native may see the server back later, as documented.
+      const overstateMs = driver === 'pg-native' ? 1000 : 200;
+      process.stdout.write(`      ${label}: detected ${detected} ms, real ${realWindowMs} ms\n`);
+      assert.ok(
+        detected >= realWindowMs - 200 && detected <= realWindowMs + overstateMs,
+        `detected ${detected} ms vs real ${realWindowMs} ms`,
+      );
 
-    const errors = result.overall.errors;
-    const classes = Object.keys(errors);
-    assert.ok(result.overall.total.failures > 0);
-    assert.ok(
-      classes.every((c) => ['admin_shutdown', 'connection_refused', 'connection_reset', 'timeout'].includes(c)),
-      `classes: ${classes}`,
-    );
-    assert.ok((errors.connection_refused?.count ?? 0) > 0, 'a stopped container refuses connections');
-    if (errors.admin_shutdown) assert.ok(errors.admin_shutdown.sqlStates['57P01']! > 0);
-    assert.equal(result.overall.total.attempts, result.overall.total.successes + result.overall.total.failures);
-    // The timeline shows the outage: error-only buckets inside the window, successes on both sides.
-    const buckets = result.timeline.buckets;
-    assert.ok(buckets.some((b) => b.errors > 0 && b.ops === b.errors));
-    assert.ok(buckets[0]!.ops > 0 && buckets[buckets.length - 2]!.ops > buckets[buckets.length - 2]!.errors);
-    assert.ok(result.overall.tps > 0);
-  });
+      const errors = result.overall.errors;
+      const classes = Object.keys(errors);
+      assert.ok(result.overall.total.failures > 0);
+      assert.ok(
+        classes.every((c) => ['admin_shutdown', 'connection_refused', 'connection_reset', 'timeout'].includes(c)),
+        `classes: ${classes}; other: ${JSON.stringify(errors.other ?? {})}`,
+      );
+      assert.ok((errors.connection_refused?.count ?? 0) > 0, 'a stopped container refuses connections');
+      // libpq hands a FATAL that ends the session over as connection text, without its SQLSTATE.
+      if (errors.admin_shutdown && driver === 'pg')
+        assert.ok(errors.admin_shutdown.sqlStates['57P01']! > 0, JSON.stringify(errors.admin_shutdown));
+      assert.equal(result.overall.total.attempts, result.overall.total.successes + result.overall.total.failures);
+      // The timeline shows the outage: error-only buckets inside the window, successes on both sides.
+      const buckets = result.timeline.buckets;
+      assert.ok(buckets.some((b) => b.errors > 0 && b.ops === b.errors));
+      assert.ok(buckets[0]!.ops > 0 && buckets[buckets.length - 2]!.ops > buckets[buckets.length - 2]!.errors);
+      assert.ok(result.overall.tps > 0);
+    });
 
   it('runs as the runWorkload activity: heartbeats live counters, cancel stops it within a second and keeps the figures', async () => {
     const client = await testClient();

@@ -76,6 +76,22 @@ describe('error classification', () => {
     [Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), 'timeout', '57014'],
     [Object.assign(new Error('server conn crashed?'), { code: '08P01' }), 'connection_reset', '08P01'],
     [Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }), 'other', '23505'],
+    // libpq's own words (workload.driver "pg-native")
+    [
+      new Error(
+        'connection to server at "127.0.0.1", port 15432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?',
+      ),
+      'connection_refused',
+      undefined,
+    ],
+    [
+      new Error('connection to server at "127.0.0.1", port 15432 failed: FATAL:  the database system is shutting down'),
+      'connection_refused',
+      undefined,
+    ],
+    [new Error('could not receive data from server: Connection reset by peer'), 'connection_reset', undefined],
+    [new Error('no connection to the server'), 'connection_reset', undefined],
+    [new Error('server closed the connection unexpectedly'), 'connection_reset', undefined],
   ];
   for (const [err, cls, state] of cases) {
     it(`${(err as Error).message} -> ${cls}${state ? ` (${state})` : ''}`, () => {

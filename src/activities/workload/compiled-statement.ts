@@ -5,18 +5,27 @@
  * written in Kysely: `statement((id) => db.selectFrom(...).where('id', '=', id))` builds it with
  * markers in place of the arguments, and each run swaps the markers for the real values.
  */
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 
 /** Stands in for an argument while the query is compiled. */
 class Marker {
   constructor(readonly index: number) {}
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyKysely = Kysely<any>;
+/** Anything that executes a compiled query: Kysely, a transaction, a StatementRunner. */
+export interface Executor {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+  countQuery?(query: CompiledQuery): Promise<number>;
+}
+
+/** The rows a statement read or changed. */
+export const rowCount = (result: QueryResult<unknown>): number =>
+  result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : result.rows.length;
 
 export interface Statement<A extends unknown[], R> {
-  (executor: AnyKysely, ...args: A): Promise<QueryResult<R>>;
+  (executor: Executor, ...args: A): Promise<QueryResult<R>>;
+  /** Runs it for the number of rows it read or changed (a runner that can skips building them). */
+  count(executor: Executor, ...args: A): Promise<number>;
   /** The SQL it runs (for tests and docs). */
   readonly sql: string;
 }
@@ -35,10 +44,19 @@ export function statement<A extends unknown[], R>(
     }
     return compiled;
   };
-  const run = (executor: AnyKysely, ...args: A): Promise<QueryResult<R>> => {
+  const bound = (args: A): CompiledQuery<R> => {
     const query = compile();
     const parameters = query.parameters.map((p, i) => (slots[i]! >= 0 ? args[slots[i]!] : p));
-    return executor.executeQuery<R>({ ...query, parameters });
+    return { ...query, parameters };
   };
-  return Object.defineProperty(run, 'sql', { get: () => compile().sql }) as Statement<A, R>;
+  const run = (executor: Executor, ...args: A): Promise<QueryResult<R>> => executor.executeQuery<R>(bound(args));
+  const count = async (executor: Executor, ...args: A): Promise<number> => {
+    const query = bound(args);
+    if (executor.countQuery) return executor.countQuery(query);
+    return rowCount(await executor.executeQuery(query));
+  };
+  return Object.defineProperties(run, {
+    sql: { get: () => compile().sql },
+    count: { value: count },
+  }) as Statement<A, R>;
 }

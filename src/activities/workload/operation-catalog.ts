@@ -4,20 +4,14 @@
  * draws them the way the workload does.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-  type QueryResult,
-} from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import type { OperationName, OperationType } from '../../shared/workload-types';
 import type { BusinessDatabase } from '../../platform/database/business-database';
 import { statement } from './compiled-statement';
+import { asRunner, type StatementRunner } from './statement-runner';
 
-type Db = Kysely<BusinessDatabase>;
+/** Kysely (tests, a shared pool) or a worker's own connection. */
+type Db = Kysely<BusinessDatabase> | StatementRunner;
 
 export const CATEGORIES = ['electronics', 'books', 'clothing', 'home', 'sports', 'toys', 'grocery', 'beauty'] as const;
 export const LOG_ACTIONS = ['login', 'view_product', 'search', 'add_to_cart', 'logout'] as const;
@@ -145,22 +139,20 @@ export const purchaseLogQuery = statement(2, (userId: number, details: string) =
   q.insertInto('business_logs').values({ user_id: userId, action: 'purchase', details }),
 );
 
-const rowsOf = (result: QueryResult<unknown>): OperationOutcome => ({
-  rows: result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : result.rows.length,
-});
+const rows = (count: number): OperationOutcome => ({ rows: count });
 
-export const activeUsers = async (db: Db) => rowsOf(await activeUsersQuery(db));
-export const orderStats7d = async (db: Db) => rowsOf(await orderStats7dQuery(db));
-export const productSearch = async (db: Db, category: string) => rowsOf(await productSearchQuery(db, category));
-export const userOrders = async (db: Db, userId: number) => rowsOf(await userOrdersQuery(db, userId));
-export const recentLogs = async (db: Db) => rowsOf(await recentLogsQuery(db));
-export const updateLogin = async (db: Db, userId: number) => rowsOf(await updateLoginQuery(db, userId));
+export const activeUsers = async (db: Db) => rows(await activeUsersQuery.count(db));
+export const orderStats7d = async (db: Db) => rows(await orderStats7dQuery.count(db));
+export const productSearch = async (db: Db, category: string) => rows(await productSearchQuery.count(db, category));
+export const userOrders = async (db: Db, userId: number) => rows(await userOrdersQuery.count(db, userId));
+export const recentLogs = async (db: Db) => rows(await recentLogsQuery.count(db));
+export const updateLogin = async (db: Db, userId: number) => rows(await updateLoginQuery.count(db, userId));
 export const createOrder = async (db: Db, userId: number, orderNumber: string, amount: number) =>
-  rowsOf(await createOrderQuery(db, userId, orderNumber, amount));
+  rows(await createOrderQuery.count(db, userId, orderNumber, amount));
 export const adjustStock = async (db: Db, productId: number, delta: number) =>
-  rowsOf(await adjustStockQuery(db, productId, delta));
+  rows(await adjustStockQuery.count(db, productId, delta));
 export const insertLog = async (db: Db, userId: number, action: string, details: string, ipAddress: string) =>
-  rowsOf(await insertLogQuery(db, userId, action, details, ipAddress));
+  rows(await insertLogQuery.count(db, userId, action, details, ipAddress));
 
 /**
  * The purchase: lock the product, create a confirmed order, take the stock, log it; all or nothing.
@@ -174,15 +166,14 @@ export async function purchase(
   quantity: number,
   orderNumber: string,
 ): Promise<OperationOutcome> {
-  return await db
-    .transaction()
-    .execute(async (trx) => {
+  return await asRunner(db)
+    .transaction(async (trx) => {
       const product = (await lockProductQuery(trx, productId)).rows[0];
       if (!product || Number(product.stock) < quantity) throw new OutOfStock();
       const amount = (Number(product.price) * quantity).toFixed(2);
-      await confirmedOrderQuery(trx, userId, orderNumber, amount);
-      await takeStockQuery(trx, productId, quantity);
-      await purchaseLogQuery(trx, userId, `order ${orderNumber}: ${quantity} x product ${productId} = ${amount}`);
+      await confirmedOrderQuery.count(trx, userId, orderNumber, amount);
+      await takeStockQuery.count(trx, productId, quantity);
+      await purchaseLogQuery.count(trx, userId, `order ${orderNumber}: ${quantity} x product ${productId} = ${amount}`);
       return { rows: 4 };
     })
     .catch((err: unknown) => {

@@ -1,19 +1,18 @@
 /**
- * The workload engine: N workers share a pool and issue the seed's business operations, chosen
+ * The workload engine: N workers, each on its own connection or sharing a pool
+ * (workload-connections.ts), issue the seed's business operations, chosen
  * by weight, with think time between them, for a duration or until stopped. It keeps issuing
  * operations through an outage (a failed operation is measured, then the worker goes on), so the
  * outage is measured rather than skipped. After a failure a worker pauses at least 10 ms, so a
  * closed loop against a refused port does not spin.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kysely, PostgresDialect } from 'kysely';
 import type { WorkloadSettings } from '../../shared/workload-settings';
 import type { OperationType, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import type { BusinessDatabase } from '../../platform/database/business-database';
-import { EvictingPool } from '../../platform/database/evicting-pool';
-import { poolConfigFor } from '../../platform/database/open-database';
 import { catalog, type CatalogEntry, type DataShape } from './operation-catalog';
 import { PathMeasurement } from './path-measurement';
+import type { StatementRunner } from './statement-runner';
+import { openWorkloadConnections, type WorkloadConnections } from './workload-connections';
 
 export interface EngineOptions {
   connection: string;
@@ -57,25 +56,8 @@ export function operationChooser(entries: CatalogEntry[], weights: Record<Operat
   };
 }
 
-function openWorkloadDatabase(
-  connection: string,
-  settings: WorkloadSettings,
-): { pool: EvictingPool; db: Kysely<BusinessDatabase> } {
-  const pool = new EvictingPool(
-    poolConfigFor(connection, {
-      poolSize: settings.poolSize,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      tcpConnectTimeoutMs: settings.tcpConnectTimeoutMs,
-      statementTimeoutMs: settings.statementTimeoutMs,
-      rawTimestamps: true,
-    }),
-  );
-  return { pool, db: new Kysely<BusinessDatabase>({ dialect: new PostgresDialect({ pool }) }) };
-}
-
 /** What every worker of a run shares. */
 interface Run {
-  db: Kysely<BusinessDatabase>;
   measurement: PathMeasurement;
   choose: () => CatalogEntry;
   thinkMs: () => number;
@@ -85,7 +67,7 @@ interface Run {
 }
 
 /** One worker: an operation, think time, the next, until the run stops. */
-async function worker(run: Run): Promise<void> {
+async function worker(run: Run, db: StatementRunner): Promise<void> {
   const { measurement } = run;
   while (!run.stop.aborted) {
     const entry = run.choose();
@@ -94,7 +76,7 @@ async function worker(run: Run): Promise<void> {
     const t0 = performance.now();
     let failed = false;
     try {
-      const outcome = await entry.run(run.db);
+      const outcome = await entry.run(db);
       measurement.succeeded(token, entry, opStartedAt, Date.now(), (performance.now() - t0) * 1000, outcome.outOfStock);
     } catch (err) {
       if (run.stop.aborted && run.terminated()) {
@@ -114,7 +96,7 @@ async function worker(run: Run): Promise<void> {
 async function drain(
   stop: AbortSignal,
   workers: Array<Promise<void>>,
-  pool: EvictingPool,
+  connections: WorkloadConnections,
   onTerminate: () => void,
 ): Promise<void> {
   await new Promise<void>((resolve) => {
@@ -125,14 +107,14 @@ async function drain(
   const grace = sleep(STOP_GRACE_MS).then(() => 'grace' as const);
   if ((await Promise.race([finished.then(() => 'done' as const), grace])) === 'grace') {
     onTerminate();
-    pool.terminate(); // in-flight queries on a dead or paused server: cut their sockets
+    connections.terminate(); // in-flight queries on a dead or paused server: cut their sockets
     await finished;
   }
 }
 
 export async function runWorkloadEngine(options: EngineOptions): Promise<WorkloadResult> {
   const { settings } = options;
-  const { pool, db } = openWorkloadDatabase(options.connection, settings);
+  const connections = openWorkloadConnections(options.connection, settings);
   const phaseOf = options.phase ?? (() => 'run');
   const measurement =
     options.measurement ??
@@ -156,7 +138,6 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   let terminated = false;
   const { min, max } = settings.thinkTimeSeconds;
   const run: Run = {
-    db,
     measurement,
     choose: operationChooser(catalog(options.dataShape), settings.weights),
     thinkMs: () => (min + Math.random() * (max - min)) * 1000,
@@ -172,8 +153,8 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   try {
     await drain(
       stop.signal,
-      Array.from({ length: settings.concurrentWorkers }, () => worker(run)),
-      pool,
+      Array.from({ length: settings.concurrentWorkers }, (_, i) => worker(run, connections.runnerFor(i))),
+      connections,
       () => (terminated = true),
     );
   } finally {
@@ -181,7 +162,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     clearInterval(ticker);
     if (deadline) clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
-    await db.destroy().catch(() => undefined);
+    await connections.close();
   }
   const endedAt = Date.now();
   options.onEnd?.(measurement, endedAt, stoppedBy);

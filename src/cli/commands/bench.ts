@@ -39,6 +39,7 @@ interface BenchOptions {
   connection: string;
   protocol: 'simple' | 'extended' | 'prepared';
   sharedCpu: boolean;
+  driver: 'pg' | 'pg-native';
 }
 
 function benchOptions(args: string[]): BenchOptions {
@@ -50,6 +51,7 @@ function benchOptions(args: string[]): BenchOptions {
       connection: { type: 'string', default: 'direct' },
       protocol: { type: 'string', default: 'extended' },
       'shared-cpu': { type: 'boolean', default: false },
+      driver: { type: 'string', default: 'pg' },
     },
   });
   const seconds = Number(values.seconds);
@@ -61,7 +63,9 @@ function benchOptions(args: string[]): BenchOptions {
   const protocol = values.protocol as BenchOptions['protocol'];
   if (!['simple', 'extended', 'prepared'].includes(protocol))
     throw new Error('--protocol must be simple, extended or prepared');
-  return { seconds, clientCounts, connection: values.connection, protocol, sharedCpu: values['shared-cpu'] };
+  const driver = values.driver as BenchOptions['driver'];
+  if (!['pg', 'pg-native'].includes(driver)) throw new Error('--driver must be pg or pg-native');
+  return { seconds, clientCounts, connection: values.connection, protocol, sharedCpu: values['shared-cpu'], driver };
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -102,6 +106,7 @@ function runners(options: BenchOptions, plan: CpuPlan | undefined) {
         concurrentWorkers: clients,
         poolSize: clients,
         thinkTimeSeconds: { min: 0, max: 0 },
+        driver: options.driver,
       });
       const cpuBefore = processCpuUs();
       const result = await runWorkloadEngine({ connection, settings, durationMs: seconds * 1000 });
@@ -172,7 +177,7 @@ export const benchCommand: Command = {
     const options = benchOptions(args);
     const plan = options.sharedCpu ? undefined : cpuPlan();
     process.stdout.write(
-      `faultline bench: ${options.seconds} s per run on "${options.connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
+      `faultline bench: ${options.seconds} s per run on "${options.connection}", driver ${options.driver}, weights 70/20/10, closed loop, reseeded before each run; ` +
         `the ratio is against pgbench -M ${options.protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference; ` +
         (plan
           ? `CPUs pinned: the database container on ${plan.database}, the generator on ${plan.generator}\n`

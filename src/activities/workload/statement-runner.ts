@@ -1,0 +1,31 @@
+/**
+ * What the business operations run their statements on: Kysely (a pool, a transaction), or a
+ * workload worker's own connection (worker-connection.ts), which can also count a statement's rows
+ * without building them.
+ */
+import { Kysely, type CompiledQuery, type QueryResult } from 'kysely';
+import { rowCount } from './compiled-statement';
+
+export interface StatementRunner {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+  /** The number of rows the statement read or changed, and nothing else of them. */
+  countQuery(query: CompiledQuery): Promise<number>;
+  /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (trx: StatementRunner) => Promise<T>): Promise<T>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyKysely = Kysely<any>;
+
+/** Kysely as a runner: its pool, its transactions. */
+export function kyselyRunner(db: AnyKysely): StatementRunner {
+  return {
+    executeQuery: (query) => db.executeQuery(query),
+    countQuery: async (query) => rowCount(await db.executeQuery(query)),
+    transaction: (work) => db.transaction().execute((trx) => work(kyselyRunner(trx))),
+  };
+}
+
+/** Takes a Kysely instance or a runner. */
+export const asRunner = (executor: AnyKysely | StatementRunner): StatementRunner =>
+  executor instanceof Kysely ? kyselyRunner(executor) : executor;
