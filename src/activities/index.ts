@@ -3,6 +3,8 @@ export { setupSchema, reseedBusinessData } from './schema/setup-schema';
 export { countProducts } from './probes/count-products';
 export { runWorkload } from './workload/run-workload';
 export { measurePath } from './workload/measure-path';
+export { mergePathShards } from './workload/merge-path-shards';
+export { shardWorkers } from './workload/shard-workers';
 export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
 export { lockOwner } from './faults/lock-owner';
 export { checkSteadyState } from './probes/check-steady-state';

@@ -26,10 +26,19 @@ export const PAYMENT_SERVICE: WorkerSpec = {
   taskQueue: PAYMENT_TASK_QUEUE,
 };
 export const WORKERS: WorkerSpec[] = [FAULTLINE_WORKER, PAYMENT_SERVICE];
+/** Most experiment worker processes `faultline up --workers N` starts on one machine. */
+export const MAX_FAULTLINE_WORKERS = 8;
+
+/** The `n`th experiment worker process (1 is FAULTLINE_WORKER): more pollers of the same task queue. */
+export function faultlineWorker(n: number): WorkerSpec {
+  return n === 1 ? FAULTLINE_WORKER : { ...FAULTLINE_WORKER, name: `${FAULTLINE_WORKER.name}-${n}` };
+}
 
 export interface UpOptions {
   /** Start the worker processes too (default true). */
   workers?: boolean;
+  /** How many experiment worker processes (default 1); extra ones from an earlier `up` are stopped. */
+  faultlineWorkers?: number;
 }
 
 export async function labUp(options: UpOptions = {}): Promise<void> {
@@ -55,13 +64,18 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     return added.length ? `added ${added.join(', ')}` : 'registered';
   });
   if (options.workers !== false) {
-    for (const worker of WORKERS)
+    const count = options.faultlineWorkers ?? 1;
+    const specs = [...Array.from({ length: count }, (_, i) => faultlineWorker(i + 1)), PAYMENT_SERVICE];
+    for (const worker of specs)
       await step(`${worker.name} on task queue ${worker.taskQueue}`, () => startWorker(worker));
+    for (let n = count + 1; n <= MAX_FAULTLINE_WORKERS; n++)
+      if (await stopWorker(faultlineWorker(n))) process.stderr.write(`lab: ${faultlineWorker(n).name} stopped\n`);
   }
 }
 
 export async function labDown(): Promise<void> {
-  for (const worker of WORKERS) {
+  const extra = Array.from({ length: MAX_FAULTLINE_WORKERS - 1 }, (_, i) => faultlineWorker(i + 2));
+  for (const worker of [...WORKERS, ...extra]) {
     if (await stopWorker(worker)) process.stderr.write(`lab: ${worker.name} stopped\n`);
   }
   if (await stopTemporalDevServer()) process.stderr.write('lab: Temporal dev server stopped\n');

@@ -58,6 +58,13 @@ export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
     '--log-level',
     'warn',
     '--ui-disable-news-fetch',
+    // One partition per task queue: with the default four, a task written to a partition that no
+    // poller waits on sat there for many seconds while another worker idled (a path's second shard
+    // started 17 s late). A lab has a handful of workers; one partition serves them all at once.
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
   ];
   startBackgroundProcess(NAME, settings.temporalCli, args);

@@ -13,4 +13,8 @@ export interface PathMeasurementSummary {
   openSince: string | null;
   gaps: MeasurementGap[];
   stoppedBy: WorkloadResult['stoppedBy'];
+  /** A shard's own summary: which shard, on which worker (`pid@host`, the worker's Temporal identity). */
+  shard?: { index: number; count: number; worker: string };
+  /** A path measured in shards: each shard's summary; the figures above are their merge. */
+  shards?: PathMeasurementSummary[];
 }

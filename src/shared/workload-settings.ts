@@ -62,10 +62,36 @@ export const workloadSettingsSchema = z
       })
       .strict()
       .default({ enabled: false, clients: 10 }),
+    /**
+     * Scale-out: each path's workload runs as this many activities, spread by Temporal over the
+     * workers polling the `faultline` task queue (on one machine or many), each with its share of
+     * the workers and the pool; their figures merge into one path report.
+     */
+    shards: wholeNumber(1, 64).default(1),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.shards <= s.concurrentWorkers, {
+    message: 'at most one shard per concurrent worker (shards <= concurrentWorkers)',
+    path: ['shards'],
+  });
 
 export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
+
+/**
+ * Shard `index` of `count`'s part of the settings: its share of the workers and of the pool (the
+ * first shards take the remainder), background pgbench on shard 0 only.
+ */
+export function shardSettings(settings: WorkloadSettings, index: number, count: number): WorkloadSettings {
+  if (count === 1) return settings;
+  const share = (total: number) => Math.floor(total / count) + (index < total % count ? 1 : 0);
+  return {
+    ...settings,
+    concurrentWorkers: share(settings.concurrentWorkers),
+    poolSize: Math.max(1, share(settings.poolSize)),
+    pgbench: index === 0 ? settings.pgbench : { ...settings.pgbench, enabled: false },
+    shards: 1,
+  };
+}
 export type WorkloadSettingsInput = z.input<typeof workloadSettingsSchema>;
 
 /** `weights.read: must be <= 100` style messages, one per problem, each naming its field. */

@@ -5,7 +5,7 @@ import { labSettings } from '../platform/settings';
 import { startLeaseWatchdog } from './lease-watchdog';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
-import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../workflows/chaos-experiment/contract';
 import { installTemporalLogger } from '../platform/temporal-logger';
 
 export async function runFaultlineWorker(): Promise<void> {
@@ -29,11 +29,21 @@ export async function runFaultlineWorker(): Promise<void> {
     // within a second (the default throttle is 80% of the heartbeat timeout).
     maxHeartbeatThrottleInterval: '250ms',
   });
+  // A path's shards: one at a time here, so that N shards land on N workers (shard-workers.ts).
+  const shardWorker = await Worker.create({
+    connection,
+    namespace: settings.temporalNamespace,
+    taskQueue: shardTaskQueue(taskQueue),
+    activities,
+    maxConcurrentActivityTaskExecutions: 1,
+    shutdownGraceTime: '5s',
+    maxHeartbeatThrottleInterval: '250ms',
+  });
   logger.info({ taskQueue, address: settings.temporalAddress }, 'faultline worker started');
   // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
   const watchdog = startLeaseWatchdog();
   try {
-    await worker.run();
+    await Promise.all([worker.run(), shardWorker.run()]);
   } finally {
     await watchdog.stop();
     await connection.close();

@@ -4,7 +4,7 @@ import { classifyError, sqlState } from '../../src/platform/error-classification
 import { operationChooser } from '../../src/activities/workload/workload-engine';
 import { catalog } from '../../src/activities/workload/operation-catalog';
 import { ErrorBudget } from '../../src/activities/workload/error-budget';
-import { parseWorkloadSettings } from '../../src/shared/workload-settings';
+import { parseWorkloadSettings, shardSettings } from '../../src/shared/workload-settings';
 import type { WorkloadProgress } from '../../src/shared/workload-types';
 
 describe('workload settings', () => {
@@ -26,6 +26,8 @@ describe('workload settings', () => {
     [{ thinkTimeSeconds: { min: 1, max: 0.5 } }, /thinkTimeSeconds: min must be <= max/],
     [{ thinkTimeSeconds: { min: -1, max: 0 } }, /thinkTimeSeconds\.min: must be >= 0/],
     [{ pgbench: { enabled: true, clients: 0 } }, /pgbench\.clients: must be >= 1/],
+    [{ concurrentWorkers: 2, shards: 3 }, /shards: at most one shard per concurrent worker/],
+    [{ shards: 0 }, /shards: must be >= 1/],
     [{ turbo: true }, /turbo|Unrecognized key/],
   ];
   for (const [input, message] of invalid) {
@@ -99,6 +101,22 @@ describe('error classification', () => {
       assert.equal(sqlState(err), state);
     });
   }
+});
+
+describe('shard settings (workload.shards)', () => {
+  it('splits the workers and the pool among the shards, the first taking the remainder; pgbench on shard 0 only', () => {
+    const s = parseWorkloadSettings({ concurrentWorkers: 5, poolSize: 7, shards: 2, pgbench: { enabled: true } });
+    const parts = [0, 1].map((i) => shardSettings(s, i, 2));
+    assert.deepEqual(
+      parts.map((p) => [p.concurrentWorkers, p.poolSize, p.pgbench.enabled, p.shards]),
+      [
+        [3, 4, true, 1],
+        [2, 3, false, 1],
+      ],
+    );
+    assert.equal(parts[0]!.concurrentWorkers + parts[1]!.concurrentWorkers, 5);
+    assert.equal(shardSettings(s, 0, 1), s);
+  });
 });
 
 describe('error budget (stop condition)', () => {

@@ -38,6 +38,14 @@ function figureLines(path: PathReport): string[] {
 function availabilityLines(report: ExperimentReport, path: PathReport): string[] {
   const open = path.openAtEnd ? ', the last one STILL OPEN at the end' : '';
   const lines = [`- Detected downtime: ${seconds(path.downtimeMs)} in ${path.downtimeWindows.length} window(s)${open}`];
+  if (path.shards) {
+    lines.push(
+      `- Measured in ${path.shards.length} shards (downtime is their union): ` +
+        path.shards
+          .map((s) => `#${s.index + 1} on ${s.worker}: ${count(s.attempts)} operations, ${seconds(s.downtimeMs)} down`)
+          .join('; '),
+    );
+  }
   for (const g of path.gaps) {
     const span = seconds(Date.parse(g.end) - Date.parse(g.start));
     lines.push(`- MEASUREMENT GAP (${g.cause}): ${span} from ${g.start} to ${g.end}, measured neither up nor down`);

@@ -50,6 +50,15 @@ function pathReport(
 ): PathReport {
   const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection));
   const last = perCycle[perCycle.length - 1];
+  const shards = outcome.paths
+    .find((p) => p.connection === w.connection)
+    ?.shards?.map((m) => ({
+      index: m.shard?.index ?? 0,
+      worker: m.shard?.worker ?? 'unknown',
+      attempts: m.attempts,
+      failures: m.failures,
+      downtimeMs: m.downtimeMs,
+    }));
   return {
     path: w.connection,
     overall: w.overall,
@@ -66,6 +75,7 @@ function pathReport(
     timeline: w.timeline,
     stoppedBy: w.stoppedBy,
     ...(w.pgbench ? { pgbench: w.pgbench } : {}),
+    ...(shards ? { shards } : {}),
   };
 }
 

@@ -34,6 +34,17 @@ export interface PathReport {
   timeline: WorkloadResult['timeline'];
   stoppedBy: WorkloadResult['stoppedBy'];
   pgbench?: WorkloadResult['pgbench'];
+  /** Measured in shards (`workload.shards`): each one's worker and own figures; the above are their merge. */
+  shards?: ShardReport[];
+}
+
+export interface ShardReport {
+  index: number;
+  /** The worker that ran it: its Temporal identity, `pid@host`. */
+  worker: string;
+  attempts: number;
+  failures: number;
+  downtimeMs: number;
 }
 
 export interface ExperimentReport {

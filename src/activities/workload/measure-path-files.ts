@@ -5,17 +5,22 @@ import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { experimentDirectory } from '../report/report-paths';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
 
-/** A path's files: one timeline, and a final checkpoint per run (`run`: the run id's first characters). */
+/**
+ * A path's files: one timeline, and a final checkpoint per run (`run`: the run id's first
+ * characters); a shard's carry its number (`direct.shard-1.…`), the merge's are the path's own.
+ */
 export function pathFiles(
   reportDirectory: string,
   experimentId: string,
   connection: string,
   run: string,
+  shard?: number,
 ): { checkpoint: string; timeline: string } {
   const dir = path.join(experimentDirectory(reportDirectory, experimentId), 'paths');
+  const name = shard === undefined ? connection : `${connection}.shard-${shard}`;
   return {
-    checkpoint: path.join(dir, `${connection}.${run}.checkpoint.json`),
-    timeline: path.join(dir, `${connection}.timeline.csv`),
+    checkpoint: path.join(dir, `${name}.${run}.checkpoint.json`),
+    timeline: path.join(dir, `${name}.timeline.csv`),
   };
 }
 

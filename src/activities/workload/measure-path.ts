@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { activityInfo, ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
 import {
   parseWorkloadSettings,
+  shardSettings,
   type WorkloadSettings,
   type WorkloadSettingsInput,
 } from '../../shared/workload-settings';
@@ -30,6 +31,7 @@ import { BackgroundPgbench } from './background-pgbench';
 import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
 import { measurementHorizonMs, runWorkloadEngine } from './workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import { workerIdentity } from './shard-workers';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */
@@ -43,6 +45,8 @@ export interface MeasurePathInput {
   progressSignalSeconds?: number;
   /** This run continues an experiment that continued as new: the previous run's final checkpoint. */
   continueFrom?: string;
+  /** One of several activities measuring this path (`workload.shards`), with its share of the clients. */
+  shard?: { index: number; count: number };
 }
 
 /** Heartbeat details: live counters for people, the checkpoint (and pgbench's figures) for a retry. */
@@ -160,12 +164,23 @@ function startPgbench(
   return pgbench;
 }
 
+/** The settings, a shard's share of them when it is one. */
+const settingsOf = ({ settings, shard }: MeasurePathInput): WorkloadSettings =>
+  shardSettings(parseWorkloadSettings(settings, 'workload'), shard?.index ?? 0, shard?.count ?? 1);
+
+/** The summary the workflow gets; a shard's names itself and its worker. */
+const summaryOf = (final: MeasurementCheckpoint, file: string, shard: MeasurePathInput['shard']) => ({
+  ...summarise(final, file),
+  ...(shard ? { shard: { ...shard, worker: workerIdentity } } : {}),
+});
+
 export async function measurePath(input: MeasurePathInput): Promise<PathMeasurementSummary> {
-  const settings = parseWorkloadSettings(input.settings, 'workload');
+  const { shard } = input;
+  const settings = settingsOf(input);
   const context = Context.current();
   const info = activityInfo();
   const { workflowId, runId } = info.workflowExecution!;
-  const files = pathFiles(input.reportDirectory, workflowId, input.connection, runId.slice(0, 8));
+  const files = pathFiles(input.reportDirectory, workflowId, input.connection, runId.slice(0, 8), shard?.index);
   const stop = new AbortController();
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
   const beat = info.heartbeatDetails as MeasurePathHeartbeat | undefined;
@@ -179,7 +194,8 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
   let latest: WorkloadProgress | undefined;
   const stopCheckpointing = keepCheckpointing(measurement, pgbench, () => latest);
-  const signals = progressSignals(input, () => latest);
+  // The live status shows one shard's counters per path (the first's); the report has every shard's.
+  const signals = (shard?.index ?? 0) === 0 ? progressSignals(input, () => latest) : undefined;
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
   const hook = testHook(phaseOf, stop);
   let final: MeasurementCheckpoint | undefined;
@@ -208,7 +224,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
     hook.fired();
     if (pgbench && final?.end) final.end.pgbench = await pgbench.stopped();
     writeCheckpointFile(files.checkpoint, final!);
-    const summary = summarise(final!, files.checkpoint);
+    const summary: PathMeasurementSummary = summaryOf(final!, files.checkpoint, shard);
     if (context.cancellationSignal.aborted)
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;

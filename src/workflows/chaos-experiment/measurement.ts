@@ -4,7 +4,10 @@
  * moves past the measured phases; stopping them is entering such a phase and awaiting them.
  */
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
-import { act, WORKLOAD } from './activity-options';
+import type { Duration } from '@temporalio/common';
+import { ActivityFailure, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { act, STEP, WORKLOAD } from './activity-options';
+import { shardTaskQueue } from './contract';
 import { measuredBeforeCancel } from '../cancelled-details';
 import type { ExperimentState, MeasurementFiles } from './state';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
@@ -20,24 +23,60 @@ function progressSignalSeconds(s: ExperimentState): number {
   return Math.min(300, Math.max(2, Math.ceil((planned * paths.length) / 20)));
 }
 
-/** Starts the measurements; `continueFrom`: the previous run's files, in a run that continued as new. */
+/** How long a shard may wait for a worker with a free shard slot (a lost worker's is back in seconds). */
+const SHARD_START_TIMEOUT: Duration = '30 seconds';
+
+/** A path's key among the measurement files: the path, or the path and its shard. */
+const shardKey = (connection: string, index: number, count: number) =>
+  count === 1 ? connection : `${connection}#${index}`;
+
+/**
+ * Starts the measurements; `continueFrom`: the previous run's files, in a run that continued as
+ * new. With `workload.shards` N, each path is N activities, each with its share of the clients:
+ * Temporal hands them to whichever workers poll the task queue.
+ */
 export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementFiles): void {
   const d = s.definition;
   const every = progressSignalSeconds(s);
-  s.measurements = d.paths.map((connection) =>
-    act(WORKLOAD, `Business workload on ${connection}`)
+  const count = d.workload.shards;
+  const shards = d.paths.flatMap((connection) => Array.from({ length: count }, (_, index) => ({ connection, index })));
+  // Shards go to the shard queue, where each worker takes one at a time: N shards, N workers. One
+  // that no worker takes within SHARD_START_TIMEOUT fails the measurement (the experiment aborts and
+  // restores): a shard measuring nothing through the fault would make the path look better than it is.
+  const options =
+    count > 1
+      ? {
+          ...WORKLOAD,
+          taskQueue: shardTaskQueue(workflowInfo().taskQueue),
+          scheduleToStartTimeout: SHARD_START_TIMEOUT,
+        }
+      : WORKLOAD;
+  s.measurements = shards.map(({ connection, index }) =>
+    act(options, `Business workload on ${connection}${count > 1 ? ` (shard ${index + 1} of ${count})` : ''}`)
       .measurePath({
         connection,
         settings: d.workload,
         reportDirectory: d.report.directory,
         stopConditions: d.stopConditions,
         progressSignalSeconds: every,
-        ...(continueFrom?.paths[connection] ? { continueFrom: continueFrom.paths[connection] } : {}),
+        ...(count > 1 ? { shard: { index, count } } : {}),
+        ...(continueFrom?.paths[shardKey(connection, index, count)]
+          ? { continueFrom: continueFrom.paths[shardKey(connection, index, count)] }
+          : {}),
       })
       .catch((err: unknown) => {
         const summary = measuredBeforeCancel<PathMeasurementSummary>(err);
         if (summary) return summary;
-        s.abort ??= { by: 'failure', reason: `workload on ${connection} failed: ${errorText(err)}` };
+        const notTaken =
+          err instanceof ActivityFailure &&
+          err.cause instanceof TimeoutFailure &&
+          err.cause.timeoutType === 'SCHEDULE_TO_START';
+        s.abort ??= {
+          by: 'failure',
+          reason: notTaken
+            ? `shard ${index + 1} of ${count} on ${connection}: no worker with a free shard slot took it within ${SHARD_START_TIMEOUT} (each worker takes one shard; start more)`
+            : `workload on ${connection} failed: ${errorText(err)}`,
+        };
         return undefined;
       }),
   );
@@ -57,13 +96,16 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
   }
 }
 
-/** The files the measurements left, for a run that continues this one. */
+/** The files the measurements left, for a run that continues this one (each shard its own). */
 export function filesOf(measured: {
   paths: PathMeasurementSummary[];
   payments?: PaymentWorkloadSummary;
 }): MeasurementFiles {
+  const files = measured.paths.flatMap((p) =>
+    (p.shards ?? [p]).map((m) => [shardKey(m.connection, m.shard?.index ?? 0, m.shard?.count ?? 1), m.checkpointFile]),
+  );
   return {
-    paths: Object.fromEntries(measured.paths.map((p) => [p.connection, p.checkpointFile])),
+    paths: Object.fromEntries(files),
     ...(measured.payments ? { payments: measured.payments.stateFile } : {}),
   };
 }
@@ -72,7 +114,19 @@ export function filesOf(measured: {
 export async function measurementsOf(
   s: ExperimentState,
 ): Promise<{ paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }> {
-  const paths = (await Promise.all(s.measurements)).filter((m): m is PathMeasurementSummary => m !== undefined);
+  const measured = (await Promise.all(s.measurements)).filter((m): m is PathMeasurementSummary => m !== undefined);
+  const paths: PathMeasurementSummary[] = [];
+  for (const connection of s.definition.paths) {
+    const shards = measured.filter((m) => m.connection === connection);
+    if (shards.length <= 1) paths.push(...shards);
+    else
+      paths.push(
+        await act(STEP, `Merge the ${shards.length} shards of ${connection}`).mergePathShards({
+          reportDirectory: s.definition.report.directory,
+          shards,
+        }),
+      );
+  }
   const payments = s.payments ? await s.payments : undefined;
   return { paths, ...(payments ? { payments } : {}) };
 }

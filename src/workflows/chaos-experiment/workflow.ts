@@ -28,6 +28,7 @@ import { enter, hold, installHandlers } from './phases';
 import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
 import { errorText } from '../error-text';
+import { shardTaskQueue } from './contract';
 
 function validated(input: unknown): ExperimentDefinition {
   try {
@@ -35,6 +36,19 @@ function validated(input: unknown): ExperimentDefinition {
   } catch (err) {
     throw ApplicationFailure.nonRetryable(errorText(err), 'InvalidExperiment');
   }
+}
+
+/** With `workload.shards` N, N workers must poll the shard queue (one shard each), or nothing runs. */
+async function enoughShardWorkers(s: ExperimentState): Promise<boolean> {
+  const shards = s.definition.workload.shards;
+  if (shards === 1) return true;
+  const queue = shardTaskQueue(workflowInfo().taskQueue);
+  const workers = await act(STEP, `Count the workers taking shards on ${queue}`).shardWorkers(queue);
+  if (workers.length >= shards) return true;
+  s.refused =
+    `workload.shards: ${shards} shards need ${shards} workers polling ${queue}, and ${workers.length} do; ` +
+    `start more (\`faultline up --workers ${shards}\`, or \`faultline worker\` on other machines)`;
+  return false;
 }
 
 /** Setup and the hypothesis before; true when the experiment may go on. */
@@ -58,6 +72,7 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
       return false;
     }
   }
+  if (!(await enoughShardWorkers(s))) return false;
   if (!(await lockTarget(s, workflowId))) return false;
   await Promise.all(d.paths.map((path) => act(STEP, `Set up the business tables on ${path}`).setupSchema(path)));
   enter(s, 'steady-state-before', d.steadyState.windowSeconds * 1000);

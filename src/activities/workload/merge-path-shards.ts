@@ -1,0 +1,33 @@
+/**
+ * `mergePathShards`: a path measured in shards (`workload.shards`) becomes one path again. Reads
+ * each shard's final checkpoint and timeline, merges them (merge-shards.ts) and writes the path's
+ * own checkpoint and timeline files, which the report reads as it reads an unsharded path's.
+ */
+import { writeFileSync } from 'node:fs';
+import { activityInfo } from '@temporalio/activity';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import { mergeCheckpoints, mergeTimelines } from './merge-shards';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
+import { TimelineFile } from './timeline-file';
+
+export interface MergePathShardsInput {
+  reportDirectory: string;
+  shards: PathMeasurementSummary[];
+}
+
+export async function mergePathShards(input: MergePathShardsInput): Promise<PathMeasurementSummary> {
+  const shards = [...input.shards].sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
+  const checkpoints = shards.map((s) => readCheckpointFile(s.checkpointFile));
+  const merged = mergeCheckpoints(checkpoints);
+  const { workflowId, runId } = activityInfo().workflowExecution!;
+  const files = pathFiles(input.reportDirectory, workflowId, merged.connection, runId.slice(0, 8));
+  const buckets = mergeTimelines(
+    checkpoints.map((cp) => (cp.timeline.file ? TimelineFile.read(cp.timeline.file) : [])),
+  );
+  writeFileSync(files.timeline, '');
+  const timeline = new TimelineFile(files.timeline);
+  timeline.append(buckets);
+  merged.timeline = { bucketMs: checkpoints[0]!.timeline.bucketMs, file: files.timeline, bytes: timeline.size };
+  writeCheckpointFile(files.checkpoint, merged);
+  return { ...summarise(merged, files.checkpoint), shards };
+}

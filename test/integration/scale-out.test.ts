@@ -1,0 +1,121 @@
+/**
+ * Issue 16, item 3: a path's workload as several activities spread by Temporal over the workers
+ * polling `faultline`. Two worker processes, `workload.shards: 2`: the shards land on both (their
+ * identities are checked against the task queue's pollers, as Temporal lists them), the merged
+ * figures are the sum of the shards' (read back from each shard's own checkpoint file), and the
+ * shards' downtimes agree with each other and with an independent probe.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { faultlineWorker } from '../../src/lab/lab';
+import { startWorker, stopWorker } from '../../src/lab/worker-processes';
+import { readCheckpointFile } from '../../src/activities/workload/measure-path-files';
+import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
+import {
+  EXPERIMENT_TASK_QUEUE,
+  EXPERIMENT_WORKFLOW_TYPE,
+  shardTaskQueue,
+} from '../../src/workflows/chaos-experiment/contract';
+import type { ExperimentResult } from '../../src/shared/experiment-types';
+import { labSettings } from '../../src/platform/settings';
+import { experimentDirectory } from '../../src/activities/report/report-paths';
+import { ensureDbRunning } from './harness/lab-database';
+import { dbFault, pathOf, runWithProbes } from './harness/probed-experiment';
+import { testClient } from './harness/temporal-client';
+
+const AGREEMENT_MS = 250;
+const SHARD_QUEUE = shardTaskQueue(EXPERIMENT_TASK_QUEUE);
+
+function shardedDefinition(name: string, shards = 2): Record<string, unknown> {
+  const definition = dbFault(name, 'stop', 4);
+  definition.paths = ['direct'];
+  const workers = Math.max(4, shards);
+  definition.workload = { ...(definition.workload as object), concurrentWorkers: workers, poolSize: workers, shards };
+  return definition;
+}
+
+async function pollerIdentities(): Promise<string[]> {
+  const client = await testClient();
+  const response = await client.workflowService.describeTaskQueue({
+    namespace: labSettings().temporalNamespace,
+    taskQueue: { name: SHARD_QUEUE },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  return (response.pollers ?? []).map((p) => p.identity ?? '');
+}
+
+describe('scale-out: a path measured in shards on two workers', function () {
+  this.timeout(300_000);
+  const second = faultlineWorker(2);
+
+  it('refuses, before anything is injected, more shards than workers taking them', async () => {
+    // 8 shards: more than the live workers, and than any recently stopped one still listed as a poller.
+    const client = await testClient();
+    const result: ExperimentResult = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId: `test-scale-out-refused-${Date.now()}`,
+      args: [shardedDefinition('scale-out-refused', 8)],
+    });
+    assert.equal(result.verdict, 'not-run', result.verdictReason);
+    assert.match(
+      result.verdictReason,
+      /workload\.shards: 8 shards need 8 workers polling faultline-shards, and [1-7] do/,
+    );
+  });
+
+  after(() => stopWorker(second));
+  afterEach(ensureDbRunning);
+
+  it('lands the shards on both workers, merges their counts exactly and agrees on the downtime', async () => {
+    await startWorker(second);
+    const { report, result, probeMs } = await runWithProbes('scale-out', shardedDefinition('scale-out'), ['direct']);
+    assert.equal(result.verdict !== 'aborted', true, `verdict ${result.verdict}: ${result.verdictReason}`);
+
+    const direct = pathOf(report, 'direct');
+    const shards = direct.shards ?? [];
+    const pollers = await pollerIdentities();
+    process.stdout.write(
+      `      shards: ${JSON.stringify(shards)}; pollers: ${pollers.join(', ')}; merged downtime ${direct.downtimeMs} ms, probe ${probeMs.direct} ms\n`,
+    );
+    assert.equal(shards.length, 2, 'two shards');
+    const workers = new Set(shards.map((s) => s.worker));
+    assert.equal(workers.size, 2, `the shards ran on two different workers: ${[...workers].join(', ')}`);
+    for (const worker of workers) assert.ok(pollers.includes(worker), `${worker} is a poller of ${SHARD_QUEUE}`);
+
+    // Each shard's own checkpoint file, read independently of the merge.
+    const dir = path.join(experimentDirectory('test-artifacts/reports', report.experimentId), 'paths');
+    const files = readdirSync(dir).filter((f) => /^direct\.shard-\d\..*\.checkpoint\.json$/.test(f));
+    assert.equal(files.length, 2, `one checkpoint file per shard: ${files.join(', ')}`);
+    const own = files.map((f) => resultFromCheckpoint(readCheckpointFile(path.join(dir, f))));
+    const sum = (f: (r: (typeof own)[number]) => number) => own.reduce((n, r) => n + f(r), 0);
+    const total = direct.overall.total;
+    assert.equal(
+      total.attempts,
+      sum((r) => r.overall.total.attempts),
+      'attempts: the sum of the shards',
+    );
+    assert.equal(
+      total.failures,
+      sum((r) => r.overall.total.failures),
+      'failures: the sum of the shards',
+    );
+    for (const [op, stats] of Object.entries(direct.overall.byOperation))
+      assert.equal(
+        stats.attempts,
+        sum((r) => r.overall.byOperation[op as keyof typeof r.overall.byOperation]?.attempts ?? 0),
+        `${op}: the sum of the shards`,
+      );
+    const timelineOps = direct.timeline.buckets.reduce((n, b) => n + b.ops, 0);
+    assert.equal(timelineOps, total.attempts, 'the merged timeline counts every operation once');
+
+    // Each shard saw the outage, within 250 ms of the other, and the merge says no less than either.
+    const [a, b] = own.map((r) => r.downtime.totalMs);
+    assert.ok(a! > 0 && b! > 0, `both shards saw the outage: ${a} / ${b} ms`);
+    assert.ok(Math.abs(a! - b!) <= AGREEMENT_MS, `the shards agree within ${AGREEMENT_MS} ms: ${a} / ${b} ms`);
+    assert.ok(direct.downtimeMs >= Math.max(a!, b!), `the merge (${direct.downtimeMs} ms) is never less than a shard`);
+    assert.ok(direct.downtimeMs >= probeMs.direct - AGREEMENT_MS, `never less than the probe (${probeMs.direct} ms)`);
+    assert.match(readFileSync(result.report.console, 'utf8'), /Measured in 2 shards/);
+  });
+});
