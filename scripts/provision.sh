@@ -44,6 +44,9 @@ apt_install libpq-dev g++ make python3
 # Java runs Temporal's time-skipping test server for the workflow unit tests (fetched with Maven below).
 command -v java >/dev/null || apt_install default-jre-headless
 command -v mvn >/dev/null || apt_install maven
+# Prometheus's server: test/integration/prometheus.test.ts runs its own on a free port, scraping the
+# worker's metrics. (Debian's package also has a service of its own, on :9090 where an init starts it.)
+apt_install prometheus
 
 # --- Docker daemon -------------------------------------------------------------------------
 if docker info >/dev/null 2>&1; then

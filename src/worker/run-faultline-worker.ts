@@ -7,9 +7,13 @@ import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
 import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../workflows/chaos-experiment/contract';
 import { installTemporalLogger } from '../platform/temporal-logger';
+import { metricsPorts } from '../platform/metrics-settings';
+import { metricsRegistry } from '../platform/metrics-registry';
+import { collectProcessMetrics, startMetricsServer } from './metrics-server';
 
 export async function runFaultlineWorker(): Promise<void> {
-  installTemporalLogger();
+  const ports = metricsPorts();
+  installTemporalLogger({ metricsPort: ports.temporal });
   // A promise nobody handled is a bug: log it (the soak counts these lines) rather than let one
   // stray rejection kill a worker in the middle of a fault.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
@@ -39,6 +43,10 @@ export async function runFaultlineWorker(): Promise<void> {
     shutdownGraceTime: '5s',
     maxHeartbeatThrottleInterval: '250ms',
   });
+  // Prometheus: the workload's live metrics and the process's (see README, "Prometheus").
+  collectProcessMetrics(metricsRegistry);
+  const metrics =
+    ports.faultline === undefined ? undefined : await startMetricsServer(metricsRegistry, ports.faultline);
   logger.info({ taskQueue, address: settings.temporalAddress }, 'faultline worker started');
   // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
   const watchdog = startLeaseWatchdog();
@@ -46,6 +54,7 @@ export async function runFaultlineWorker(): Promise<void> {
     await Promise.all([worker.run(), shardWorker.run()]);
   } finally {
     await watchdog.stop();
+    await metrics?.close();
     await connection.close();
     await Runtime.instance().shutdown();
   }

@@ -29,9 +29,10 @@ import { followExperimentPhase } from './phase-follower';
 import { progressSignals, watchBudget } from './measurement-signals';
 import { BackgroundPgbench } from './background-pgbench';
 import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
-import { measurementHorizonMs, runWorkloadEngine } from './workload-engine';
+import { measurementHorizonMs } from './workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { workerIdentity } from './shard-workers';
+import { runEngineWithLiveMetrics } from './live-metrics';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */
@@ -211,7 +212,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
         { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' },
         true,
       ));
-    await runWorkloadEngine({
+    await runEngineWithLiveMetrics(workflowId, {
       connection: input.connection,
       settings,
       signal: stop.signal,

@@ -31,6 +31,14 @@ export interface EngineOptions {
   /** Called when the run is over, before the figures are taken (the final checkpoint). */
   onEnd?: (measurement: PathMeasurement, endedAt: number, stoppedBy: WorkloadResult['stoppedBy']) => void;
   dataShape?: DataShape;
+  /** Told of every operation's end (live metrics, see path-metrics.ts). */
+  observer?: OperationObserver;
+}
+
+/** Called on the hot path, once an operation ended: must be cheap and must not throw. */
+export interface OperationObserver {
+  succeeded(type: OperationType, latencyUs: number): void;
+  failed(type: OperationType, err: unknown): void;
 }
 
 const MIN_PAUSE_AFTER_FAILURE_MS = 10;
@@ -64,6 +72,7 @@ interface Run {
   stop: AbortSignal;
   /** Set when the run cuts the last operations short itself (their failures are not the database's). */
   terminated: () => boolean;
+  observer: OperationObserver | undefined;
 }
 
 /** One worker: an operation, think time, the next, until the run stops. */
@@ -77,7 +86,9 @@ async function worker(run: Run, db: StatementRunner): Promise<void> {
     let failed = false;
     try {
       const outcome = await entry.run(db);
-      measurement.succeeded(token, entry, opStartedAt, Date.now(), (performance.now() - t0) * 1000, outcome.outOfStock);
+      const latencyUs = (performance.now() - t0) * 1000;
+      measurement.succeeded(token, entry, opStartedAt, Date.now(), latencyUs, outcome.outOfStock);
+      run.observer?.succeeded(entry.type, latencyUs);
     } catch (err) {
       if (run.stop.aborted && run.terminated()) {
         measurement.abandoned(token); // our own shutdown, not the database's
@@ -85,6 +96,7 @@ async function worker(run: Run, db: StatementRunner): Promise<void> {
       }
       failed = true;
       measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, err);
+      run.observer?.failed(entry.type, err);
     }
     let pause = run.thinkMs();
     if (failed) pause = Math.max(pause, MIN_PAUSE_AFTER_FAILURE_MS);
@@ -143,6 +155,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     thinkMs: () => (min + Math.random() * (max - min)) * 1000,
     stop: stop.signal,
     terminated: () => terminated,
+    observer: options.observer,
   };
 
   const ticker = setInterval(() => {
