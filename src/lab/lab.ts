@@ -8,6 +8,7 @@ import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';
 import { clusterState, waitClusterReady } from './cluster-lab';
 import { containerState, publishedPorts, startStack, stopStack } from './docker-stack';
 import { labSettings } from '../platform/settings';
+import { metricsPorts } from '../platform/metrics-settings';
 import { checkPaymentService } from '../service/client/check-payment-service';
 import { paymentServiceUrl } from '../service/client/service-url';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
@@ -29,9 +30,19 @@ export const WORKERS: WorkerSpec[] = [FAULTLINE_WORKER, PAYMENT_SERVICE];
 /** Most experiment worker processes `faultline up --workers N` starts on one machine. */
 export const MAX_FAULTLINE_WORKERS = 8;
 
-/** The `n`th experiment worker process (1 is FAULTLINE_WORKER): more pollers of the same task queue. */
+/**
+ * The `n`th experiment worker process (1 is FAULTLINE_WORKER): more pollers of the same task queues,
+ * each with its own Prometheus ports (the nth: 9464 + 2(n-1) and the SDK's next to it).
+ */
 export function faultlineWorker(n: number): WorkerSpec {
-  return n === 1 ? FAULTLINE_WORKER : { ...FAULTLINE_WORKER, name: `${FAULTLINE_WORKER.name}-${n}` };
+  if (n === 1) return FAULTLINE_WORKER;
+  const { faultline, temporal } = metricsPorts();
+  const shifted = (port: number | undefined) => String(port === undefined ? 0 : port + 2 * (n - 1));
+  return {
+    ...FAULTLINE_WORKER,
+    name: `${FAULTLINE_WORKER.name}-${n}`,
+    env: { FAULTLINE_METRICS_PORT: shifted(faultline), FAULTLINE_TEMPORAL_METRICS_PORT: shifted(temporal) },
+  };
 }
 
 export interface UpOptions {

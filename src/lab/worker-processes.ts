@@ -18,6 +18,8 @@ export interface WorkerSpec {
   /** `bin/faultline` sub-command that runs it. */
   args: string[];
   taskQueue: string;
+  /** Added to the environment it starts with. */
+  env?: Record<string, string>;
 }
 
 /** A hash of everything a worker runs: the sources, init.sql, the lockfile and its RDS endpoint. */
@@ -58,7 +60,10 @@ export async function startWorker(spec: WorkerSpec): Promise<'reused' | 'started
   const running = runningProcess(spec.name);
   if (running?.version === version) return 'reused';
   if (running) await stopBackgroundProcess(spec.name);
-  const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, { version });
+  const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, {
+    version,
+    env: { ...process.env, ...spec.env },
+  });
   await waitUntil(
     `${spec.name} polling task queue ${spec.taskQueue}`,
     async () => {

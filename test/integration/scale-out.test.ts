@@ -26,6 +26,21 @@ import { dbFault, pathOf, runWithProbes } from './harness/probed-experiment';
 import { testClient } from './harness/temporal-client';
 
 const AGREEMENT_MS = 250;
+
+/** What a worker's /metrics says this experiment's path `direct` completed (`outcome` success), or 0. */
+async function scrapedSuccesses(port: number, experiment: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith('faultline_operations_total{') &&
+        l.includes(`experiment="${experiment}"`) &&
+        l.includes('path="direct"') &&
+        l.includes('outcome="success"'),
+    );
+  return line ? Number(line.split(' ').pop()) : 0;
+}
 const SHARD_QUEUE = shardTaskQueue(EXPERIMENT_TASK_QUEUE);
 
 function shardedDefinition(name: string, shards = 2): Record<string, unknown> {
@@ -107,6 +122,10 @@ describe('scale-out: a path measured in shards on two workers', function () {
         sum((r) => r.overall.byOperation[op as keyof typeof r.overall.byOperation]?.attempts ?? 0),
         `${op}: the sum of the shards`,
       );
+    // Each worker's own Prometheus endpoint (the second's ports are shifted by `up --workers`).
+    const scraped =
+      (await scrapedSuccesses(9464, report.experimentId)) + (await scrapedSuccesses(9466, report.experimentId));
+    assert.equal(scraped, total.successes, "the two workers' /metrics add up to the merged successes");
     const timelineOps = direct.timeline.buckets.reduce((n, b) => n + b.ops, 0);
     assert.equal(timelineOps, total.attempts, 'the merged timeline counts every operation once');
 
