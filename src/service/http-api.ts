@@ -7,6 +7,10 @@
  *   GET  /payments/:order_id        200, 404
  *   POST /payments/:order_id/confirm                        200 (confirming twice is harmless), 404
  *   GET  /health                    200 {"status","database","timestamp"}, 503 when the database does not answer
+ *   GET  /openapi.json              200 the OpenAPI document of all this (src/service/openapi-document.ts)
+ *
+ * The routes are data (src/service/payment-routes.ts): the router dispatches by them and the
+ * OpenAPI document describes them.
  *
  * Every answer is JSON. A bad request gets a 4xx naming the field and touches nothing; a database
  * that stays unreachable through the retries gets 503 with Retry-After, never a 500 or a hang.
@@ -17,7 +21,9 @@ import type { Logger } from 'pino';
 import { validateConfirmRequest, validatePaymentRequest } from '../shared/payment-request';
 import type { PaymentRequest } from '../shared/payment-types';
 import { attemptsHeader, HttpError, invalid, orderIdFrom, readJson, send, type Reply } from './http-io';
+import { OPENAPI_DOCUMENT } from './openapi-document';
 import { DatabaseUnavailableError, PaymentConflictError, type PaymentStore } from './payment-store';
+import { matchRoute, type OperationId } from './payment-routes';
 
 /** The health check answers within this, database or not. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -108,37 +114,39 @@ async function confirmPayment(req: http.IncomingMessage, orderId: string, store:
     : notFound(orderId, attempts);
 }
 
+interface RouteContext {
+  req: http.IncomingMessage;
+  params: Record<string, string>;
+  store: PaymentStore;
+  log: Logger;
+  startPayment?: StartPayment;
+}
+
+/** What each route of PAYMENT_ROUTES does. */
+const HANDLERS: Record<OperationId, (c: RouteContext) => Promise<Reply>> = {
+  getHealth: async (c) => await health(c.store),
+  createPayment: async (c) => await createPayment(c.req, c.store, c.log, c.startPayment),
+  getPayment: async (c) => await readPayment(orderIdFrom(c.params.order_id!), c.store),
+  confirmPayment: async (c) => await confirmPayment(c.req, orderIdFrom(c.params.order_id!), c.store),
+  getOpenApiDocument: async () => ({ status: 200, body: OPENAPI_DOCUMENT }),
+};
+
 /** Which route a request is, or a 404 / 405. */
-async function route(
-  req: http.IncomingMessage,
-  store: PaymentStore,
-  log: Logger,
-  startPayment?: StartPayment,
-): Promise<Reply> {
+async function route(context: Omit<RouteContext, 'params'>): Promise<Reply> {
+  const { req } = context;
   const url = new URL(req.url ?? '/', 'http://payment-service');
-  const parts = url.pathname.split('/').filter(Boolean);
   const method = req.method ?? 'GET';
-  const allow = (methods: string[]) => {
-    if (!methods.includes(method))
-      throw Object.assign(
-        new HttpError(405, '(method)', `${method} is not allowed on ${url.pathname}; use ${methods.join(', ')}`),
-        { allow: methods.join(', ') },
-      );
-  };
-  if (parts.length === 1 && parts[0] === 'health') {
-    allow(['GET']);
-    return await health(store);
+  const { routes, params } = matchRoute(url.pathname);
+  if (routes.length === 0) throw new HttpError(404, '(path)', `no such resource: ${url.pathname.slice(0, 100)}`);
+  const chosen = routes.find((r) => r.method === method);
+  if (!chosen) {
+    const allow = routes.map((r) => r.method).join(', ');
+    throw Object.assign(
+      new HttpError(405, '(method)', `${method} is not allowed on ${url.pathname.slice(0, 100)}; use ${allow}`),
+      { allow },
+    );
   }
-  if (parts[0] !== 'payments' || parts.length > 3 || (parts.length === 3 && parts[2] !== 'confirm')) {
-    throw new HttpError(404, '(path)', `no such resource: ${url.pathname.slice(0, 100)}`);
-  }
-  if (parts.length === 1) {
-    allow(['POST']);
-    return await createPayment(req, store, log, startPayment);
-  }
-  const orderId = orderIdFrom(parts[1]!);
-  allow([parts.length === 2 ? 'GET' : 'POST']);
-  return parts.length === 2 ? await readPayment(orderId, store) : await confirmPayment(req, orderId, store);
+  return await HANDLERS[chosen.operationId]({ ...context, params });
 }
 
 /** What a failed request answers: the field at fault, a 409, a 503 with Retry-After; a 500 only for a bug. */
@@ -182,7 +190,7 @@ function errorReply(err: unknown, req: http.IncomingMessage, log: Logger): Reply
 export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?: StartPayment): http.Server {
   return http.createServer((req, res) => {
     const started = Date.now();
-    route(req, store, log, startPayment)
+    route({ req, store, log, startPayment })
       .catch((err: unknown) => errorReply(err, req, log))
       .then((reply) => {
         // A request whose body was refused early may still be sending: close rather than read it all.

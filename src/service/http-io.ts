@@ -30,7 +30,7 @@ export function send(res: http.ServerResponse, reply: Reply): void {
 export const invalid = (result: Validated<unknown> & { ok: false }): HttpError =>
   new HttpError(400, result.field, `${result.field} ${result.message}`);
 
-/** Reads the body (at most MAX_BODY_BYTES) and parses it as JSON; undefined when empty. */
+/** Reads the body (at most MAX_BODY_BYTES) and parses it as JSON; undefined when there is none. */
 export async function readJson(req: http.IncomingMessage, required: boolean): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -40,7 +40,8 @@ export async function readJson(req: http.IncomingMessage, required: boolean): Pr
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') {
+  // No body is no bytes: whitespace is a body, and not JSON (as the OpenAPI document says).
+  if (text === '') {
     if (required) throw new HttpError(400, '(body)', '(body) is required: a JSON object with order_id and amount');
     return undefined;
   }

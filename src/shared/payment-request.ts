@@ -30,7 +30,9 @@ export function validateAmount(value: unknown, field = 'amount'): Validated<numb
   if (value <= 0) return fail(field, 'must be greater than 0');
   if (value > MAX_AMOUNT) return fail(field, `must be at most ${MAX_AMOUNT}`);
   const cents = Math.round(value * 100);
-  if (Math.abs(value * 100 - cents) > 1e-6 || cents === 0) return fail(field, 'must have at most two decimals');
+  // Exactly a number of cents, as JSON Schema's `multipleOf: 0.01` reads it (the OpenAPI document says so):
+  // 1.1 is (110 / 100 is the same double), 0.07000000001 and 0.1 + 0.2 are not.
+  if (cents / 100 !== value || cents === 0) return fail(field, 'must have at most two decimals');
   return { ok: true, value: cents };
 }
 

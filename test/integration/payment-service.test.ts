@@ -15,8 +15,7 @@ import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runExperiment, type RunOutcome } from './harness/experiments';
 import { recordHistory } from './harness/histories';
 import { runProgram } from './harness/run-cli';
-import { testClient } from './harness/temporal-client';
-import { PAYMENT_TASK_QUEUE } from '../../src/shared/names';
+import { paymentsAtRest, paymentsSnapshot, rowsAfter } from './harness/payments-table';
 
 const base = paymentServiceUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,35 +36,6 @@ async function call(method: string, urlPath: string, body?: string, contentType 
     json = undefined;
   }
   return { status: response.status, json, text, attempts: response.headers.get('x-payment-attempts') };
-}
-
-async function paymentsSnapshot(): Promise<string> {
-  const [row] = await sqlQuery<{ n: string; digest: string | null }>(
-    `SELECT count(*)::text AS n, md5(string_agg(order_id || ':' || amount || ':' || status || ':' || coalesce(confirmed_at::text, ''), ',' ORDER BY id)) AS digest FROM payments`,
-  );
-  return `${row!.n}/${row!.digest}`;
-}
-
-/**
- * Waits until no payment workflow is open, so that the payments table changes only by what the
- * test does next (an earlier test's payment accepted during an outage completes on its own time).
- */
-async function paymentsAtRest(): Promise<void> {
-  const client = await testClient();
-  const query = `TaskQueue = '${PAYMENT_TASK_QUEUE}' AND ExecutionStatus = 'Running'`;
-  for (let i = 0; i < 120; i++) {
-    if ((await client.workflow.count(query)).count === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`payment workflows still open after 60 s (${query})`);
-}
-
-/** The rows added since `afterId`, for a failure message. */
-async function rowsAfter(afterId: number): Promise<string> {
-  const rows = await sqlQuery<{ order_id: string; status: string }>(
-    `SELECT order_id, status FROM payments WHERE id > ${afterId} ORDER BY id`,
-  );
-  return rows.map((r) => `${r.order_id} (${r.status})`).join(', ');
 }
 
 /** An example file, shortened for the suite. */
