@@ -188,7 +188,9 @@ const SAME_MOMENT_MS = 1500;
  * The writer change's figures, held to records the report did not read: the new leader's own
  * PostgreSQL log (its new timeline, when it was ready to commit) and HAProxy's log (when the writer
  * endpoint sent clients to it). No path can have written on the new writer before it could commit
- * and was routed to, nor had its writes fail only after the new writer was up.
+ * and was routed to, nor had its writes start failing after the path served writes again (its
+ * session write probe's outage: a proxy path may hold writes through the change and fail them
+ * only when its server connections to the old writer break, after the new one is up).
  */
 async function assertWriterChangeTimes(
   run: Awaited<ReturnType<typeof runClusterFault>>,
@@ -223,11 +225,19 @@ async function assertWriterChangeTimes(
       first >= promotion.selectedAt && first >= truth.to - UNDERSTATE_MS,
       `${p.path}: the first write on the new writer (${p.firstWriteAt}) came after its new timeline and after HAProxy routed to it`,
     );
+    // HAProxy may route to the new leader before PostgreSQL has left recovery (Patroni answers
+    // /primary first): writes then start failing on it, read_only, until it can commit.
+    const newWriterUp = Math.max(truth.to, promotion.readyAt);
+    const pathBack = Math.max(
+      newWriterUp,
+      ...(run.windows[`${p.path} session SELECT txid_current()`] ?? [])
+        .filter((w) => w.start <= newWriterUp && w.end !== null)
+        .map((w) => w.end!),
+    );
     assert.ok(
-      // HAProxy may route to the new leader before PostgreSQL has left recovery (Patroni answers
-      // /primary first): writes then start failing on it, read_only, until it can commit.
-      failedFrom >= truth.from - STALL_MS && failedFrom <= Math.max(truth.to, promotion.readyAt),
-      `${p.path}: writes failed from ${p.writesFailedFrom}, between the old writer stopping and the new one's taking writes`,
+      failedFrom >= truth.from - STALL_MS && failedFrom <= pathBack,
+      `${p.path}: writes failed from ${p.writesFailedFrom}, between the old writer stopping (${new Date(truth.from).toISOString()}) ` +
+        `and the path's serving writes again (${new Date(pathBack).toISOString()}, its session write probe)`,
     );
     assert.equal(p.afterLeaderChangeMs, first - at(wc.leaderChangedAt), `${p.path}: afterLeaderChangeMs adds up`);
   }

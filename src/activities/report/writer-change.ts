@@ -5,14 +5,18 @@
  */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import type { PatroniInjection, RestoreRecord } from '../../shared/fault-types';
-import type { WorkloadResult } from '../../shared/workload-types';
+import type { WorkloadResult, WriteOutage } from '../../shared/workload-types';
 
 export interface PathWriterChange {
   path: string;
-  /** The start of the write outage around the fault (its first failed or held write); null when there was none. */
+  /**
+   * The start of the write outage the new writer ended (its first failed or held write; an earlier
+   * one that ended on the old writer is only counted in failedWrites); null when there was none.
+   */
   writesFailedFrom: string | null;
   /** The first successful write started after that, on the new writer; null if none came. */
   firstWriteAt: string | null;
+  /** Writes that failed from the inject to the first write on the new writer. */
   failedWrites: number;
   /** Writes held past the stall threshold, then served (a pooler holding them through the failover). */
   heldWrites: number;
@@ -28,17 +32,28 @@ export interface WriterChangeReport extends PatroniInjection {
   paths: PathWriterChange[];
 }
 
-function pathChange(w: WorkloadResult, injectAt: number, changeAt: number | null): PathWriterChange {
-  // The outage that was open at the inject or began after it (the first one: a repeated fault's
-  // later cycles have their own injections).
-  const outage = (w.writeOutages ?? []).find((o) => o.end === null || Date.parse(o.end) >= injectAt);
+/** `changeAt`: when faultline saw the leader change; `takeoverAt`: when the new writer was promoted (or, unknown, that). */
+function pathChange(
+  w: WorkloadResult,
+  injectAt: number,
+  changeAt: number | null,
+  takeoverAt: number | null,
+): PathWriterChange {
+  // The write outages of this fault: open at the inject or begun after it. The writer change's is
+  // the first still open when the new writer took over (a write that failed and then succeeded on
+  // the old writer before that is an earlier outage, not "the first write on the new writer").
+  const sinceInject = (w.writeOutages ?? []).filter((o) => o.end === null || Date.parse(o.end) >= injectAt);
+  const spansChange = (o: WriteOutage) => takeoverAt === null || o.end === null || Date.parse(o.end) >= takeoverAt;
+  const index = Math.max(0, sinceInject.findIndex(spansChange));
+  const outage = sinceInject[index];
+  const upToIt = sinceInject.slice(0, index + 1);
   const firstWrite = outage?.end ? Date.parse(outage.end) : null;
   return {
     path: w.connection,
     writesFailedFrom: outage?.start ?? null,
     firstWriteAt: outage?.end ?? null,
-    failedWrites: outage?.failures ?? 0,
-    heldWrites: outage?.held ?? 0,
+    failedWrites: upToIt.reduce((n, o) => n + o.failures, 0),
+    heldWrites: upToIt.reduce((n, o) => n + (o.held ?? 0), 0),
     afterLeaderChangeMs: firstWrite !== null && changeAt !== null ? firstWrite - changeAt : null,
     afterInjectMs: firstWrite !== null ? firstWrite - injectAt : null,
   };
@@ -52,10 +67,11 @@ export function writerChangeOf(
   if (!patroni || !outcome.injection) return undefined;
   const injectAt = Date.parse(outcome.injection.injectRequestedAt);
   const changeAt = patroni.leaderChangedAt ? Date.parse(patroni.leaderChangedAt) : null;
+  const takeoverAt = patroni.promotedAt ? Date.parse(patroni.promotedAt) : changeAt;
   return {
     ...patroni,
     cluster: outcome.injection.target.name,
     restoredCluster: outcome.restore?.cluster ?? null,
-    paths: workloads.map((w) => pathChange(w, injectAt, changeAt)),
+    paths: workloads.map((w) => pathChange(w, injectAt, changeAt, takeoverAt)),
   };
 }

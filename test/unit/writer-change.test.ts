@@ -1,0 +1,43 @@
+/** The writer change's figures per path (pure logic; the cluster tests hold them to PostgreSQL's log). */
+import assert from 'node:assert/strict';
+import { writerChangeOf } from '../../src/activities/report/writer-change';
+import type { ExperimentOutcome } from '../../src/shared/experiment-types';
+import type { WorkloadResult, WriteOutage } from '../../src/shared/workload-types';
+
+const T0 = Date.parse('2026-11-24T00:00:00.000Z');
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+
+const outcome = (promotedMs: number, changeMs: number) =>
+  ({
+    injection: {
+      injectRequestedAt: at(0),
+      target: { name: 'faultline-cluster' },
+      patroni: { leaderChangedAt: at(changeMs), promotedAt: at(promotedMs) },
+    },
+  }) as unknown as ExperimentOutcome;
+
+const workload = (writeOutages: WriteOutage[]) => ({ connection: 'cluster-proxy', writeOutages }) as WorkloadResult;
+
+describe('writer change per path', () => {
+  it('a write that failed and then succeeded on the old writer is not the first write on the new one', () => {
+    const blip: WriteOutage = { start: at(100), end: at(300), failures: 2 };
+    const real: WriteOutage = { start: at(1200), end: at(2600), failures: 5, held: 1 };
+    const change = writerChangeOf(outcome(1357, 2152), [workload([blip, real])])!;
+    const p = change.paths[0]!;
+    assert.equal(p.writesFailedFrom, real.start);
+    assert.equal(p.firstWriteAt, real.end);
+    assert.equal(p.failedWrites, 7, 'every write that failed from the inject to the first write on the new writer');
+    assert.equal(p.heldWrites, 1);
+    assert.equal(p.afterLeaderChangeMs, 2600 - 2152);
+    assert.equal(p.afterInjectMs, 2600);
+  });
+
+  it('one outage spanning the change, and an outage still open at the end', () => {
+    const only: WriteOutage = { start: at(50), end: at(3000), failures: 9 };
+    assert.equal(writerChangeOf(outcome(1000, 1100), [workload([only])])!.paths[0]!.firstWriteAt, only.end);
+    const open: WriteOutage = { start: at(50), end: null, failures: 3 };
+    const p = writerChangeOf(outcome(1000, 1100), [workload([open])])!.paths[0]!;
+    assert.equal(p.firstWriteAt, null);
+    assert.equal(p.afterInjectMs, null);
+  });
+});
