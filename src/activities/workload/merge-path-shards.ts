@@ -3,7 +3,6 @@
  * each shard's final checkpoint and timeline, merges them (merge-shards.ts) and writes the path's
  * own checkpoint and timeline files, which the report reads as it reads an unsharded path's.
  */
-import { writeFileSync } from 'node:fs';
 import { activityInfo } from '@temporalio/activity';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { mergeCheckpoints, mergeTimelines } from './merge-shards';
@@ -24,8 +23,7 @@ export async function mergePathShards(input: MergePathShardsInput): Promise<Path
   const buckets = mergeTimelines(
     checkpoints.map((cp) => (cp.timeline.file ? TimelineFile.read(cp.timeline.file) : [])),
   );
-  writeFileSync(files.timeline, '');
-  const timeline = new TimelineFile(files.timeline);
+  const timeline = new TimelineFile(files.timeline, 0); // emptied: a retry writes it whole again
   timeline.append(buckets);
   merged.timeline = { bucketMs: checkpoints[0]!.timeline.bucketMs, file: files.timeline, bytes: timeline.size };
   writeCheckpointFile(files.checkpoint, merged);

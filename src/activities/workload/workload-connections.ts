@@ -9,8 +9,7 @@ import type { BusinessDatabase } from '../../platform/database/business-database
 import { EvictingPool } from '../../platform/database/evicting-pool';
 import { poolConfigFor } from '../../platform/database/open-database';
 import type { WorkloadSettings } from '../../shared/workload-settings';
-import type { StatementRunner } from './statement-runner';
-import { kyselyRunner } from './statement-runner';
+import { kyselyRunner, type StatementRunner } from './statement-runner';
 import { checkDriver, WorkerConnection } from './worker-connection';
 
 export interface WorkloadConnections {
