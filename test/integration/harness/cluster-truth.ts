@@ -112,3 +112,19 @@ export async function promotionLogged(container: string, since: number): Promise
     readyAt: own(ready),
   };
 }
+
+/**
+ * When the new leader's Patroni took the leader lock, as it logged it (its own timestamp): the
+ * moment Patroni (and so HAProxy's /primary check) names it leader, which may come well before its
+ * PostgreSQL can leave recovery (a startup process asleep in wal_retrieve_retry_interval).
+ */
+export async function leaderLockLogged(container: string, since: number): Promise<number> {
+  const lines = (await logLines(container, Math.floor(since / 1000) - 1)).filter((l) => l.at >= since - 1000);
+  const took = lines.find((l) =>
+    /promoted self to leader by acquiring session lock|acquired session lock as a leader/.test(l.text),
+  );
+  if (!took)
+    throw new Error(`${container}: Patroni logged no leader lock taken after ${new Date(since).toISOString()}`);
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3}) INFO/.exec(took.text);
+  return m ? Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`) : took.at;
+}

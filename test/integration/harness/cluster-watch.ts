@@ -10,16 +10,25 @@ import { clusterNodes, type ClusterNode } from '../../../src/platform/patroni/cl
 import { labSettings } from '../../../src/platform/settings';
 import { labClientConfig } from './lab-client';
 
-/** Runs a command in a container; its output, or '' if it did not end within `timeoutMs`. */
+/**
+ * Runs a command in a container; its output, or '' if it did not end within `timeoutMs` or the
+ * container stopped between being listed and the command (a node just killed runs nothing).
+ */
 async function execIn(container: string, cmd: string[], timeoutMs = 2000): Promise<string> {
-  const exec = await docker.getContainer(container).exec({
-    Cmd: ['timeout', String(Math.ceil(timeoutMs / 1000)), ...cmd],
-    Env: ['PGCONNECT_TIMEOUT=1', 'PSQL_PAGER=cat', 'PAGER=cat'],
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: true,
-  });
-  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  let stream: NodeJS.ReadWriteStream & { destroy(): void };
+  try {
+    const exec = await docker.getContainer(container).exec({
+      Cmd: ['timeout', String(Math.ceil(timeoutMs / 1000)), ...cmd],
+      Env: ['PGCONNECT_TIMEOUT=1', 'PSQL_PAGER=cat', 'PAGER=cat'],
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    stream = (await exec.start({ hijack: true, stdin: false, Tty: true })) as typeof stream;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 409) return ''; // not running (stopped or paused)
+    throw err;
+  }
   return await new Promise((resolve) => {
     let out = '';
     const timer = setTimeout(() => (stream.destroy(), resolve(out)), timeoutMs + 1000);
