@@ -1,6 +1,6 @@
 /** The writer change's figures per path (pure logic; the cluster tests hold them to PostgreSQL's log). */
 import assert from 'node:assert/strict';
-import { writerChangeOf } from '../../src/activities/report/writer-change';
+import { noOutageAcross, writerChangeOf } from '../../src/activities/report/writer-change';
 import type { ExperimentOutcome } from '../../src/shared/experiment-types';
 import type { WorkloadResult, WriteOutage } from '../../src/shared/workload-types';
 
@@ -39,5 +39,17 @@ describe('writer change per path', () => {
     const p = writerChangeOf(outcome(1000, 1100), [workload([open])])!.paths[0]!;
     assert.equal(p.firstWriteAt, null);
     assert.equal(p.afterInjectMs, null);
+  });
+
+  it('no outage open at the takeover: no first write on the new writer is claimed, the earlier failures still counted', () => {
+    const blip: WriteOutage = { start: at(100), end: at(300), failures: 2 };
+    const held: WriteOutage = { start: at(400), end: at(900), failures: 0, held: 1 };
+    const p = writerChangeOf(outcome(1357, 2152), [workload([blip, held])])!.paths[0]!;
+    assert.equal(p.writesFailedFrom, null);
+    assert.equal(p.firstWriteAt, null);
+    assert.equal(p.afterInjectMs, null);
+    assert.equal(p.failedWrites, 2);
+    assert.equal(p.heldWrites, 1);
+    assert.match(noOutageAcross(p), /across the leader change \(2 failed, 1 held before it/);
   });
 });

@@ -2,7 +2,7 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { paymentConsole } from './payment-section';
 import { count, msText, pct, phaseLabel, seconds, signedPct } from './report-format';
-import type { PathWriterChange, WriterChangeReport } from './writer-change';
+import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import type { ExperimentReport, PathReport } from './report-types';
 
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
@@ -184,7 +184,7 @@ function writerChangeLines(wc: WriterChangeReport): string[] {
   for (const p of wc.paths) {
     lines.push(
       p.firstWriteAt === null
-        ? `  - ${p.path}: ${p.writesFailedFrom ? `writes failing since ${p.writesFailedFrom}, none succeeded again` : 'no write failed or was held'}`
+        ? `  - ${p.path}: ${p.writesFailedFrom ? `writes failing since ${p.writesFailedFrom}, none succeeded again` : noOutageAcross(p)}`
         : `  - ${p.path}: ${writesStopped(p)} from ${p.writesFailedFrom}; first write on the new writer ${p.firstWriteAt} (${seconds(p.afterInjectMs ?? 0, 2)} after the inject${p.afterLeaderChangeMs === null ? '' : `, ${seconds(p.afterLeaderChangeMs, 2)} after the leader change`})`,
     );
   }

@@ -1,13 +1,13 @@
 /** The report's HTML section on a Patroni writer change. */
 import { esc } from './html-escape';
 import { seconds } from './report-format';
-import type { WriterChangeReport } from './writer-change';
+import { noOutageAcross, type WriterChangeReport } from './writer-change';
 
 export function writerChangeHtml(wc: WriterChangeReport): string {
   const rows = wc.paths
     .map(
       (p) =>
-        `<tr><td>${esc(p.path)}</td><td>${esc(p.writesFailedFrom ?? 'no write failed or was held')}</td><td>${p.failedWrites}</td><td>${p.heldWrites}</td><td>${esc(p.firstWriteAt ?? (p.writesFailedFrom ? 'none' : '-'))}</td><td>${p.afterInjectMs === null ? '-' : seconds(p.afterInjectMs, 2)}</td><td>${p.afterLeaderChangeMs === null ? '-' : seconds(p.afterLeaderChangeMs, 2)}</td></tr>`,
+        `<tr><td>${esc(p.path)}</td><td>${esc(p.writesFailedFrom ?? noOutageAcross(p))}</td><td>${p.failedWrites}</td><td>${p.heldWrites}</td><td>${esc(p.firstWriteAt ?? (p.writesFailedFrom ? 'none' : '-'))}</td><td>${p.afterInjectMs === null ? '-' : seconds(p.afterInjectMs, 2)}</td><td>${p.afterLeaderChangeMs === null ? '-' : seconds(p.afterLeaderChangeMs, 2)}</td></tr>`,
     )
     .join('');
   const events = wc.events

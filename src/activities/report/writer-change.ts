@@ -11,12 +11,13 @@ export interface PathWriterChange {
   path: string;
   /**
    * The start of the write outage the new writer ended (its first failed or held write; an earlier
-   * one that ended on the old writer is only counted in failedWrites); null when there was none.
+   * one that ended on the old writer is only counted in failedWrites); null when none was open
+   * when the new writer took over.
    */
   writesFailedFrom: string | null;
   /** The first successful write started after that, on the new writer; null if none came. */
   firstWriteAt: string | null;
-  /** Writes that failed from the inject to the first write on the new writer. */
+  /** Writes that failed from the inject to the first write on the new writer (or all since the inject, if none). */
   failedWrites: number;
   /** Writes held past the stall threshold, then served (a pooler holding them through the failover). */
   heldWrites: number;
@@ -44,9 +45,11 @@ function pathChange(
   // the old writer before that is an earlier outage, not "the first write on the new writer").
   const sinceInject = (w.writeOutages ?? []).filter((o) => o.end === null || Date.parse(o.end) >= injectAt);
   const spansChange = (o: WriteOutage) => takeoverAt === null || o.end === null || Date.parse(o.end) >= takeoverAt;
-  const index = Math.max(0, sinceInject.findIndex(spansChange));
-  const outage = sinceInject[index];
-  const upToIt = sinceInject.slice(0, index + 1);
+  // None spans it: every write outage ended on the old writer (a pooler kept this path's writes
+  // coming across the change), and there is no "first write on the new writer" to tell.
+  const index = sinceInject.findIndex(spansChange);
+  const outage = index >= 0 ? sinceInject[index] : undefined;
+  const upToIt = index >= 0 ? sinceInject.slice(0, index + 1) : sinceInject;
   const firstWrite = outage?.end ? Date.parse(outage.end) : null;
   return {
     path: w.connection,
@@ -74,4 +77,11 @@ export function writerChangeOf(
     restoredCluster: outcome.restore?.cluster ?? null,
     paths: workloads.map((w) => pathChange(w, injectAt, changeAt, takeoverAt)),
   };
+}
+
+/** What a path with no write outage open at the takeover says instead of when writes failed. */
+export function noOutageAcross(p: PathWriterChange): string {
+  if (p.failedWrites === 0 && p.heldWrites === 0) return 'no write failed or was held';
+  const before = p.heldWrites === 0 ? `${p.failedWrites} failed` : `${p.failedWrites} failed, ${p.heldWrites} held`;
+  return `no write failed or was held across the leader change (${before} before it, then served by the old writer)`;
 }
