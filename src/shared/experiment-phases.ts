@@ -25,3 +25,9 @@ export const MEASURED_PHASES: readonly ExperimentPhase[] = EXPERIMENT_PHASES.sli
   EXPERIMENT_PHASES.indexOf('warmup'),
   EXPERIMENT_PHASES.indexOf('steady-state-after') + 1,
 );
+
+/** When the experiment entered a phase (workflow time, ms since the epoch): the workflow's phase log. */
+export interface PhaseEntry {
+  phase: string;
+  at: number;
+}

@@ -25,6 +25,7 @@ import type { PgbenchFigures, WorkloadProgress } from '../../shared/workload-typ
 import { ErrorBudget } from './error-budget';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
 import { PathMeasurement } from './path-measurement';
+import type { PhaseClock } from './phase-clock';
 import { followExperimentPhase } from './phase-follower';
 import { progressSignals, watchBudget } from './measurement-signals';
 import { BackgroundPgbench } from './background-pgbench';
@@ -125,13 +126,13 @@ function openMeasurement(
   settings: WorkloadSettings,
   timelineFile: string,
   beat: MeasurePathHeartbeat | undefined,
-  phaseOf: () => string,
+  phases: PhaseClock,
 ): { measurement: PathMeasurement; resumedPgbench: PgbenchFigures | undefined } {
   const previous = resumeSource(beat, input);
   const options = {
     connection: input.connection,
     stallThresholdMs: settings.stallThresholdMs,
-    phaseOf,
+    phases,
     horizonMs: measurementHorizonMs(settings),
     timelineFile,
   };
@@ -191,7 +192,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
     !beat?.checkpoint,
   );
   const phaseOf = () => follower.current();
-  const { measurement, resumedPgbench } = openMeasurement(input, settings, files.timeline, beat, phaseOf);
+  const { measurement, resumedPgbench } = openMeasurement(input, settings, files.timeline, beat, follower);
   const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
   let latest: WorkloadProgress | undefined;
   const stopCheckpointing = keepCheckpointing(measurement, pgbench, () => latest);

@@ -9,6 +9,8 @@ export interface Span {
   metrics: SpanMetrics;
   from: number;
   to?: number;
+  /** When the experiment entered the phase (its phase log entry); `from` when unknown. */
+  entered?: number;
 }
 
 type SpanCheckpointEntry = MeasurementCheckpoint['spans'][number];
@@ -19,6 +21,7 @@ export function spanFromCheckpoint(s: SpanCheckpointEntry): Span {
     occurrence: s.occurrence,
     from: s.from,
     ...(s.to !== undefined ? { to: s.to } : {}),
+    ...(s.entered !== undefined ? { entered: s.entered } : {}),
     metrics: SpanMetrics.fromCheckpoint(s.metrics),
   };
 }
@@ -29,6 +32,7 @@ export function spanToCheckpoint(s: Span): SpanCheckpointEntry {
     occurrence: s.occurrence,
     from: s.from,
     ...(s.to !== undefined ? { to: s.to } : {}),
+    ...(s.entered !== undefined ? { entered: s.entered } : {}),
     metrics: s.metrics.checkpoint(),
   };
 }

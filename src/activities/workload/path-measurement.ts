@@ -1,7 +1,9 @@
 /**
  * Everything one path's workload measures, in bounded memory: figures per phase (one span each time
- * a phase begins), a 100 ms timeline, availability (failures and stalls, availability-detector.ts)
- * and write outages. Nothing is kept per operation once it has ended.
+ * a phase begins, each operation filed under the phase it ended in: phase-clock.ts), a 100 ms
+ * timeline, availability (failures and stalls, availability-detector.ts) and write outages. Nothing
+ * is kept per operation once it has ended, but for the few that ended after a phase change not yet
+ * heard (a poll's worth: `pending`, checkpointed with the rest).
  *
  * Durable: `checkpoint` gives the whole state as plain data (histograms encoded, the timeline's file
  * up to an offset); `resume` takes it up in another process, the time between as a measurement gap.
@@ -15,11 +17,12 @@ import type {
   WorkloadResult,
 } from '../../shared/workload-types';
 import { AvailabilityDetector } from './availability-detector';
-import { classifyError, sqlState } from '../../platform/error-classification';
 import { TimelineFile } from './timeline-file';
 import type { MeasurementCheckpoint, MeasurementOptions } from './measurement-checkpoint';
+import { observedPhases, type PhaseClock } from './phase-clock';
+import { failureOf, PhaseSpans } from './phase-spans';
 import { downtimeResult, gapMsWithin } from './downtime-result';
-import { readBaseSpans, spanFromCheckpoint, spanToCheckpoint, type Span } from './measurement-span';
+import { readBaseSpans, spanFromCheckpoint, spanToCheckpoint } from './measurement-span';
 import { SpanMetrics } from './span-metrics';
 import { Timeline } from './timeline';
 import { WriteOutages } from './write-outages';
@@ -35,8 +38,8 @@ export class PathMeasurement {
   readonly startedAt: number;
   readonly availability: AvailabilityDetector;
   private readonly writes: WriteOutages;
-  private readonly phaseOf: () => string;
-  private readonly spans: Span[] = [];
+  private readonly phases: PhaseClock;
+  private readonly filed: PhaseSpans;
   private readonly timeline: Timeline;
   private readonly counters = { attempts: 0, failures: 0, held: 0 };
   private readonly gaps: MeasurementGap[] = [];
@@ -57,7 +60,8 @@ export class PathMeasurement {
     this.connection = options.connection;
     this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
     this.startedAt = cp?.startedAt ?? options.startedAt ?? Date.now();
-    this.phaseOf = options.phaseOf;
+    this.phases = options.phases ?? observedPhases(options.phaseOf ?? (() => 'run'));
+    this.filed = new PhaseSpans(this.phases, this.startedAt);
     this.availability = new AvailabilityDetector(
       { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
       cp?.availability,
@@ -69,7 +73,7 @@ export class PathMeasurement {
       file ? new TimelineFile(file, cp?.timeline.file === file ? cp.timeline.bytes : undefined) : undefined,
     );
     if (cp && resume) {
-      if (cp.base) this.spans.push(...readBaseSpans(cp.base)); // a delta: the base file's spans first
+      if (cp.base) this.filed.spans.push(...readBaseSpans(cp.base)); // a delta: the base file's spans first
       // The base's last span may go on (the phase is the same): it stays in the delta.
       this.base = resume.baseFile
         ? {
@@ -77,7 +81,8 @@ export class PathMeasurement {
             spans: Math.max(0, (cp.base ? cp.base.spans + cp.spans.length : cp.spans.length) - 1),
           }
         : cp.base;
-      this.spans.push(...cp.spans.map(spanFromCheckpoint));
+      this.filed.spans.push(...cp.spans.map(spanFromCheckpoint));
+      this.filed.pending.push(...(cp.pending ?? []));
       Object.assign(this.counters, cp.counters);
       this.gaps.push(...cp.gaps);
       if (resume.cause) {
@@ -90,18 +95,6 @@ export class PathMeasurement {
       }
     }
     this.lastProgress = { at: resume?.at ?? this.startedAt, ...this.counters };
-  }
-
-  /** The span of the current phase; a new one each time the phase changes. */
-  private spanAt(at: number): SpanMetrics {
-    const phase = this.phaseOf();
-    const current = this.spans[this.spans.length - 1];
-    if (current && current.phase === phase) return current.metrics;
-    if (current) current.to = at;
-    const occurrence = this.spans.filter((s) => s.phase === phase).length + 1;
-    const span: Span = { phase, occurrence, metrics: new SpanMetrics(phase), from: at };
-    this.spans.push(span);
-    return span.metrics;
   }
 
   started(at: number): number {
@@ -120,13 +113,16 @@ export class PathMeasurement {
     latencyUs: number,
     outOfStock = false,
   ): void {
-    const span = this.spanAt(at);
-    span.recordSuccess(op.name, op.type, latencyUs, at);
-    if (outOfStock) span.purchasesOutOfStock++;
-    if (at - startedAt >= this.stallThresholdMs) {
-      span.recordHeld(latencyUs);
-      this.counters.held++;
-    }
+    const held = at - startedAt >= this.stallThresholdMs;
+    this.filed.file({
+      at,
+      name: op.name,
+      type: op.type,
+      latencyUs,
+      ...(outOfStock ? { outOfStock } : {}),
+      ...(held ? { held } : {}),
+    });
+    if (held) this.counters.held++;
     this.timeline.record(at, true, latencyUs);
     this.availability.succeeded(token, at);
     if (op.type !== 'read') this.writes.succeeded(startedAt, at);
@@ -134,8 +130,7 @@ export class PathMeasurement {
   }
 
   failed(token: number, op: OperationRef, at: number, latencyUs: number, err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    this.spanAt(at).recordFailure(op.name, op.type, classifyError(err), sqlState(err), message, at);
+    this.filed.file({ at, name: op.name, type: op.type, latencyUs, failure: failureOf(err) });
     this.timeline.record(at, false, latencyUs);
     this.availability.failed(token, at);
     if (op.type !== 'read') this.writes.failed(at);
@@ -148,10 +143,10 @@ export class PathMeasurement {
     this.availability.abandoned(token);
   }
 
-  /** Every few ms: live availability, and a span for a phase entered while no operation started. */
+  /** Every few ms: live availability, operations the phase log now covers, spans for phases entered meanwhile. */
   tick(now: number): void {
     this.availability.tick(now);
-    this.spanAt(now);
+    this.filed.tick(now);
   }
 
   get down(): boolean {
@@ -168,7 +163,7 @@ export class PathMeasurement {
     const live = this.availability.live(now);
     return {
       connection: this.connection,
-      phase: this.phaseOf(),
+      phase: this.phases.current(),
       at: now,
       elapsedMs: now - this.startedAt,
       attempts,
@@ -190,9 +185,11 @@ export class PathMeasurement {
    * every span (a file for the next run and the report); otherwise the spans after the base file's.
    */
   checkpoint(now: number, end?: MeasurementCheckpoint['end'], whole = false): MeasurementCheckpoint {
+    // The last one: every operation under its phase (the workflow's log has moved past them all).
+    if (end) this.filed.fileAll();
     const bytes = this.timeline.flush();
     const delta = !whole && this.base !== undefined;
-    const spans = delta ? this.spans.slice(this.base!.spans) : this.spans;
+    const spans = delta ? this.filed.spans.slice(this.base!.spans) : this.filed.spans;
     return {
       version: 1,
       connection: this.connection,
@@ -200,6 +197,7 @@ export class PathMeasurement {
       startedAt: this.startedAt,
       at: now,
       spans: spans.map(spanToCheckpoint),
+      ...(this.filed.pending.length ? { pending: this.filed.pending.map((r) => ({ ...r })) } : {}),
       ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
       writeOutages: this.writes.snapshot(),
@@ -217,9 +215,10 @@ export class PathMeasurement {
   /** The figures of the whole run; call once, when the run is over (frees the histograms). */
   result(endedAt: number, stoppedBy: WorkloadResult['stoppedBy']): WorkloadResult {
     this.availability.tick(endedAt);
+    this.filed.fileAll();
     const overall = new SpanMetrics('overall');
-    for (const span of this.spans) overall.absorb(span.metrics);
-    const phases: PhaseStats[] = this.spans.map((span) => ({
+    for (const span of this.filed.spans) overall.absorb(span.metrics);
+    const phases: PhaseStats[] = this.filed.spans.map((span) => ({
       phase: span.phase,
       occurrence: span.occurrence,
       ...span.metrics.stats(span.from, span.to ?? endedAt, this.gapMs(span.from, span.to ?? endedAt)),
@@ -240,7 +239,7 @@ export class PathMeasurement {
       stoppedBy,
     };
     overall.destroy();
-    for (const span of this.spans) span.metrics.destroy();
+    for (const span of this.filed.spans) span.metrics.destroy();
     return result;
   }
 

@@ -1,17 +1,17 @@
 /**
- * A workload started by an experiment asks its workflow for the current phase four times a second,
- * tags its measurements with it, and stops (aborts `stop`) when the workflow moves past the
- * measured phases.
+ * A workload started by an experiment asks its workflow for its phase log four times a second (when
+ * it entered each phase), files its measurements by it (phase-clock.ts), and stops (aborts `stop`)
+ * when the workflow moves past the measured phases.
  */
 import { activityInfo } from '@temporalio/activity';
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
-import { phaseQuery } from '../../workflows/chaos-experiment/contract';
+import { phaseLogQuery } from '../../workflows/chaos-experiment/contract';
+import { type PhaseClock, PolledPhaseLog } from './phase-clock';
 import { sharedClient } from '../../platform/temporal-client';
 
 const PHASE_POLL_MS = 250;
 
-export interface PhaseFollower {
-  current(): string;
+export interface PhaseFollower extends PhaseClock {
   close(): void;
 }
 
@@ -29,13 +29,13 @@ export async function followExperimentPhase(
   if (!workflowExecution) throw new Error('following phases needs the activity to be called by a workflow');
   const client = await sharedClient();
   const handle = client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
-  let phase = initial;
+  const log = new PolledPhaseLog(initial, MEASURED_PHASES);
   let poller: NodeJS.Timeout | undefined;
   const poll = async () => {
     try {
-      const current = await handle.query(phaseQuery);
-      if (!(MEASURED_PHASES as readonly string[]).includes(current)) stop.abort();
-      else phase = current;
+      const askedAt = Date.now();
+      log.heard(await handle.query(phaseLogQuery), askedAt);
+      if (!(MEASURED_PHASES as readonly string[]).includes(log.current())) stop.abort();
     } catch {
       // Temporal briefly unreachable: keep the last known phase, the workload goes on.
     }
@@ -44,7 +44,9 @@ export async function followExperimentPhase(
   if (wait) await poll();
   else void poll();
   return {
-    current: () => phase,
+    current: () => log.current(),
+    entryAt: (t, force) => log.entryAt(t, force),
+    entries: () => log.entries(),
     close: () => clearTimeout(poller),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ExperimentPhase } from '../../shared/experiment-phases';
+import type { ExperimentPhase, PhaseEntry } from '../../shared/experiment-phases';
 import type { ExperimentStatus } from '../../shared/experiment-types';
 import type { WorkloadProgress } from '../../shared/workload-types';
 
@@ -21,6 +21,8 @@ export const abortSignal = defineSignal<[reason?: string]>('abort');
 export const progressSignal = defineSignal<[WorkloadProgress]>('progress');
 /** The current phase: the workloads tag their figures with it and stop after the measured ones. */
 export const phaseQuery = defineQuery<ExperimentPhase>('phase');
+/** When this run entered each phase: the workloads file each operation under the phase it ended in. */
+export const phaseLogQuery = defineQuery<PhaseEntry[]>('phaseLog');
 /** Phase, timings and live counters. */
 export const statusQuery = defineQuery<ExperimentStatus>('status');
 

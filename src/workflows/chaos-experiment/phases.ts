@@ -2,11 +2,12 @@
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ExperimentPhase } from '../../shared/experiment-phases';
 import { experimentDetails } from '../../shared/experiment-markdown';
-import { abortSignal, phaseQuery, progressSignal, searchAttributes, statusQuery } from './contract';
+import { abortSignal, phaseLogQuery, phaseQuery, progressSignal, searchAttributes, statusQuery } from './contract';
 import type { ExperimentState } from './state';
 
 export function enter(s: ExperimentState, next: ExperimentPhase, durationMs?: number): void {
   s.phase = next;
+  s.phaseLog.push({ phase: next, at: Date.now() });
   s.phaseEndsAt = durationMs !== undefined ? Date.now() + durationMs : null;
   upsertSearchAttributes([{ key: searchAttributes.phase, value: next }]);
   const elapsed = Math.round((Date.now() - s.startedAt.getTime()) / 1000);
@@ -28,6 +29,7 @@ export function installHandlers(s: ExperimentState, workflowId: string): void {
     s.live.set(progress.connection, progress);
   });
   setHandler(phaseQuery, () => s.phase);
+  setHandler(phaseLogQuery, () => s.phaseLog);
   setHandler(statusQuery, () => ({
     experimentId: workflowId,
     name: s.definition.name,

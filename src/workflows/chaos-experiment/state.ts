@@ -4,7 +4,7 @@
  */
 import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
-import type { ExperimentPhase } from '../../shared/experiment-phases';
+import type { ExperimentPhase, PhaseEntry } from '../../shared/experiment-phases';
 import type { targetLock } from '../target-lock';
 import { describeFault, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
@@ -39,6 +39,8 @@ export interface ExperimentState {
   /** 1 for the first run, 2 after the first continue-as-new, ... */
   readonly run: number;
   phase: ExperimentPhase;
+  /** When this run entered each phase, in order (the measurements file operations by it). */
+  readonly phaseLog: PhaseEntry[];
   phaseEndsAt: number | null;
   abort?: ExperimentOutcome['abort'];
   cancelled: boolean;
@@ -74,6 +76,7 @@ export function newState(definition: ExperimentDefinition, now: Date, carried?: 
     startedAt: carried ? new Date(carried.startedAt) : now,
     run: carried?.run ?? 1,
     phase: 'validating',
+    phaseLog: [],
     phaseEndsAt: null,
     cancelled: false,
     live: new Map(),
