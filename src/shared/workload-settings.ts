@@ -8,6 +8,60 @@ import { wholeNumber } from './schema-fields';
 
 const weight = wholeNumber(0, 100);
 
+/** A value for one of a custom statement's $n: given as is, or drawn for each run. */
+const parameterSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z
+    .object({ randomInt: z.tuple([z.number().int(), z.number().int()]) })
+    .strict()
+    .refine((p) => p.randomInt[0] <= p.randomInt[1], { message: 'randomInt: [min, max] with min <= max' }),
+  z.object({ pick: z.array(z.union([z.string(), z.number()])).min(1, 'pick: at least one value') }).strict(),
+  z.object({ uuid: z.literal(true) }).strict(),
+]);
+
+/** The highest $n a statement uses (0 for none). */
+export const highestPlaceholder = (statement: string): number =>
+  Math.max(0, ...[...statement.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+
+/** Read unless it changes something: a statement that starts with SELECT, SHOW, VALUES or TABLE. */
+export const inferredType = (statement: string): 'read' | 'write' =>
+  /^\s*(select|show|values|table)\b/i.test(statement) ? 'read' : 'write';
+
+/**
+ * A user's own operation (`workload.custom`): one SQL statement, run with its parameters at its
+ * weight among the custom operations. With any, they replace the business mix.
+ */
+export const customOperationSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _, starting with a letter'),
+    weight: wholeNumber(1, 1000),
+    /** read or write (a write's outage is a write outage); by default read for SELECT/SHOW/VALUES/TABLE. */
+    type: z.enum(['read', 'write']).optional(),
+    statement: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(10_000, 'at most 10000 characters')
+      .refine((sql) => !/;\s*\S/.test(sql), { message: 'one statement only (no ; between statements)' }),
+    parameters: z.array(parameterSchema).max(100).default([]),
+  })
+  .strict()
+  .superRefine((op, ctx) => {
+    const highest = highestPlaceholder(op.statement);
+    if (highest !== op.parameters.length)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['parameters'],
+        message: `the statement uses ${highest === 0 ? 'no $n' : `$1..$${highest}`}: give ${highest} parameter${highest === 1 ? '' : 's'} (got ${op.parameters.length})`,
+      });
+  });
+
+export type CustomOperation = z.output<typeof customOperationSchema>;
+export type CustomParameter = z.output<typeof parameterSchema>;
+
 export const workloadSettingsSchema = z
   .object({
     weights: z
@@ -68,8 +122,20 @@ export const workloadSettingsSchema = z
      * the workers and the pool; their figures merge into one path report.
      */
     shards: wholeNumber(1, 64).default(1),
+    /** Your own statements instead of the business mix (seed 001), which stays the default. */
+    custom: z
+      .array(customOperationSchema)
+      .max(100)
+      .optional()
+      .refine((ops) => !ops || new Set(ops.map((o) => o.name)).size === ops.length, {
+        message: 'operation names must be unique',
+      }),
   })
   .strict()
+  .refine((s) => !s.custom?.length || !s.pgbench.enabled, {
+    message: 'background pgbench runs the business mix: not with custom operations',
+    path: ['pgbench', 'enabled'],
+  })
   .refine((s) => s.shards <= s.concurrentWorkers, {
     message: 'at most one shard per concurrent worker (shards <= concurrentWorkers)',
     path: ['shards'],

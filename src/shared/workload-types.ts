@@ -10,7 +10,9 @@ export const OPERATIONS = {
   transaction: ['purchase'],
 } as const satisfies Record<OperationType, readonly string[]>;
 
-export type OperationName = (typeof OPERATIONS)[OperationType][number];
+export type BusinessOperationName = (typeof OPERATIONS)[OperationType][number];
+/** A business operation, or a custom one's name (`workload.custom`). */
+export type OperationName = BusinessOperationName | (string & {});
 
 export const ERROR_CLASSES = [
   'connection_refused',

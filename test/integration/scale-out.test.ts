@@ -118,7 +118,7 @@ describe('scale-out: a path measured in shards on two workers', function () {
     );
     for (const [op, stats] of Object.entries(direct.overall.byOperation))
       assert.equal(
-        stats.attempts,
+        stats!.attempts,
         sum((r) => r.overall.byOperation[op as keyof typeof r.overall.byOperation]?.attempts ?? 0),
         `${op}: the sum of the shards`,
       );

@@ -5,6 +5,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import { runWorkloadEngine } from '../workload/workload-engine';
+import { STEADY_STATE_APPLICATION_NAME } from '../../shared/names';
 import { checkPaymentService } from '../../service/client/check-payment-service';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
 
@@ -24,7 +25,12 @@ export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyS
   try {
     const results = await Promise.all(
       input.paths.map((path) =>
-        runWorkloadEngine({ connection: path, settings, durationMs: input.windowSeconds * 1000 }),
+        runWorkloadEngine({
+          connection: path,
+          settings,
+          durationMs: input.windowSeconds * 1000,
+          applicationName: STEADY_STATE_APPLICATION_NAME,
+        }),
       ),
     );
     const paths = results.map((r) => {

@@ -20,7 +20,11 @@ export interface WorkloadConnections {
   close(): Promise<void>;
 }
 
-export function openWorkloadConnections(connection: string, settings: WorkloadSettings): WorkloadConnections {
+export function openWorkloadConnections(
+  connection: string,
+  settings: WorkloadSettings,
+  applicationName?: string,
+): WorkloadConnections {
   const {
     max: _max,
     idleTimeoutMillis: _idle,
@@ -31,6 +35,7 @@ export function openWorkloadConnections(connection: string, settings: WorkloadSe
     tcpConnectTimeoutMs: settings.tcpConnectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     rawTimestamps: true,
+    ...(applicationName ? { applicationName } : {}),
   });
   checkDriver(settings.driver);
   if (settings.poolSize >= settings.concurrentWorkers) {

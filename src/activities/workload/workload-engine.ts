@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkloadSettings } from '../../shared/workload-settings';
 import type { OperationType, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { catalog, type CatalogEntry, type DataShape } from './operation-catalog';
+import { WORKLOAD_APPLICATION_NAME } from '../../shared/names';
+import { customCatalog, weightedChooser } from './custom-operations';
 import { PathMeasurement } from './path-measurement';
 import type { StatementRunner } from './statement-runner';
 import { openWorkloadConnections, type WorkloadConnections } from './workload-connections';
@@ -20,6 +22,8 @@ export interface EngineOptions {
   /** Stop after this long; without it, run until the signal aborts. */
   durationMs?: number;
   signal?: AbortSignal;
+  /** What the database sees the connections as (application_name): by default the measured workload's. */
+  applicationName?: string;
   /** The experiment's current phase; measurements are tied to it. */
   phase?: () => string;
   /** Called about once a second with live counters. */
@@ -62,6 +66,17 @@ export function operationChooser(entries: CatalogEntry[], weights: Record<Operat
     const last = groups[groups.length - 1]!;
     return last.entries[last.entries.length - 1]!;
   };
+}
+
+/** The user's own operations by their weights, or the business mix by type (seed 001). */
+function chooserFor(settings: WorkloadSettings, shape: DataShape | undefined): () => CatalogEntry {
+  const custom = settings.custom ?? [];
+  return custom.length
+    ? weightedChooser(
+        customCatalog(custom),
+        custom.map((op) => op.weight),
+      )
+    : operationChooser(catalog(shape), settings.weights);
 }
 
 /** What every worker of a run shares. */
@@ -126,7 +141,8 @@ async function drain(
 
 export async function runWorkloadEngine(options: EngineOptions): Promise<WorkloadResult> {
   const { settings } = options;
-  const connections = openWorkloadConnections(options.connection, settings);
+  const name = options.applicationName ?? WORKLOAD_APPLICATION_NAME;
+  const connections = openWorkloadConnections(options.connection, settings, name);
   const phaseOf = options.phase ?? (() => 'run');
   const measurement =
     options.measurement ??
@@ -151,7 +167,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   const { min, max } = settings.thinkTimeSeconds;
   const run: Run = {
     measurement,
-    choose: operationChooser(catalog(options.dataShape), settings.weights),
+    choose: chooserFor(settings, options.dataShape),
     thinkMs: () => (min + Math.random() * (max - min)) * 1000,
     stop: stop.signal,
     terminated: () => terminated,

@@ -15,6 +15,8 @@ export interface OpenDatabaseOptions {
   statementTimeoutMs?: number;
   /** Leave date and time columns as strings (the workload never looks at them; parsing costs CPU). */
   rawTimestamps?: boolean;
+  /** What pg_stat_activity (and anything the statements log) calls the connections. */
+  applicationName?: string;
 }
 
 const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
@@ -36,7 +38,7 @@ export function poolConfigFor(connection: string, options: OpenDatabaseOptions =
     query_timeout: options.statementTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    application_name: 'faultline',
+    application_name: options.applicationName ?? 'faultline',
     ...(options.rawTimestamps ? { types: rawTimestampTypes } : {}),
   };
 }

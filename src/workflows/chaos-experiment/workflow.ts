@@ -74,7 +74,14 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
   }
   if (!(await enoughShardWorkers(s))) return false;
   if (!(await lockTarget(s, workflowId))) return false;
-  await Promise.all(d.paths.map((path) => act(STEP, `Set up the business tables on ${path}`).setupSchema(path)));
+  const custom = d.workload.custom ?? [];
+  await Promise.all(
+    d.paths.map((path) =>
+      custom.length
+        ? act(STEP, `Plan the custom operations on ${path}`).checkCustomOperations(path, custom)
+        : act(STEP, `Set up the business tables on ${path}`).setupSchema(path),
+    ),
+  );
   enter(s, 'steady-state-before', d.steadyState.windowSeconds * 1000);
   s.before = await act(STEP, 'Steady-state hypothesis, before').checkSteadyState(hypothesis(s));
   return s.before.holds && !s.abort;
