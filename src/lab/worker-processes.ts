@@ -22,7 +22,7 @@ export interface WorkerSpec {
   env?: Record<string, string>;
 }
 
-/** A hash of everything a worker runs: the sources, init.sql, the lockfile and its RDS endpoint. */
+/** A hash of everything a worker runs: the sources, init.sql, the lockfile, its RDS endpoint and named connections. */
 export function sourceVersion(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
@@ -37,6 +37,9 @@ export function sourceVersion(): string {
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   // Where the worker's RDS client points (not credentials): a change means a restart.
   hash.update(`${process.env.FAULTLINE_RDS_ENDPOINT ?? ''}|${process.env.AWS_REGION ?? ''}`);
+  // The named connections it resolves (hashed with the rest, never stored as such): a new one restarts it.
+  for (const [key, value] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b)))
+    if (key.startsWith('FAULTLINE_CONNECTION_')) hash.update(`|${key}=${value ?? ''}`);
   return hash.digest('hex').slice(0, 16);
 }
 

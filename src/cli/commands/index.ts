@@ -7,6 +7,7 @@ import { runCommand } from './run';
 import { schemaCommand } from './schema';
 import { scheduleCommand } from './schedule';
 import { historyCommand } from './history';
+import { initCommand } from './init';
 import { leasesCommand } from './leases';
 import { abortCommand, startCommand, statusCommand } from './control';
 import { serviceCommand } from './service';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   up: upCommand,
   down: downCommand,
   doctor: doctorCommand,
+  init: initCommand,
   setup: setupCommand,
   worker: workerCommand,
   service: serviceCommand,

@@ -11,7 +11,7 @@
  * server's accept queue with dead connections).
  */
 import net from 'node:net';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { labPorts } from '../../../src/platform/connections';
 import { labSettings } from '../../../src/platform/settings';
 import type { Attempt } from '../../reference/availability-reference';
@@ -31,16 +31,18 @@ function handshakeLimitedSocket(): net.Socket {
   return socket;
 }
 
-function clientConfig(path: string) {
-  const lab = labSettings();
-  const port = labPorts(lab)[path];
-  if (port === undefined) throw new Error(`the independent probe knows the lab's paths only, not "${path}"`);
-  return labClientConfig(port, {
+/** A lab path by name, or any server: host, port, user, password and database of its own. */
+function clientConfig(target: string | ClientConfig): ClientConfig {
+  const limits = {
     stream: handshakeLimitedSocket,
     connectionTimeoutMillis: ATTEMPT_TIMEOUT_MS,
     query_timeout: ATTEMPT_TIMEOUT_MS,
     application_name: 'independent-probe',
-  });
+  };
+  if (typeof target !== 'string') return { ...target, ...limits };
+  const port = labPorts(labSettings())[target];
+  if (port === undefined) throw new Error(`the independent probe knows the lab's paths only, not "${target}"`);
+  return labClientConfig(port, limits);
 }
 
 export interface ProbeLimits {
@@ -67,6 +69,8 @@ export class IndependentProbe {
     readonly sql = 'SELECT 1',
     /** Attempts open at once (6 spares a paused server's accept queue), and when to give one up. */
     private readonly limits: ProbeLimits = { maxYoung: MAX_YOUNG, maxOutstanding: MAX_OUTSTANDING },
+    /** A server outside the lab (then `path` only names it). */
+    private readonly server?: ClientConfig,
   ) {
     this.loop = this.run();
   }
@@ -84,7 +88,7 @@ export class IndependentProbe {
   private attempt(): void {
     const record: Attempt = { start: Date.now(), end: null, ok: false };
     this.attempts.push(record);
-    const client = new Client(clientConfig(this.path));
+    const client = new Client(clientConfig(this.server ?? this.path));
     client.on('error', () => undefined);
     this.outstanding.set(client, record);
     client
