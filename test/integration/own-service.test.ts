@@ -128,6 +128,7 @@ describe('your own compose service (issue 17)', function () {
     // What a user does next: their own statements, shorter phases for the test.
     const definition = JSON.parse(readFileSync(file, 'utf8'));
     definition.durations = { ...definition.durations, warmupSeconds: 4 };
+    definition.report = { directory: 'test-artifacts/reports' };
     definition.steadyState = { windowSeconds: 2, minSuccessRate: 0.99, maxP99Ms: 1000 };
     definition.workload = {
       stallThresholdMs: 1000,
@@ -168,6 +169,17 @@ describe('your own compose service (issue 17)', function () {
     const ratio = ops.item_qty!.attempts / ops.record_move!.attempts;
     assert.ok(ratio > 1.8 && ratio < 5, `weights 3:1 (got ${ratio.toFixed(2)})`);
     assert.ok(p.overall.total.failures > 0, 'operations failed while the service was stopped');
+    // Each operation's figures in the console summary and the HTML, as in report.json.
+    const summary = readFileSync(path.join(path.dirname(outcome.report.json), 'summary.txt'), 'utf8');
+    const html = readFileSync(outcome.report.json.replace(/report\.json$/, 'report.html'), 'utf8');
+    for (const [name, stats] of Object.entries(ops)) {
+      assert.match(
+        summary,
+        new RegExp(`\\n    ${name} +${stats!.attempts.toLocaleString('en-US')} ops`),
+        `${name} in the summary:\n${summary}`,
+      );
+      assert.match(html, new RegExp(`<tr><td>${name}</td><td>${stats!.attempts}</td>`), `${name} in the HTML`);
+    }
 
     // The table itself: every insert the measured workload had acknowledged is there, and no more
     // rows than it attempted (the steady-state checks write too, under their own application_name).

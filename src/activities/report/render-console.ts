@@ -78,6 +78,14 @@ function phaseLines(report: ExperimentReport, path: PathReport): string[] {
     ([cls, e]) => `${cls} ${e!.count} (${Object.keys(e!.sqlStates).join(', ')})`,
   );
   const lines = errors.length ? [`- Errors: ${errors.join('; ')}`] : [];
+  if (report.definition.workload.custom?.length) {
+    // Your own operations: each one's figures (the business mix is summed up by type above).
+    lines.push('- By operation:');
+    for (const [name, s] of Object.entries(path.overall.byOperation))
+      lines.push(
+        `    ${name.padEnd(22)} ${count(s!.attempts).padStart(8)} ops  ${pct(s!.successRate).padStart(6)} ok  p99 ${msText(s!.latencyMs.p99).padStart(8)} ms`,
+      );
+  }
   lines.push('- By phase:');
   for (const p of path.phases) {
     const held = p.held.count ? `  ${p.held.count} held` : '';

@@ -38,6 +38,12 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
     const l = s.latencyMs;
     return `<tr><td>${t}</td><td>${s.attempts}</td><td>${pct(s.successRate)}</td><td>${msText(l.mean)}</td><td>${msText(l.min)}</td><td>${msText(l.max)}</td><td>${msText(l.p50)}</td><td>${msText(l.p95)}</td><td>${msText(l.p99)}</td></tr>`;
   }).join('');
+  const operationRows = Object.entries(o.byOperation)
+    .map(([name, s]) => {
+      const l = s!.latencyMs;
+      return `<tr><td>${esc(name)}</td><td>${s!.attempts}</td><td>${pct(s!.successRate)}</td><td>${msText(l.mean)}</td><td>${msText(l.p50)}</td><td>${msText(l.p95)}</td><td>${msText(l.p99)}</td></tr>`;
+    })
+    .join('');
   const phaseRows = path.phases
     .map(
       (p) =>
@@ -75,6 +81,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
   return `<section class="path"><h2>${esc(path.path)}</h2>
 <p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
+<table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>
 <table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>
 ${path.gaps.length ? `<p class="bad">Measurement gap${path.gaps.length > 1 ? 's' : ''}: ${path.gaps.map((g) => `${esc(g.cause)}, ${seconds(Date.parse(g.end) - Date.parse(g.start), 1)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${path.gaps.length > 1 ? 'them' : 'it'}.</p>` : ''}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
