@@ -48,4 +48,34 @@ describe('faultline bench (pinned)', function () {
       assert.ok(typeof row[key] === 'number' && row[key]! > 0, `${key} = ${row[key]}`);
     assert.ok(row.db_cpu_util! > 0 && row.db_cpu_util! <= 1.05, `db_cpu_util ${row.db_cpu_util} is a share of its CPU`);
   });
+
+  it('--shards 2 runs the engine in two processes, the clients split between them, and adds up their figures', async () => {
+    const cli = await runCli(['bench', '--seconds', '2', '--clients', '3', '--shards', '2'], {}, 150_000);
+    assert.equal(cli.code, 0, cli.stderr);
+    const shards = [...cli.stdout.matchAll(/shard (\d) \(pid (\d+)\): (\d+) clients, (\d+) ops in ([\d.]+) s/g)].map(
+      (m) => ({
+        pid: Number(m[2]),
+        clients: Number(m[3]),
+        ops: Number(m[4]),
+        seconds: Number(m[5]),
+      }),
+    );
+    assert.equal(shards.length, 2, cli.stdout);
+    assert.notEqual(shards[0]!.pid, shards[1]!.pid, 'two processes');
+    assert.deepEqual(
+      shards.map((s) => s.clients),
+      [2, 1],
+      'the clients split as workload.shards splits them',
+    );
+    const row = (JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as { results: Array<Record<string, number>> })
+      .results[0]!;
+    process.stdout.write(`      bench --shards 2: ${JSON.stringify(row)}\n`);
+    assert.equal(row.shards, 2);
+    const sum = shards.reduce((total, s) => total + s.ops / s.seconds, 0);
+    assert.ok(
+      Math.abs(row.faultline_ops_per_s! - sum) <= sum * 0.05 + 1,
+      `ops/s ${row.faultline_ops_per_s} is the shards' sum (${sum.toFixed(1)})`,
+    );
+    assert.ok(row.faultline_cpu_us_per_op! > 0, 'CPU per operation, both processes counted');
+  });
 });

@@ -11,14 +11,15 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { reseedBusinessData } from '../../activities/schema/setup-schema';
 import { runPgbench } from '../../activities/workload/pgbench-runner';
-import { runWorkloadEngine } from '../../activities/workload/workload-engine';
 import { labSettings } from '../../platform/settings';
-import { parseWorkloadSettings } from '../../shared/workload-settings';
 import type { Command } from '../command';
-import { childrenCpuUs, containerCpuUs, cpuPlan, pinCpus, processCpuUs, type CpuPlan } from './bench-cpus';
+import { childrenCpuUs, containerCpuUs, cpuPlan, pinCpus, type CpuPlan } from './bench-cpus';
+import { ENGINE_RUN_FLAG, runEngineOnce, runEngineShards } from './bench-engine';
 
 interface BenchRow {
   clients: number;
+  /** The engine's processes (`--shards`), when more than one. */
+  shards?: number;
   faultline_ops_per_s: number;
   /** pgbench on the same protocol as faultline (--protocol, default extended). */
   pgbench_tps: number;
@@ -40,6 +41,8 @@ interface BenchOptions {
   protocol: 'simple' | 'extended' | 'prepared';
   sharedCpu: boolean;
   driver: 'pg' | 'pg-native';
+  /** The engine in this many processes, the clients split among them (as `workload.shards` on as many workers). */
+  shards: number;
 }
 
 function benchOptions(args: string[]): BenchOptions {
@@ -52,6 +55,7 @@ function benchOptions(args: string[]): BenchOptions {
       protocol: { type: 'string', default: 'extended' },
       'shared-cpu': { type: 'boolean', default: false },
       driver: { type: 'string', default: 'pg' },
+      shards: { type: 'string', default: '1' },
     },
   });
   const seconds = Number(values.seconds);
@@ -65,7 +69,20 @@ function benchOptions(args: string[]): BenchOptions {
     throw new Error('--protocol must be simple, extended or prepared');
   const driver = values.driver as BenchOptions['driver'];
   if (!['pg', 'pg-native'].includes(driver)) throw new Error('--driver must be pg or pg-native');
-  return { seconds, clientCounts, connection: values.connection, protocol, sharedCpu: values['shared-cpu'], driver };
+  const shards = Number(values.shards);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 16)
+    throw new Error('--shards must be a whole number from 1 to 16');
+  if (clientCounts.some((c) => c < shards))
+    throw new Error('--shards: at most one shard per client (every count in --clients >= --shards)');
+  return {
+    seconds,
+    clientCounts,
+    connection: values.connection,
+    protocol,
+    sharedCpu: values['shared-cpu'],
+    driver,
+    shards,
+  };
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -102,20 +119,21 @@ function runners(options: BenchOptions, plan: CpuPlan | undefined) {
   const weights = { read: 70, write: 20, transaction: 10 };
   const faultline = (clients: number) =>
     measured(options, plan, async () => {
-      const settings = parseWorkloadSettings({
-        concurrentWorkers: clients,
-        poolSize: clients,
-        thinkTimeSeconds: { min: 0, max: 0 },
+      const shards = await runEngineShards({
+        connection,
+        clients,
+        seconds,
         driver: options.driver,
+        shards: options.shards,
       });
-      const cpuBefore = processCpuUs();
-      const result = await runWorkloadEngine({ connection, settings, durationMs: seconds * 1000 });
-      const cpuUs = processCpuUs() - cpuBefore;
-      const f = result.overall.total;
+      const perSecond = shards.reduce((sum, r) => sum + r.successes / (r.durationMs / 1000), 0);
+      const successes = shards.reduce((sum, r) => sum + r.successes, 0);
+      const failures = shards.reduce((sum, r) => sum + r.failures, 0);
+      const inShards = options.shards > 1 ? ` in ${options.shards} processes` : '';
       process.stdout.write(
-        `  faultline  ${String(clients).padStart(3)} clients: ${(f.successes / (result.overall.durationMs / 1000)).toFixed(1)} ops/s (${f.failures} failed)\n`,
+        `  faultline  ${String(clients).padStart(3)} clients${inShards}: ${perSecond.toFixed(1)} ops/s (${failures} failed)\n`,
       );
-      return { perSecond: f.successes / (result.overall.durationMs / 1000), ops: f.successes, cpuUs };
+      return { perSecond, ops: successes, cpuUs: shards.reduce((sum, r) => sum + r.cpuUs, 0) };
     });
   const pgbench = (clients: number, mode = protocol) =>
     measured(options, plan, async () => {
@@ -160,6 +178,7 @@ async function benchRow(
   const simple = options.protocol === 'simple' ? undefined : await run.pgbench(clients, 'simple');
   return {
     clients,
+    ...(options.shards > 1 ? { shards: options.shards } : {}),
     faultline_ops_per_s: round(ours.perSecond),
     pgbench_tps: round(theirs.perSecond),
     ratio: round(ours.perSecond / theirs.perSecond, 3),
@@ -174,10 +193,12 @@ async function benchRow(
 export const benchCommand: Command = {
   summary: 'benchmark the workload engine against pgbench (same statements, weights, clients, duration)',
   async run(args) {
+    if (args[0] === ENGINE_RUN_FLAG) return await runEngineOnce(args[1] ?? '');
     const options = benchOptions(args);
     const plan = options.sharedCpu ? undefined : cpuPlan();
     process.stdout.write(
       `faultline bench: ${options.seconds} s per run on "${options.connection}", driver ${options.driver}, weights 70/20/10, closed loop, reseeded before each run; ` +
+        (options.shards > 1 ? `the engine in ${options.shards} processes (the clients split among them); ` : '') +
         `the ratio is against pgbench -M ${options.protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference; ` +
         (plan
           ? `CPUs pinned: the database container on ${plan.database}, the generator on ${plan.generator}\n`
