@@ -7,6 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, fromPayloadsAtIndex } from '@temporalio/common';
 import { effectiveErrorRate } from '../activities/workload/error-budget';
 import type { WorkloadProgress } from '../shared/workload-types';
+import { liveByPath } from '../shared/live-progress';
 
 export async function liveWorkloads(handle: WorkflowHandle): Promise<WorkloadProgress[]> {
   const description = await handle.describe();
@@ -19,7 +20,7 @@ export async function liveWorkloads(handle: WorkflowHandle): Promise<WorkloadPro
     if (progress && typeof progress.connection === 'string' && typeof progress.opsPerSecond === 'number')
       live.push(progress);
   }
-  return live.sort((a, b) => a.connection.localeCompare(b.connection));
+  return liveByPath(live);
 }
 
 /** `direct: 12 ops/s, 0% errors`; during a stall `proxy: STALLED, 3 ops held 4.2 s`. */

@@ -214,4 +214,8 @@ export interface WorkloadProgress {
   downtimeMs: number;
   /** Operations held longer than the threshold that then succeeded, so far. */
   held: number;
+  /** Sent by one shard of a path measured in several (`workload.shards`). */
+  shard?: { index: number; count: number };
+  /** Merged from this many shards' figures (live-progress.ts). */
+  shards?: number;
 }

@@ -17,6 +17,7 @@ import {
   EXPERIMENT_TASK_QUEUE,
   EXPERIMENT_WORKFLOW_TYPE,
   shardTaskQueue,
+  statusQuery,
 } from '../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { labSettings } from '../../src/platform/settings';
@@ -98,6 +99,11 @@ describe('scale-out: a path measured in shards on two workers', function () {
     const workers = new Set(shards.map((s) => s.worker));
     assert.equal(workers.size, 2, `the shards ran on two different workers: ${[...workers].join(', ')}`);
     for (const worker of workers) assert.ok(pollers.includes(worker), `${worker} is a poller of ${SHARD_QUEUE}`);
+    // The live status: one entry for the path, both shards' progress signals merged into it.
+    const status = await (await testClient()).workflow.getHandle(result.experimentId).query(statusQuery);
+    const live = status.workloads.filter((w) => w.connection === 'direct');
+    assert.equal(live.length, 1, `one live entry for the path: ${JSON.stringify(status.workloads)}`);
+    assert.equal(live[0]!.shards, 2, `merged from both shards' signals: ${JSON.stringify(live[0])}`);
 
     // Each shard's own checkpoint file, read independently of the merge.
     const dir = path.join(experimentDirectory('test-artifacts/reports', report.experimentId), 'paths');

@@ -196,14 +196,13 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
   let latest: WorkloadProgress | undefined;
   const stopCheckpointing = keepCheckpointing(measurement, pgbench, () => latest);
-  // The live status shows one shard's counters per path (the first's); the report has every shard's.
-  const signals = (shard?.index ?? 0) === 0 ? progressSignals(input, () => latest) : undefined;
+  const signals = progressSignals(input, () => latest);
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
   const hook = testHook(phaseOf, stop);
   let final: MeasurementCheckpoint | undefined;
   try {
     const onProgress = (progress: WorkloadProgress) => {
-      latest = progress;
+      latest = shard ? { ...progress, shard } : progress;
       hook.check();
       watchBudget(budget, progress, workflowId);
     };

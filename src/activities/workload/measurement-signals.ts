@@ -18,10 +18,13 @@ async function signalAbort(workflowId: string, reason: string): Promise<void> {
 
 /** A few progress signals per experiment, so the `status` query has live counters. */
 export function progressSignals(
-  input: { progressSignalSeconds?: number },
+  input: { progressSignalSeconds?: number; shard?: { count: number } },
   latest: () => WorkloadProgress | undefined,
 ): NodeJS.Timeout | undefined {
   if (!input.progressSignalSeconds) return undefined;
+  // Every shard of a path signals its own figures, each as often as its share of the path's signals
+  // allows (the workflow merges them: live-progress.ts).
+  const everyMs = input.progressSignalSeconds * 1000 * (input.shard?.count ?? 1);
   return setInterval(() => {
     const { workflowExecution } = activityInfo();
     const progress = latest();
@@ -33,5 +36,5 @@ export function progressSignals(
           .signal(progressSignal, progress),
       )
       .catch(() => undefined);
-  }, input.progressSignalSeconds * 1000);
+  }, everyMs);
 }

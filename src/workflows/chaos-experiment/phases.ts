@@ -4,6 +4,7 @@ import type { ExperimentPhase } from '../../shared/experiment-phases';
 import { experimentDetails } from '../../shared/experiment-markdown';
 import { abortSignal, phaseLogQuery, phaseQuery, progressSignal, searchAttributes, statusQuery } from './contract';
 import type { ExperimentState } from './state';
+import { liveByPath, liveKey } from '../../shared/live-progress';
 
 export function enter(s: ExperimentState, next: ExperimentPhase, durationMs?: number): void {
   s.phase = next;
@@ -26,7 +27,7 @@ export function installHandlers(s: ExperimentState, workflowId: string): void {
     s.abort ??= { by: 'signal', reason: reason?.trim() || 'aborted by signal' };
   });
   setHandler(progressSignal, (progress) => {
-    s.live.set(progress.connection, progress);
+    s.live.set(liveKey(progress), progress);
   });
   setHandler(phaseQuery, () => s.phase);
   setHandler(phaseLogQuery, () => s.phaseLog);
@@ -40,7 +41,7 @@ export function installHandlers(s: ExperimentState, workflowId: string): void {
     phaseEndsAt: s.phaseEndsAt === null ? null : new Date(s.phaseEndsAt).toISOString(),
     aborted: s.abort !== undefined,
     ...(s.abort ? { abortReason: s.abort.reason } : {}),
-    workloads: [...s.live.values()],
+    workloads: liveByPath([...s.live.values()]),
   }));
   upsertSearchAttributes([
     { key: searchAttributes.fault, value: s.fault },

@@ -44,7 +44,7 @@ export interface ExperimentState {
   phaseEndsAt: number | null;
   abort?: ExperimentOutcome['abort'];
   cancelled: boolean;
-  /** Latest live counters per path (progress signals). */
+  /** Latest live counters per path and shard (progress signals; liveKey). */
   readonly live: Map<string, WorkloadProgress>;
   resolvedTarget?: ResolvedTarget;
   before?: SteadyStateCheck;
