@@ -9,7 +9,7 @@ import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-r
 import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
 import { mergeCheckpoints, mergeTimelines } from '../../src/activities/workload/merge-shards';
 import { PathMeasurement, type OperationRef } from '../../src/activities/workload/path-measurement';
-import type { WorkloadResult, WriteOutage } from '../../src/shared/workload-types';
+import type { MeasurementGap, WorkloadResult, WriteOutage } from '../../src/shared/workload-types';
 
 const read = { name: 'active_users', type: 'read' } as const;
 const write = { name: 'create_order', type: 'write' } as const;
@@ -82,7 +82,11 @@ function measure(ops: SyntheticOp[]): MeasurementCheckpoint {
 }
 
 /** A checkpoint with nothing but availability windows and write outages. */
-function bare(windows: AvailabilityWindow[], writeOutages: WriteOutage[] = []): MeasurementCheckpoint {
+function bare(
+  windows: AvailabilityWindow[],
+  writeOutages: WriteOutage[] = [],
+  gaps: MeasurementGap[] = [],
+): MeasurementCheckpoint {
   return {
     version: 1,
     connection: 'direct',
@@ -93,7 +97,7 @@ function bare(windows: AvailabilityWindow[], writeOutages: WriteOutage[] = []): 
     availability: { windows, folded: { count: 0, totalMs: 0 } },
     writeOutages,
     counters: { attempts: 0, failures: 0, held: 0 },
-    gaps: [],
+    gaps,
     timeline: { bucketMs: 100, bytes: 0 },
     end: { endedAt: 10_000, stoppedBy: 'signal' },
   };
@@ -235,5 +239,19 @@ describe('merging shard measurements (unit)', () => {
     assert.throws(() => mergeCheckpoints([shardA, { ...shardB, connection: 'pooler' }]), /different paths/);
     assert.throws(() => mergeCheckpoints([]), /no shard/);
     assert.equal(mergeCheckpoints([shardA]), shardA);
+  });
+
+  it("the path's measurement gaps are the times no shard measured; one shard's gap alone is not the path's", () => {
+    const gap = (from: number, to: number): MeasurementGap => ({
+      start: iso(from),
+      end: iso(to),
+      cause: 'worker lost',
+    });
+    const a = bare([], [], [gap(1000, 3000), gap(6000, 7000)]);
+    const b = bare([], [], [gap(2000, 4000)]);
+    const c = bare([], [], [gap(2500, 5000), gap(6500, 6600)]);
+    assert.deepEqual(mergeCheckpoints([a, b, c]).gaps, [gap(2500, 3000)]);
+    assert.deepEqual(mergeCheckpoints([a, bare([])]).gaps, [], 'the other shard measured throughout');
+    assert.deepEqual(mergeCheckpoints([a, a]).gaps, a.gaps, 'a gap every shard had counts once');
   });
 });

@@ -42,7 +42,10 @@ function availabilityLines(report: ExperimentReport, path: PathReport): string[]
     lines.push(
       `- Measured in ${path.shards.length} shards (downtime is their union): ` +
         path.shards
-          .map((s) => `#${s.index + 1} on ${s.worker}: ${count(s.attempts)} operations, ${seconds(s.downtimeMs)} down`)
+          .map(
+            (s) =>
+              `#${s.index + 1} on ${s.worker}: ${count(s.attempts)} operations, ${seconds(s.downtimeMs)} down${s.gapMs > 0 ? `, ${seconds(s.gapMs)} unmeasured` : ''}`,
+          )
           .join('; '),
     );
   }

@@ -58,6 +58,7 @@ function pathReport(
       attempts: m.attempts,
       failures: m.failures,
       downtimeMs: m.downtimeMs,
+      gapMs: m.gaps.reduce((sum, g) => sum + Date.parse(g.end) - Date.parse(g.start), 0),
     }));
   return {
     path: w.connection,

@@ -45,6 +45,8 @@ export interface ShardReport {
   attempts: number;
   failures: number;
   downtimeMs: number;
+  /** Time this shard measured nothing (a lost worker) while the others may have: the path's gaps are the times none did. */
+  gapMs: number;
 }
 
 export interface ExperimentReport {

@@ -12,8 +12,9 @@
  * the path is down while any shard saw it down, never less than any shard says (a shard whose clients
  * were all waiting sees an outage the others may not; the union does not hide it). Windows folded
  * away by a shard's detector are summed: an upper bound, folded windows of two shards may overlap.
- * Measurement gaps are concatenated: a gap that every shard had counts once per shard in the
- * time left unmeasured. A timeline bucket's p99 is the highest of the shards' and its p50 the mean of
+ * Measurement gaps: the path's are the times no shard measured (every shard in a gap at once):
+ * "nothing measured this path there" holds for them; a gap of some shards only, while the others
+ * measured the path, is each shard's own (the report lists it with the shard). A timeline bucket's p99 is the highest of the shards' and its p50 the mean of
  * theirs weighted by successful operations: approximations; the exact percentiles are the spans'.
  */
 import type { MeasurementGap, TimelineBucket, WriteOutage } from '../../shared/workload-types';
@@ -182,11 +183,25 @@ function mergeWriteOutages(outages: WriteOutage[]): WriteOutage[] {
   }));
 }
 
+/** The times every shard was in a gap, named by the first shard's gap there. */
 function mergeGaps(shards: MeasurementGap[][]): MeasurementGap[] {
-  return shards
-    .flat()
-    .map((g) => ({ ...g }))
-    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const [first, ...rest] = shards.map((gaps) =>
+    gaps
+      .map((g) => ({ start: Date.parse(g.start), end: Date.parse(g.end), cause: g.cause }))
+      .sort((a, b) => a.start - b.start),
+  );
+  let common = first ?? [];
+  for (const other of rest)
+    common = common.flatMap((g) =>
+      other
+        .filter((o) => o.start < g.end && o.end > g.start)
+        .map((o) => ({ start: Math.max(g.start, o.start), end: Math.min(g.end, o.end), cause: g.cause })),
+    );
+  return common.map((g) => ({
+    start: new Date(g.start).toISOString(),
+    end: new Date(g.end).toISOString(),
+    cause: g.cause,
+  }));
 }
 
 /** Ended when the last shard ended, as the first did; pgbench from the shard that ran it. */
