@@ -118,4 +118,54 @@ describe('phases by the workflow log (unit)', () => {
       'the operations past the last answer go to the latest phase heard',
     );
   });
+
+  it('taken up by another worker long after (the heartbeat timeout): the waiting operations wait for its log', () => {
+    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
+    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    log.heard(LOG.slice(0, 2), T0 + 950);
+    drive(m, T0, T0 + 1300, T0 + 1100);
+    const cp = JSON.parse(JSON.stringify(m.checkpoint(T0 + 1300))) as MeasurementCheckpoint;
+    const later = new PolledPhaseLog('warmup', MEASURED_PHASES);
+    const resumed = new PathMeasurement(
+      { connection: 'direct', stallThresholdMs: 1000, phases: later },
+      { from: cp, at: T0 + 15_000, cause: 'worker lost' },
+    );
+    resumed.tick(T0 + 15_010); // before its first answer: 14 s after they ended, they still wait
+    later.heard(LOG.slice(0, 4), T0 + 15_100);
+    resumed.tick(T0 + 15_200);
+    assert.deepEqual(
+      rows(resumed, T0 + 15_200).map((r) => [r.phase, r.attempts]),
+      [
+        ['warmup', 20],
+        ['inject', 2],
+        ['fault', 4],
+      ],
+    );
+  });
+
+  it("a checkpoint written before the phase log: its last span takes its phase's entry", () => {
+    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
+    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    log.heard(LOG.slice(0, 4), T0 + 1200);
+    drive(m, T0, T0 + 1100);
+    m.tick(T0 + 1200);
+    const old = JSON.parse(JSON.stringify(m.checkpoint(T0 + 1200))) as MeasurementCheckpoint;
+    old.spans.at(-1)!.from = T0 + 1200; // the older code opened a span when it heard of the phase
+    for (const span of old.spans) delete span.entered;
+    const later = new PolledPhaseLog('inject', MEASURED_PHASES);
+    const resumed = new PathMeasurement(
+      { connection: 'direct', stallThresholdMs: 1000, phases: later },
+      { from: old, at: T0 + 1250, cause: 'worker lost' },
+    );
+    later.heard(LOG.slice(0, 4), T0 + 1300);
+    drive(resumed, T0 + 1300, T0 + 1600);
+    assert.deepEqual(
+      rows(resumed, T0 + 1600).map((r) => [r.phase, r.attempts]),
+      [
+        ['warmup', 20],
+        ['inject', 2],
+        ['fault', 6],
+      ],
+    );
+  });
 });

@@ -61,7 +61,7 @@ export class PathMeasurement {
     this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
     this.startedAt = cp?.startedAt ?? options.startedAt ?? Date.now();
     this.phases = options.phases ?? observedPhases(options.phaseOf ?? (() => 'run'));
-    this.filed = new PhaseSpans(this.phases, this.startedAt);
+    this.filed = new PhaseSpans(this.phases, this.startedAt, resume?.at);
     this.availability = new AvailabilityDetector(
       { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
       cp?.availability,
@@ -197,7 +197,7 @@ export class PathMeasurement {
       startedAt: this.startedAt,
       at: now,
       spans: spans.map(spanToCheckpoint),
-      ...(this.filed.pending.length ? { pending: this.filed.pending.map((r) => ({ ...r })) } : {}),
+      ...this.filed.pendingSnapshot(),
       ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
       writeOutages: this.writes.snapshot(),

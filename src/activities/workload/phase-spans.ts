@@ -12,6 +12,11 @@ import { SpanMetrics } from './span-metrics';
 
 /** How long an operation may wait for the phase log to cover it (a few polls missed). */
 const MAX_PENDING_MS = 3000;
+/** At most this many wait (they go into every checkpoint); beyond, the oldest are filed with what is known. */
+const MAX_PENDING = 1000;
+
+/** Where a span sits in the phase log: when its phase was entered (its start, for older checkpoints). */
+const keyOf = (span: Span): number => span.entered ?? span.from;
 
 export class PhaseSpans {
   readonly spans: Span[] = [];
@@ -20,16 +25,25 @@ export class PhaseSpans {
   constructor(
     private readonly phases: PhaseClock,
     private readonly startedAt: number,
+    /** When this process took the measurement up: records waiting since before then wait from then. */
+    private readonly since = startedAt,
   ) {}
 
   /** Files what the phase log now covers, and opens spans for the phases entered meanwhile. */
   tick(now: number): void {
     this.fileKnown();
     // Held too long (Temporal unreachable): filed under the last phase heard, as the live figures are.
-    if (this.pending.length > 0 && now - this.pending[0]!.at > MAX_PENDING_MS) this.fileAll();
+    if (this.pending.length > 0 && now - Math.max(this.pending[0]!.at, this.since) > MAX_PENDING_MS) this.fileAll();
     this.phases.entryAt(now); // a phase read from a function is observed here
     const latest = this.phases.entries()[this.phases.entries().length - 1];
     if (latest) this.spanOf(latest);
+  }
+
+  /** The operations still waiting, for a checkpoint (latencies in whole microseconds). */
+  pendingSnapshot(): { pending?: PendingRecord[] } {
+    return this.pending.length
+      ? { pending: this.pending.map((r) => ({ ...r, latencyUs: Math.round(r.latencyUs) })) }
+      : {};
   }
 
   /** Files everything still waiting, with what is known now (the measurement is over, or cannot wait). */
@@ -43,26 +57,40 @@ export class PhaseSpans {
    * run continued as new) goes on in that span.
    */
   private spanOf(entry: PhaseEntry): Span {
+    const last = this.spans[this.spans.length - 1];
+    // A span from a checkpoint written before the phase log: the entry of its phase is its own.
+    if (last && last.entered === undefined && last.phase === entry.phase) last.entered = entry.at;
+    if (!last || this.isAfter(entry, last)) return this.openThrough(entry, last);
     for (let i = this.spans.length - 1; i >= 0; i--) {
       const span = this.spans[i]!;
-      if ((span.entered ?? span.from) <= entry.at) {
-        if ((span.entered ?? span.from) === entry.at || i < this.spans.length - 1) return span;
-        break;
-      }
-      if (i === 0) return span; // before every span: the first one
+      if (keyOf(span) === entry.at && span.phase === entry.phase) return span;
     }
-    const last = this.spans[this.spans.length - 1];
-    let first: PhaseEntry[] = [];
-    let since: number;
-    if (last) since = last.entered ?? last.from;
-    else {
-      // The first span: the phase in force when the measurement started, then every one since.
-      const atStart = this.phases.entryAt(this.startedAt, true);
-      since = atStart?.at ?? entry.at;
-      if (atStart && atStart.at < entry.at) first = [atStart];
-    }
-    const between = this.phases.entries().filter((e) => e.at > since && e.at < entry.at);
-    for (const e of [...first, ...between, entry]) this.open(e);
+    // An entry no span was opened for, older than the last one (folded into a span of its phase):
+    // the span in force at its time.
+    return [...this.spans].reverse().find((span) => keyOf(span) <= entry.at) ?? this.spans[0]!;
+  }
+
+  /** The entry comes after the span's in the log (by time; by the log's order at the same time). */
+  private isAfter(entry: PhaseEntry, span: Span): boolean {
+    if (entry.at !== keyOf(span)) return entry.at > keyOf(span);
+    if (entry.phase === span.phase) return false;
+    const log = this.phases.entries();
+    return log.findIndex((e) => e === entry) > log.findIndex((e) => e.at === span.entered && e.phase === span.phase);
+  }
+
+  /** Opens spans for the entries after `last`'s up to `entry`, in the log's order. */
+  private openThrough(entry: PhaseEntry, last: Span | undefined): Span {
+    const log = this.phases.entries();
+    let from: PhaseEntry | undefined = last ? undefined : this.phases.entryAt(this.startedAt, true);
+    const lastIndex = last ? log.findIndex((e) => e.at === last.entered && e.phase === last.phase) : -1;
+    const entryIndex = log.indexOf(entry);
+    const between =
+      lastIndex >= 0 && entryIndex >= 0
+        ? log.slice(lastIndex + 1, entryIndex)
+        : log.filter((e) => e.at > (last ? keyOf(last) : (from?.at ?? entry.at)) && e.at < entry.at);
+    // The first span: the phase in force when the measurement started, then every one since.
+    if (from && (from === entry || from.at >= entry.at)) from = undefined;
+    for (const e of [...(from ? [from] : []), ...between, entry]) this.open(e);
     return this.spans[this.spans.length - 1]!;
   }
 
@@ -81,14 +109,19 @@ export class PhaseSpans {
   /** Files an ended operation under its phase, or keeps it until the phase log covers its time. */
   file(r: PendingRecord): void {
     const entry = this.pending.length === 0 ? this.phases.entryAt(r.at) : undefined;
-    if (entry) applyRecord(this.spanOf(entry).metrics, r);
-    else this.pending.push(r);
+    if (entry) {
+      applyRecord(this.spanOf(entry).metrics, r);
+      return;
+    }
+    this.pending.push(r);
+    if (this.pending.length > MAX_PENDING) this.fileKnown(true, this.pending.length - MAX_PENDING);
   }
 
-  /** Files what the phase log now covers; `force`: everything, with what is known now. */
-  private fileKnown(force = false): void {
+  /** Files what the phase log now covers; `force`: the oldest `count` (all), with what is known now. */
+  private fileKnown(force = false, count = Infinity): void {
     let filed = 0;
     for (const r of this.pending) {
+      if (filed >= count) break;
       const entry = this.phases.entryAt(r.at, force) ?? (force ? this.fallbackEntry(r.at) : undefined);
       if (!entry) break;
       applyRecord(this.spanOf(entry).metrics, r);
