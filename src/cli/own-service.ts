@@ -7,6 +7,8 @@
 import type Docker from 'dockerode';
 import { docker } from '../platform/docker';
 import { DOCKER_TARGET_LABEL } from '../shared/names';
+import { CONNECTION_NAME } from '../shared/schema-fields';
+import { labPorts } from '../platform/connections';
 
 export interface OwnService {
   /** The compose service, and its one container. */
@@ -48,7 +50,7 @@ function publishedPort(info: Docker.ContainerInspectInfo, name: string): number 
   const port = bindings.map((b) => Number(b.HostPort)).find((p) => p > 0);
   if (!port)
     throw new OwnServiceError(
-      `--service: container "${name}" publishes no port for 5432; add \`ports: ["127.0.0.1:15433:5432"]\` to the service, so faultline can reach it`,
+      `--service: container "${name}" publishes no port for 5432; add \`ports: ["127.0.0.1:25432:5432"]\` to the service, so faultline can reach it`,
     );
   return port;
 }
@@ -70,6 +72,19 @@ export async function describeOwnService(options: {
   const user = env.POSTGRES_USER || 'postgres';
   const database = env.POSTGRES_DB || user;
   const connection = options.connection ?? options.service.toLowerCase().replace(/[^a-z0-9_-]/g, '_');
+  if (!CONNECTION_NAME.test(connection))
+    throw new OwnServiceError(
+      `--connection: "${connection}" is not a connection name (lowercase letters, digits, - and _, starting with a letter); name one with --connection`,
+    );
+  if (Object.hasOwn(labPorts(), connection))
+    throw new OwnServiceError(
+      `--connection: "${connection}" is one of the lab's connections (${Object.keys(labPorts()).join(', ')}); its variable would replace the lab's for every experiment: name another with --connection`,
+    );
+  const labPort = Object.entries(labPorts()).find(([, p]) => p === port);
+  if (labPort)
+    process.stderr.write(
+      `faultline init: warning: port ${port} is also the lab's "${labPort[0]}" port; \`faultline up\` will not start while your service holds it (move one of them)\n`,
+    );
   const envVar = `FAULTLINE_CONNECTION_${connection.toUpperCase().replace(/-/g, '_')}`;
   return {
     service: options.service,
@@ -78,7 +93,7 @@ export async function describeOwnService(options: {
     envVar,
     urlTemplate: `postgres://${encodeURIComponent(user)}:<password>@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     definition: {
-      name: `${options.service}-outage`,
+      name: `${connection}-outage`,
       description: `Stop compose service ${options.service} (${container}) for ${options.faultSeconds} s while your own operations run against it.`,
       paths: [connection],
       fault: { kind: 'docker', action: 'stop', target: { container }, gracePeriodSeconds: 10 },

@@ -50,6 +50,8 @@ export interface UpOptions {
   workers?: boolean;
   /** How many experiment worker processes (default 1); extra ones from an earlier `up` are stopped. */
   faultlineWorkers?: number;
+  /** Restart a worker whose named connections (FAULTLINE_CONNECTION_*) differ from this shell's (`faultline up`). */
+  applyConnections?: boolean;
 }
 
 export async function labUp(options: UpOptions = {}): Promise<void> {
@@ -78,7 +80,9 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     const count = options.faultlineWorkers ?? 1;
     const specs = [...Array.from({ length: count }, (_, i) => faultlineWorker(i + 1)), PAYMENT_SERVICE];
     for (const worker of specs)
-      await step(`${worker.name} on task queue ${worker.taskQueue}`, () => startWorker(worker));
+      await step(`${worker.name} on task queue ${worker.taskQueue}`, () =>
+        startWorker(worker, options.applyConnections),
+      );
     for (let n = count + 1; n <= MAX_FAULTLINE_WORKERS; n++)
       if (await stopWorker(faultlineWorker(n))) process.stderr.write(`lab: ${faultlineWorker(n).name} stopped\n`);
   }

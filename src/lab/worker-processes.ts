@@ -3,8 +3,8 @@
  * background. A worker whose sources changed since it started is restarted, so a test run never
  * talks to stale code; an up-to-date one is reused.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../platform/temporal-connection';
@@ -22,7 +22,7 @@ export interface WorkerSpec {
   env?: Record<string, string>;
 }
 
-/** A hash of everything a worker runs: the sources, init.sql, the lockfile, its RDS endpoint and named connections. */
+/** A hash of everything a worker runs: the sources, init.sql, the lockfile and its RDS endpoint. */
 export function sourceVersion(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
@@ -37,10 +37,24 @@ export function sourceVersion(): string {
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   // Where the worker's RDS client points (not credentials): a change means a restart.
   hash.update(`${process.env.FAULTLINE_RDS_ENDPOINT ?? ''}|${process.env.AWS_REGION ?? ''}`);
-  // The named connections it resolves (hashed with the rest, never stored as such): a new one restarts it.
-  for (const [key, value] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b)))
-    if (key.startsWith('FAULTLINE_CONNECTION_')) hash.update(`|${key}=${value ?? ''}`);
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The named connections this shell would give a worker (FAULTLINE_CONNECTION_*), as a keyed hash:
+ * the key is the lab's own (random, readable by its owner only), so the hash in a state file says
+ * nothing about a password.
+ */
+export function connectionsVersion(): string {
+  const keyFile = path.join(labSettings().labDir, 'state', 'connections.key');
+  if (!existsSync(keyFile)) {
+    mkdirSync(path.dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  const hmac = createHmac('sha256', readFileSync(keyFile, 'utf8'));
+  for (const [key, value] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b)))
+    if (key.startsWith('FAULTLINE_CONNECTION_')) hmac.update(`${key}=${value ?? ''}\n`);
+  return hmac.digest('hex').slice(0, 16);
 }
 
 /** True when a worker process with this pid polls the task queue. */
@@ -58,10 +72,26 @@ export async function workerIsPolling(taskQueue: string, pid: number): Promise<b
   }
 }
 
-export async function startWorker(spec: WorkerSpec): Promise<'reused' | 'started' | 'restarted'> {
-  const version = sourceVersion();
+/**
+ * Starts the worker, or restarts it when its code changed; `applyConnections` (faultline up): also
+ * when this shell's named connections differ from those it runs with. Without it (run, start, the
+ * tests) a worker with other connections is kept, with a warning: an experiment in flight on it
+ * goes on, and a shell without the exports does not take the connections away.
+ */
+export async function startWorker(
+  spec: WorkerSpec,
+  applyConnections = false,
+): Promise<'reused' | 'started' | 'restarted'> {
+  const code = sourceVersion();
+  const version = `${code}.${connectionsVersion()}`;
   const running = runningProcess(spec.name);
   if (running?.version === version) return 'reused';
+  if (running?.version?.startsWith(`${code}.`) && !applyConnections) {
+    process.stderr.write(
+      `lab: ${spec.name} runs with other FAULTLINE_CONNECTION_* values than this shell's; \`bin/faultline up\` from a shell with the ones you want restarts it with them\n`,
+    );
+    return 'reused';
+  }
   if (running) await stopBackgroundProcess(spec.name);
   const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, {
     version,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { wholeNumber } from './schema-fields';
+import { firstKeyword, highestPlaceholder, PLANNABLE, sqlCode } from './sql-text';
 
 const weight = wholeNumber(0, 100);
 
@@ -22,14 +23,6 @@ const parameterSchema = z.union([
   z.object({ uuid: z.literal(true) }).strict(),
 ]);
 
-/** The highest $n a statement uses (0 for none). */
-export const highestPlaceholder = (statement: string): number =>
-  Math.max(0, ...[...statement.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-
-/** Read unless it changes something: a statement that starts with SELECT, SHOW, VALUES or TABLE. */
-export const inferredType = (statement: string): 'read' | 'write' =>
-  /^\s*(select|show|values|table)\b/i.test(statement) ? 'read' : 'write';
-
 /**
  * A user's own operation (`workload.custom`): one SQL statement, run with its parameters at its
  * weight among the custom operations. With any, they replace the business mix.
@@ -38,14 +31,17 @@ export const customOperationSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _, starting with a letter'),
     weight: wholeNumber(1, 1000),
-    /** read or write (a write's outage is a write outage); by default read for SELECT/SHOW/VALUES/TABLE. */
+    /** read or write (a write's outage is a write outage); by default inferred (sql-text.ts). */
     type: z.enum(['read', 'write']).optional(),
     statement: z
       .string()
       .trim()
       .min(1, 'must not be empty')
       .max(10_000, 'at most 10000 characters')
-      .refine((sql) => !/;\s*\S/.test(sql), { message: 'one statement only (no ; between statements)' }),
+      .refine((sql) => !/;\s*\S/.test(sqlCode(sql)), { message: 'one statement only (no ; between statements)' })
+      .refine((sql) => sql === '' || (PLANNABLE as readonly string[]).includes(firstKeyword(sql)), {
+        message: `must be a statement EXPLAIN can plan: ${PLANNABLE.map((k) => k.toUpperCase()).join(', ')}`,
+      }),
     parameters: z.array(parameterSchema).max(100).default([]),
   })
   .strict()

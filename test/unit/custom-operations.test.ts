@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { drawParameter, weightedChooser, customCatalog } from '../../src/activities/workload/custom-operations';
-import { InvalidSettingsError, inferredType, parseWorkloadSettings } from '../../src/shared/workload-settings';
+import { inferredType } from '../../src/shared/sql-text';
+import { InvalidSettingsError, parseWorkloadSettings } from '../../src/shared/workload-settings';
 
 const problems = (custom: unknown, extra: Record<string, unknown> = {}): string[] => {
   try {
@@ -38,6 +39,10 @@ describe('custom operations (unit)', () => {
     );
     assert.equal(inferredType('  with x as (select 1) insert into t select * from x'), 'write');
     assert.equal(inferredType('VALUES (1)'), 'read');
+    assert.equal(inferredType('WITH x AS (SELECT 1) SELECT * FROM x'), 'read');
+    assert.equal(inferredType('SELECT qty FROM items WHERE sku = $1 FOR UPDATE'), 'write');
+    assert.equal(inferredType("SELECT nextval('order_ids')"), 'write');
+    assert.equal(inferredType("/* report */ SELECT 'update' AS word -- insert"), 'read');
   });
 
   it('names the field of every problem', () => {
@@ -48,6 +53,23 @@ describe('custom operations (unit)', () => {
     ]);
     assert.deepEqual(problems([{ name: 'two', weight: 1, statement: 'SELECT $1, $2', parameters: [1] }]), [
       'workload.custom.0.parameters: the statement uses $1..$2: give 2 parameters (got 1)',
+    ]);
+    assert.deepEqual(
+      problems([
+        { name: 'a', weight: 1, statement: 'SELECT \'$5 off; or more\' AS promo, "$2;" FROM t -- $9; note' },
+        {
+          name: 'b',
+          weight: 1,
+          statement: "SELECT string_agg(name, '; ') FROM t WHERE x = $1 /* $7; */",
+          parameters: [1],
+        },
+        { name: 'c', weight: 1, statement: 'SELECT $body$ $3; $body$, $1', parameters: [1] },
+      ]),
+      [],
+      'a $n or ; in a literal, a quoted identifier or a comment is not code',
+    );
+    assert.deepEqual(problems([{ name: 'x', weight: 1, statement: 'SHOW work_mem' }]), [
+      'workload.custom.0.statement: must be a statement EXPLAIN can plan: SELECT, WITH, VALUES, TABLE, INSERT, UPDATE, DELETE, MERGE',
     ]);
     assert.deepEqual(problems([{ name: 'x', weight: 1, statement: 'SELECT 1; DROP TABLE t' }]), [
       'workload.custom.0.statement: one statement only (no ; between statements)',

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { CustomOperation, CustomParameter } from '../../shared/workload-settings';
-import { inferredType } from '../../shared/workload-settings';
+import { inferredType } from '../../shared/sql-text';
 import type { CatalogEntry } from './operation-catalog';
 import { asRunner } from './statement-runner';
 

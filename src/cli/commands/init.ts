@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseExperiment } from '../../shared/experiment-schema';
-import { describeOwnService, OwnServiceError } from '../own-service';
+import { describeOwnService, OwnServiceError, type OwnService } from '../own-service';
 import type { Command } from '../command';
 
 export const initCommand: Command = {
@@ -42,30 +42,40 @@ export const initCommand: Command = {
       process.stderr.write(`faultline init: ${err.message}\n`);
       return 2;
     }
-    parseExperiment(own.definition); // what init writes is a valid experiment, or it says why here
-    const out = values.out ?? path.join('experiments', `${own.service}-outage.json`);
+    try {
+      parseExperiment(own.definition); // what init writes is a valid experiment, or it says why here
+    } catch (err) {
+      process.stderr.write(
+        `faultline init: the experiment for "${own.service}" would be invalid: ${(err as Error).message}\n`,
+      );
+      return 2;
+    }
+    const out = values.out ?? path.join('experiments', `${own.connection}-outage.json`);
     if (existsSync(out) && !values.force) {
       process.stderr.write(`faultline init: ${out} exists; --force to overwrite it, or --out another file\n`);
       return 2;
     }
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(own.definition, null, 2)}\n`);
-    process.stdout.write(
-      [
-        `wrote ${out}: stop ${own.container} (compose service ${own.service}, opted in) for ${faultSeconds} s`,
-        '',
-        `The workload is two placeholder queries (workload.custom): replace them with your own statements`,
-        `(name, weight, statement with $1..$n, parameters; type read or write).`,
-        '',
-        `The connection "${own.connection}" is read by the worker from its environment:`,
-        `  export ${own.envVar}='${own.urlTemplate}'`,
-        '',
-        'then start the lab (it passes the variable to the worker) and run it:',
-        '  bin/faultline up',
-        `  bin/faultline run ${out}`,
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(nextSteps(own, out, faultSeconds));
     return 0;
   },
 };
+
+/** What init wrote, and what the user does next. */
+function nextSteps(own: OwnService, out: string, faultSeconds: number): string {
+  return [
+    `wrote ${out}: stop ${own.container} (compose service ${own.service}, opted in) for ${faultSeconds} s`,
+    '',
+    `The workload is two placeholder queries (workload.custom): replace them with your own statements`,
+    `(name, weight, statement with $1..$n, parameters; type read or write).`,
+    '',
+    `The connection "${own.connection}" is read by the worker from its environment:`,
+    `  export ${own.envVar}='${own.urlTemplate}'`,
+    '',
+    'then start the lab (it passes the variable to the worker) and run it:',
+    '  bin/faultline up',
+    `  bin/faultline run ${out}`,
+    '',
+  ].join('\n');
+}

@@ -10,7 +10,7 @@ export const upCommand: Command = {
     const workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_FAULTLINE_WORKERS)
       throw new Error(`--workers must be a whole number from 1 to ${MAX_FAULTLINE_WORKERS}`);
-    await labUp({ faultlineWorkers: workers });
+    await labUp({ faultlineWorkers: workers, applyConnections: true });
     const settings = labSettings();
     process.stdout.write(
       `lab is up: Temporal ${settings.temporalAddress}, Web UI http://127.0.0.1:${settings.temporalUiPort}, ` +
