@@ -23,10 +23,15 @@ const UNDERSTATE_MS = 250;
  * Saying less than the session probes. A window closes at the first success of an
  * operation that started after it opened: 16 workers see the new writer sooner than a probe's 4
  * sessions do, and a probe session caught by the fault is given up only after 3 s (a CI run:
- * partition-leader, the workload back 366 ms before the probes). 250 ms is too close to that
- * sampling difference; the cluster's record above holds saying less to 250 ms.
+ * partition-leader, the workload back 366 ms before the probes). And it opens where each client
+ * meets the fault: in a planned failover the old leader refuses new connections a few hundred ms
+ * before its PostgreSQL logs the shutdown (Patroni demoting it), while sessions already open keep
+ * working until then; behind PgBouncer a probe query that needs a new server connection then fails
+ * where the workload's, on open ones, do not (a CI run: failover, `cluster-proxy`, the probes'
+ * window opened 450 ms before the shutdown and 520 ms before the workload's). 250 ms is too close
+ * to these differences of vantage point; the cluster's record above holds saying less to 250 ms.
  */
-const PROBE_AGREEMENT_MS = 500;
+const PROBE_AGREEMENT_MS = 750;
 /**
  * Saying more than the probes: a pool of 16 connections that crossed the failover finds its stale
  * connections one failure at a time, where 4 probe sessions have only 4 to lose (switchover, a
@@ -176,9 +181,14 @@ async function assertTruthful(run: Awaited<ReturnType<typeof runClusterFault>>, 
       truth.to,
     );
     const later = reported.filter((w) => w.start > truth.to).map((w) => `${w.end - w.start} ms`);
+    const opened = (windows: Array<{ start: number; end: number | null }>) =>
+      Math.round(
+        Math.min(...windows.filter((w) => w.start <= truth.to && (w.end ?? Infinity) > from).map((w) => w.start)) -
+          truth.from,
+      );
     const line =
-      `${p}: the failover's outage ${failover} ms (served again +${Math.round(servedAt - truth.from)} ms), ` +
-      `session read probe ${probes} ms (${probesUntilServed} ms up to then)${later.length ? `; later windows ${later.join(', ')}` : ''}`;
+      `${p}: the failover's outage ${failover} ms (opened ${opened(reported)} ms, served again +${Math.round(servedAt - truth.from)} ms), ` +
+      `session read probe ${probes} ms (opened ${opened(sessionWindows)} ms; ${probesUntilServed} ms up to the path's service)${later.length ? `; later windows ${later.join(', ')}` : ''}`;
     process.stdout.write(`      ${line}\n`);
     assert.ok(failover >= probesUntilServed - PROBE_AGREEMENT_MS, `never less than the session probes saw: ${line}`);
     assert.ok(failover <= Math.max(truth.ms, probes) + OVERSTATE_MS, `never more than the truth: ${line}`);

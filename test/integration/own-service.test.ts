@@ -132,6 +132,9 @@ describe('your own compose service (issue 17)', function () {
     definition.steadyState = { windowSeconds: 2, minSuccessRate: 0.99, maxP99Ms: 1000 };
     definition.workload = {
       stallThresholdMs: 1000,
+      // Sampled as densely as the other truth tests sample (the seed's 0.1-0.5 s think time lets a
+      // window open up to half a second after the stop when every worker is pausing).
+      thinkTimeSeconds: { min: 0.01, max: 0.02 },
       custom: [
         {
           name: 'item_qty',
