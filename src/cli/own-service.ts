@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { docker } from '../platform/docker';
 import { DOCKER_TARGET_LABEL } from '../shared/names';
 import { CONNECTION_NAME } from '../shared/schema-fields';
-import { labPorts } from '../platform/connections';
+import { envKey, labPorts } from '../platform/connections';
 
 export interface OwnService {
   /** The compose service, and its one container. */
@@ -76,21 +76,21 @@ export async function describeOwnService(options: {
     throw new OwnServiceError(
       `--connection: "${connection}" is not a connection name (lowercase letters, digits, - and _, starting with a letter); name one with --connection`,
     );
-  if (Object.hasOwn(labPorts(), connection))
+  const lab = labPorts();
+  if (Object.hasOwn(lab, connection))
     throw new OwnServiceError(
-      `--connection: "${connection}" is one of the lab's connections (${Object.keys(labPorts()).join(', ')}); its variable would replace the lab's for every experiment: name another with --connection`,
+      `--connection: "${connection}" is one of the lab's connections (${Object.keys(lab).join(', ')}); its variable would replace the lab's for every experiment: name another with --connection`,
     );
-  const labPort = Object.entries(labPorts()).find(([, p]) => p === port);
+  const labPort = Object.entries(lab).find(([, p]) => p === port);
   if (labPort)
     process.stderr.write(
       `faultline init: warning: port ${port} is also the lab's "${labPort[0]}" port; \`faultline up\` will not start while your service holds it (move one of them)\n`,
     );
-  const envVar = `FAULTLINE_CONNECTION_${connection.toUpperCase().replace(/-/g, '_')}`;
   return {
     service: options.service,
     container,
     connection,
-    envVar,
+    envVar: envKey(connection),
     urlTemplate: `postgres://${encodeURIComponent(user)}:<password>@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     definition: {
       name: `${connection}-outage`,

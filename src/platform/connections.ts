@@ -21,7 +21,8 @@ export interface ResolvedConnection {
   pool: PoolConfig;
 }
 
-function envKey(name: string): string {
+/** The variable a connection's URL is read from: FAULTLINE_CONNECTION_<NAME>. */
+export function envKey(name: string): string {
   return `FAULTLINE_CONNECTION_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 

@@ -139,13 +139,17 @@ export const workloadSettingsSchema = z
 
 export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
 
+/** Part `index` of `total` split in `count` parts, the first parts taking the remainder. */
+export const shareOf = (total: number, index: number, count: number): number =>
+  Math.floor(total / count) + (index < total % count ? 1 : 0);
+
 /**
  * Shard `index` of `count`'s part of the settings: its share of the workers and of the pool (the
  * first shards take the remainder), background pgbench on shard 0 only.
  */
 export function shardSettings(settings: WorkloadSettings, index: number, count: number): WorkloadSettings {
   if (count === 1) return settings;
-  const share = (total: number) => Math.floor(total / count) + (index < total % count ? 1 : 0);
+  const share = (total: number) => shareOf(total, index, count);
   return {
     ...settings,
     concurrentWorkers: share(settings.concurrentWorkers),

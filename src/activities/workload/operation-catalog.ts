@@ -8,6 +8,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import type { OperationName, OperationType } from '../../shared/workload-types';
 import type { BusinessDatabase } from '../../platform/database/business-database';
 import { statement } from './compiled-statement';
+import { between, pick } from './random-draws';
 import { asRunner, type StatementRunner } from './statement-runner';
 
 /** Kysely (tests, a shared pool) or a worker's own connection. */
@@ -203,8 +204,6 @@ export interface DataShape {
   products: number;
 }
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-const between = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min + 1));
 const orderNumber = (): string => `ORD-${randomUUID()}`;
 
 export function catalog(shape: DataShape = { users: 1000, products: 200 }): CatalogEntry[] {

@@ -11,7 +11,8 @@ import type { WorkloadSettings } from '../../shared/workload-settings';
 import type { OperationType, WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
 import { catalog, type CatalogEntry, type DataShape } from './operation-catalog';
 import { WORKLOAD_APPLICATION_NAME } from '../../shared/names';
-import { customCatalog, weightedChooser } from './custom-operations';
+import { customCatalog } from './custom-operations';
+import { pick, weightedChooser } from './random-draws';
 import { PathMeasurement } from './path-measurement';
 import type { StatementRunner } from './statement-runner';
 import { openWorkloadConnections, type WorkloadConnections } from './workload-connections';
@@ -55,17 +56,11 @@ const TICK_MS = 50;
 export function operationChooser(entries: CatalogEntry[], weights: Record<OperationType, number>): () => CatalogEntry {
   const byType = (type: OperationType) => entries.filter((e) => e.type === type);
   const types = (['read', 'write', 'transaction'] as const).filter((t) => weights[t] > 0 && byType(t).length > 0);
-  const total = types.reduce((sum, t) => sum + weights[t], 0);
-  const groups = types.map((t) => ({ weight: weights[t], entries: byType(t) }));
-  return () => {
-    let r = Math.random() * total;
-    for (const group of groups) {
-      r -= group.weight;
-      if (r < 0) return group.entries[Math.floor(Math.random() * group.entries.length)]!;
-    }
-    const last = groups[groups.length - 1]!;
-    return last.entries[last.entries.length - 1]!;
-  };
+  const group = weightedChooser(
+    types.map(byType),
+    types.map((t) => weights[t]),
+  );
+  return () => pick(group());
 }
 
 /** The user's own operations by their weights, or the business mix by type (seed 001). */

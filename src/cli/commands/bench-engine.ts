@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { runWorkloadEngine } from '../../activities/workload/workload-engine';
-import { parseWorkloadSettings } from '../../shared/workload-settings';
+import { parseWorkloadSettings, shareOf } from '../../shared/workload-settings';
 import { processCpuUs } from './bench-cpus';
 
 /** The first argument a child is started with (not a user's option). */
@@ -83,8 +83,9 @@ function child(run: EngineRun): Promise<EngineFigures> {
 export async function runEngineShards(run: EngineRun & { shards: number }): Promise<EngineFigures[]> {
   const { shards, ...one } = run;
   if (shards === 1) return [await engineFigures(one)];
-  const share = (i: number) => Math.floor(run.clients / shards) + (i < run.clients % shards ? 1 : 0);
-  const figures = await Promise.all(Array.from({ length: shards }, (_, i) => child({ ...one, clients: share(i) })));
+  const figures = await Promise.all(
+    Array.from({ length: shards }, (_, i) => child({ ...one, clients: shareOf(run.clients, i, shards) })),
+  );
   for (const [i, f] of figures.entries())
     process.stdout.write(
       `    shard ${i + 1} (pid ${f.pid}): ${f.clients} clients, ${f.successes} ops in ${(f.durationMs / 1000).toFixed(1)} s\n`,
