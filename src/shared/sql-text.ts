@@ -1,3 +1,6 @@
+/** A dollar quote's opening tag: $$ or $tag$. */
+const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
+
 /**
  * A statement's code without what is not code: string literals ('...', E'...', $tag$...$tag$),
  * quoted identifiers and comments become spaces, so that a `$1` or a `;` inside them is not taken
@@ -13,6 +16,8 @@ export function sqlCode(statement: string): string {
   while (i < statement.length) {
     const c = statement[i]!;
     const next = statement[i + 1];
+    // A dollar quote opens where a $ does not end a name: $$ or $tag$ (a $1 is a placeholder).
+    const dollarTag = c === '$' && !/[A-Za-z0-9_]$/.test(out) ? DOLLAR_TAG.exec(statement.slice(i))?.[0] : undefined;
     if (c === '-' && next === '-') {
       const end = statement.indexOf('\n', i);
       blank(end < 0 ? statement.length : end);
@@ -30,10 +35,9 @@ export function sqlCode(statement: string): string {
         else j++;
       }
       blank(Math.min(statement.length, j + 1));
-    } else if (c === '$' && /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.test(statement.slice(i)) && !/[A-Za-z0-9_]$/.test(out)) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(statement.slice(i))![0];
-      const end = statement.indexOf(tag, i + tag.length);
-      blank(end < 0 ? statement.length : end + tag.length);
+    } else if (dollarTag) {
+      const end = statement.indexOf(dollarTag, i + dollarTag.length);
+      blank(end < 0 ? statement.length : end + dollarTag.length);
     } else {
       out += c;
       i++;
@@ -46,9 +50,11 @@ export function sqlCode(statement: string): string {
 export const highestPlaceholder = (statement: string): number =>
   Math.max(0, ...[...sqlCode(statement).matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
 
+/** The first keyword of a statement's code, lowercase ('' for none). */
+const keywordOf = (code: string): string => (/^\s*([A-Za-z]+)/.exec(code)?.[1] ?? '').toLowerCase();
+
 /** The statement's first keyword, lowercase ('' for none). */
-export const firstKeyword = (statement: string): string =>
-  (/^\s*([A-Za-z]+)/.exec(sqlCode(statement))?.[1] ?? '').toLowerCase();
+export const firstKeyword = (statement: string): string => keywordOf(sqlCode(statement));
 
 /** What `EXPLAIN` can plan, so what a custom operation may be. */
 export const PLANNABLE = ['select', 'with', 'values', 'table', 'insert', 'update', 'delete', 'merge'] as const;
@@ -59,9 +65,10 @@ export const PLANNABLE = ['select', 'with', 'values', 'table', 'insert', 'update
  */
 export function inferredType(statement: string): 'read' | 'write' {
   const code = sqlCode(statement).toLowerCase();
+  const keyword = keywordOf(code);
   const changes =
     /\b(insert|update|delete|merge)\b/.test(code.replace(/\bfor\s+(no\s+key\s+)?update\b/g, '')) ||
     /\bfor\s+(no\s+key\s+update|update|share|key\s+share)\b/.test(code) ||
     /\b(nextval|setval)\s*\(/.test(code);
-  return ['select', 'values', 'table', 'with'].includes(firstKeyword(statement)) && !changes ? 'read' : 'write';
+  return ['select', 'values', 'table', 'with'].includes(keyword) && !changes ? 'read' : 'write';
 }

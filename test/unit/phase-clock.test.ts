@@ -40,10 +40,25 @@ const rows = (m: PathMeasurement, end: number) =>
     to: Date.parse(p.endedAt) - T0,
   }));
 
+/** A measurement of a path started at T0, following a polled phase log (nothing heard yet). */
+function following(connection = 'direct') {
+  const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
+  return { log, m: new PathMeasurement({ connection, stallThresholdMs: 1000, phases: log, startedAt: T0 }) };
+}
+
+/** The measurement another worker takes up from `cp` at `at` (a lost worker), with its own log. */
+function takenUp(cp: MeasurementCheckpoint, at: number, initial = 'warmup') {
+  const log = new PolledPhaseLog(initial, MEASURED_PHASES);
+  const m = new PathMeasurement(
+    { connection: 'direct', stallThresholdMs: 1000, phases: log },
+    { from: cp, at, cause: 'worker lost' },
+  );
+  return { log, m };
+}
+
 describe('phases by the workflow log (unit)', () => {
   it('an operation that ended after a change not yet heard waits, then goes to the phase it ended in', () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following();
     log.heard(LOG.slice(0, 2), T0 + 900);
     drive(m, T0, T0 + 1100);
     drive(m, T0 + 1100, T0 + 1400, T0 + 1100);
@@ -63,8 +78,7 @@ describe('phases by the workflow log (unit)', () => {
   });
 
   it('a phase no operation ended in still has its row, at the times the workflow entered it', () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'proxy', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following('proxy');
     log.heard(LOG.slice(0, 2), T0);
     drive(m, T0, T0 + 990);
     drive(m, T0 + 1150, T0 + 1500, 0);
@@ -81,17 +95,12 @@ describe('phases by the workflow log (unit)', () => {
   });
 
   it('operations still waiting are in the checkpoint, and filed by the measurement that takes it up', () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following();
     log.heard(LOG.slice(0, 2), T0 + 950);
     drive(m, T0, T0 + 1300, T0 + 1100);
     const cp = JSON.parse(JSON.stringify(m.checkpoint(T0 + 1300))) as MeasurementCheckpoint;
     assert.equal(cp.pending?.length, 6, 'the operations after the last answer wait in the checkpoint');
-    const later = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const resumed = new PathMeasurement(
-      { connection: 'direct', stallThresholdMs: 1000, phases: later },
-      { from: cp, at: T0 + 1600, cause: 'worker lost' },
-    );
+    const { log: later, m: resumed } = takenUp(cp, T0 + 1600);
     later.heard(LOG.slice(0, 4), T0 + 1700);
     resumed.tick(T0 + 1700);
     assert.deepEqual(
@@ -105,8 +114,7 @@ describe('phases by the workflow log (unit)', () => {
   });
 
   it('the final checkpoint files everything, and reads back the same', () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following();
     log.heard(LOG.slice(0, 2), T0 + 500);
     drive(m, T0, T0 + 2200);
     const cp = m.checkpoint(T0 + 2200, { endedAt: T0 + 2200, stoppedBy: 'signal' }, true);
@@ -120,16 +128,11 @@ describe('phases by the workflow log (unit)', () => {
   });
 
   it('taken up by another worker long after (the heartbeat timeout): the waiting operations wait for its log', () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following();
     log.heard(LOG.slice(0, 2), T0 + 950);
     drive(m, T0, T0 + 1300, T0 + 1100);
     const cp = JSON.parse(JSON.stringify(m.checkpoint(T0 + 1300))) as MeasurementCheckpoint;
-    const later = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const resumed = new PathMeasurement(
-      { connection: 'direct', stallThresholdMs: 1000, phases: later },
-      { from: cp, at: T0 + 15_000, cause: 'worker lost' },
-    );
+    const { log: later, m: resumed } = takenUp(cp, T0 + 15_000);
     resumed.tick(T0 + 15_010); // before its first answer: 14 s after they ended, they still wait
     later.heard(LOG.slice(0, 4), T0 + 15_100);
     resumed.tick(T0 + 15_200);
@@ -144,19 +147,14 @@ describe('phases by the workflow log (unit)', () => {
   });
 
   it("a checkpoint written before the phase log: its last span takes its phase's entry", () => {
-    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
-    const m = new PathMeasurement({ connection: 'direct', stallThresholdMs: 1000, phases: log, startedAt: T0 });
+    const { log, m } = following();
     log.heard(LOG.slice(0, 4), T0 + 1200);
     drive(m, T0, T0 + 1100);
     m.tick(T0 + 1200);
     const old = JSON.parse(JSON.stringify(m.checkpoint(T0 + 1200))) as MeasurementCheckpoint;
     old.spans.at(-1)!.from = T0 + 1200; // the older code opened a span when it heard of the phase
     for (const span of old.spans) delete span.entered;
-    const later = new PolledPhaseLog('inject', MEASURED_PHASES);
-    const resumed = new PathMeasurement(
-      { connection: 'direct', stallThresholdMs: 1000, phases: later },
-      { from: old, at: T0 + 1250, cause: 'worker lost' },
-    );
+    const { log: later, m: resumed } = takenUp(old, T0 + 1250, 'inject');
     later.heard(LOG.slice(0, 4), T0 + 1300);
     drive(resumed, T0 + 1300, T0 + 1600);
     assert.deepEqual(

@@ -35,7 +35,7 @@ export class PhaseSpans {
     // Held too long (Temporal unreachable): filed under the last phase heard, as the live figures are.
     if (this.pending.length > 0 && now - Math.max(this.pending[0]!.at, this.since) > MAX_PENDING_MS) this.fileAll();
     this.phases.entryAt(now); // a phase read from a function is observed here
-    const latest = this.phases.entries()[this.phases.entries().length - 1];
+    const latest = this.phases.entries().at(-1);
     if (latest) this.spanOf(latest);
   }
 
@@ -74,15 +74,19 @@ export class PhaseSpans {
   private isAfter(entry: PhaseEntry, span: Span): boolean {
     if (entry.at !== keyOf(span)) return entry.at > keyOf(span);
     if (entry.phase === span.phase) return false;
-    const log = this.phases.entries();
-    return log.findIndex((e) => e === entry) > log.findIndex((e) => e.at === span.entered && e.phase === span.phase);
+    return this.phases.entries().indexOf(entry) > this.logIndexOf(span);
+  }
+
+  /** Where the span's entry is in the log (-1: not there, a span of a previous run or an older checkpoint). */
+  private logIndexOf(span: Span): number {
+    return this.phases.entries().findIndex((e) => e.at === span.entered && e.phase === span.phase);
   }
 
   /** Opens spans for the entries after `last`'s up to `entry`, in the log's order. */
   private openThrough(entry: PhaseEntry, last: Span | undefined): Span {
     const log = this.phases.entries();
     let from: PhaseEntry | undefined = last ? undefined : this.phases.entryAt(this.startedAt, true);
-    const lastIndex = last ? log.findIndex((e) => e.at === last.entered && e.phase === last.phase) : -1;
+    const lastIndex = last ? this.logIndexOf(last) : -1;
     const entryIndex = log.indexOf(entry);
     const between =
       lastIndex >= 0 && entryIndex >= 0
@@ -133,7 +137,7 @@ export class PhaseSpans {
   /** No phase heard yet (a resumed measurement before its first answer): the last span's, or the current phase from now. */
   private fallbackEntry(at: number): PhaseEntry {
     const last = this.spans[this.spans.length - 1];
-    return last ? { phase: last.phase, at: last.entered ?? last.from } : { phase: this.phases.current(), at };
+    return last ? { phase: last.phase, at: keyOf(last) } : { phase: this.phases.current(), at };
   }
 }
 

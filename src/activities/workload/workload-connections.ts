@@ -23,7 +23,7 @@ export interface WorkloadConnections {
 export function openWorkloadConnections(
   connection: string,
   settings: WorkloadSettings,
-  applicationName?: string,
+  applicationName: string,
 ): WorkloadConnections {
   const {
     max: _max,
@@ -35,7 +35,7 @@ export function openWorkloadConnections(
     tcpConnectTimeoutMs: settings.tcpConnectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     rawTimestamps: true,
-    ...(applicationName ? { applicationName } : {}),
+    applicationName,
   });
   checkDriver(settings.driver);
   if (settings.poolSize >= settings.concurrentWorkers) {

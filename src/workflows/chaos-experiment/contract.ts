@@ -19,7 +19,7 @@ export const shardTaskQueue = (experimentQueue: string): string => `${experiment
 export const abortSignal = defineSignal<[reason?: string]>('abort');
 /** A workload's live counters (a few per experiment, see measurePath). */
 export const progressSignal = defineSignal<[WorkloadProgress]>('progress');
-/** The current phase: the workloads tag their figures with it and stop after the measured ones. */
+/** The current phase, for people and scripts (`temporal workflow query --type phase`). */
 export const phaseQuery = defineQuery<ExperimentPhase>('phase');
 /** When this run entered each phase: the workloads file each operation under the phase it ended in. */
 export const phaseLogQuery = defineQuery<PhaseEntry[]>('phaseLog');
