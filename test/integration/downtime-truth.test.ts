@@ -1,9 +1,14 @@
 /**
  * Issue 12: detected downtime tells the truth for every Docker action, on both paths. Each
- * experiment runs with an independent probe per path (a plain client, fresh connection and
- * `SELECT 1` every 10-20 ms, judged offline by the reference definition); the report's detected
- * downtime must never be less than what that probe saw (by more than 250 ms), nor more by 500 ms
- * unless the report explains why.
+ * experiment runs with two independent clients per path, judged offline by the reference
+ * definition: a session probe (plain pg sessions kept through a stall, as the workload's pool keeps
+ * them, `SELECT 1` every 10-20 ms) and a fresh-connection probe (a new login per attempt).
+ *
+ * The report's detected downtime is what the workload's sessions saw: it must never be less (by
+ * more than 250 ms) than what both probes saw. Less than new logins saw, it must give their figure
+ * as the path's ground truth, and say so when the two differ by more than 250 ms (a paused server
+ * freezes its postmaster before its backends and, thawed, serves open sessions before the logins
+ * queued meanwhile: CI saw 285 ms). More than new logins saw by 500 ms, it must explain why.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,28 +23,57 @@ const TOLERANCE_MS = 250;
  * the proxy gets there a few hundred ms after a fresh probe connection does (CI saw 261 ms on kill).
  */
 const OVERSTATE_TOLERANCE_MS = 500;
+/** The workload's statement timeout: how long its sessions wait on a stalled server. */
+const SESSION_GIVE_UP_MS = 15_000;
 
 describe('downtime that tells the truth (independent probes, every Docker action)', function () {
   this.timeout(240_000);
   afterEach(ensureDbRunning);
 
   for (const action of ['stop', 'kill', 'pause', 'restart', 'network-disconnect'] as const) {
-    it(`${action}: detected downtime on direct and proxy is never ${TOLERANCE_MS} ms less than an independent probe saw`, async () => {
-      const { report, probeMs } = await runWithProbes(`truth-${action}`, dbFault(`truth-${action}`, action, 4));
+    it(`${action}: detected downtime on direct and proxy is never ${TOLERANCE_MS} ms less than the independent probes saw, nor than new logins without saying so`, async () => {
+      const run = await runWithProbes(`truth-${action}`, dbFault(`truth-${action}`, action, 4), undefined, {
+        sessions: true,
+        sessionGiveUpMs: SESSION_GIVE_UP_MS,
+      });
+      const { report, probeMs } = run;
+      const sessionMs = run.sessionProbeMs!;
       const lines: string[] = [];
       for (const name of ['direct', 'proxy'] as const) {
         const path = pathOf(report, name);
         const detected = path.cycles[0]!.detectedDowntimeMs;
         lines.push(
-          `${name}: detected ${detected} ms, probe ${probeMs[name]} ms, ground truth ${report.cycles[0]!.groundTruthDowntimeMs} ms`,
+          `${name}: detected ${detected} ms, session probe ${sessionMs[name]} ms, fresh-connection probe ${probeMs[name]} ms, ground truth ${report.cycles[0]!.groundTruthDowntimeMs} ms`,
         );
       }
       process.stdout.write(`      ${action}: ${lines.join('; ')}\n`);
       for (const name of ['direct', 'proxy'] as const) {
         const cycle = pathOf(report, name).cycles[0]!;
         const detected = cycle.detectedDowntimeMs;
-        assert.ok(probeMs[name] > 0, `the probe saw ${name} down`);
-        assert.ok(detected >= probeMs[name] - TOLERANCE_MS, `never less than the truth: ${lines.join('; ')}`);
+        assert.ok(probeMs[name] > 0 && sessionMs[name] > 0, `both probes saw ${name} down`);
+        // Each client has its own luck: four sequential sessions reconnecting to a restarting container
+        // can all wait out a dropped SYN (1 s) while overlapping fresh attempts get through.
+        assert.ok(
+          detected >= Math.min(sessionMs[name], probeMs[name]) - TOLERANCE_MS,
+          `never less than both independent clients saw: ${lines.join('; ')}`,
+        );
+        if (detected < probeMs[name] - TOLERANCE_MS) {
+          // Open sessions served sooner than new logins: the report must give the new logins' figure too.
+          process.stdout.write(
+            `      ${action} ${name}: new logins were down longer; the report says: ${cycle.note}\n`,
+          );
+          assert.ok(
+            cycle.groundTruthMs !== null && Math.abs(cycle.groundTruthMs - probeMs[name]) <= TOLERANCE_MS,
+            `the report's ground truth for ${name} (${cycle.groundTruthMs} ms) agrees with the fresh-connection probe`,
+          );
+          if (cycle.groundTruthMs - detected > TOLERANCE_MS)
+            assert.match(
+              cycle.note ?? '',
+              /open sessions were down [\d.]+ s less than new connections/,
+              lines.join('; '),
+            );
+          continue;
+        }
         if (detected - probeMs[name] <= OVERSTATE_TOLERANCE_MS) continue;
         // The one legitimate difference: every worker sat on a connection that crossed the fault (a
         // black-holed network holds in-flight queries until TCP retransmits), so the workload was down

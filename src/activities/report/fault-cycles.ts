@@ -127,6 +127,14 @@ export function pathCycles(
         `every worker was held on a connection that crossed the fault (${last.stalls} stalled) until ${last.end}; ` +
         'no later operation could start, so the path counts as down until they were served. Fresh connections (the ground-truth probe) were served ' +
         `${((detected - truth) / 1000).toFixed(1)} s sooner.`;
+    } else if (truth !== null && truth - detected > EXPLAIN_ABOVE_MS) {
+      // Open sessions and new logins can see different outages (a paused server freezes its postmaster
+      // before its backends and, thawed, serves the sessions it has before the logins queued meanwhile).
+      // Detection is what the workload's sessions saw; a client that logs in during the outage saw more.
+      note =
+        `the workload's open sessions were down ${((truth - detected) / 1000).toFixed(2)} s less than new connections: ` +
+        `the ground-truth probe, one new login per attempt, saw ${(truth / 1000).toFixed(2)} s. ` +
+        'A client that opens connections during the outage, or right after it, sees that figure.';
     }
     return {
       cycle: c.cycle,

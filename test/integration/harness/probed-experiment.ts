@@ -56,20 +56,27 @@ export interface ProbeOptions {
   writes?: boolean;
   /** Also run session probes (and session write probes, with `writes`). */
   sessions?: boolean;
+  /**
+   * How long a session probe waits on its session before it drops it (3 s unless given). A pooled
+   * client keeps a stalled session until its statement timeout: give that to hold a report to what the
+   * workload's own sessions could see through a longer stall.
+   */
+  sessionGiveUpMs?: number;
 }
 
 export async function runWithProbes<P extends string = 'direct' | 'proxy'>(
   name: string,
   definition: Record<string, unknown>,
   paths: P[] = ['direct', 'proxy'] as P[],
-  { limits, writes = false, sessions = false }: ProbeOptions = {},
+  { limits, writes = false, sessions = false, sessionGiveUpMs }: ProbeOptions = {},
 ): Promise<ProbedRun<P>> {
   const each = (make: (path: P) => Probe, wanted = true): Record<string, Probe> =>
     Object.fromEntries(wanted ? paths.map((path) => [path, make(path)]) : []);
   const probes = each((path) => new IndependentProbe(path, 'SELECT 1', limits));
   const writeProbes = each((path) => new IndependentProbe(path, WRITE_SQL, limits), writes);
-  const sessionProbes = each((path) => new SessionProbe(path, 'SELECT 1'), sessions);
-  const sessionWriteProbes = each((path) => new SessionProbe(path, WRITE_SQL), sessions && writes);
+  const sessionOptions = sessionGiveUpMs === undefined ? undefined : { giveUpAfterMs: sessionGiveUpMs };
+  const sessionProbes = each((path) => new SessionProbe(path, 'SELECT 1', sessionOptions), sessions);
+  const sessionWriteProbes = each((path) => new SessionProbe(path, WRITE_SQL, sessionOptions), sessions && writes);
   const all = [probes, writeProbes, sessionProbes, sessionWriteProbes].flatMap((set) => Object.values(set));
   let result: ExperimentResult;
   try {

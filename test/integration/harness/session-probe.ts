@@ -21,13 +21,15 @@ export class SessionProbe {
   private stopped = false;
   private readonly loops: Array<Promise<void>>;
   private readonly clients = new Set<Client>();
+  private readonly options: { sessions: number; giveUpAfterMs: number };
 
   constructor(
     readonly path: string,
     readonly sql = 'SELECT 1',
-    private readonly options = { sessions: 4, giveUpAfterMs: 3000 },
+    options: { sessions?: number; giveUpAfterMs?: number } = {},
   ) {
-    this.loops = Array.from({ length: options.sessions }, () => this.session());
+    this.options = { sessions: options.sessions ?? 4, giveUpAfterMs: options.giveUpAfterMs ?? 3000 };
+    this.loops = Array.from({ length: this.options.sessions }, () => this.session());
   }
 
   private connect(): Client {
