@@ -78,4 +78,23 @@ describe('faultline bench (pinned)', function () {
     );
     assert.ok(row.faultline_cpu_us_per_op! > 0, 'CPU per operation, both processes counted');
   });
+
+  it("--rounds 3 runs three alternating pairs and gives their medians, the ratio the median pair's", async () => {
+    const cli = await runCli(['bench', '--seconds', '1', '--clients', '2', '--rounds', '3'], {}, 150_000);
+    assert.equal(cli.code, 0, cli.stderr);
+    const ours = [...cli.stdout.matchAll(/faultline +2 clients: ([\d.]+) ops\/s/g)].map((m) => Number(m[1]));
+    const theirs = [...cli.stdout.matchAll(/pgbench +2 clients: ([\d.]+) tps, -M extended/g)].map((m) => Number(m[1]));
+    assert.equal(ours.length, 3, cli.stdout);
+    assert.equal(theirs.length, 3, cli.stdout);
+    const row = (JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as { results: Array<Record<string, number>> })
+      .results[0]!;
+    process.stdout.write(`      bench --rounds 3: ${JSON.stringify(row)}\n`);
+    const middle = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
+    assert.equal(row.rounds, 3);
+    assert.ok(Math.abs(row.faultline_ops_per_s! - middle(ours)) <= 0.1, `${row.faultline_ops_per_s} vs ${ours}`);
+    assert.ok(Math.abs(row.pgbench_tps! - middle(theirs)) <= 0.1, `${row.pgbench_tps} vs ${theirs}`);
+    const ratios = ours.map((o, i) => o / theirs[i]!);
+    assert.ok(Math.abs(row.ratio! - middle(ratios)) <= 0.002, `ratio ${row.ratio} vs the pairs' ${ratios}`);
+    assert.ok(row.ratio_min! <= row.ratio! && row.ratio! <= row.ratio_max!);
+  });
 });

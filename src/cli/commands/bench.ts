@@ -3,7 +3,9 @@
  * bottleneck? On a freshly seeded database, runs the engine closed loop and pgbench with the same
  * ten statements and weights, same clients, same duration, in alternating order, at 3 and 16
  * clients. Fair by default: the database container on its own CPUs, the generator on the others
- * (bench-cpus.ts); `--shared-cpu` lets them share every CPU, as before. Beside throughput it
+ * (bench-cpus.ts); `--shared-cpu` lets them share every CPU, as before. `--rounds N` runs each pair
+ * N times, alternating which goes first, and gives the medians (the ratio: the median of each
+ * pair's, so that a machine whose speed drifts between pairs moves both sides). Beside throughput it
  * reports each generator's CPU time per operation and the database's CPU utilisation. The last
  * line of output is one JSON object with the figures.
  */
@@ -20,10 +22,15 @@ interface BenchRow {
   clients: number;
   /** The engine's processes (`--shards`), when more than one. */
   shards?: number;
+  /** Pairs run (`--rounds`), when more than one: every figure is then the median of the rounds'. */
+  rounds?: number;
   faultline_ops_per_s: number;
   /** pgbench on the same protocol as faultline (--protocol, default extended). */
   pgbench_tps: number;
   ratio: number;
+  /** The lowest and highest pair's ratio, when more than one round. */
+  ratio_min?: number;
+  ratio_max?: number;
   /** pgbench with its default simple protocol, for reference. */
   pgbench_simple_tps?: number;
   /** CPU time (user + system) per operation of each generator, in µs. */
@@ -43,6 +50,8 @@ interface BenchOptions {
   driver: 'pg' | 'pg-native';
   /** The engine in this many processes, the clients split among them (as `workload.shards` on as many workers). */
   shards: number;
+  /** Pairs of runs per client count; the figures are their medians. */
+  rounds: number;
 }
 
 function benchOptions(args: string[]): BenchOptions {
@@ -56,6 +65,7 @@ function benchOptions(args: string[]): BenchOptions {
       'shared-cpu': { type: 'boolean', default: false },
       driver: { type: 'string', default: 'pg' },
       shards: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const seconds = Number(values.seconds);
@@ -74,6 +84,9 @@ function benchOptions(args: string[]): BenchOptions {
     throw new Error('--shards must be a whole number from 1 to 16');
   if (clientCounts.some((c) => c < shards))
     throw new Error('--shards: at most one shard per client (every count in --clients >= --shards)');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
+    throw new Error('--rounds must be a whole number from 1 to 20');
   return {
     seconds,
     clientCounts,
@@ -82,10 +95,18 @@ function benchOptions(args: string[]): BenchOptions {
     sharedCpu: values['shared-cpu'],
     driver,
     shards,
+    rounds,
   };
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 interface RunFigures {
   perSecond: number;
@@ -165,28 +186,40 @@ async function benchRow(
   plan: CpuPlan | undefined,
 ): Promise<BenchRow> {
   const run = runners(options, plan);
-  // Alternate which goes first, so neither always meets a warmer cache.
-  let ours: RunFigures;
-  let theirs: RunFigures;
-  if (i % 2 === 0) {
-    ours = await run.faultline(clients);
-    theirs = await run.pgbench(clients);
-  } else {
-    theirs = await run.pgbench(clients);
-    ours = await run.faultline(clients);
+  const ours: RunFigures[] = [];
+  const theirs: RunFigures[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    // Alternate which goes first, so neither always meets a warmer cache.
+    if ((i + r) % 2 === 0) {
+      ours.push(await run.faultline(clients));
+      theirs.push(await run.pgbench(clients));
+    } else {
+      theirs.push(await run.pgbench(clients));
+      ours.push(await run.faultline(clients));
+    }
   }
   const simple = options.protocol === 'simple' ? undefined : await run.pgbench(clients, 'simple');
+  const ratios = ours.map((o, r) => o.perSecond / theirs[r]!.perSecond);
+  const mid = (figures: RunFigures[], pick: (f: RunFigures) => number | null): number | null => {
+    const values = figures.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : median(values);
+  };
+  const theirCpu = mid(theirs, (f) => f.cpuUsPerOp);
   return {
     clients,
     ...(options.shards > 1 ? { shards: options.shards } : {}),
-    faultline_ops_per_s: round(ours.perSecond),
-    pgbench_tps: round(theirs.perSecond),
-    ratio: round(ours.perSecond / theirs.perSecond, 3),
+    ...(options.rounds > 1 ? { rounds: options.rounds } : {}),
+    faultline_ops_per_s: round(median(ours.map((f) => f.perSecond))),
+    pgbench_tps: round(median(theirs.map((f) => f.perSecond))),
+    ratio: round(median(ratios), 3),
+    ...(options.rounds > 1
+      ? { ratio_min: round(Math.min(...ratios), 3), ratio_max: round(Math.max(...ratios), 3) }
+      : {}),
     ...(simple !== undefined ? { pgbench_simple_tps: round(simple.perSecond) } : {}),
-    faultline_cpu_us_per_op: round(ours.cpuUsPerOp ?? 0),
-    pgbench_cpu_us_per_op: theirs.cpuUsPerOp === null ? null : round(theirs.cpuUsPerOp),
-    db_cpu_util: round(ours.dbUtil, 3),
-    db_cpu_util_pgbench: round(theirs.dbUtil, 3),
+    faultline_cpu_us_per_op: round(mid(ours, (f) => f.cpuUsPerOp) ?? 0),
+    pgbench_cpu_us_per_op: theirCpu === null ? null : round(theirCpu),
+    db_cpu_util: round(median(ours.map((f) => f.dbUtil)), 3),
+    db_cpu_util_pgbench: round(median(theirs.map((f) => f.dbUtil)), 3),
   };
 }
 
@@ -198,6 +231,7 @@ export const benchCommand: Command = {
     const plan = options.sharedCpu ? undefined : cpuPlan();
     process.stdout.write(
       `faultline bench: ${options.seconds} s per run on "${options.connection}", driver ${options.driver}, weights 70/20/10, closed loop, reseeded before each run; ` +
+        (options.rounds > 1 ? `${options.rounds} pairs per client count, medians; ` : '') +
         (options.shards > 1 ? `the engine in ${options.shards} processes (the clients split among them); ` : '') +
         `the ratio is against pgbench -M ${options.protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference; ` +
         (plan
