@@ -166,4 +166,31 @@ describe('phases by the workflow log (unit)', () => {
       ],
     );
   });
+
+  it("a moment's phase (payments): answered once the log is heard past it, in the order asked, or with what is known", async () => {
+    const log = new PolledPhaseLog('warmup', MEASURED_PHASES);
+    const answers: Array<[number, string]> = [];
+    const ask = (t: number) => void log.phaseAt(t).then((phase) => answers.push([t - T0, phase]));
+    ask(T0 + 900); // warmup, heard at T0 + 1200
+    ask(T0 + 1050); // inject: started 50 ms after the workflow entered it, heard 150 ms later
+    ask(T0 + 1500); // not heard yet
+    await Promise.resolve();
+    assert.deepEqual(answers, []);
+    log.heard(LOG.slice(0, 4), T0 + 1200);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(answers, [
+      [900, 'warmup'],
+      [1050, 'inject'],
+    ]);
+    ask(T0 + 1100); // known already, but answered after the one still waiting
+    log.settleWaiting(T0 + 1400); // nothing asked before T0 + 1400 still waits
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answers.length, 2, 'asked later than one still waiting: answered after it');
+    log.settleWaiting(); // the end: with what is known
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(answers.slice(2), [
+      [1500, 'fault'],
+      [1100, 'fault'],
+    ]);
+  });
 });

@@ -77,9 +77,10 @@ export class PaymentCalls {
     }
   }
 
-  private async http(seq: number, at: string): Promise<void> {
+  private async http(seq: number, phase: Promise<string>): Promise<void> {
     const orderId = ledgerOrderId(this.o.prefix, 'http', seq);
     const created = await this.call('POST', '/payments', { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
+    const at = await phase;
     this.o.metrics.record(at, 'http', 'create', created);
     this.count(created);
     if (!created.acknowledged) return;
@@ -90,20 +91,21 @@ export class PaymentCalls {
     if (confirmed.acknowledged) this.o.ledgers.http.confirmed(seq);
   }
 
-  private async workflow(seq: number, at: string): Promise<void> {
+  private async workflow(seq: number, phase: Promise<string>): Promise<void> {
     const orderId = ledgerOrderId(this.o.prefix, 'workflow', seq);
     const started = performance.now();
     let handle;
     try {
       handle = await startPaymentWorkflow(this.o.client!, { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
     } catch {
-      this.o.metrics.record(at, 'workflow', 'create', {
+      this.o.metrics.record(await phase, 'workflow', 'create', {
         outcome: 'failed',
         acknowledged: false,
         latencyMs: performance.now() - started,
       });
       return;
     }
+    const at = await phase;
     this.o.metrics.record(at, 'workflow', 'create', {
       outcome: 'started',
       acknowledged: true,
@@ -141,7 +143,7 @@ export class PaymentCalls {
     this.o.ledgers.workflow.confirmed(seq);
   }
 
-  private launch(channel: PaymentChannel, at: string): void {
+  private launch(channel: PaymentChannel, at: Promise<string>): void {
     const seq = this.running.size >= this.o.settings.maxInFlight ? undefined : this.o.ledgers[channel].next();
     if (seq === undefined) {
       this.skipped++;
@@ -154,12 +156,16 @@ export class PaymentCalls {
     void run.finally(() => this.running.delete(run));
   }
 
-  /** Open loop, drift-corrected: the n-th round starts at start + n / rate, until `stop`; then drains. */
-  async runOpenLoop(stop: AbortSignal, phase: () => string): Promise<void> {
+  /**
+   * Open loop, drift-corrected: the n-th round starts at start + n / rate, until `stop`; then drains.
+   * `phaseAt` gives the phase a round started in (its calls are measured under it), asked for before
+   * the round's payments take their numbers.
+   */
+  async runOpenLoop(stop: AbortSignal, phaseAt: (t: number) => Promise<string>): Promise<void> {
     const startedAt = Date.now();
     const intervalMs = 1000 / this.o.settings.ratePerSecond;
     for (let n = 0; !stop.aborted; n++) {
-      const at = phase();
+      const at = phaseAt(Date.now());
       for (const channel of this.o.settings.channels) this.launch(channel, at);
       const wait = startedAt + (n + 1) * intervalMs - Date.now();
       if (wait > 0) {

@@ -81,14 +81,17 @@ export class PaymentSegmentState {
     this.cycles = p?.cycles ?? 0;
   }
 
-  /** Notes the phase each payment starts in; an entry into `inject` begins a fault cycle. */
-  phase(now: string): string {
-    if (now === 'inject' && this.lastPhase !== 'inject')
-      this.cycleStarts.push({
-        cycle: ++this.cycles,
-        http: this.ledgers.http.length,
-        workflow: this.ledgers.workflow.length,
-      });
+  /** Where each channel's ledger stands: the number the next payment takes. */
+  ledgerMarks(): { http: number; workflow: number } {
+    return { http: this.ledgers.http.length, workflow: this.ledgers.workflow.length };
+  }
+
+  /**
+   * Notes the phase a round of payments started in, in the order they started; an entry into
+   * `inject` begins a fault cycle at `marks`, where the ledgers stood when that round started.
+   */
+  phase(now: string, marks = this.ledgerMarks()): string {
+    if (now === 'inject' && this.lastPhase !== 'inject') this.cycleStarts.push({ cycle: ++this.cycles, ...marks });
     this.lastPhase = now;
     return now;
   }

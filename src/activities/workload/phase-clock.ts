@@ -25,11 +25,16 @@ function inForce(entries: readonly PhaseEntry[], t: number): PhaseEntry | undefi
   return entries[0];
 }
 
-/** The workflow's phase log as polled: `heard` takes each answer with the time it was asked for. */
+/**
+ * The workflow's phase log as polled: `heard` takes each answer with the time it was asked for.
+ * `phaseAt` answers for a moment once it is known (the payment workload tags each payment with the
+ * phase it was started in), in the order asked.
+ */
 export class PolledPhaseLog implements PhaseClock {
   private log: PhaseEntry[] = [];
   private knownUntil = -Infinity;
   private latest: string;
+  private readonly waiting: Array<{ t: number; resolve: (phase: string) => void }> = [];
 
   constructor(
     initial: string,
@@ -44,6 +49,28 @@ export class PolledPhaseLog implements PhaseClock {
     this.knownUntil = Math.max(this.knownUntil, askedAt);
     const last = entries[entries.length - 1];
     if (last) this.latest = last.phase;
+    this.settle((w) => w.t <= this.knownUntil);
+  }
+
+  /** The phase in force at `t`, as soon as an answer asked for after `t` has come. */
+  phaseAt(t: number): Promise<string> {
+    if (this.waiting.length === 0 && t <= this.knownUntil) return Promise.resolve(this.phaseInForce(t));
+    return new Promise((resolve) => this.waiting.push({ t, resolve }));
+  }
+
+  /** Answers those asked for a moment before `before` with what is known now (Temporal unreachable, or the end). */
+  settleWaiting(before = Infinity): void {
+    this.settle((w) => w.t < before);
+  }
+
+  private settle(ready: (w: { t: number }) => boolean): void {
+    let n = 0;
+    while (n < this.waiting.length && ready(this.waiting[n]!)) n++;
+    for (const w of this.waiting.splice(0, n)) w.resolve(this.phaseInForce(w.t));
+  }
+
+  private phaseInForce(t: number): string {
+    return inForce(this.log, t)?.phase ?? this.latest;
   }
 
   current(): string {

@@ -10,8 +10,13 @@ import { type PhaseClock, PolledPhaseLog } from './phase-clock';
 import { sharedClient } from '../../platform/temporal-client';
 
 const PHASE_POLL_MS = 250;
+/** A moment's phase is not waited for longer than this: after it, what is known is taken. */
+const PHASE_WAIT_MS = 3000;
 
 export interface PhaseFollower extends PhaseClock {
+  /** The phase in force at `t`, once the workflow's log has been heard past it. */
+  phaseAt(t: number): Promise<string>;
+  /** Stops polling; whoever waits for a phase gets what is known. */
   close(): void;
 }
 
@@ -30,6 +35,8 @@ export async function followExperimentPhase(
   const client = await sharedClient();
   const handle = client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
   const log = new PolledPhaseLog(initial, MEASURED_PHASES);
+  // Stopped, nothing more will be heard: whoever waits for a phase gets what is known.
+  stop.signal.addEventListener('abort', () => log.settleWaiting(), { once: true });
   let poller: NodeJS.Timeout | undefined;
   const poll = async () => {
     try {
@@ -39,6 +46,7 @@ export async function followExperimentPhase(
     } catch {
       // Temporal briefly unreachable: keep the last known phase, the workload goes on.
     }
+    log.settleWaiting(Date.now() - PHASE_WAIT_MS);
     if (!stop.signal.aborted) poller = setTimeout(poll, PHASE_POLL_MS);
   };
   if (wait) await poll();
@@ -47,6 +55,10 @@ export async function followExperimentPhase(
     current: () => log.current(),
     entryAt: (t, force) => log.entryAt(t, force),
     entries: () => log.entries(),
-    close: () => clearTimeout(poller),
+    phaseAt: (t) => log.phaseAt(t),
+    close: () => {
+      clearTimeout(poller);
+      log.settleWaiting();
+    },
   };
 }

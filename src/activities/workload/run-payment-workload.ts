@@ -34,7 +34,7 @@ import {
   writePaymentState,
   type PaymentState,
 } from './payment-state';
-import { followExperimentPhase } from './phase-follower';
+import { followExperimentPhase, type PhaseFollower } from './phase-follower';
 
 export interface RunPaymentWorkloadInput {
   settings?: PaymentWorkloadSettingsInput;
@@ -48,6 +48,17 @@ const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
 /** This activity's segment: taken up from its last checkpoint (a worker was lost), or from the previous run's final state. */
+/**
+ * Each round of payments is measured under the phase it started in, by the workflow's own log; an
+ * entry into `inject` begins a fault cycle where the ledgers stood when that round started.
+ */
+const roundPhases =
+  (state: PaymentSegmentState, follower: PhaseFollower) =>
+  (t: number): Promise<string> => {
+    const marks = state.ledgerMarks();
+    return follower.phaseAt(t).then((phase) => state.phase(phase, marks));
+  };
+
 function openSegment(workflowId: string, lost: PaymentState | undefined, continueFrom: string | undefined) {
   if (lost) return new PaymentSegmentState(workflowId, { state: lost, cause: 'worker lost' });
   if (continueFrom && existsSync(continueFrom))
@@ -134,7 +145,7 @@ export async function runPaymentWorkload(input: RunPaymentWorkloadInput): Promis
     ...metrics.totals(),
   }));
   try {
-    await calls.runOpenLoop(stop.signal, () => state.phase(follower.current()));
+    await calls.runOpenLoop(stop.signal, roundPhases(state, follower));
     const final = snapshot({
       endedAt: Date.now(),
       stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal',
