@@ -12,7 +12,8 @@ import { docker } from '../../src/platform/docker';
 import { clusterNodes } from '../../src/platform/patroni/cluster-nodes';
 import { clusterHealthy, leadersOf, patroniCluster } from '../../src/platform/patroni/patroni-rest';
 import { labSettings } from '../../src/platform/settings';
-import { DieEvents, leaderLockLogged, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
+import { ContainerEvents } from './harness/container-events';
+import { leaderLockLogged, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
 import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
 import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
 import { labClientConfig } from './harness/lab-client';
@@ -99,7 +100,7 @@ async function runClusterFault(
   await AckLedger.prepare();
   const ledger = new AckLedger();
   const roles = new RoleWatch();
-  const dies = await DieEvents.start();
+  const dies = await ContainerEvents.start(['die']);
   // Settled here, thrown below: an assertion in it must fail this test, not leak into the next one.
   const duringDone = during?.().then(
     () => undefined,

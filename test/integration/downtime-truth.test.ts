@@ -12,7 +12,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { runExperiment } from './harness/experiments';
+import { ContainerEvents } from './harness/container-events';
 import { ensureDbRunning } from './harness/lab-database';
 import { dbFault, pathOf, runWithProbes } from './harness/probed-experiment';
 
@@ -25,6 +27,61 @@ const TOLERANCE_MS = 250;
 const OVERSTATE_TOLERANCE_MS = 500;
 /** The workload's statement timeout: how long its sessions wait on a stalled server. */
 const SESSION_GIVE_UP_MS = 15_000;
+/** Docker's record of each action: the event that begins the fault, and the one that ends it (restart ends itself). */
+const DOCKER_RECORD: Record<string, { down: string[]; up: string[] } | undefined> = {
+  stop: { down: ['kill'], up: ['start'] },
+  kill: { down: ['kill'], up: ['start'] },
+  pause: { down: ['pause'], up: ['unpause'] },
+  restart: { down: ['kill'], up: [] },
+};
+
+/**
+ * The report's phase boundaries held to Docker's own record: the workflow entered `inject` before
+ * Docker acted on the container, and `restore` before Docker brought it back; no failure is filed
+ * in a phase that ended before Docker acted (the first failures of a fault are the fault's).
+ */
+function holdPhasesToDocker(report: ExperimentReport, events: ContainerEvents, action: string): string {
+  const record = DOCKER_RECORD[action];
+  if (!record) return '';
+  const container = 'faultline-db';
+  const inject = Date.parse(report.cycles[0]!.injectRequestedAt);
+  const down = events.first(container, record.down, inject - 5000);
+  assert.ok(
+    down,
+    `Docker recorded ${record.down.join('/')} on ${container} (events: ${events.events.map((e) => `${e.name} ${e.action}`).join(', ')})`,
+  );
+  const up = record.up.length > 0 ? events.first(container, record.up, down.at) : undefined;
+  if (record.up.length > 0) assert.ok(up, `Docker recorded ${record.up.join('/')} on ${container}`);
+  const seen: string[] = [];
+  for (const path of report.paths) {
+    const phase = (name: string) => {
+      const found = path.phases.find((p) => p.phase === name);
+      assert.ok(found, `${path.path} has a ${name} phase`);
+      return found;
+    };
+    const injectAt = Date.parse(phase('inject').startedAt);
+    assert.ok(
+      injectAt <= down.at,
+      `${path.path}: inject began at ${phase('inject').startedAt}, before Docker's ${down.action} at ${new Date(down.at).toISOString()}`,
+    );
+    for (const p of path.phases)
+      if (Date.parse(p.endedAt) <= down.at)
+        assert.equal(
+          p.total.failures,
+          0,
+          `${path.path}: ${p.phase} ended before Docker's ${down.action} and has no failure`,
+        );
+    if (up) {
+      const restoreAt = Date.parse(phase('restore').startedAt);
+      assert.ok(
+        restoreAt <= up.at,
+        `${path.path}: restore began at ${phase('restore').startedAt}, before Docker's ${up.action}`,
+      );
+    }
+    seen.push(`${path.path} inject ${Math.round(down.at - injectAt)} ms before ${down.action}`);
+  }
+  return seen.join(', ');
+}
 
 describe('downtime that tells the truth (independent probes, every Docker action)', function () {
   this.timeout(240_000);
@@ -32,10 +89,16 @@ describe('downtime that tells the truth (independent probes, every Docker action
 
   for (const action of ['stop', 'kill', 'pause', 'restart', 'network-disconnect'] as const) {
     it(`${action}: detected downtime on direct and proxy is never ${TOLERANCE_MS} ms less than the independent probes saw, nor than new logins without saying so`, async () => {
-      const run = await runWithProbes(`truth-${action}`, dbFault(`truth-${action}`, action, 4), undefined, {
-        sessions: true,
-        sessionGiveUpMs: SESSION_GIVE_UP_MS,
-      });
+      const events = await ContainerEvents.start(['kill', 'pause', 'start', 'unpause']);
+      let run;
+      try {
+        run = await runWithProbes(`truth-${action}`, dbFault(`truth-${action}`, action, 4), undefined, {
+          sessions: true,
+          sessionGiveUpMs: SESSION_GIVE_UP_MS,
+        });
+      } finally {
+        events.stop();
+      }
       const { report, probeMs } = run;
       const sessionMs = run.sessionProbeMs!;
       const lines: string[] = [];
@@ -47,6 +110,8 @@ describe('downtime that tells the truth (independent probes, every Docker action
         );
       }
       process.stdout.write(`      ${action}: ${lines.join('; ')}\n`);
+      const phases = holdPhasesToDocker(report, events, action);
+      if (phases) process.stdout.write(`      ${action} phases vs Docker: ${phases}\n`);
       for (const name of ['direct', 'proxy'] as const) {
         const cycle = pathOf(report, name).cycles[0]!;
         const detected = cycle.detectedDowntimeMs;

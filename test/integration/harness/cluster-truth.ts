@@ -5,6 +5,7 @@
  * switchover), the end is HAProxy's own log line "Server writer/<new leader> is UP".
  */
 import { docker } from '../../../src/platform/docker';
+import type { ContainerEvents } from './container-events';
 
 async function logLines(container: string, sinceSec: number): Promise<Array<{ at: number; text: string }>> {
   const raw = (
@@ -19,37 +20,6 @@ async function logLines(container: string, sinceSec: number): Promise<Array<{ at
     .filter((l): l is { at: number; text: string } => l !== undefined);
 }
 
-/**
- * Docker's `die` events, recorded live (the engine keeps only its last 256 events, which health
- * checks and execs overwrite within minutes).
- */
-export class DieEvents {
-  readonly events: Array<{ at: number; name: string; labels: Record<string, string> }> = [];
-  private stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
-
-  static async start(): Promise<DieEvents> {
-    const watch = new DieEvents();
-    watch.stream = (await docker.getEvents({ filters: { event: ['die'] } })) as unknown as NodeJS.ReadableStream;
-    let buffer = '';
-    watch.stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.trim()) continue;
-        const e = JSON.parse(line) as { timeNano: number; Actor: { Attributes: Record<string, string> } };
-        watch.events.push({ at: e.timeNano / 1e6, name: e.Actor.Attributes.name ?? '', labels: e.Actor.Attributes });
-      }
-    });
-    return watch;
-  }
-
-  stop(): void {
-    this.stream?.destroy?.();
-  }
-}
-
 export interface WriterOutage {
   from: number;
   to: number;
@@ -62,7 +32,7 @@ export async function writerOutage(
   oldContainer: string,
   newLeader: string,
   injectAt: number,
-  dies: DieEvents,
+  dies: ContainerEvents,
 ): Promise<WriterOutage> {
   let from: number | undefined;
   const after = dies.events.filter((e) => e.at >= injectAt - 1000);
