@@ -7,6 +7,9 @@
  */
 import type { PhaseEntry } from '../../shared/experiment-phases';
 
+/** How long a moment waits for the phase log to cover it (a few polls missed): after it, what is known is taken. */
+export const PHASE_WAIT_MS = 3000;
+
 export interface PhaseClock {
   /** The phase as last heard: live figures. */
   current(): string;

@@ -6,12 +6,10 @@
 import { activityInfo } from '@temporalio/activity';
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
 import { phaseLogQuery } from '../../workflows/chaos-experiment/contract';
-import { type PhaseClock, PolledPhaseLog } from './phase-clock';
+import { PHASE_WAIT_MS, type PhaseClock, PolledPhaseLog } from './phase-clock';
 import { sharedClient } from '../../platform/temporal-client';
 
 const PHASE_POLL_MS = 250;
-/** A moment's phase is not waited for longer than this: after it, what is known is taken. */
-const PHASE_WAIT_MS = 3000;
 
 export interface PhaseFollower extends PhaseClock {
   /** The phase in force at `t`, once the workflow's log has been heard past it. */

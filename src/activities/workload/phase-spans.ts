@@ -7,11 +7,9 @@ import { classifyError, sqlState } from '../../platform/error-classification';
 import type { PhaseEntry } from '../../shared/experiment-phases';
 import type { PendingRecord } from './measurement-checkpoint';
 import type { Span } from './measurement-span';
-import type { PhaseClock } from './phase-clock';
+import { PHASE_WAIT_MS, type PhaseClock } from './phase-clock';
 import { SpanMetrics } from './span-metrics';
 
-/** How long an operation may wait for the phase log to cover it (a few polls missed). */
-const MAX_PENDING_MS = 3000;
 /** At most this many wait (they go into every checkpoint); beyond, the oldest are filed with what is known. */
 const MAX_PENDING = 1000;
 
@@ -33,7 +31,7 @@ export class PhaseSpans {
   tick(now: number): void {
     this.fileKnown();
     // Held too long (Temporal unreachable): filed under the last phase heard, as the live figures are.
-    if (this.pending.length > 0 && now - Math.max(this.pending[0]!.at, this.since) > MAX_PENDING_MS) this.fileAll();
+    if (this.pending.length > 0 && now - Math.max(this.pending[0]!.at, this.since) > PHASE_WAIT_MS) this.fileAll();
     this.phases.entryAt(now); // a phase read from a function is observed here
     const latest = this.phases.entries().at(-1);
     if (latest) this.spanOf(latest);

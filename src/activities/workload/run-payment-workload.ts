@@ -47,7 +47,6 @@ export interface RunPaymentWorkloadInput {
 const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
-/** This activity's segment: taken up from its last checkpoint (a worker was lost), or from the previous run's final state. */
 /**
  * Each round of payments is measured under the phase it started in, by the workflow's own log; an
  * entry into `inject` begins a fault cycle where the ledgers stood when that round started.
@@ -59,6 +58,7 @@ const roundPhases =
     return follower.phaseAt(t).then((phase) => state.phase(phase, marks));
   };
 
+/** This activity's segment: taken up from its last checkpoint (a worker was lost), or from the previous run's final state. */
 function openSegment(workflowId: string, lost: PaymentState | undefined, continueFrom: string | undefined) {
   if (lost) return new PaymentSegmentState(workflowId, { state: lost, cause: 'worker lost' });
   if (continueFrom && existsSync(continueFrom))
