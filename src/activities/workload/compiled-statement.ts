@@ -50,10 +50,9 @@ export function statement<A extends unknown[], R>(
     return { ...query, parameters };
   };
   const run = (executor: Executor, ...args: A): Promise<QueryResult<R>> => executor.executeQuery<R>(bound(args));
-  const count = async (executor: Executor, ...args: A): Promise<number> => {
+  const count = (executor: Executor, ...args: A): Promise<number> => {
     const query = bound(args);
-    if (executor.countQuery) return executor.countQuery(query);
-    return rowCount(await executor.executeQuery(query));
+    return executor.countQuery ? executor.countQuery(query) : executor.executeQuery(query).then(rowCount);
   };
   return Object.defineProperties(run, {
     sql: { get: () => compile().sql },

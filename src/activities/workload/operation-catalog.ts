@@ -142,18 +142,18 @@ export const purchaseLogQuery = statement(2, (userId: number, details: string) =
 
 const rows = (count: number): OperationOutcome => ({ rows: count });
 
-export const activeUsers = async (db: Db) => rows(await activeUsersQuery.count(db));
-export const orderStats7d = async (db: Db) => rows(await orderStats7dQuery.count(db));
-export const productSearch = async (db: Db, category: string) => rows(await productSearchQuery.count(db, category));
-export const userOrders = async (db: Db, userId: number) => rows(await userOrdersQuery.count(db, userId));
-export const recentLogs = async (db: Db) => rows(await recentLogsQuery.count(db));
-export const updateLogin = async (db: Db, userId: number) => rows(await updateLoginQuery.count(db, userId));
-export const createOrder = async (db: Db, userId: number, orderNumber: string, amount: number) =>
-  rows(await createOrderQuery.count(db, userId, orderNumber, amount));
-export const adjustStock = async (db: Db, productId: number, delta: number) =>
-  rows(await adjustStockQuery.count(db, productId, delta));
-export const insertLog = async (db: Db, userId: number, action: string, details: string, ipAddress: string) =>
-  rows(await insertLogQuery.count(db, userId, action, details, ipAddress));
+export const activeUsers = (db: Db) => activeUsersQuery.count(db).then(rows);
+export const orderStats7d = (db: Db) => orderStats7dQuery.count(db).then(rows);
+export const productSearch = (db: Db, category: string) => productSearchQuery.count(db, category).then(rows);
+export const userOrders = (db: Db, userId: number) => userOrdersQuery.count(db, userId).then(rows);
+export const recentLogs = (db: Db) => recentLogsQuery.count(db).then(rows);
+export const updateLogin = (db: Db, userId: number) => updateLoginQuery.count(db, userId).then(rows);
+export const createOrder = (db: Db, userId: number, orderNumber: string, amount: number) =>
+  createOrderQuery.count(db, userId, orderNumber, amount).then(rows);
+export const adjustStock = (db: Db, productId: number, delta: number) =>
+  adjustStockQuery.count(db, productId, delta).then(rows);
+export const insertLog = (db: Db, userId: number, action: string, details: string, ipAddress: string) =>
+  insertLogQuery.count(db, userId, action, details, ipAddress).then(rows);
 
 /**
  * The purchase: lock the product, create a confirmed order, take the stock, log it; all or nothing.

@@ -1,0 +1,179 @@
+/**
+ * A workload worker's session on a connection pg opened: pg connects and authenticates (TLS, every
+ * auth method, its connect timeout, the session's parameters), then this reads and writes the
+ * socket itself, one statement at a time (wire-messages.ts). pg's query path builds a query object,
+ * a result, a parser per column and a parsed value per field of every row, for rows the workload
+ * only counts; here a statement is one write and its answer is read in place.
+ *
+ * A statement settles on ReadyForQuery, with the first error the server sent if any (a pg
+ * DatabaseError, SQLSTATE and severity included), or when the socket ends: with the error the server
+ * sent before closing (57P01 on a shutdown), else the socket's (ECONNRESET), else "Connection
+ * terminated unexpectedly", as pg reports them.
+ */
+import type { Duplex } from 'node:stream';
+import type { Client } from 'pg';
+import {
+  commandTag,
+  decodeColumns,
+  decodeError,
+  decodeRow,
+  encodeCopyFail,
+  encodeStatement,
+  taggedRows,
+  type Columns,
+  type TypeParsers,
+} from './wire-messages';
+
+/** A statement's rows (parsed as pg parses them), its command ("SELECT", "UPDATE") and row count. */
+export interface StatementRows {
+  rows: Array<Record<string, unknown>>;
+  command: string;
+  rowCount: number;
+}
+
+interface Pending {
+  wantRows: boolean;
+  columns: Columns | undefined;
+  rows: Array<Record<string, unknown>>;
+  tag: string;
+  error: unknown;
+  timer: NodeJS.Timeout | undefined;
+  resolve(value: number | StatementRows): void;
+  reject(err: unknown): void;
+}
+
+export interface WireSessionOptions {
+  /** The client's type parsers (`types` in its config), for rows that are wanted; pg's by default. */
+  types?: TypeParsers;
+  /**
+   * Client-side statement timeout (pg's `query_timeout`, which works through PgBouncer too): past it
+   * the statement fails with pg's "Query read timeout" and the session is cut, as its answer may
+   * still come.
+   */
+  readTimeoutMs?: number;
+}
+
+const MESSAGE = { dataRow: 0x44, commandComplete: 0x43, rowDescription: 0x54, error: 0x45, ready: 0x5a, copyIn: 0x47 };
+
+export class WireSession {
+  private readonly socket: Duplex;
+  private pending: Pending | undefined;
+  private leftover: Buffer | undefined;
+  /** Why the session can run nothing more (the socket ended, or the server said FATAL). */
+  private ended: unknown;
+
+  /** Takes the socket of a connected client: from here on pg's parser no longer reads it. */
+  constructor(
+    private readonly client: Client,
+    private readonly options: WireSessionOptions = {},
+  ) {
+    this.socket = client.connection.stream;
+    this.socket.removeAllListeners('data');
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('error', (err) => this.end(err));
+    this.socket.on('close', () => this.end(new Error('Connection terminated unexpectedly')));
+  }
+
+  /** The rows the statement read or changed, by the server's own count. */
+  count(sql: string, parameters: readonly unknown[]): Promise<number> {
+    return this.run(() => encodeStatement(sql, parameters), false) as Promise<number>;
+  }
+
+  rows(sql: string, parameters: readonly unknown[]): Promise<StatementRows> {
+    return this.run(() => encodeStatement(sql, parameters, true), true) as Promise<StatementRows>;
+  }
+
+  /** Ends the session politely (Terminate), through pg. */
+  async close(): Promise<void> {
+    this.end(new Error('Connection terminated'));
+    await this.client.end().catch(() => undefined);
+  }
+
+  /** Cuts the socket (a statement in flight on a dead or paused server). */
+  destroy(reason: unknown = new Error('Connection terminated')): void {
+    this.end(reason);
+    this.socket.destroy();
+    void this.client.end().catch(() => undefined);
+  }
+
+  private run(encode: () => Buffer, wantRows: boolean): Promise<number | StatementRows> {
+    if (this.ended !== undefined) return Promise.reject(this.ended);
+    if (this.pending) return Promise.reject(new Error('a wire session runs one statement at a time'));
+    let message: Buffer;
+    try {
+      message = encode();
+    } catch (err) {
+      return Promise.reject(err); // a parameter that cannot be sent: nothing was
+    }
+    const { readTimeoutMs } = this.options;
+    return new Promise((resolve, reject) => {
+      const timer = readTimeoutMs
+        ? setTimeout(() => this.destroy(new Error('Query read timeout')), readTimeoutMs)
+        : undefined;
+      this.pending = { wantRows, columns: undefined, rows: [], tag: '', error: undefined, timer, resolve, reject };
+      this.socket.write(message);
+    });
+  }
+
+  /** Splits what arrived into messages; a message cut between chunks waits for its rest. */
+  private receive(chunk: Buffer): void {
+    const data = this.leftover ? Buffer.concat([this.leftover, chunk]) : chunk;
+    let at = 0;
+    while (data.length - at >= 5) {
+      const end = at + 1 + data.readInt32BE(at + 1);
+      if (end > data.length) break;
+      this.message(data[at]!, data.subarray(at + 5, end));
+      at = end;
+    }
+    this.leftover = at < data.length ? data.subarray(at) : undefined;
+  }
+
+  private message(type: number, body: Buffer): void {
+    const p = this.pending;
+    switch (type) {
+      case MESSAGE.dataRow:
+        if (p?.columns) p.rows.push(decodeRow(body, p.columns));
+        return;
+      case MESSAGE.commandComplete:
+        if (p) p.tag = commandTag(body);
+        return;
+      case MESSAGE.rowDescription:
+        if (p?.wantRows) p.columns = decodeColumns(body, this.options.types);
+        return;
+      case MESSAGE.error: {
+        const err = decodeError(body);
+        if (p) p.error ??= err;
+        if (err.severity === 'FATAL' || err.severity === 'PANIC') this.ended ??= err;
+        return;
+      }
+      case MESSAGE.copyIn:
+        // The Sync already sent was ignored in copy-in mode: the server answers ReadyForQuery after this one.
+        this.socket.write(encodeCopyFail('a workload statement sends no COPY data'));
+        return;
+      case MESSAGE.ready:
+        if (p) this.settle(p);
+        return;
+      default:
+      // ParseComplete, BindComplete, NoData, notices, parameter changes, notifications: nothing to do
+    }
+  }
+
+  private settle(p: Pending): void {
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    if (p.error !== undefined) return p.reject(p.error);
+    const rowCount = taggedRows(p.tag);
+    if (!p.wantRows) return p.resolve(rowCount);
+    const space = p.tag.indexOf(' ');
+    p.resolve({ rows: p.rows, command: space < 0 ? p.tag : p.tag.slice(0, space), rowCount });
+  }
+
+  private end(reason: unknown): void {
+    this.ended ??= reason;
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    p.reject(p.error ?? this.ended);
+  }
+}
