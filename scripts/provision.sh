@@ -43,8 +43,7 @@ apt_install() {
 }
 
 apt_install docker.io docker-compose debootstrap postgresql-client chromium
-# libpq's headers and a compiler: the opt-in pg-native driver (workload.driver) is built against them.
-apt_install libpq-dev g++ make python3
+apt_install python3
 # Java runs Temporal's time-skipping test server for the workflow unit tests (fetched with Maven below).
 command -v java >/dev/null || apt_install default-jre-headless
 command -v mvn >/dev/null || apt_install maven
@@ -154,17 +153,6 @@ else
   say "npm ci (log: $LAB/logs/npm.log)"
   (cd "$ROOT" && npm ci --no-audit --no-fund >"$LAB/logs/npm.log" 2>&1) || fail "npm ci (see $LAB/logs/npm.log)"
   echo "$lock_hash" >"$ROOT/node_modules/.faultline-lock-hash"
-fi
-# npm runs no install scripts here, so the native half of pg-native (libpq's addon) is built explicitly,
-# against the installed Node's headers.
-if [ -f "$ROOT/node_modules/libpq/build/Release/addon.node" ]; then
-  say "pg-native (libpq addon): built"
-else
-  say "pg-native: building libpq's addon (log: $LAB/logs/libpq.log)"
-  nodedir=$(dirname "$(dirname "$(command -v node)")")
-  [ -f "$nodedir/include/node/node.h" ] || fail "Node's headers are not in $nodedir/include/node (needed to build pg-native)"
-  (cd "$ROOT" && npm_config_nodedir="$nodedir" npm rebuild libpq >"$LAB/logs/libpq.log" 2>&1) \
-    && [ -f "$ROOT/node_modules/libpq/build/Release/addon.node" ] || fail "building pg-native's libpq addon (see $LAB/logs/libpq.log)"
 fi
 
 # --- compiled faultline (dist/, workflow bundles): workers start without webpack ----------------

@@ -44,7 +44,7 @@ export function classifyError(err: unknown): ErrorClass {
     code === 'ENOTFOUND' ||
     code === 'EAI_AGAIN' ||
     text.includes('connect econnrefused') ||
-    // libpq (pg-native): its connect errors carry no SQLSTATE
+    // libpq's wording, as clients built on it report these (no SQLSTATE)
     text.includes('connection refused') ||
     text.includes('the database system is shutting down') ||
     text.includes('the database system is starting up')
@@ -60,7 +60,7 @@ export function classifyError(err: unknown): ErrorClass {
     text.includes('server closed the connection') ||
     text.includes('connection ended') ||
     text.includes('not queryable') ||
-    // libpq (pg-native)
+    // libpq's wording
     text.includes('connection reset by peer') ||
     text.includes('no connection to the server') ||
     text.includes('could not send data to server') ||

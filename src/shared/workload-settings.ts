@@ -97,13 +97,6 @@ export const workloadSettingsSchema = z
      */
     stallThresholdMs: wholeNumber(50, 600_000).default(1000),
     statementTimeoutMs: wholeNumber(100, 300_000).default(15_000),
-    /**
-     * The PostgreSQL client: `pg` (JavaScript) or `pg-native` (libpq, built by the provisioning
-     * script): less client CPU per operation, but libpq's own connect timeout in whole seconds
-     * instead of `tcpConnectTimeoutMs`, so after an outage it may reconnect up to about a second
-     * later. Used when every worker has its own connection (poolSize >= concurrentWorkers).
-     */
-    driver: z.enum(['pg', 'pg-native']).default('pg'),
     /** Background load, like the seed's --enable-pgbench --pgbench-clients N. */
     pgbench: z
       .object({

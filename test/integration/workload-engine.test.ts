@@ -13,17 +13,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('workload engine', () => {
   afterEach(ensureDbRunning);
 
-  // Each worker on its own connection (pg, then libpq through pg-native), and workers sharing a smaller pool.
-  for (const { driver, poolSize, label } of [
-    { driver: 'pg', poolSize: 5, label: 'own connections, pg' },
-    { driver: 'pg-native', poolSize: 5, label: 'own connections, pg-native' },
-    { driver: 'pg', poolSize: 2, label: 'a shared pool of 2' },
+  // Each worker on its own connection (a wire session), and workers sharing a smaller pool (pg's queries).
+  for (const { poolSize, label } of [
+    { poolSize: 5, label: 'own connections' },
+    { poolSize: 2, label: 'a shared pool of 2' },
   ] as const)
     it(`measures a stopped database (${label}): failures classified, downtime never 200 ms less than the real window`, async () => {
       const settings = parseWorkloadSettings({
         concurrentWorkers: 3,
         poolSize,
-        driver,
         thinkTimeSeconds: { min: 0, max: 0 },
       });
       const controller = new AbortController();
@@ -47,9 +45,8 @@ describe('workload engine', () => {
         JSON.stringify(result.downtime),
       );
       const detected = result.downtime.totalMs;
-      // Never less than the truth. libpq connects by itself (no 250 ms TCP handshake retry, its
-      // connect timeout in whole seconds): pg-native may see the server back later, as documented.
-      const overstateMs = driver === 'pg-native' ? 1000 : 200;
+      // Never less than the truth, and at most 200 ms more.
+      const overstateMs = 200;
       process.stdout.write(`      ${label}: detected ${detected} ms, real ${realWindowMs} ms\n`);
       assert.ok(
         detected >= realWindowMs - 200 && detected <= realWindowMs + overstateMs,
@@ -64,8 +61,7 @@ describe('workload engine', () => {
         `classes: ${classes}; other: ${JSON.stringify(errors.other ?? {})}`,
       );
       assert.ok((errors.connection_refused?.count ?? 0) > 0, 'a stopped container refuses connections');
-      // libpq hands a FATAL that ends the session over as connection text, without its SQLSTATE.
-      if (errors.admin_shutdown && driver === 'pg')
+      if (errors.admin_shutdown)
         assert.ok(errors.admin_shutdown.sqlStates['57P01']! > 0, JSON.stringify(errors.admin_shutdown));
       assert.equal(result.overall.total.attempts, result.overall.total.successes + result.overall.total.failures);
       // The timeline shows the outage: error-only buckets inside the window, successes on both sides.

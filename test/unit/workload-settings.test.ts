@@ -78,7 +78,7 @@ describe('error classification', () => {
     [Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), 'timeout', '57014'],
     [Object.assign(new Error('server conn crashed?'), { code: '08P01' }), 'connection_reset', '08P01'],
     [Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }), 'other', '23505'],
-    // libpq's own words (workload.driver "pg-native")
+    // libpq's own words (clients built on libpq)
     [
       new Error(
         'connection to server at "127.0.0.1", port 15432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?',

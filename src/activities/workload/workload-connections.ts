@@ -10,7 +10,7 @@ import { EvictingPool } from '../../platform/database/evicting-pool';
 import { poolConfigFor } from '../../platform/database/open-database';
 import type { WorkloadSettings } from '../../shared/workload-settings';
 import { kyselyRunner, type StatementRunner } from './statement-runner';
-import { checkDriver, WorkerConnection } from './worker-connection';
+import { WorkerConnection } from './worker-connection';
 
 export interface WorkloadConnections {
   /** Worker `i`'s way to the database. */
@@ -37,9 +37,8 @@ export function openWorkloadConnections(
     rawTimestamps: true,
     applicationName,
   });
-  checkDriver(settings.driver);
   if (settings.poolSize >= settings.concurrentWorkers) {
-    const own = Array.from({ length: settings.concurrentWorkers }, () => new WorkerConnection(config, settings.driver));
+    const own = Array.from({ length: settings.concurrentWorkers }, () => new WorkerConnection(config));
     return {
       runnerFor: (worker) => own[worker]!,
       terminate: () => own.forEach((c) => c.terminate()),

@@ -16,7 +16,6 @@ export interface EngineRun {
   connection: string;
   clients: number;
   seconds: number;
-  driver: 'pg' | 'pg-native';
 }
 
 export interface EngineFigures {
@@ -33,7 +32,6 @@ async function engineFigures(run: EngineRun): Promise<EngineFigures> {
     concurrentWorkers: run.clients,
     poolSize: run.clients,
     thinkTimeSeconds: { min: 0, max: 0 },
-    driver: run.driver,
   });
   const cpuBefore = processCpuUs();
   const result = await runWorkloadEngine({ connection: run.connection, settings, durationMs: run.seconds * 1000 });

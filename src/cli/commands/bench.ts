@@ -25,7 +25,6 @@ interface BenchOptions {
   connection: string;
   protocol: 'simple' | 'extended' | 'prepared';
   sharedCpu: boolean;
-  driver: 'pg' | 'pg-native';
   /** The engine in this many processes, the clients split among them (as `workload.shards` on as many workers). */
   shards: number;
   /** Pairs of runs per client count; the figures are their medians. */
@@ -41,7 +40,6 @@ function benchOptions(args: string[]): BenchOptions {
       connection: { type: 'string', default: 'direct' },
       protocol: { type: 'string', default: 'extended' },
       'shared-cpu': { type: 'boolean', default: false },
-      driver: { type: 'string', default: 'pg' },
       shards: { type: 'string', default: '1' },
       rounds: { type: 'string', default: '1' },
     },
@@ -55,8 +53,6 @@ function benchOptions(args: string[]): BenchOptions {
   const protocol = values.protocol as BenchOptions['protocol'];
   if (!['simple', 'extended', 'prepared'].includes(protocol))
     throw new Error('--protocol must be simple, extended or prepared');
-  const driver = values.driver as BenchOptions['driver'];
-  if (!['pg', 'pg-native'].includes(driver)) throw new Error('--driver must be pg or pg-native');
   const shards = Number(values.shards);
   if (!Number.isInteger(shards) || shards < 1 || shards > 16)
     throw new Error('--shards must be a whole number from 1 to 16');
@@ -71,7 +67,6 @@ function benchOptions(args: string[]): BenchOptions {
     connection: values.connection,
     protocol,
     sharedCpu: values['shared-cpu'],
-    driver,
     shards,
     rounds,
   };
@@ -107,7 +102,6 @@ function runners(options: BenchOptions, plan: CpuPlan | undefined) {
         connection,
         clients,
         seconds,
-        driver: options.driver,
         shards: options.shards,
       });
       const perSecond = shards.reduce((sum, r) => sum + r.successes / (r.durationMs / 1000), 0);
@@ -172,10 +166,10 @@ export const benchCommand: Command = {
     const options = benchOptions(args);
     const plan = options.sharedCpu ? undefined : cpuPlan();
     process.stdout.write(
-      `faultline bench: ${options.seconds} s per run on "${options.connection}", driver ${options.driver}, weights 70/20/10, closed loop, reseeded before each run; ` +
+      `faultline bench: ${options.seconds} s per run on "${options.connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
         (options.rounds > 1 ? `${options.rounds} pairs per client count, medians; ` : '') +
         (options.shards > 1 ? `the engine in ${options.shards} processes (the clients split among them); ` : '') +
-        `the ratio is against pgbench -M ${options.protocol} (faultline's driver binds parameters: the extended protocol), -M simple shown for reference; ` +
+        `the ratio is against pgbench -M ${options.protocol} (faultline binds parameters: the extended protocol), -M simple shown for reference; ` +
         (plan
           ? `CPUs pinned: the database container on ${plan.database}, the generator on ${plan.generator}\n`
           : 'CPUs shared (--shared-cpu)\n'),
