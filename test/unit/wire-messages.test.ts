@@ -7,6 +7,7 @@ import {
   decodeRow,
   encodeCopyFail,
   encodeStatement,
+  taggedCommand,
   taggedRows,
 } from '../../src/activities/workload/wire-messages';
 
@@ -91,6 +92,12 @@ describe('wire messages', () => {
     assert.equal(taggedRows('UPDATE 0'), 0);
     assert.equal(taggedRows('BEGIN'), 0);
     assert.equal(taggedRows('CREATE TABLE'), 0);
+  });
+
+  it('the command by the CommandComplete tag: its first word', () => {
+    assert.equal(taggedCommand('INSERT 0 3'), 'INSERT');
+    assert.equal(taggedCommand('SELECT 20'), 'SELECT');
+    assert.equal(taggedCommand('BEGIN'), 'BEGIN');
   });
 
   it('an ErrorResponse becomes pg’s DatabaseError with its fields', () => {

@@ -2,15 +2,18 @@
  * The PostgreSQL wire messages a workload statement needs, encoded and decoded without objects
  * per message: a statement goes out as one buffer (Parse, Bind, [Describe,] Execute, Sync; the
  * Parse bytes encoded once per SQL text), and the server's answer is read in place, rows counted
- * by the CommandComplete tag and decoded only when the caller wants them.
+ * by the CommandComplete tag and decoded only when the caller wants them. The fixed messages are
+ * pg's own (pg-protocol's serializer); Bind, the one built for every statement, is written here
+ * straight into the statement's buffer.
  * Protocol: https://www.postgresql.org/docs/current/protocol-message-formats.html
  */
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 
 /** Execute (unnamed portal, all rows) and Sync. */
-const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
+const EXECUTE_SYNC = Buffer.concat([serialize.execute(), serialize.sync()]);
 /** Describe the unnamed portal (its columns, for a statement whose rows are wanted). */
-const DESCRIBE_PORTAL = Buffer.from([0x44, 0, 0, 0, 6, 0x50, 0]);
+const DESCRIBE_PORTAL = serialize.describe({ type: 'P' });
 
 /** Parse messages by SQL text: the workload runs a handful of statements, each many times. */
 const parseMessages = new Map<string, Buffer>();
@@ -19,12 +22,7 @@ const MAX_CACHED_PARSES = 1000;
 function parseMessage(sql: string): Buffer {
   let message = parseMessages.get(sql);
   if (!message) {
-    const text = Buffer.byteLength(sql);
-    message = Buffer.alloc(1 + 4 + 1 + text + 1 + 2);
-    message[0] = 0x50; // 'P'
-    message.writeInt32BE(message.length - 1, 1);
-    // the unnamed statement (an empty name) at 5, the text at 6, its terminator, no parameter types
-    message.write(sql, 6, 'utf8');
+    message = serialize.parse({ text: sql }); // the unnamed statement, no parameter types
     if (parseMessages.size < MAX_CACHED_PARSES) parseMessages.set(sql, message);
   }
   return message;
@@ -80,15 +78,7 @@ export function encodeStatement(sql: string, parameters: readonly unknown[], des
 }
 
 /** CopyFail and Sync: a COPY FROM STDIN gets no data from a workload statement. */
-export function encodeCopyFail(reason: string): Buffer {
-  const text = Buffer.byteLength(reason);
-  const out = Buffer.alloc(1 + 4 + text + 1 + 5);
-  out[0] = 0x66; // 'f'
-  out.writeInt32BE(1 + 4 + text + 1 - 1, 1);
-  out.write(reason, 5, 'utf8');
-  EXECUTE_SYNC.copy(out, out.length - 5, EXECUTE_SYNC.length - 5);
-  return out;
-}
+export const encodeCopyFail = (reason: string): Buffer => Buffer.concat([serialize.copyFail(reason), serialize.sync()]);
 
 /** The rows a CommandComplete tag reports: its last number ("INSERT 0 3" is 3), 0 for none ("BEGIN"). */
 export function taggedRows(tag: string): number {
@@ -96,6 +86,12 @@ export function taggedRows(tag: string): number {
   if (space < 0) return 0;
   const n = Number(tag.slice(space + 1));
   return Number.isInteger(n) ? n : 0;
+}
+
+/** The command a CommandComplete tag names: its first word ("INSERT 0 3" is INSERT). */
+export function taggedCommand(tag: string): string {
+  const space = tag.indexOf(' ');
+  return space < 0 ? tag : tag.slice(0, space);
 }
 
 /** A CommandComplete message's tag (the body is one C string). */

@@ -19,6 +19,7 @@ import {
   decodeRow,
   encodeCopyFail,
   encodeStatement,
+  taggedCommand,
   taggedRows,
   type Columns,
   type TypeParsers,
@@ -164,8 +165,7 @@ export class WireSession {
     if (p.error !== undefined) return p.reject(p.error);
     const rowCount = taggedRows(p.tag);
     if (!p.wantRows) return p.resolve(rowCount);
-    const space = p.tag.indexOf(' ');
-    p.resolve({ rows: p.rows, command: space < 0 ? p.tag : p.tag.slice(0, space), rowCount });
+    p.resolve({ rows: p.rows, command: taggedCommand(p.tag), rowCount });
   }
 
   private end(reason: unknown): void {
