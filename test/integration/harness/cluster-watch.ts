@@ -11,6 +11,15 @@ import { labSettings } from '../../../src/platform/settings';
 import { labClientConfig } from './lab-client';
 
 /**
+ * Docker's answer for a container that runs nothing: 409 when the exec is created on a stopped or
+ * paused one, 500 "container ... is not running" when it died between the exec's creation and its start.
+ */
+function notRunning(err: unknown): boolean {
+  const { statusCode, message } = err as { statusCode?: number; message?: string };
+  return statusCode === 409 || (statusCode === 500 && /is not running/.test(message ?? ''));
+}
+
+/**
  * Runs a command in a container; its output, or '' if it did not end within `timeoutMs` or the
  * container stopped between being listed and the command (a node just killed runs nothing).
  */
@@ -26,7 +35,7 @@ async function execIn(container: string, cmd: string[], timeoutMs = 2000): Promi
     });
     stream = (await exec.start({ hijack: true, stdin: false, Tty: true })) as typeof stream;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 409) return ''; // not running (stopped or paused)
+    if (notRunning(err)) return '';
     throw err;
   }
   return await new Promise((resolve) => {
