@@ -58,6 +58,11 @@ export interface PatroniInjection {
   promotedAt: string | null;
   timelineBefore: number | null;
   timelineAfter: number | null;
+  /**
+   * The experiment's paths whose server is a member of this cluster (the same database system
+   * identifier as Patroni's); the others the fault does not reach. Absent in older histories.
+   */
+  reachedPaths?: string[];
   /** The container killed or partitioned (the old leader's), for the unplanned actions. */
   faultedContainer?: string;
   events: PatroniObservation[];

@@ -1,6 +1,7 @@
 /** What a path saw of a fault cycle, and the notes that explain a difference from the ground truth (pure logic). */
 import assert from 'node:assert/strict';
-import { pathCycles, type CycleReport } from '../../src/activities/report/fault-cycles';
+import { pathCycles, pathGroundTruth, type CycleReport } from '../../src/activities/report/fault-cycles';
+import type { ExperimentOutcome, FaultCycle } from '../../src/shared/experiment-types';
 import type { DowntimeWindow } from '../../src/shared/workload-types';
 
 const T0 = Date.parse('2026-11-24T00:00:00.000Z');
@@ -53,5 +54,82 @@ describe("a path's fault cycle", () => {
       const [c] = pathCycles([cycle], [window(30, 5060, { closedByHeld: true })], T0 + 10_000, [truth]);
       assert.equal(c!.note, undefined, `truth ${truth}`);
     }
+  });
+});
+
+/** An outcome of one cycle on `paths`: the inject's and the restore's probe records as given. */
+function outcomeOf(
+  paths: string[],
+  injection: Partial<FaultCycle['injection']>,
+  restore?: Partial<NonNullable<FaultCycle['restore']>>,
+): ExperimentOutcome {
+  const c: FaultCycle = {
+    cycle: 1,
+    injection: {
+      target: { kind: 'docker', id: 'x', name: 'db', networks: [] },
+      injectRequestedAt: at(0),
+      targetDownAt: at(10),
+      ...injection,
+    },
+    restore: {
+      restoreRequestedAt: at(5000),
+      action: 'start',
+      targetRunningAt: at(5100),
+      servingAgainAt: at(5310),
+      ...restore,
+    },
+  };
+  return { definition: { paths }, cycles: [c] } as unknown as ExperimentOutcome;
+}
+
+describe("each path's own ground truth", () => {
+  const down = { downAt: at(10), servingAgainAt: null };
+  const up = { downAt: null, servingAgainAt: at(20) };
+
+  it("a path its probe never saw down has a ground truth of 0, never another path's, and no note", () => {
+    const outcome = outcomeOf(
+      ['cluster', 'direct'],
+      { paths: { cluster: down, direct: up } },
+      {
+        paths: {
+          cluster: { downAt: null, servingAgainAt: at(5310) },
+          direct: { downAt: null, servingAgainAt: at(5005) },
+        },
+      },
+    );
+    assert.deepEqual(pathGroundTruth(outcome, 'cluster'), [5300]);
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [0]);
+    const [c] = pathCycles([cycle], [], T0 + 10_000, pathGroundTruth(outcome, 'direct'));
+    assert.equal(c!.groundTruthMs, 0);
+    assert.equal(c!.detectedMinusGroundTruthMs, 0);
+    assert.equal(c!.note, undefined);
+  });
+
+  it("no probe ran for a path (an RDS fault, an older history of several paths): none, not the cycle's figure", () => {
+    const outcome = outcomeOf(['cluster', 'direct'], { paths: { cluster: down } });
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [null]);
+    const [c] = pathCycles([cycle], [window(0, 5000)], T0 + 10_000, pathGroundTruth(outcome, 'direct'));
+    assert.equal(c!.groundTruthMs, null);
+    assert.equal(c!.detectedMinusGroundTruthMs, null);
+    assert.equal(c!.note, undefined);
+  });
+
+  it("an older history of one path, without per-path records, keeps the cycle's figure: it was that path's", () => {
+    const outcome = outcomeOf(['direct'], {});
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [5300]);
+  });
+
+  it("seen down only by the restore's probe: when it went down is unknown, so no figure", () => {
+    const outcome = outcomeOf(
+      ['cluster', 'direct'],
+      { paths: { cluster: down, direct: up } },
+      {
+        paths: {
+          cluster: { downAt: null, servingAgainAt: at(5310) },
+          direct: { downAt: at(5000), servingAgainAt: at(5400) },
+        },
+      },
+    );
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [null]);
   });
 });

@@ -52,4 +52,23 @@ describe('writer change per path', () => {
     assert.equal(p.heldWrites, 1);
     assert.match(noOutageAcross(p), /across the leader change \(2 failed, 1 held before it/);
   });
+
+  it('a path to another database system has no writer change: it is named apart, with no figures', () => {
+    const o = outcome(1357, 2152);
+    o.injection!.patroni!.reachedPaths = ['cluster-proxy'];
+    const held: WriteOutage = { start: at(13_000), end: at(14_000), failures: 0, held: 1 };
+    const direct = { connection: 'direct', writeOutages: [held] } as WorkloadResult;
+    const change = writerChangeOf(o, [workload([]), direct])!;
+    assert.deepEqual(
+      change.paths.map((p) => p.path),
+      ['cluster-proxy'],
+    );
+    assert.deepEqual(change.pathsNotInCluster, ['direct']);
+  });
+
+  it('an older history, without the record of which paths reach the cluster, keeps every path', () => {
+    const change = writerChangeOf(outcome(1357, 2152), [workload([])])!;
+    assert.deepEqual(change.pathsNotInCluster, []);
+    assert.equal(change.paths.length, 1);
+  });
 });

@@ -45,9 +45,10 @@ type BeforeAction = (container: ResolvedDockerTarget) => Promise<void>;
 async function act(
   fault: Exclude<Fault, { kind: 'rds' }>,
   before: BeforeAction,
+  paths: string[],
 ): Promise<Omit<InjectionRecord, 'paths'>> {
   if (fault.kind === 'docker') return await injectDockerFault(fault, before);
-  if (fault.kind === 'patroni') return await injectPatroniFault(fault, before);
+  if (fault.kind === 'patroni') return await injectPatroniFault(fault, before, paths);
   const target = await resolveDockerTarget(fault);
   await before(target);
   const injectRequestedAt = new Date().toISOString();
@@ -79,6 +80,11 @@ export interface RestoreOptions {
 const DEFAULT_STALL_THRESHOLD_MS = 1000;
 /** How long after the action the probe looks for the target going down. */
 const SEE_DOWN_EXTRA_MS = 5000;
+/**
+ * Once one path is down, how long past the stall threshold the others are watched for being down
+ * too (an attempt that started when the first path went down is a stall by then).
+ */
+const OTHER_PATHS_EXTRA_MS = 1000;
 /** How long a restore (or a fault that heals by itself) may take to serve again. */
 const SERVING_TIMEOUT_MS = 180_000;
 /** Heartbeats while waiting, keeping `keep` in the details (what a retry must find there). */
@@ -111,17 +117,21 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
     const done = (info.heartbeatDetails as Partial<DockerInjected> | undefined)?.dockerInjected;
     const injected =
       done ??
-      (await act(fault, async (target) => {
-        const now = Date.now();
-        await recordLease({
-          ...owner,
-          namespace: info.namespace,
-          fault,
-          target,
-          injectedAt: new Date(now).toISOString(),
-          expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
-        });
-      }));
+      (await act(
+        fault,
+        async (target) => {
+          const now = Date.now();
+          await recordLease({
+            ...owner,
+            namespace: info.namespace,
+            fault,
+            target,
+            injectedAt: new Date(now).toISOString(),
+            expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
+          });
+        },
+        options.paths ?? [],
+      ));
     const keep: DockerInjected = { dockerInjected: injected };
     heartbeat(keep);
     if (!probe) return injected;
@@ -135,6 +145,15 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
       ...injected,
       targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()),
     };
+    if (downAt !== null && !healsByItself(fault)) {
+      // Each path's ground truth is its own probe's: the others are watched until they too are seen
+      // down, or for long enough that one which is not was not reached by the fault (its truth is 0).
+      await probe.waitFor(
+        () => (probe.everyPathSeenDown() ? Date.now() : null),
+        stallThresholdMs + OTHER_PATHS_EXTRA_MS,
+        beat('every path to be seen down', { ...keep }),
+      );
+    }
     if (healsByItself(fault)) {
       // Docker restarts it, Patroni elects another leader: the probe sees when it serves again.
       const servingAt = await probe.waitFor(

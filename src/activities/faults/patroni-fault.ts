@@ -19,10 +19,12 @@ import {
   patroniCluster,
   patroniHistory,
   patroniMove,
+  patroniSystemIdentifier,
   type PatroniCluster,
 } from '../../platform/patroni/patroni-rest';
 import type { PatroniFault } from '../../shared/experiment-schema';
 import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
+import { systemIdentifierOf } from '../../platform/database/system-identifier';
 import { resolveDockerTarget, waitFor } from './docker-fault';
 import { applyNetworkFault } from './network-fault';
 
@@ -50,6 +52,14 @@ async function readCluster(fault: PatroniFault): Promise<Cluster> {
   const leader = nodes.find((n) => n.member === leaders[0]!.name);
   if (!leader) throw refuse(`fault.cluster: the leader ${leaders[0]!.name} is not a container faultline can see`);
   return { nodes, view, leader };
+}
+
+/** The paths whose server has the cluster's system identifier (through HAProxy, PgBouncer or not). */
+async function pathsInCluster(nodes: Cluster['nodes'], paths: string[]): Promise<string[]> {
+  const cluster = await patroniSystemIdentifier(nodes);
+  if (cluster === undefined) return paths; // not known: every path is taken to reach it, as before
+  const ids = await Promise.all(paths.map((p) => systemIdentifierOf(p)));
+  return paths.filter((_, i) => ids[i] === cluster || ids[i] === null); // null: down already, so not untouched
 }
 
 /** The replica to promote: the one named, or the running replica with the least lag. */
@@ -93,6 +103,8 @@ export async function injectPatroniFault(
   fault: PatroniFault,
   /** Runs before a node's container is touched (the lease of the dead man's switch). */
   beforeAction: (container: ResolvedDockerTarget) => Promise<void>,
+  /** The experiment's paths: which of them reach this cluster is recorded before anything is done. */
+  paths: string[] = [],
 ): Promise<{
   target: ResolvedPatroniTarget;
   injectRequestedAt: string;
@@ -119,6 +131,7 @@ export async function injectPatroniFault(
     promotedAt: null,
     timelineBefore: timelineOf(cluster.view, oldLeader),
     timelineAfter: null,
+    reachedPaths: await pathsInCluster(cluster.nodes, paths),
     events,
   };
   const injectRequestedAt = new Date().toISOString();

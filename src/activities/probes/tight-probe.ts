@@ -99,6 +99,11 @@ export class TightProbe {
     return starts.length ? Math.min(...starts) : null;
   }
 
+  /** Every path has been seen down at least once. */
+  everyPathSeenDown(): boolean {
+    return this.paths.every((p) => p.detector.snapshot().windows.length > 0);
+  }
+
   /**
    * When every path served again: each path is up (no open window) and has completed a query; the
    * time is the latest end of a window or, on a path that never went down, its first success.

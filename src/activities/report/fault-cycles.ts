@@ -3,7 +3,7 @@
  * each path saw of it: recovery after the restore and detected downtime against the ground truth.
  * Pure.
  */
-import type { ExperimentOutcome } from '../../shared/experiment-types';
+import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
 import type { DowntimeWindow } from '../../shared/workload-types';
 
 export interface CycleReport {
@@ -28,9 +28,12 @@ export interface PathCycle {
   cycle: number;
   /** The path's detected downtime within this cycle (from its injection to the next one, or the end). */
   detectedDowntimeMs: number;
-  /** This path's ground truth: its probe's first failure or stall to its serving again (fresh connections). */
+  /**
+   * This path's ground truth: its probe's first failure or stall to its serving again (fresh
+   * connections); 0 when its probe never saw it down; null when no probe watched it.
+   */
   groundTruthMs: number | null;
-  /** detectedDowntimeMs - groundTruthMs (the cycle's when the path has none of its own). */
+  /** detectedDowntimeMs - groundTruthMs; null when the path has no ground truth of its own. */
   detectedMinusGroundTruthMs: number | null;
   /** Why detection and ground truth differ, when the report knows. */
   note?: string;
@@ -43,20 +46,44 @@ export interface PathCycle {
 
 const t = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
-/** Per path ground truth of each cycle (from the probes of the injection and the restore). */
+/**
+ * Per path ground truth of each cycle: its own probe's first failure or stall to its serving again;
+ * 0 when its probe watched it through the fault and the restore and never saw it down; null when
+ * no probe watched it (an RDS fault, an older history) or when the inject's probe missed when it
+ * went down (only the restore's saw it down). Never another path's figure: a path the fault does
+ * not reach has its own truth, 0. An older history with per-path records missing and one path only
+ * takes the cycle's figure, which was that path's.
+ */
 export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array<number | null> {
+  const onePath = outcome.definition.paths.length === 1;
   return (outcome.cycles ?? []).map((c) => {
-    const down = t(c.injection.paths?.[path]?.downAt);
-    const serving =
-      t(c.injection.paths?.[path]?.servingAgainAt ?? null) ?? t(c.restore?.paths?.[path]?.servingAgainAt ?? null);
-    return down !== null && serving !== null ? Math.max(0, serving - down) : null;
+    const injected = c.injection.paths?.[path];
+    if (!injected) return onePath ? targetGroundTruth(c) : null;
+    const restored = c.restore?.paths?.[path];
+    const down = t(injected.downAt);
+    if (down === null) return t(restored?.downAt ?? null) === null ? 0 : null;
+    const serving = t(injected.servingAgainAt ?? null) ?? t(restored?.servingAgainAt ?? null);
+    return serving !== null ? Math.max(0, serving - down) : null;
   });
+}
+
+/** When the target went down and served again, by the probe on every path; null: not both seen. */
+function targetSpan(c: FaultCycle): { down: number | null; servingAgainAt: string | null } {
+  return {
+    down: t(c.injection.targetDownAt),
+    servingAgainAt: c.injection.servingAgainAt ?? c.restore?.servingAgainAt ?? null,
+  };
+}
+
+function targetGroundTruth(c: FaultCycle): number | null {
+  const { down, servingAgainAt } = targetSpan(c);
+  const serving = t(servingAgainAt);
+  return down !== null && serving !== null ? Math.max(0, serving - down) : null;
 }
 
 export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
   return (outcome.cycles ?? []).map((c) => {
-    const down = t(c.injection.targetDownAt);
-    const servingAgainAt = c.injection.servingAgainAt ?? c.restore?.servingAgainAt ?? null;
+    const { servingAgainAt } = targetSpan(c);
     const serving = t(servingAgainAt);
     const inject = Date.parse(c.injection.injectRequestedAt);
     return {
@@ -65,7 +92,7 @@ export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
       targetDownAt: c.injection.targetDownAt,
       restoreRequestedAt: c.restore?.restoreRequestedAt ?? null,
       servingAgainAt,
-      groundTruthDowntimeMs: down !== null && serving !== null ? Math.max(0, serving - down) : null,
+      groundTruthDowntimeMs: targetGroundTruth(c),
       faultWindowMs: serving !== null ? serving - inject : null,
       recoveredAt: c.recoveredAt ?? null,
     };
@@ -88,7 +115,7 @@ export function pathCycles(
   cycles: CycleReport[],
   windows: DowntimeWindow[],
   until: number,
-  groundTruth: Array<number | null> = [],
+  groundTruth: Array<number | null>,
 ): PathCycle[] {
   return cycles.map((c, i) => {
     const from = Date.parse(c.injectRequestedAt) - 1000; // a stalled operation can start just before the fault lands
@@ -118,7 +145,7 @@ export function pathCycles(
       servingAgainAt = new Date(end).toISOString();
       recoveryMs = end - restore;
     }
-    const truth = groundTruth[i] ?? c.groundTruthDowntimeMs;
+    const truth = groundTruth[i] ?? null;
     const inCycle = windows.filter((w) => Date.parse(w.start) >= from && Date.parse(w.start) < to);
     const last = inCycle[inCycle.length - 1];
     let note: string | undefined;

@@ -199,6 +199,8 @@ function writerChangeLines(wc: WriterChangeReport): string[] {
         : `  - ${p.path}: ${writesStopped(p)} from ${p.writesFailedFrom}; first write on the new writer ${p.firstWriteAt} (${seconds(p.afterInjectMs ?? 0, 2)} after the inject${p.afterLeaderChangeMs === null ? '' : `, ${seconds(p.afterLeaderChangeMs, 2)} after the leader change`})`,
     );
   }
+  if (wc.pathsNotInCluster.length)
+    lines.push(`  - not in the cluster (another database system): ${wc.pathsNotInCluster.join(', ')}`);
   if (wc.restoredCluster) lines.push(`  - after the restore: ${wc.restoredCluster.members}`);
   return lines;
 }

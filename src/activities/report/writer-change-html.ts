@@ -14,7 +14,7 @@ export function writerChangeHtml(wc: WriterChangeReport): string {
     .map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.source)}</td><td>${esc(e.message)}</td></tr>`)
     .join('');
   return `<h2>Writer change (Patroni ${esc(wc.action)})</h2>
-<p>Leader <b>${esc(wc.oldLeader)}</b> &rarr; <b>${esc(wc.newLeader ?? 'none elected')}</b>${wc.leaderChangedAt ? ` seen at ${esc(wc.leaderChangedAt)}, promoted at ${esc(wc.promotedAt ?? '?')}` : ''}; timeline ${wc.timelineBefore ?? '?'} &rarr; ${wc.timelineAfter ?? '?'}.${wc.restoredCluster ? ` After the restore: ${esc(wc.restoredCluster.members)}.` : ''}</p>
+<p>Leader <b>${esc(wc.oldLeader)}</b> &rarr; <b>${esc(wc.newLeader ?? 'none elected')}</b>${wc.leaderChangedAt ? ` seen at ${esc(wc.leaderChangedAt)}, promoted at ${esc(wc.promotedAt ?? '?')}` : ''}; timeline ${wc.timelineBefore ?? '?'} &rarr; ${wc.timelineAfter ?? '?'}.${wc.restoredCluster ? ` After the restore: ${esc(wc.restoredCluster.members)}.` : ''}${wc.pathsNotInCluster.length ? ` Not in the cluster (another database system): ${esc(wc.pathsNotInCluster.join(', '))}.` : ''}</p>
 <table class="writer-change"><tr><th>path</th><th>writes stopped from</th><th>failed writes</th><th>held writes</th><th>first write on the new writer</th><th>after the inject</th><th>after the leader change</th></tr>${rows}</table>
 <table class="events"><tr><th>time</th><th>source</th><th>event</th></tr>${events}</table>`;
 }

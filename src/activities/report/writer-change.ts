@@ -30,7 +30,10 @@ export interface PathWriterChange {
 export interface WriterChangeReport extends PatroniInjection {
   cluster: string;
   restoredCluster: RestoreRecord['cluster'] | null;
+  /** The paths that reach the cluster: a path to another database has no writer change to tell. */
   paths: PathWriterChange[];
+  /** The experiment's other paths (their server is not a member of the cluster). */
+  pathsNotInCluster: string[];
 }
 
 /** `changeAt`: when faultline saw the leader change; `takeoverAt`: when the new writer was promoted (or, unknown, that). */
@@ -71,11 +74,13 @@ export function writerChangeOf(
   const injectAt = Date.parse(outcome.injection.injectRequestedAt);
   const changeAt = patroni.leaderChangedAt ? Date.parse(patroni.leaderChangedAt) : null;
   const takeoverAt = patroni.promotedAt ? Date.parse(patroni.promotedAt) : changeAt;
+  const reached = (w: WorkloadResult) => !patroni.reachedPaths || patroni.reachedPaths.includes(w.connection);
   return {
     ...patroni,
     cluster: outcome.injection.target.name,
     restoredCluster: outcome.restore?.cluster ?? null,
-    paths: workloads.map((w) => pathChange(w, injectAt, changeAt, takeoverAt)),
+    paths: workloads.filter(reached).map((w) => pathChange(w, injectAt, changeAt, takeoverAt)),
+    pathsNotInCluster: workloads.filter((w) => !reached(w)).map((w) => w.connection),
   };
 }
 

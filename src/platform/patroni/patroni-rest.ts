@@ -66,6 +66,14 @@ export async function patroniHistory(nodes: ClusterNode[]): Promise<PatroniHisto
   return (await firstAnswer(nodes, '/history', (body) => body as PatroniHistory)) ?? [];
 }
 
+/** The cluster's database system identifier, as a node's own view (`/patroni`) gives it. */
+export async function patroniSystemIdentifier(nodes: ClusterNode[]): Promise<string | undefined> {
+  return await firstAnswer(nodes, '/patroni', (body) => {
+    const id = (body as { database_system_identifier?: unknown }).database_system_identifier;
+    return id === undefined ? undefined : String(id);
+  });
+}
+
 /** POST /switchover or /failover on a node that answers; Patroni's answer text, or an error. */
 export async function patroniMove(
   nodes: ClusterNode[],
