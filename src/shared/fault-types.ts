@@ -95,6 +95,24 @@ export interface InjectionRecord {
 export interface PathGroundTruth {
   downAt: string | null;
   servingAgainAt: string | null;
+  /** The probe's windows added up (a window open when it stopped counts to then); absent in older histories. */
+  downMs?: number;
+  /** How long the probe's logins and its `SELECT 1` took meanwhile (absent in older histories). */
+  timings?: ProbeTimingSummary;
+}
+
+/** The ground-truth probe's fresh logins and queries on one path, while it watched. */
+export interface ProbeTimingSummary {
+  /** Logins tried, and how many failed (refused, reset, or a round trip unanswered past the timeout). */
+  logins: number;
+  loginFailures: number;
+  /** How long a successful login took (TCP handshake to ready: several round trips). */
+  loginP50Ms: number | null;
+  loginMaxMs: number | null;
+  /** The query after a login: one round trip. */
+  queryFailures: number;
+  queryP50Ms: number | null;
+  queryP95Ms: number | null;
 }
 
 export interface RestoreRecord {

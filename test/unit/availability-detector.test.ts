@@ -178,3 +178,35 @@ describe('availability detector (unit)', () => {
     }
   });
 });
+
+describe('the stall threshold is per round trip', () => {
+  it('an operation of many round trips, each answered within the threshold, is slow, not a stall', () => {
+    const d = new AvailabilityDetector({ stallThresholdMs: T });
+    const op = d.started(0);
+    for (let at = 400; at <= 2400; at += 400) {
+      d.tick(at);
+      d.answered(op, at);
+    }
+    d.tick(2500);
+    assert.equal(d.down, false, 'six round trips of 400 ms: never down');
+    assert.equal(d.succeeded(op, 2600), false, 'and not held');
+    assert.equal(d.snapshot().windows.length, 0);
+  });
+
+  it("one round trip unanswered past the threshold is a stall from the operation's start", () => {
+    const d = new AvailabilityDetector({ stallThresholdMs: T });
+    const op = d.started(0);
+    d.answered(op, 300);
+    d.tick(1250);
+    assert.equal(d.down, false, 'waiting 950 ms since the last answer: not yet');
+    d.tick(1350);
+    assert.equal(d.down, true, 'waiting 1050 ms: a stall');
+    const other = d.started(1400);
+    d.succeeded(other, 1450);
+    assert.equal(d.succeeded(op, 1500), true, 'held');
+    assert.deepEqual(
+      d.snapshot().windows.map((w) => [w.start, w.end]),
+      [[0, 1450]],
+    );
+  });
+});

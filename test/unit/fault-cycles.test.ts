@@ -46,7 +46,7 @@ describe("a path's fault cycle", () => {
     assert.equal(c!.detectedDowntimeMs, 5030);
     assert.equal(c!.detectedMinusGroundTruthMs, -297);
     assert.match(c!.note ?? '', /open sessions were down 0\.30 s less than new connections/);
-    assert.match(c!.note ?? '', /saw 5\.33 s/);
+    assert.match(c!.note ?? '', /go unanswered for 5\.33 s/);
   });
 
   it('within 250 ms of the ground truth, either way: no note', () => {
@@ -131,5 +131,12 @@ describe("each path's own ground truth", () => {
       },
     );
     assert.deepEqual(pathGroundTruth(outcome, 'direct'), [null]);
+  });
+
+  it("served again while the inject's probe watched (glitches under loss): the windows it saw, added up, not their span", () => {
+    const outcome = outcomeOf(['direct'], {
+      paths: { direct: { downAt: at(10), servingAgainAt: at(3000), downMs: 120 } },
+    });
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [120]);
   });
 });

@@ -21,7 +21,7 @@ function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
   return Object.fromEntries(
     Object.entries(probe.perPath()).map(([path, t]) => [
       path,
-      { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt) },
+      { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt), downMs: Math.round(t.downMs), timings: t.timings },
     ]),
   );
 }

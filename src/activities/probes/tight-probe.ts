@@ -1,12 +1,15 @@
 /**
  * The ground-truth probe: on each path, a fresh connection and `SELECT 1` every 20 ms, attempts
  * overlapping (a stalled attempt does not delay the next one: at most 4 attempts younger than 250 ms
- * and 6 in all are outstanding per path), each judged by the same definition of availability as
- * the workload. So the ground truth of when the
- * target went down and when it served again is at least as fine as the detection it judges.
- * The TCP connect may take 250 ms at most (a SYN lost while the port comes back would cost the
- * kernel's 1 s retransmit: that measures the client's kernel, not the target); the login and the
- * query may take long (held is a stall, and the detector sees it as one). A probe that gave up on
+ * are outstanding per path, and 6 that reached the server), each judged by the same definition of
+ * availability as the workload, per round trip: an attempt that fails, or one of whose round trips
+ * (the TCP handshake, each exchange of the login, the query) has no answer within the stall
+ * threshold, is down; one whose every round trip was answered in time is up, however long the whole
+ * login took. So the ground truth of when the target went down and when it served again is at least
+ * as fine as the detection it judges, and a slow target (added latency) is not a down one. How long
+ * logins and the query took is recorded beside, per path.
+ * A SYN lost while the server's port comes back costs the kernel's 1 s retransmit for that attempt
+ * only: the next attempts, 20 ms apart, see the server as soon as it accepts. A probe that gave up on
  * logins instead would leave a dead connection in a paused server's accept queue every 20 ms, and
  * the server would spend its first second back forking backends for them.
  */
@@ -14,6 +17,7 @@ import { Client } from 'pg';
 import { resolveConnection } from '../../platform/connections';
 import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
 import { AvailabilityDetector } from '../workload/availability-detector';
+import { ProbeTimings, type ProbeTimingSummary } from './probe-timings';
 
 export interface TightProbeOptions {
   stallThresholdMs: number;
@@ -23,16 +27,21 @@ export interface TightProbeOptions {
 interface PathProbe {
   connection: string;
   detector: AvailabilityDetector;
-  /** Outstanding attempts and when each started. */
-  outstanding: Map<Client, number>;
+  /** Outstanding attempts, when each started and whether its TCP handshake completed. */
+  outstanding: Map<Client, { startedAt: number; connected: boolean }>;
   firstSuccessEnd: number | null;
+  timings: ProbeTimings;
 }
 
 const DEFAULT_INTERVAL_MS = 20;
-/** Attempts younger than YOUNG_MS, and all attempts, outstanding at most per path. */
+/**
+ * Attempts younger than YOUNG_MS, attempts whose connection reached the server (it may sit in a
+ * paused server's accept queue), and all attempts, outstanding at most per path.
+ */
 const MAX_YOUNG = 4;
 const YOUNG_MS = 250;
-const MAX_OUTSTANDING = 6;
+const MAX_CONNECTED = 6;
+const MAX_OUTSTANDING = 64;
 
 export class TightProbe {
   private readonly paths: PathProbe[];
@@ -48,6 +57,7 @@ export class TightProbe {
       detector: new AvailabilityDetector({ stallThresholdMs: options.stallThresholdMs }),
       outstanding: new Map(),
       firstSuccessEnd: null,
+      timings: new ProbeTimings(),
     }));
     const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.timer = setInterval(() => this.round(), interval);
@@ -59,34 +69,56 @@ export class TightProbe {
     for (const path of this.paths) {
       path.detector.tick(now);
       let young = 0;
-      for (const started of path.outstanding.values()) if (now - started < YOUNG_MS) young++;
-      if (young < MAX_YOUNG && path.outstanding.size < MAX_OUTSTANDING) void this.attempt(path);
+      let connected = 0;
+      for (const a of path.outstanding.values()) {
+        if (now - a.startedAt < YOUNG_MS) young++;
+        if (a.connected) connected++;
+      }
+      if (young < MAX_YOUNG && connected < MAX_CONNECTED && path.outstanding.size < MAX_OUTSTANDING)
+        void this.attempt(path);
     }
   }
 
   private async attempt(path: PathProbe): Promise<void> {
     // Long enough to see a held login or query as a stall rather than as a timeout (both are down; a stall says more).
     const timeout = Math.max(10_000, this.options.stallThresholdMs * 3);
+    const startedAt = Date.now();
+    const token = path.detector.started(startedAt);
+    const state = { startedAt, connected: false };
+    // Every answer of the server (the handshake's, each message of the login and the query) restarts the stall clock.
+    const answered = () => path.detector.answered(token, Date.now());
+    const socketOf = fastFailingSocket(this.options.stallThresholdMs); // the handshake is one round trip too
     const client = new Client({
       ...resolveConnection(path.connection).pool,
-      stream: fastFailingSocket(),
+      stream: () => {
+        const socket = socketOf();
+        socket.once('connect', () => {
+          state.connected = true;
+          answered();
+        });
+        socket.on('data', answered);
+        return socket;
+      },
       connectionTimeoutMillis: timeout,
       query_timeout: timeout,
       application_name: 'faultline-probe',
     });
     client.on('error', () => undefined);
-    const startedAt = Date.now();
-    path.outstanding.set(client, startedAt);
-    const token = path.detector.started(startedAt);
+    path.outstanding.set(client, state);
+    let loggedInAt: number | null = null;
     try {
       await client.connect();
+      loggedInAt = Date.now();
       await client.query('SELECT 1');
       const at = Date.now();
       path.detector.succeeded(token, at);
+      path.timings.record(loggedInAt - startedAt, at - loggedInAt);
       path.firstSuccessEnd ??= at;
     } catch {
-      if (this.timer) path.detector.failed(token, Date.now());
-      else path.detector.abandoned(token); // cut by stop()
+      if (this.timer) {
+        path.detector.failed(token, Date.now());
+        path.timings.failed(loggedInAt === null ? 'login' : 'query');
+      } else path.detector.abandoned(token); // cut by stop()
     } finally {
       path.outstanding.delete(client);
       void client.end().catch(() => undefined);
@@ -118,14 +150,18 @@ export class TightProbe {
     return latest;
   }
 
-  /** Per path: when it was first seen down, and when it served again (see servingSince), if seen. */
-  perPath(): Record<string, { downAt: number | null; servingAt: number | null }> {
+  /** Per path: when it was first seen down, when it served again (see servingSince), and how long logins and the query took. */
+  perPath(): Record<
+    string,
+    { downAt: number | null; servingAt: number | null; downMs: number; timings: ProbeTimingSummary }
+  > {
     return Object.fromEntries(
       this.paths.map((p) => {
         const windows = p.detector.snapshot().windows;
         const last = windows[windows.length - 1];
         const servingAt = p.detector.down || p.firstSuccessEnd === null ? null : last ? last.end! : p.firstSuccessEnd;
-        return [p.connection, { downAt: windows[0]?.start ?? null, servingAt }];
+        const downMs = p.detector.totalMs(Date.now());
+        return [p.connection, { downAt: windows[0]?.start ?? null, servingAt, downMs, timings: p.timings.summary() }];
       }),
     );
   }

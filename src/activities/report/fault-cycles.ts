@@ -4,6 +4,7 @@
  * Pure.
  */
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
+import type { ProbeTimingSummary } from '../../shared/fault-types';
 import type { DowntimeWindow } from '../../shared/workload-types';
 
 export interface CycleReport {
@@ -14,7 +15,10 @@ export interface CycleReport {
   restoreRequestedAt: string | null;
   /** Ground truth (tight probe): every path answered again. */
   servingAgainAt: string | null;
-  /** servingAgainAt - targetDownAt: how long the target was down, by the probe. */
+  /**
+   * How long the target was down, by the probe: the longest of its paths' own ground truths
+   * (servingAgainAt - targetDownAt in older histories, which span from the first glitch to the end).
+   */
   groundTruthDowntimeMs: number | null;
   /** servingAgainAt - injectRequestedAt. */
   faultWindowMs: number | null;
@@ -37,6 +41,8 @@ export interface PathCycle {
   detectedMinusGroundTruthMs: number | null;
   /** Why detection and ground truth differ, when the report knows. */
   note?: string;
+  /** How long the ground-truth probe's logins and queries on this path took while the fault landed. */
+  probe?: ProbeTimingSummary;
   /** When this path served again after the restore: the end of its last window of the cycle. */
   servingAgainAt: string | null;
   /** servingAgainAt - restoreRequestedAt; 0 only when the path was already up at the restore; null when it did not recover. */
@@ -47,12 +53,12 @@ export interface PathCycle {
 const t = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
 /**
- * Per path ground truth of each cycle: its own probe's first failure or stall to its serving again;
- * 0 when its probe watched it through the fault and the restore and never saw it down; null when
- * no probe watched it (an RDS fault, an older history) or when the inject's probe missed when it
- * went down (only the restore's saw it down). Never another path's figure: a path the fault does
- * not reach has its own truth, 0. An older history with per-path records missing and one path only
- * takes the cycle's figure, which was that path's.
+ * Per path ground truth of each cycle: the time its own probe saw it down (failures, and round
+ * trips unanswered past the stall threshold); 0 when its probe watched it through the fault and the
+ * restore and never saw it down; null when no probe watched it (an RDS fault, an older history of
+ * several paths) or when the inject's probe missed when it went down (only the restore's saw it).
+ * Never another path's figure: a path the fault does not reach has its own truth, 0. An older
+ * history of one path without per-path records takes the cycle's figure, which was that path's.
  */
 export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array<number | null> {
   const onePath = outcome.definition.paths.length === 1;
@@ -62,8 +68,16 @@ export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array
     const restored = c.restore?.paths?.[path];
     const down = t(injected.downAt);
     if (down === null) return t(restored?.downAt ?? null) === null ? 0 : null;
-    const serving = t(injected.servingAgainAt ?? null) ?? t(restored?.servingAgainAt ?? null);
-    return serving !== null ? Math.max(0, serving - down) : null;
+    const servedMeanwhile = t(injected.servingAgainAt);
+    if (servedMeanwhile === null) {
+      // Down when the inject's probe stopped: down until the restore's probe saw it serve.
+      const serving = t(restored?.servingAgainAt ?? null);
+      return serving === null ? null : Math.max(0, serving - down);
+    }
+    // Serving again while the inject's probe watched (a fault that heals by itself, short glitches
+    // under loss): the windows it saw, and those the restore's probe saw, added up.
+    if (injected.downMs === undefined) return Math.max(0, servedMeanwhile - down); // an older history
+    return injected.downMs + (restored?.downAt ? (restored.downMs ?? 0) : 0);
   });
 }
 
@@ -81,8 +95,20 @@ function targetGroundTruth(c: FaultCycle): number | null {
   return down !== null && serving !== null ? Math.max(0, serving - down) : null;
 }
 
+/** The target was down as long as its longest path's own ground truth says (null: none known). */
+function longest(truths: Array<number | null>): number | null {
+  const known = truths.filter((x): x is number => x !== null);
+  return known.length ? Math.max(...known) : null;
+}
+
+/** Per cycle, the ground-truth probe's timings on this path while the fault landed (absent: none recorded). */
+export function pathProbeTimings(outcome: ExperimentOutcome, path: string): Array<ProbeTimingSummary | undefined> {
+  return (outcome.cycles ?? []).map((c) => c.injection.paths?.[path]?.timings);
+}
+
 export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
-  return (outcome.cycles ?? []).map((c) => {
+  const perPath = outcome.definition.paths.map((p) => pathGroundTruth(outcome, p));
+  return (outcome.cycles ?? []).map((c, i) => {
     const { servingAgainAt } = targetSpan(c);
     const serving = t(servingAgainAt);
     const inject = Date.parse(c.injection.injectRequestedAt);
@@ -92,7 +118,9 @@ export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
       targetDownAt: c.injection.targetDownAt,
       restoreRequestedAt: c.restore?.restoreRequestedAt ?? null,
       servingAgainAt,
-      groundTruthDowntimeMs: targetGroundTruth(c),
+      groundTruthDowntimeMs: c.injection.paths
+        ? longest(perPath.map((truths) => truths[i] ?? null))
+        : targetGroundTruth(c),
       faultWindowMs: serving !== null ? serving - inject : null,
       recoveredAt: c.recoveredAt ?? null,
     };
@@ -160,7 +188,7 @@ export function pathCycles(
       // Detection is what the workload's sessions saw; a client that logs in during the outage saw more.
       note =
         `the workload's open sessions were down ${((truth - detected) / 1000).toFixed(2)} s less than new connections: ` +
-        `the ground-truth probe, one new login per attempt, saw ${(truth / 1000).toFixed(2)} s. ` +
+        `the ground-truth probe, one new login per attempt, saw logins fail or go unanswered for ${(truth / 1000).toFixed(2)} s. ` +
         'A client that opens connections during the outage, or right after it, sees that figure.';
     }
     return {

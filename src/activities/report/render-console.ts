@@ -1,7 +1,7 @@
 /** The console summary, in the spirit of seed 001's example report. */
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { paymentConsole } from './payment-section';
-import { count, msText, pct, phaseLabel, seconds, signedPct } from './report-format';
+import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import type { ExperimentReport, PathReport } from './report-types';
 
@@ -72,6 +72,7 @@ function availabilityLines(report: ExperimentReport, path: PathReport): string[]
       `- ${label}downtime ${seconds(c.detectedDowntimeMs)}${vsTruth}; recovery after restore: ${recoveryText(c)}`,
     );
     if (c.note) lines.push(`  (${c.note})`);
+    if (c.probe) lines.push(`  ground-truth probe while the fault landed: ${probeTimingText(c.probe)}`);
   }
   return lines;
 }
@@ -149,7 +150,7 @@ export function renderConsole(report: ExperimentReport): string {
     const truth =
       c.groundTruthDowntimeMs === null
         ? 'target not seen down by the probe'
-        : `target down ${seconds(c.groundTruthDowntimeMs, 2)} (probe: ${c.targetDownAt} to ${c.servingAgainAt})`;
+        : `target down ${seconds(c.groundTruthDowntimeMs, 2)} (its longest path, by the probe; first seen down ${c.targetDownAt ?? '-'}, every path serving ${c.servingAgainAt ?? '-'})`;
     lines.push(
       `- ${label}: ${truth}; injected to serving again ${seconds(c.faultWindowMs)}; ${c.recoveredAt ? `recovered ${c.recoveredAt}` : 'steady state did not return in time'}`,
     );

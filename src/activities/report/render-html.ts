@@ -8,7 +8,7 @@ import { esc } from './html-escape';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
 import { phaseLatencyChart, timeChart } from './render-charts';
-import { msText, pct, phaseLabel, seconds, signedPct } from './report-format';
+import { msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import type { ExperimentReport, PathReport } from './report-types';
 
 function pgbenchTable(path: PathReport): string {
@@ -53,7 +53,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
   const cycleRows = path.cycles
     .map(
       (c) =>
-        `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}`,
+        `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}${c.probe ? `<tr><td></td><td colspan="3" class="probe">ground-truth probe while the fault landed: ${esc(probeTimingText(c.probe))}</td></tr>` : ''}`,
     )
     .join('');
   const windowRows = path.downtimeWindows

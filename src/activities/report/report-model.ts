@@ -4,7 +4,7 @@ import { describeFault } from '../../shared/experiment-schema';
 import type { PaymentWorkloadResult } from '../../shared/payment-types';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
-import { cyclesOf, pathCycles, pathGroundTruth } from './fault-cycles';
+import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings } from './fault-cycles';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 
@@ -48,7 +48,10 @@ function pathReport(
   cycles: ReturnType<typeof cyclesOf>,
   until: number,
 ): PathReport {
-  const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection));
+  const timings = pathProbeTimings(outcome, w.connection);
+  const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection)).map((c, i) =>
+    timings[i] ? { ...c, probe: timings[i] } : c,
+  );
   const last = perCycle[perCycle.length - 1];
   const shards = outcome.paths
     .find((p) => p.connection === w.connection)

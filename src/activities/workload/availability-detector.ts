@@ -7,7 +7,10 @@
  * operation that started at `s` makes the path unavailable from `s` until the completion of the first
  * successful operation that started at or after `s` (a held operation that finally succeeds closes its
  * own window when it completes, so the time it was held counts). Overlapping windows are one window.
- * Operations faster than the threshold never open a window, whatever their latency.
+ * Operations faster than the threshold never open a window, whatever their latency. The threshold
+ * is per round trip: an operation whose server answered (`answered`) waits on its next round trip
+ * from then, so an operation of many round trips each answered within it is slow, not stalled (a
+ * login under added latency, a transaction of six statements).
  *
  * Live: `tick(now)` marks operations that have been outstanding longer than the threshold as stalled,
  * so `down` is true during a stall, not only after it. Memory is bounded: in-flight operations, the
@@ -28,6 +31,8 @@ const DEFAULT_MAX_WINDOWS = 1000;
 interface InFlight {
   start: number;
   stalled: boolean;
+  /** Since when it waits for an answer: its start, or its server's last answer. */
+  waitingSince: number;
 }
 
 export class AvailabilityDetector {
@@ -64,18 +69,26 @@ export class AvailabilityDetector {
   /** An operation started; returns its token. */
   started(at: number): number {
     const token = this.nextToken++;
-    this.inFlight.set(token, { start: at, stalled: false });
+    this.inFlight.set(token, { start: at, stalled: false, waitingSince: at });
     return token;
   }
 
-  succeeded(token: number, at: number): void {
+  /** The operation's server answered one of its round trips at `at`: the next one waits from then. */
+  answered(token: number, at: number): void {
+    const op = this.inFlight.get(token);
+    if (op && !op.stalled) op.waitingSince = Math.max(op.waitingSince, at);
+  }
+
+  /** Returns whether it was a stall (some round trip of it waited the threshold or longer). */
+  succeeded(token: number, at: number): boolean {
     const op = this.take(token);
-    if (!op) return;
+    if (!op) return false;
+    const stalled = op.stalled || at - op.waitingSince >= this.threshold;
     this.successes.push(op.start, at);
-    if (this.open && op.start >= this.open.lastBadStart)
-      this.closeOpen(at, op.stalled || at - op.start >= this.threshold);
+    if (this.open && op.start >= this.open.lastBadStart) this.closeOpen(at, stalled);
     // A stall the ticks did not see (no tick fell inside it): still a window, up to its completion.
-    if (!op.stalled && at - op.start >= this.threshold) this.bad(op.start, 'stall');
+    if (!op.stalled && stalled) this.bad(op.start, 'stall');
+    return stalled;
   }
 
   /** (When it failed does not matter: the window dates from when it started.) */
@@ -93,7 +106,7 @@ export class AvailabilityDetector {
   /** Marks operations outstanding longer than the threshold as stalled. Call often (every 50 ms). */
   tick(now: number): void {
     for (const op of this.inFlight.values()) {
-      if (!op.stalled && now - op.start >= this.threshold) {
+      if (!op.stalled && now - op.waitingSince >= this.threshold) {
         op.stalled = true;
         this.bad(op.start, 'stall');
       }

@@ -3,10 +3,9 @@
  * a phase begins, each operation filed under the phase it ended in: phase-clock.ts), a 100 ms
  * timeline, availability (failures and stalls, availability-detector.ts) and write outages. Nothing
  * is kept per operation once it has ended, but for the few that ended after a phase change not yet
- * heard (a poll's worth: `pending`, checkpointed with the rest).
- *
- * Durable: `checkpoint` gives the whole state as plain data (histograms encoded, the timeline's file
- * up to an offset); `resume` takes it up in another process, the time between as a measurement gap.
+ * heard (a poll's worth: `pending`, checkpointed with the rest). Durable: `checkpoint` gives the
+ * whole state as plain data (histograms encoded, the timeline's file up to an offset); `resume`
+ * takes it up in another process, the time between as a measurement gap.
  */
 import type {
   MeasurementGap,
@@ -113,7 +112,7 @@ export class PathMeasurement {
     latencyUs: number,
     outOfStock = false,
   ): void {
-    const held = at - startedAt >= this.stallThresholdMs;
+    const held = this.availability.succeeded(token, at); // a round trip of it waited the threshold or longer
     this.filed.file({
       at,
       name: op.name,
@@ -124,8 +123,7 @@ export class PathMeasurement {
     });
     if (held) this.counters.held++;
     this.timeline.record(at, true, latencyUs);
-    this.availability.succeeded(token, at);
-    if (op.type !== 'read') this.writes.succeeded(startedAt, at);
+    if (op.type !== 'read') this.writes.succeeded(startedAt, at, held);
     this.counters.attempts++;
   }
 
@@ -142,6 +140,9 @@ export class PathMeasurement {
   abandoned(token: number): void {
     this.availability.abandoned(token);
   }
+
+  /** The server answered one of the operation's round trips (a statement of a transaction). */
+  answered = (token: number, at: number): void => this.availability.answered(token, at);
 
   /** Every few ms: live availability, operations the phase log now covers, spans for phases entered meanwhile. */
   tick(now: number): void {

@@ -26,6 +26,23 @@ export function kyselyRunner(db: AnyKysely): StatementRunner {
   };
 }
 
+/**
+ * The same runner, telling `onAnswer` each time the server answered a statement: the stall
+ * threshold is per round trip (availability-detector.ts), so a transaction of six statements each
+ * answered in time is slow, not stalled.
+ */
+export function answeringRunner(inner: StatementRunner, onAnswer: () => void): StatementRunner {
+  const answered = <T>(result: T): T => {
+    onAnswer();
+    return result;
+  };
+  return {
+    executeQuery: (query) => inner.executeQuery(query).then(answered),
+    countQuery: (query) => inner.countQuery(query).then(answered),
+    transaction: (work) => inner.transaction((trx) => work(answeringRunner(trx, onAnswer))),
+  };
+}
+
 /** Takes a Kysely instance or a runner. */
 export const asRunner = (executor: AnyKysely | StatementRunner): StatementRunner =>
   executor instanceof Kysely ? kyselyRunner(executor) : executor;

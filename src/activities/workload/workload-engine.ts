@@ -14,7 +14,7 @@ import { WORKLOAD_APPLICATION_NAME } from '../../shared/names';
 import { customCatalog } from './custom-operations';
 import { pick, weightedChooser } from './random-draws';
 import { PathMeasurement } from './path-measurement';
-import type { StatementRunner } from './statement-runner';
+import { answeringRunner, type StatementRunner } from './statement-runner';
 import { openWorkloadConnections, type WorkloadConnections } from './workload-connections';
 
 export interface EngineOptions {
@@ -86,12 +86,15 @@ interface Run {
 }
 
 /** One worker: an operation, think time, the next, until the run stops. */
-async function worker(run: Run, db: StatementRunner): Promise<void> {
+async function worker(run: Run, connection: StatementRunner): Promise<void> {
   const { measurement } = run;
+  let token = 0;
+  // Each statement answered restarts the operation's stall clock (the threshold is per round trip).
+  const db = answeringRunner(connection, () => measurement.answered(token, Date.now()));
   while (!run.stop.aborted) {
     const entry = run.choose();
     const opStartedAt = Date.now();
-    const token = measurement.started(opStartedAt);
+    token = measurement.started(opStartedAt);
     const t0 = performance.now();
     let failed = false;
     try {

@@ -53,8 +53,8 @@ export class WriteOutages {
     this.windows.push({ start: at, end: null, failures: 1, held: 0 });
   }
 
-  succeeded(startedAt: number, at: number): void {
-    const held = at - startedAt >= this.stallThresholdMs;
+  /** `held`: the availability detector's word (a round trip of it waited the threshold or longer). */
+  succeeded(startedAt: number, at: number, held = at - startedAt >= this.stallThresholdMs): void {
     const open = this.open;
     if (open && startedAt >= open.start) {
       open.end = at;
