@@ -1,11 +1,14 @@
 /** The report's one data model, from which the JSON, HTML and console forms are made. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import type { WorkloadSettings } from '../../shared/workload-settings';
 import { describeFault } from '../../shared/experiment-schema';
 import type { PaymentWorkloadResult } from '../../shared/payment-types';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth } from './fault-cycles';
-import { REPORT_SCHEMA_VERSION, type ExperimentReport, type PathReport } from './report-types';
+import { reconnectPolicy } from '../workload/workload-connections';
+import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 
 function restoreNote(kind: string, action: string): string {
@@ -41,6 +44,27 @@ export function downtimeDefinition(stallThresholdMs: number): string {
   );
 }
 
+/** The client that measured a path: the one its measurements (its shards') recorded, with the settings that shape an outage. */
+export function measuringClientOf(summary: PathMeasurementSummary | undefined, w: WorkloadSettings): MeasuringClient {
+  const measured = summary ? (summary.shards ?? [summary]) : [];
+  const recorded = new Set(measured.flatMap((m) => (m.measuredWith ? [m.measuredWith.client] : [])));
+  const client = recorded.size > 1 ? 'mixed' : ([...recorded][0] ?? w.client);
+  const reconnect =
+    client === 'mixed'
+      ? `The shards measured with different clients (see each shard). Dedicated: ${reconnectPolicy('dedicated', w)} Pool: ${reconnectPolicy('pool', w)}`
+      : reconnectPolicy(client, w);
+  return {
+    client,
+    concurrentWorkers: w.concurrentWorkers,
+    poolSize: w.poolSize,
+    connectTimeoutMs: w.connectTimeoutMs,
+    tcpConnectTimeoutMs: w.tcpConnectTimeoutMs,
+    statementTimeoutMs: w.statementTimeoutMs,
+    stallThresholdMs: w.stallThresholdMs,
+    reconnect,
+  };
+}
+
 /** One path's figures: its measurement, and its downtime cut per fault cycle. */
 function pathReport(
   w: WorkloadResult,
@@ -50,18 +74,19 @@ function pathReport(
 ): PathReport {
   const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection));
   const last = perCycle[perCycle.length - 1];
-  const shards = outcome.paths
-    .find((p) => p.connection === w.connection)
-    ?.shards?.map((m) => ({
-      index: m.shard?.index ?? 0,
-      worker: m.shard?.worker ?? 'unknown',
-      attempts: m.attempts,
-      failures: m.failures,
-      downtimeMs: m.downtimeMs,
-      gapMs: m.gaps.reduce((sum, g) => sum + Date.parse(g.end) - Date.parse(g.start), 0),
-    }));
+  const summary = outcome.paths.find((p) => p.connection === w.connection);
+  const shards = summary?.shards?.map((m) => ({
+    index: m.shard?.index ?? 0,
+    worker: m.shard?.worker ?? 'unknown',
+    attempts: m.attempts,
+    failures: m.failures,
+    downtimeMs: m.downtimeMs,
+    gapMs: m.gaps.reduce((sum, g) => sum + Date.parse(g.end) - Date.parse(g.start), 0),
+    ...(m.measuredWith ? { measuredWith: m.measuredWith } : {}),
+  }));
   return {
     path: w.connection,
+    measuringClient: measuringClientOf(summary, outcome.definition.workload),
     overall: w.overall,
     phases: w.phases,
     downtimeMs: w.downtime.totalMs,

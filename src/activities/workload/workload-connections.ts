@@ -63,3 +63,19 @@ export function openWorkloadConnections(
     close: () => db.destroy().catch(() => undefined),
   };
 }
+
+/**
+ * What the client does when a connection breaks, in a sentence for the report: a worker's own
+ * connection as worker-connection.ts drops and reopens it, the pool's as evicting-pool.ts evicts it.
+ */
+export function reconnectPolicy(
+  client: WorkloadClient,
+  s: Pick<WorkloadSettings, 'poolSize' | 'connectTimeoutMs' | 'tcpConnectTimeoutMs' | 'statementTimeoutMs'>,
+): string {
+  const broken = `a connection that breaks (socket error, server shutdown, a statement outstanding past ${s.statementTimeoutMs} ms)`;
+  const connect = `must connect within ${s.connectTimeoutMs} ms, its TCP handshake within ${s.tcpConnectTimeoutMs} ms, or the operation fails`;
+  const after = 'no retry and no backoff: the next operation, after think time, tries again';
+  return client === 'dedicated'
+    ? `Each worker keeps its own connection; ${broken} is dropped at once, and the worker's next operation opens a new one, which ${connect}; ${after}.`
+    : `The workers share a pool of up to ${s.poolSize} connections, opened on demand; ${broken} is destroyed when its operation releases it; an operation waits at most ${s.connectTimeoutMs} ms for a free connection or a new one (its TCP handshake within ${s.tcpConnectTimeoutMs} ms), or fails; ${after}.`;
+}
