@@ -1,8 +1,10 @@
 /**
- * The report's configuration, as measured: the client that measured each path (which one, its pool,
- * its timeouts and reconnect policy: they decide what an outage looks like to a client), and each
- * shard's. Console and HTML forms; the JSON has `paths[].measuringClient` and `shards[].measuredWith`.
+ * The report's configuration, as measured: the workload that ran (the custom operations or the
+ * business mix), the client that measured each path (which one, its pool, its timeouts and
+ * reconnect policy: they decide what an outage looks like to a client), and each shard's. Console
+ * and HTML forms; the JSON has `workload`, `paths[].measuringClient` and `shards[].measuredWith`.
  */
+import { workloadMixText } from '../../shared/workload-mix';
 import type { ClientInUse } from '../../shared/workload-types';
 import { esc } from './html-escape';
 import { seconds } from './report-format';
@@ -30,20 +32,24 @@ function byClient(report: ExperimentReport): Array<{ label: string; client: Meas
   return report.paths.map((p) => ({ label: ` on ${p.path}`, client: p.measuringClient }));
 }
 
-export function measuringClientConsole(report: ExperimentReport): string[] {
-  return byClient(report).flatMap(({ label, client }) => [
-    `- Measuring client${label}: ${clientText(client)}`,
-    `  Reconnect policy: ${client.reconnect}`,
-  ]);
+export function configurationConsole(report: ExperimentReport): string[] {
+  return [
+    `- Workload: ${workloadMixText(report.workload)}`,
+    ...byClient(report).flatMap(({ label, client }) => [
+      `- Measuring client${label}: ${clientText(client)}`,
+      `  Reconnect policy: ${client.reconnect}`,
+    ]),
+  ];
 }
 
-export function measuringClientHtml(report: ExperimentReport): string {
-  return byClient(report)
-    .map(
+export function configurationHtml(report: ExperimentReport): string {
+  return [
+    `<p class="workload"><b>Workload:</b> ${esc(workloadMixText(report.workload))}</p>`,
+    ...byClient(report).map(
       ({ label, client }) =>
         `<p class="client"><b>Measuring client${esc(label)}:</b> ${esc(clientText(client))}.<br><b>Reconnect policy:</b> ${esc(client.reconnect)}</p>`,
-    )
-    .join('\n');
+    ),
+  ].join('\n');
 }
 
 /** "pool, 3 workers, 2 connections", or what an older shard left unsaid. */

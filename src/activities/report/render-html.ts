@@ -5,7 +5,7 @@
  */
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
-import { measuringClientHtml, shardsHtml } from './configuration-section';
+import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
 import { phaseLatencyChart, timeChart } from './render-charts';
@@ -143,7 +143,7 @@ ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}
 <h2>Configuration</h2>
-${measuringClientHtml(report)}
+${configurationHtml(report)}
 <p class="definition"><b>Downtime.</b> ${esc(report.downtimeDefinition)}</p>
 ${report.paths.map((p) => pathTables(report, p)).join('\n')}
 <h2>Timeline (ground truth)</h2>${groundTruthTable(report)}

@@ -4,6 +4,7 @@ import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import type { WorkloadSettings } from '../../shared/workload-settings';
 import { describeFault } from '../../shared/experiment-schema';
 import type { PaymentWorkloadResult } from '../../shared/payment-types';
+import { workloadMix } from '../../shared/workload-mix';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth } from './fault-cycles';
@@ -132,6 +133,7 @@ export function buildReport(
     verdictReason: outcome.verdictReason,
     ...(outcome.abort ? { abort: outcome.abort } : {}),
     definition: outcome.definition,
+    workload: workloadMix(outcome.definition.workload),
     fault: { kind: fault, target: outcome.injection?.target.name ?? target },
     timestamps: {
       injectRequestedAt: first?.injectRequestedAt ?? null,

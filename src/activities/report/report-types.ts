@@ -1,6 +1,7 @@
 /** The report's data model: one experiment report, and each path's part of it. Pure. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import type { PaymentAudit, PaymentWorkloadResult } from '../../shared/payment-types';
+import type { WorkloadMix } from '../../shared/workload-mix';
 import type { WorkloadClient } from '../../shared/workload-settings';
 import type {
   ClientInUse,
@@ -88,6 +89,8 @@ export interface ExperimentReport {
   verdictReason: string;
   abort?: ExperimentOutcome['abort'];
   definition: ExperimentOutcome['definition'];
+  /** The workload as it ran: the custom operations with their weights, or the business mix (not both). */
+  workload: WorkloadMix;
   fault: { kind: string; target: string };
   timestamps: {
     injectRequestedAt: string | null;
