@@ -88,7 +88,8 @@ export const experimentSchema = z
       .max(8, 'at most 8 paths')
       .refine((p) => new Set(p).size === p.length, { message: 'paths must not repeat' })
       .default(['direct']),
-    workload: workloadSettingsSchema.default(workloadSettingsSchema.parse({})),
+    // A prefault, parsed like a given workload: the JSON Schema keeps a transformed field's only as input.
+    workload: workloadSettingsSchema.prefault(workloadSettingsSchema.parse({})),
     /** The fault to inject. Without one the experiment is a baseline: it measures for faultSeconds. */
     fault: faultSchema.optional(),
     /** Payments through the payment service during the experiment, audited afterwards (seed 000). */

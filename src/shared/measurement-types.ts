@@ -1,5 +1,5 @@
 /** What the workflow keeps of a path's measurement. Pure types. */
-import type { MeasurementGap, WorkloadResult } from './workload-types';
+import type { ClientInUse, MeasurementGap, WorkloadResult } from './workload-types';
 
 /** What the workflow keeps of a path: enough for the verdict and the search attributes. */
 export interface PathMeasurementSummary {
@@ -13,6 +13,8 @@ export interface PathMeasurementSummary {
   openSince: string | null;
   gaps: MeasurementGap[];
   stoppedBy: WorkloadResult['stoppedBy'];
+  /** How this activity's workers reached the database (absent from summaries recorded before it was). */
+  measuredWith?: ClientInUse;
   /** A shard's own summary: which shard, on which worker (`pid@host`, the worker's Temporal identity). */
   shard?: { index: number; count: number; worker: string };
   /** A path measured in shards: each shard's summary; the figures above are their merge. */

@@ -58,6 +58,17 @@ export const customOperationSchema = z
 export type CustomOperation = z.output<typeof customOperationSchema>;
 export type CustomParameter = z.output<typeof parameterSchema>;
 
+/**
+ * How the workers reach the database (workload-connections.ts): `dedicated`, each worker keeps its
+ * own connection, its statements on a wire session; `pool`, the workers share a pg pool of poolSize.
+ */
+const WORKLOAD_CLIENTS = ['dedicated', 'pool'] as const;
+export type WorkloadClient = (typeof WORKLOAD_CLIENTS)[number];
+
+/** The default client: `dedicated` when the pool has a connection for every worker (the path's totals). */
+const defaultClient = (s: { poolSize: number; concurrentWorkers: number }): WorkloadClient =>
+  s.poolSize >= s.concurrentWorkers ? 'dedicated' : 'pool';
+
 export const workloadSettingsSchema = z
   .object({
     weights: z
@@ -75,6 +86,14 @@ export const workloadSettingsSchema = z
     concurrentWorkers: wholeNumber(1, 512).default(3),
     /** Connections in the pool (the seed: 5). */
     poolSize: wholeNumber(1, 512).default(5),
+    /** Resolved once, on the whole path's settings, so every shard measures with the same client. */
+    client: z
+      .enum(WORKLOAD_CLIENTS)
+      .optional()
+      .describe(
+        'How the workers reach the database: "dedicated" (each worker keeps its own connection) or "pool" ' +
+          '(the workers share a pg pool of poolSize). Default: "dedicated" when poolSize >= concurrentWorkers, else "pool".',
+      ),
     /** Pause between a worker's operations, drawn uniformly in [min, max] seconds; 0/0 = closed loop. */
     thinkTimeSeconds: z
       .object({
@@ -128,7 +147,16 @@ export const workloadSettingsSchema = z
   .refine((s) => s.shards <= s.concurrentWorkers, {
     message: 'at most one shard per concurrent worker (shards <= concurrentWorkers)',
     path: ['shards'],
-  });
+  })
+  .superRefine((s, ctx) => {
+    if (s.client === 'dedicated' && s.poolSize < s.concurrentWorkers)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['client'],
+        message: `"dedicated" opens a connection for each of the ${s.concurrentWorkers} workers, more than poolSize ${s.poolSize} allows: raise poolSize to ${s.concurrentWorkers}, or use "pool"`,
+      });
+  })
+  .transform((s) => ({ ...s, client: s.client ?? defaultClient(s) }));
 
 export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
 
@@ -138,7 +166,9 @@ export const shareOf = (total: number, index: number, count: number): number =>
 
 /**
  * Shard `index` of `count`'s part of the settings: its share of the workers and of the pool (the
- * first shards take the remainder), background pgbench on shard 0 only.
+ * first shards take the remainder), background pgbench on shard 0 only. The client stays the path's:
+ * a `dedicated` path has poolSize >= concurrentWorkers, and a share never falls below the share of a
+ * smaller total, so each of its shards has a connection for every one of its workers.
  */
 export function shardSettings(settings: WorkloadSettings, index: number, count: number): WorkloadSettings {
   if (count === 1) return settings;

@@ -1,4 +1,5 @@
 /** The workload's vocabulary and result shapes, shared by activities, workflows and reports. Pure. */
+import type { WorkloadClient } from './workload-settings';
 
 export const OPERATION_TYPES = ['read', 'write', 'transaction'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
@@ -160,8 +161,19 @@ export interface MeasurementGap {
   cause: 'worker lost' | 'continued as new';
 }
 
+/** How a measurement's workers reached the database (`workload.client`), as its engine opened them. */
+export interface ClientInUse {
+  client: WorkloadClient;
+  /** Its workers (a shard's share of the path's). */
+  workers: number;
+  /** The most connections it could hold open: one per worker, or its pool's size. */
+  connections: number;
+}
+
 export interface WorkloadResult {
   connection: string;
+  /** The engine's run: how its workers reached the database (a result read from a checkpoint has none). */
+  measuredWith?: ClientInUse;
   /** The whole run. */
   overall: WorkloadStats;
   /**

@@ -3,7 +3,9 @@
  * polling `faultline`. Two worker processes, `workload.shards: 2`: the shards land on both (their
  * identities are checked against the task queue's pollers, as Temporal lists them), the merged
  * figures are the sum of the shards' (read back from each shard's own checkpoint file), and the
- * shards' downtimes agree with each other and with an independent probe.
+ * shards' downtimes agree with each other and with an independent probe. Issue 24, item 3: the
+ * shards of one path measure with the same client (5 workers, pool 4, 2 shards: the pool on both),
+ * and report.json, the HTML and the console name it.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import {
   statusQuery,
 } from '../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
+import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings } from '../../src/platform/settings';
 import { experimentDirectory } from '../../src/activities/report/report-paths';
 import { ensureDbRunning } from './harness/lab-database';
@@ -142,5 +145,44 @@ describe('scale-out: a path measured in shards on two workers', function () {
     assert.ok(direct.downtimeMs >= Math.max(a!, b!), `the merge (${direct.downtimeMs} ms) is never less than a shard`);
     assert.ok(direct.downtimeMs >= probeMs.direct - AGREEMENT_MS, `never less than the probe (${probeMs.direct} ms)`);
     assert.match(readFileSync(result.report.console, 'utf8'), /Measured in 2 shards/);
+  });
+
+  it('measures both shards with the configured client, and every form of the report names it', async () => {
+    await startWorker(second);
+    const definition = shardedDefinition('scale-out-client');
+    delete definition.fault; // a baseline: the client is the point, not an outage
+    definition.durations = { warmupSeconds: 2, faultSeconds: 3, recoveryTimeoutSeconds: 30 };
+    definition.workload = { ...(definition.workload as object), concurrentWorkers: 5, poolSize: 4 };
+    const result: ExperimentResult = await (
+      await testClient()
+    ).workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId: `test-scale-out-client-${Date.now()}`,
+      args: [definition],
+    });
+    assert.ok(!['aborted', 'not-run'].includes(result.verdict), `verdict ${result.verdict}: ${result.verdictReason}`);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    const configured = report.definition.workload.client;
+    assert.equal(configured, 'pool', 'pool 4 < 5 workers: the default, resolved on the whole path');
+
+    // Shard 0 has 3 workers and 2 connections, shard 1 2 and 2: each recorded what it measured with.
+    const direct = pathOf(report, 'direct');
+    assert.deepEqual(
+      direct.shards?.map((s) => s.measuredWith),
+      [
+        { client: configured, workers: 3, connections: 2 },
+        { client: configured, workers: 2, connections: 2 },
+      ],
+    );
+    assert.equal(direct.measuringClient.client, configured);
+    assert.equal(direct.measuringClient.poolSize, 4);
+    const named =
+      /Measuring client:(<\/b>)? pool \(the workers share a pg pool\), 5 workers, pool size 4; connect timeout/;
+    const html = readFileSync(result.report.html, 'utf8');
+    assert.match(html, named);
+    assert.match(html, /<td>#1<\/td><td>[^<]+<\/td><td>pool<\/td>.*<td>#2<\/td><td>[^<]+<\/td><td>pool<\/td>/s);
+    const summary = readFileSync(result.report.console, 'utf8');
+    assert.match(summary, named);
+    assert.match(summary, /#1 on \S+ \(pool, 3 workers, 2 connections\).*#2 on \S+ \(pool, 2 workers, 2 connections\)/);
   });
 });

@@ -1,4 +1,7 @@
-/** Issue 3: workload settings (pure logic) and error classification (pure logic). */
+/**
+ * Issue 3: workload settings (pure logic) and error classification (pure logic); issue 24: the
+ * measuring client is a setting, resolved once for the whole path.
+ */
 import assert from 'node:assert/strict';
 import { classifyError, sqlState } from '../../src/platform/error-classification';
 import { operationChooser } from '../../src/activities/workload/workload-engine';
@@ -28,6 +31,11 @@ describe('workload settings', () => {
     [{ pgbench: { enabled: true, clients: 0 } }, /pgbench\.clients: must be >= 1/],
     [{ concurrentWorkers: 2, shards: 3 }, /shards: at most one shard per concurrent worker/],
     [{ shards: 0 }, /shards: must be >= 1/],
+    [{ client: 'libpq' }, /client/],
+    [
+      { concurrentWorkers: 5, poolSize: 4, client: 'dedicated' },
+      /client: "dedicated" opens a connection for each of the 5 workers, more than poolSize 4 allows/,
+    ],
     [{ turbo: true }, /turbo|Unrecognized key/],
   ];
   for (const [input, message] of invalid) {
@@ -116,6 +124,49 @@ describe('shard settings (workload.shards)', () => {
     );
     assert.equal(parts[0]!.concurrentWorkers + parts[1]!.concurrentWorkers, 5);
     assert.equal(shardSettings(s, 0, 1), s);
+  });
+});
+
+describe('the measuring client (workload.client)', () => {
+  const clientOf = (input: object) => parseWorkloadSettings(input).client;
+
+  it('defaults to dedicated when the pool has a connection for every worker, else to pool', () => {
+    assert.equal(clientOf({}), 'dedicated', '3 workers, pool 5');
+    assert.equal(clientOf({ concurrentWorkers: 4, poolSize: 4 }), 'dedicated');
+    assert.equal(clientOf({ concurrentWorkers: 5, poolSize: 4 }), 'pool');
+  });
+
+  it('keeps an explicit choice, and parses its own output again to the same settings', () => {
+    assert.equal(clientOf({ concurrentWorkers: 2, poolSize: 8, client: 'pool' }), 'pool');
+    const s = parseWorkloadSettings({ concurrentWorkers: 5, poolSize: 4 });
+    assert.deepEqual(parseWorkloadSettings(s), s, 'a continued run re-parses the parsed definition');
+  });
+
+  it("is resolved on the path's totals: 5 workers, pool 4, 2 shards measure with pool on both shards", () => {
+    const s = parseWorkloadSettings({ concurrentWorkers: 5, poolSize: 4, shards: 2 });
+    const parts = [0, 1].map((i) => shardSettings(s, i, 2));
+    // Shard 1 alone (2 workers, pool 2) would have had a connection per worker.
+    assert.deepEqual(
+      parts.map((p) => [p.concurrentWorkers, p.poolSize, p.client]),
+      [
+        [3, 2, 'pool'],
+        [2, 2, 'pool'],
+      ],
+    );
+  });
+
+  it('gives every shard of a dedicated path a connection for each of its workers', () => {
+    for (let workers = 1; workers <= 24; workers++)
+      for (let pool = workers; pool <= 26; pool++)
+        for (let shards = 1; shards <= workers; shards++) {
+          const s = parseWorkloadSettings({ concurrentWorkers: workers, poolSize: pool, shards });
+          assert.equal(s.client, 'dedicated');
+          for (let i = 0; i < shards; i++) {
+            const part = shardSettings(s, i, shards);
+            assert.equal(part.client, 'dedicated');
+            assert.ok(part.poolSize >= part.concurrentWorkers, JSON.stringify({ workers, pool, shards, i }));
+          }
+        }
   });
 });
 

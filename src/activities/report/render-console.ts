@@ -1,5 +1,6 @@
 /** The console summary, in the spirit of seed 001's example report. */
 import { OPERATION_TYPES } from '../../shared/workload-types';
+import { configurationConsole, shardClientText } from './configuration-section';
 import { paymentConsole } from './payment-section';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
@@ -44,7 +45,7 @@ function availabilityLines(report: ExperimentReport, path: PathReport): string[]
         path.shards
           .map(
             (s) =>
-              `#${s.index + 1} on ${s.worker}: ${count(s.attempts)} operations, ${seconds(s.downtimeMs)} down${s.gapMs > 0 ? `, ${seconds(s.gapMs)} unmeasured` : ''}`,
+              `#${s.index + 1} on ${s.worker} (${shardClientText(s.measuredWith)}): ${count(s.attempts)} operations, ${seconds(s.downtimeMs)} down${s.gapMs > 0 ? `, ${seconds(s.gapMs)} unmeasured` : ''}`,
           )
           .join('; '),
     );
@@ -141,7 +142,7 @@ export function renderConsole(report: ExperimentReport): string {
       ? `- Fault: ${report.fault.kind} on ${report.fault.target} for ${d.durations.faultSeconds} s (warmup ${d.durations.warmupSeconds} s, recovery timeout ${d.durations.recoveryTimeoutSeconds} s)`
       : `- No fault (a baseline): measured for ${d.durations.faultSeconds} s after a warmup of ${d.durations.warmupSeconds} s`,
     `- Concurrent workers: ${w.concurrentWorkers}, pool ${w.poolSize}, think time ${w.thinkTimeSeconds.min}-${w.thinkTimeSeconds.max} s, stall threshold ${w.stallThresholdMs} ms`,
-    `- Operation weights: read ${w.weights.read}% write ${w.weights.write}% transaction ${w.weights.transaction}%`,
+    ...configurationConsole(report),
   ];
   if (report.cycles.length > 1)
     lines.push(`- Repeated: ${report.cycles.length} faults, every ${d.repeat?.everySeconds} s`);

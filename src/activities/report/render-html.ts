@@ -5,6 +5,7 @@
  */
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
+import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
 import { phaseLatencyChart, timeChart } from './render-charts';
@@ -82,7 +83,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
 <p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
 <table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>
-<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>
+<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
 ${path.gaps.length ? `<p class="bad">Measurement gap${path.gaps.length > 1 ? 's' : ''}: ${path.gaps.map((g) => `${esc(g.cause)}, ${seconds(Date.parse(g.end) - Date.parse(g.start), 1)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${path.gaps.length > 1 ? 'them' : 'it'}.</p>` : ''}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
 ${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
@@ -141,6 +142,8 @@ ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}
+<h2>Configuration</h2>
+${configurationHtml(report)}
 <p class="definition"><b>Downtime.</b> ${esc(report.downtimeDefinition)}</p>
 ${report.paths.map((p) => pathTables(report, p)).join('\n')}
 <h2>Timeline (ground truth)</h2>${groundTruthTable(report)}

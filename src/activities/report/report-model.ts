@@ -1,11 +1,15 @@
 /** The report's one data model, from which the JSON, HTML and console forms are made. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import type { WorkloadSettings } from '../../shared/workload-settings';
 import { describeFault } from '../../shared/experiment-schema';
 import type { PaymentWorkloadResult } from '../../shared/payment-types';
+import { workloadMix } from '../../shared/workload-mix';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings } from './fault-cycles';
-import { REPORT_SCHEMA_VERSION, type ExperimentReport, type PathReport } from './report-types';
+import { reconnectPolicy } from '../workload/workload-connections';
+import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 
 function restoreNote(kind: string, action: string): string {
@@ -41,6 +45,27 @@ export function downtimeDefinition(stallThresholdMs: number): string {
   );
 }
 
+/** The client that measured a path: the one its measurements (its shards') recorded, with the settings that shape an outage. */
+export function measuringClientOf(summary: PathMeasurementSummary | undefined, w: WorkloadSettings): MeasuringClient {
+  const measured = summary ? (summary.shards ?? [summary]) : [];
+  const recorded = new Set(measured.flatMap((m) => (m.measuredWith ? [m.measuredWith.client] : [])));
+  const client = recorded.size > 1 ? 'mixed' : ([...recorded][0] ?? w.client);
+  const reconnect =
+    client === 'mixed'
+      ? `The shards measured with different clients (see each shard). Dedicated: ${reconnectPolicy('dedicated', w)} Pool: ${reconnectPolicy('pool', w)}`
+      : reconnectPolicy(client, w);
+  return {
+    client,
+    concurrentWorkers: w.concurrentWorkers,
+    poolSize: w.poolSize,
+    connectTimeoutMs: w.connectTimeoutMs,
+    tcpConnectTimeoutMs: w.tcpConnectTimeoutMs,
+    statementTimeoutMs: w.statementTimeoutMs,
+    stallThresholdMs: w.stallThresholdMs,
+    reconnect,
+  };
+}
+
 /** One path's figures: its measurement, and its downtime cut per fault cycle. */
 function pathReport(
   w: WorkloadResult,
@@ -53,18 +78,19 @@ function pathReport(
     timings[i] ? { ...c, probe: timings[i] } : c,
   );
   const last = perCycle[perCycle.length - 1];
-  const shards = outcome.paths
-    .find((p) => p.connection === w.connection)
-    ?.shards?.map((m) => ({
-      index: m.shard?.index ?? 0,
-      worker: m.shard?.worker ?? 'unknown',
-      attempts: m.attempts,
-      failures: m.failures,
-      downtimeMs: m.downtimeMs,
-      gapMs: m.gaps.reduce((sum, g) => sum + Date.parse(g.end) - Date.parse(g.start), 0),
-    }));
+  const summary = outcome.paths.find((p) => p.connection === w.connection);
+  const shards = summary?.shards?.map((m) => ({
+    index: m.shard?.index ?? 0,
+    worker: m.shard?.worker ?? 'unknown',
+    attempts: m.attempts,
+    failures: m.failures,
+    downtimeMs: m.downtimeMs,
+    gapMs: m.gaps.reduce((sum, g) => sum + Date.parse(g.end) - Date.parse(g.start), 0),
+    ...(m.measuredWith ? { measuredWith: m.measuredWith } : {}),
+  }));
   return {
     path: w.connection,
+    measuringClient: measuringClientOf(summary, outcome.definition.workload),
     overall: w.overall,
     phases: w.phases,
     downtimeMs: w.downtime.totalMs,
@@ -110,6 +136,7 @@ export function buildReport(
     verdictReason: outcome.verdictReason,
     ...(outcome.abort ? { abort: outcome.abort } : {}),
     definition: outcome.definition,
+    workload: workloadMix(outcome.definition.workload),
     fault: { kind: fault, target: outcome.injection?.target.name ?? target },
     timestamps: {
       injectRequestedAt: first?.injectRequestedAt ?? null,

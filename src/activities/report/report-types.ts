@@ -1,15 +1,42 @@
 /** The report's data model: one experiment report, and each path's part of it. Pure. */
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import type { PaymentAudit, PaymentWorkloadResult } from '../../shared/payment-types';
-import type { HeldSummary, MeasurementGap, WorkloadResult, WorkloadStats } from '../../shared/workload-types';
+import type { WorkloadMix } from '../../shared/workload-mix';
+import type { WorkloadClient } from '../../shared/workload-settings';
+import type {
+  ClientInUse,
+  HeldSummary,
+  MeasurementGap,
+  WorkloadResult,
+  WorkloadStats,
+} from '../../shared/workload-types';
 import type { Comparison } from './comparison';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { WriterChangeReport } from './writer-change';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** The client that measured a path: what an outage looks like to it (issue 24). */
+export interface MeasuringClient {
+  /**
+   * As the measurements recorded it (each shard's, in `shards`); `mixed` when shards differed; the
+   * definition's when none recorded one (measured by a faultline that did not record it).
+   */
+  client: WorkloadClient | 'mixed';
+  /** The path's totals, before any shard split. */
+  concurrentWorkers: number;
+  poolSize: number;
+  connectTimeoutMs: number;
+  tcpConnectTimeoutMs: number;
+  statementTimeoutMs: number;
+  stallThresholdMs: number;
+  /** What the client does when a connection breaks. */
+  reconnect: string;
+}
+
 export interface PathReport {
   path: string;
+  measuringClient: MeasuringClient;
   overall: WorkloadStats;
   phases: WorkloadResult['phases'];
   /** Detected downtime: failures and stalls (see `stallThresholdMs`), every window of the run. */
@@ -47,6 +74,8 @@ export interface ShardReport {
   downtimeMs: number;
   /** Time this shard measured nothing (a lost worker) while the others may have: the path's gaps are the times none did. */
   gapMs: number;
+  /** How its workers reached the database, as the shard recorded it (absent when it did not). */
+  measuredWith?: ClientInUse;
 }
 
 export interface ExperimentReport {
@@ -60,6 +89,8 @@ export interface ExperimentReport {
   verdictReason: string;
   abort?: ExperimentOutcome['abort'];
   definition: ExperimentOutcome['definition'];
+  /** The workload as it ran: the custom operations with their weights, or the business mix (not both). */
+  workload: WorkloadMix;
   fault: { kind: string; target: string };
   timestamps: {
     injectRequestedAt: string | null;

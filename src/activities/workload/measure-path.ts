@@ -21,7 +21,7 @@ import {
   type WorkloadSettings,
   type WorkloadSettingsInput,
 } from '../../shared/workload-settings';
-import type { PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
+import type { ClientInUse, PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
 import { ErrorBudget } from './error-budget';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
 import { PathMeasurement } from './path-measurement';
@@ -170,9 +170,15 @@ function startPgbench(
 const settingsOf = ({ settings, shard }: MeasurePathInput): WorkloadSettings =>
   shardSettings(parseWorkloadSettings(settings, 'workload'), shard?.index ?? 0, shard?.count ?? 1);
 
-/** The summary the workflow gets; a shard's names itself and its worker. */
-const summaryOf = (final: MeasurementCheckpoint, file: string, shard: MeasurePathInput['shard']) => ({
+/** The summary the workflow gets, with the client its engine measured with; a shard's names itself and its worker. */
+const summaryOf = (
+  final: MeasurementCheckpoint,
+  file: string,
+  shard: MeasurePathInput['shard'],
+  measuredWith: ClientInUse | undefined,
+): PathMeasurementSummary => ({
   ...summarise(final, file),
+  ...(measuredWith ? { measuredWith } : {}),
   ...(shard ? { shard: { ...shard, worker: workerIdentity } } : {}),
 });
 
@@ -212,7 +218,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
         { endedAt, stoppedBy: context.cancellationSignal.aborted ? 'cancelled' : 'signal' },
         true,
       ));
-    await runEngineWithLiveMetrics(workflowId, {
+    const { measuredWith } = await runEngineWithLiveMetrics(workflowId, {
       connection: input.connection,
       settings,
       signal: stop.signal,
@@ -225,7 +231,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
     hook.fired();
     if (pgbench && final?.end) final.end.pgbench = await pgbench.stopped();
     writeCheckpointFile(files.checkpoint, final!);
-    const summary: PathMeasurementSummary = summaryOf(final!, files.checkpoint, shard);
+    const summary = summaryOf(final!, files.checkpoint, shard, measuredWith);
     if (context.cancellationSignal.aborted)
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;

@@ -193,7 +193,9 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   }
   const endedAt = Date.now();
   options.onEnd?.(measurement, endedAt, stoppedBy);
-  return measurement.result(endedAt, stoppedBy);
+  const { client, connections: most } = connections;
+  const measuredWith = { client, workers: settings.concurrentWorkers, connections: most };
+  return { ...measurement.result(endedAt, stoppedBy), measuredWith };
 }
 
 /** Longer than any operation can last: its statement and connect timeouts, and some. */

@@ -1,0 +1,66 @@
+/**
+ * The report's configuration, as measured: the workload that ran (the custom operations or the
+ * business mix), the client that measured each path (which one, its pool, its timeouts and
+ * reconnect policy: they decide what an outage looks like to a client), and each shard's. Console
+ * and HTML forms; the JSON has `workload`, `paths[].measuringClient` and `shards[].measuredWith`.
+ */
+import { workloadMixText } from '../../shared/workload-mix';
+import type { ClientInUse } from '../../shared/workload-types';
+import { esc } from './html-escape';
+import { seconds } from './report-format';
+import type { ExperimentReport, MeasuringClient, PathReport, ShardReport } from './report-types';
+
+const CLIENT_WORDS: Record<MeasuringClient['client'], string> = {
+  dedicated: 'each worker its own connection',
+  pool: 'the workers share a pg pool',
+  mixed: 'the shards differed',
+};
+
+/** "pool (the workers share a pg pool), 5 workers, pool size 4; connect timeout 3000 ms, ..." */
+function clientText(m: MeasuringClient): string {
+  return (
+    `${m.client} (${CLIENT_WORDS[m.client]}), ${m.concurrentWorkers} workers, pool size ${m.poolSize}; ` +
+    `connect timeout ${m.connectTimeoutMs} ms, TCP handshake ${m.tcpConnectTimeoutMs} ms, ` +
+    `statement timeout ${m.statementTimeoutMs} ms, stall threshold ${m.stallThresholdMs} ms`
+  );
+}
+
+/** Once when every path measured with the same client, else once per path. */
+function byClient(report: ExperimentReport): Array<{ label: string; client: MeasuringClient }> {
+  const distinct = new Set(report.paths.map((p) => JSON.stringify(p.measuringClient)));
+  if (distinct.size === 1) return [{ label: '', client: report.paths[0]!.measuringClient }];
+  return report.paths.map((p) => ({ label: ` on ${p.path}`, client: p.measuringClient }));
+}
+
+export function configurationConsole(report: ExperimentReport): string[] {
+  return [
+    `- Workload: ${workloadMixText(report.workload)}`,
+    ...byClient(report).flatMap(({ label, client }) => [
+      `- Measuring client${label}: ${clientText(client)}`,
+      `  Reconnect policy: ${client.reconnect}`,
+    ]),
+  ];
+}
+
+export function configurationHtml(report: ExperimentReport): string {
+  return [
+    `<p class="workload"><b>Workload:</b> ${esc(workloadMixText(report.workload))}</p>`,
+    ...byClient(report).map(
+      ({ label, client }) =>
+        `<p class="client"><b>Measuring client${esc(label)}:</b> ${esc(clientText(client))}.<br><b>Reconnect policy:</b> ${esc(client.reconnect)}</p>`,
+    ),
+  ].join('\n');
+}
+
+/** "pool, 3 workers, 2 connections", or what an older shard left unsaid. */
+export const shardClientText = (m: ClientInUse | undefined): string =>
+  m ? `${m.client}, ${m.workers} workers, ${m.connections} connections` : 'client not recorded';
+
+const shardRow = (s: ShardReport) =>
+  `<tr><td>#${s.index + 1}</td><td>${esc(s.worker)}</td><td>${esc(s.measuredWith?.client ?? 'not recorded')}</td><td>${s.measuredWith?.workers ?? '-'}</td><td>${s.measuredWith?.connections ?? '-'}</td><td>${s.attempts}</td><td>${s.failures}</td><td>${seconds(s.downtimeMs, 2)}</td></tr>`;
+
+/** A sharded path's shards: where each ran and with which client. */
+export function shardsHtml(path: PathReport): string {
+  if (!path.shards) return '';
+  return `<table class="shards"><caption>Measured in ${path.shards.length} shards (downtime is their union)</caption><tr><th>shard</th><th>worker</th><th>client</th><th>workers</th><th>connections</th><th>ops</th><th>failed</th><th>downtime</th></tr>${path.shards.map(shardRow).join('')}</table>`;
+}
