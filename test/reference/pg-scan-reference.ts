@@ -1,11 +1,12 @@
 /**
  * PostgreSQL's SQL lexer written a second time, for tests, so that src/shared/sql-text.ts can be
- * judged by something that shares none of its code: the rules of src/backend/parser/scan.l
- * (PostgreSQL 16 to 18; 15, the lab's, differs only by refusing what 16 added: \v as a space,
- * 0x/0o/0b integers and _ in numbers), transcribed as a table of patterns per start condition,
- * named and ordered as in scan.l, and run the way flex runs them: at each point the longest match
- * wins, the rule listed first on a tie, and an action may give characters back (yyless). Each
- * pattern here is one whose greedy JavaScript match is its longest one.
+ * judged by something that shares none of its code: the rules of src/backend/parser/scan.l as of
+ * PostgreSQL 16 to 18 (the lab's 15 refuses, as trailing junk, the 0x/0o/0b integers and the _ in
+ * numbers that 16 added, and has \v as no space: it refuses more, and reads the rest alike),
+ * transcribed as a table of patterns per start condition, named and ordered as in scan.l, and run
+ * the way flex runs them: at each point the longest match wins, the rule listed first on a tie,
+ * and an action may give characters back (yyless). Each pattern here is one whose greedy
+ * JavaScript match is its longest one.
  *
  * Not transcribed, as they only split code from code: the {operator} rule's trimming of a trailing
  * + or -, and which token a code match returns.
