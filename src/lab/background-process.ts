@@ -1,12 +1,15 @@
 /**
  * Processes the lab starts in the background: detached, logging to .lab/logs/NAME.log, with their
  * pid and a small JSON state in .lab/state/NAME.json, so `faultline down` (or another process)
- * can find and stop exactly what faultline started.
+ * can find and stop exactly what faultline started. A state can outlive its process and the pid be
+ * another's by then: the state records when the process started (process-identity.ts), and a pid
+ * that started at another time is not ours, never signalled.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { labSettings } from '../platform/settings';
+import { processStartedAtMs, processStartTime } from './process-identity';
 
 export interface ProcessState {
   pid: number;
@@ -14,7 +17,12 @@ export interface ProcessState {
   command: string;
   /** What the process runs (for workers: a hash of the sources), to tell a stale one. */
   version?: string;
+  /** When the process started (processStartTime), to tell it from a later one with its pid. */
+  startTime?: string;
 }
+
+/** A state written before start times were recorded: its process started this close to startedAt. */
+const UNRECORDED_START_TOLERANCE_MS = 2000;
 
 function stateFile(name: string): string {
   return path.join(labSettings().labDir, 'state', `${name}.json`);
@@ -33,11 +41,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Whether the process a state names runs, and is the one faultline started (not a later one with its pid). */
+function isOurs(state: ProcessState): boolean {
+  if (!isAlive(state.pid)) return false;
+  if (state.startTime !== undefined) return processStartTime(state.pid) === state.startTime;
+  const startedAt = processStartedAtMs(state.pid);
+  return startedAt !== undefined && Math.abs(startedAt - Date.parse(state.startedAt)) <= UNRECORDED_START_TOLERANCE_MS;
+}
+
 /** The state of a process faultline started, if it is still running. */
 export function runningProcess(name: string): ProcessState | undefined {
   try {
     const state = JSON.parse(readFileSync(stateFile(name), 'utf8')) as ProcessState;
-    return isAlive(state.pid) ? state : undefined;
+    return isOurs(state) ? state : undefined;
   } catch {
     return undefined;
   }
@@ -67,6 +83,7 @@ export function startBackgroundProcess(
       startedAt: new Date().toISOString(),
       command: [command, ...args].join(' '),
       version: options.version,
+      startTime: processStartTime(child.pid),
     };
     writeFileSync(stateFile(name), JSON.stringify(state, null, 2));
     return state;
@@ -75,7 +92,10 @@ export function startBackgroundProcess(
   }
 }
 
-/** SIGTERM, then SIGKILL after the grace period. Returns whether something was stopped. */
+/**
+ * SIGTERM, then SIGKILL after the grace period, to the process the state names as long as it is
+ * the one faultline started. Returns whether something was stopped.
+ */
 export async function stopBackgroundProcess(name: string, graceMs = 10_000): Promise<boolean> {
   const state = runningProcess(name);
   rmSync(stateFile(name), { force: true });
@@ -93,9 +113,10 @@ export async function stopBackgroundProcess(name: string, graceMs = 10_000): Pro
   };
   signalGroup('SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(state.pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(state.pid)) signalGroup('SIGKILL');
-  while (isAlive(state.pid)) await sleep(50);
+  // Checked again each time: gone, its pid may already be another's.
+  while (isOurs(state) && Date.now() < deadline) await sleep(100);
+  if (isOurs(state)) signalGroup('SIGKILL');
+  while (isOurs(state)) await sleep(50);
   return true;
 }
 

@@ -14,13 +14,15 @@
  *
  * Every answer is JSON. A bad request gets a 4xx naming the field and touches nothing; a database
  * that stays unreachable through the retries gets 503 with Retry-After, never a 500 or a hang.
- * Responses that touched the database carry X-Payment-Attempts (1 = no retry).
+ * Responses that touched the database carry X-Payment-Attempts (1 = no retry). The server's
+ * timeouts and connection cap: src/service/http-limits.ts.
  */
 import http from 'node:http';
 import type { Logger } from 'pino';
 import { validateConfirmRequest, validatePaymentRequest } from '../shared/payment-request';
 import type { PaymentRequest } from '../shared/payment-types';
 import { attemptsHeader, HttpError, invalid, orderIdFrom, readJson, send, type Reply } from './http-io';
+import { DEFAULT_HTTP_LIMITS, limitedServer, type HttpLimits } from './http-limits';
 import { OPENAPI_DOCUMENT } from './openapi-document';
 import { DatabaseUnavailableError, PaymentConflictError, type PaymentStore } from './payment-store';
 import { matchRoute, type OperationId } from './payment-routes';
@@ -187,8 +189,13 @@ function errorReply(err: unknown, req: http.IncomingMessage, log: Logger): Reply
   };
 }
 
-export function createPaymentApi(store: PaymentStore, log: Logger, startPayment?: StartPayment): http.Server {
-  return http.createServer((req, res) => {
+export function createPaymentApi(
+  store: PaymentStore,
+  log: Logger,
+  startPayment?: StartPayment,
+  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+): http.Server {
+  return limitedServer(limits, log, (req, res) => {
     const started = Date.now();
     route({ req, store, log, startPayment })
       .catch((err: unknown) => errorReply(err, req, log))

@@ -26,7 +26,7 @@ export async function runPaymentService(): Promise<void> {
   const db = openDatabase(settings.connection, { poolSize: 10, connectTimeoutMs: 1000, statementTimeoutMs: 5000 });
   const store = new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs });
   const starter = asyncPaymentStarter(store);
-  const api = createPaymentApi(store, log, starter.start);
+  const api = createPaymentApi(store, log, starter.start, settings.http);
   await new Promise<void>((resolve, reject) => {
     api.once('error', reject);
     api.listen(settings.port, settings.host, () => resolve());
@@ -38,6 +38,7 @@ export async function runPaymentService(): Promise<void> {
       connection: settings.connection,
       retryAttempts: settings.retryAttempts,
       retryDelayMs: settings.retryDelayMs,
+      http: settings.http,
     },
     'payment API listening',
   );

@@ -8,6 +8,13 @@ import { z } from 'zod';
 import { CONTAINER_NAME, dockerTargetSchema } from './container-target-schema';
 import { wholeNumber } from './schema-fields';
 
+/**
+ * What `netfault loss PERCENT` (lab/nettools/netfault.sh) applies as given, PERCENT being
+ * String(lossPercent): digits and an optional fraction (not 1e-7), turned into a probability of 6
+ * decimals, so a percent of at most 4.
+ */
+const LOSS_PERCENT = /^[0-9]+(\.[0-9]{1,4})?$/;
+
 export const networkFaultSchema = z
   .object({
     kind: z.literal('network'),
@@ -18,7 +25,14 @@ export const networkFaultSchema = z
     /** latency: each packet's delay varies by up to this much either way (never reordering). */
     jitterMs: wholeNumber(0, 60_000).default(0),
     /** loss: the share of the packets the target receives that are dropped, in percent. */
-    lossPercent: z.number().gt(0, 'must be > 0').max(100, 'must be <= 100').optional(),
+    lossPercent: z
+      .number()
+      .gt(0, 'must be > 0')
+      .max(100, 'must be <= 100')
+      .refine((p) => p <= 0 || p > 100 || LOSS_PERCENT.test(String(p)), {
+        message: 'must have at most 4 decimals (netfault drops in steps of 0.0001 %)',
+      })
+      .optional(),
     /** blackhole: only traffic to and from these containers (default: all traffic but loopback). */
     towards: z
       .array(z.string().regex(CONTAINER_NAME, 'must be a container name'))

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { wholeNumber } from './schema-fields';
-import { firstKeyword, highestPlaceholder, PLANNABLE, sqlCode } from './sql-text';
+import { firstKeyword, hasSecondStatement, highestPlaceholder, PLANNABLE } from './sql-text';
 
 const weight = wholeNumber(0, 100);
 
@@ -38,7 +38,7 @@ export const customOperationSchema = z
       .trim()
       .min(1, 'must not be empty')
       .max(10_000, 'at most 10000 characters')
-      .refine((sql) => !/;\s*\S/.test(sqlCode(sql)), { message: 'one statement only (no ; between statements)' })
+      .refine((sql) => !hasSecondStatement(sql), { message: 'one statement only (no ; between statements)' })
       .refine((sql) => sql === '' || (PLANNABLE as readonly string[]).includes(firstKeyword(sql)), {
         message: `must be a statement EXPLAIN can plan: ${PLANNABLE.map((k) => k.toUpperCase()).join(', ')}`,
       }),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../src/platform/settings';
 import { InvalidExperimentError, parseExperiment } from '../../src/shared/experiment-schema';
+import { prng } from '../reference/prng';
 import { dbContainer } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';
 
@@ -15,17 +16,6 @@ const valid = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'db-ou
   string,
   unknown
 >;
-
-/** Small deterministic PRNG (mulberry32), so a failure is reproducible from its index. */
-function prng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = (d: unknown): Doc => JSON.parse(JSON.stringify(d));

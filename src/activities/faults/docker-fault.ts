@@ -14,12 +14,16 @@ import { DOCKER_TARGET_LABEL } from '../../shared/names';
 import type { DockerFault } from '../../shared/experiment-schema';
 import { logger } from '../../platform/logger';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
+import { networkNamespaceRefusal } from './network-namespace';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
-/** Finds the one opted-in container a fault names; refuses anything else. */
+/**
+ * Finds the one opted-in container a fault names; refuses anything else, and a network fault on a
+ * container that has another's network namespace.
+ */
 export async function resolveDockerTarget(
-  fault: Pick<DockerFault, 'target'> & { action?: string; network?: string },
+  fault: Pick<DockerFault, 'target'> & { kind?: string; action?: string; network?: string },
 ): Promise<ResolvedDockerTarget> {
   let info: Docker.ContainerInspectInfo;
   if (fault.target.container) {
@@ -50,6 +54,8 @@ export async function resolveDockerTarget(
       `fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`,
     );
   }
+  const namespaceRefusal = networkNamespaceRefusal(fault, name, info.HostConfig?.NetworkMode);
+  if (namespaceRefusal) throw refuse(namespaceRefusal);
   const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
     name: network,
     // Docker lists the short container id among the aliases; it adds that one by itself.

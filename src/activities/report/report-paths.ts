@@ -2,8 +2,10 @@
  * Where an experiment's files go: `<reports root>/<report.directory>/<experiment id>/`. The root is
  * the worker's (FAULTLINE_REPORTS_DIR, default the project folder); a definition's directory is a
  * relative path inside it, and an experiment id becomes one safe folder name. Nothing resolves outside
- * the root, whatever a definition or a workflow id says.
+ * the root, whatever a definition or a workflow id says, nor through a symbolic link: the folder's
+ * deepest existing ancestor, links followed, must be inside the root, links followed.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { PROJECT_ROOT } from '../../platform/settings';
@@ -18,14 +20,34 @@ export function safeFolderName(id: string): string {
   return name || '_';
 }
 
+/** `p` with symbolic links followed: the real path of its deepest existing ancestor, then the rest. */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  for (let existing = p; ; existing = path.dirname(existing)) {
+    try {
+      return path.join(realpathSync(existing), ...rest);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(existing) === existing) throw err;
+      rest.unshift(path.basename(existing));
+    }
+  }
+}
+
+const inside = (root: string, p: string) => p === root || p.startsWith(`${root}${path.sep}`);
+
+const outsideRoot = (message: string) => ApplicationFailure.nonRetryable(message, 'InvalidExperiment');
+
 export function experimentDirectory(directory: string, experimentId: string): string {
   const root = reportsRoot();
   const base = path.resolve(root, directory);
-  if (path.isAbsolute(directory) || (base !== root && !base.startsWith(`${root}${path.sep}`))) {
-    throw ApplicationFailure.nonRetryable(
-      `report.directory "${directory}" is outside the reports root ${root}`,
-      'InvalidExperiment',
+  if (path.isAbsolute(directory) || !inside(root, base))
+    throw outsideRoot(`report.directory "${directory}" is outside the reports root ${root}`);
+  const folder = path.join(base, safeFolderName(experimentId));
+  const real = realPathOf(folder);
+  if (!inside(realPathOf(root), real))
+    throw outsideRoot(
+      `report.directory "${directory}" leads outside the reports root ${root} through a symbolic link (to ${real})`,
     );
-  }
-  return path.join(base, safeFolderName(experimentId));
+  return folder;
 }
