@@ -48,7 +48,11 @@ export function faultlineWorker(n: number): WorkerSpec {
 export interface UpOptions {
   /** Start the worker processes too (default true). */
   workers?: boolean;
-  /** How many experiment worker processes (default 1); extra ones from an earlier `up` are stopped. */
+  /**
+   * How many experiment worker processes (`faultline up --workers N`): extra ones from an earlier
+   * `up` are stopped. Without it (`run`, `start`), the workers an earlier `up` left running are
+   * kept, however many (at least one): an experiment with `workload.shards` needs them.
+   */
   faultlineWorkers?: number;
   /** Restart a worker whose named connections (FAULTLINE_CONNECTION_*) differ from this shell's (`faultline up`). */
   applyConnections?: boolean;
@@ -77,7 +81,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     return added.length ? `added ${added.join(', ')}` : 'registered';
   });
   if (options.workers !== false) {
-    const count = options.faultlineWorkers ?? 1;
+    const count = options.faultlineWorkers ?? runningFaultlineWorkers();
     const specs = [...Array.from({ length: count }, (_, i) => faultlineWorker(i + 1)), PAYMENT_SERVICE];
     for (const worker of specs)
       await step(`${worker.name} on task queue ${worker.taskQueue}`, () =>
@@ -86,6 +90,13 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     for (let n = count + 1; n <= MAX_FAULTLINE_WORKERS; n++)
       if (await stopWorker(faultlineWorker(n))) process.stderr.write(`lab: ${faultlineWorker(n).name} stopped\n`);
   }
+}
+
+/** The experiment workers running now, as an earlier `up --workers N` left them (at least 1). */
+function runningFaultlineWorkers(): number {
+  let count = 1;
+  for (let n = 2; n <= MAX_FAULTLINE_WORKERS; n++) if (runningProcess(faultlineWorker(n).name)) count = n;
+  return count;
 }
 
 export async function labDown(): Promise<void> {

@@ -159,6 +159,12 @@ export interface MeasurementGap {
   start: string;
   end: string;
   cause: 'worker lost' | 'continued as new';
+  /**
+   * A path measured in shards: the gap of one shard only (1-based), while the others measured, and
+   * its share of the path's clients; absent, nothing measured the path.
+   */
+  shard?: number;
+  share?: number;
 }
 
 /** How a measurement's workers reached the database (`workload.client`), as its engine opened them. */
@@ -226,8 +232,8 @@ export interface WorkloadProgress {
   downtimeMs: number;
   /** Operations held longer than the threshold that then succeeded, so far. */
   held: number;
-  /** Sent by one shard of a path measured in several (`workload.shards`). */
-  shard?: { index: number; count: number };
+  /** Sent by one shard of a path measured in several (`workload.shards`), and the worker running it. */
+  shard?: { index: number; count: number; worker?: string };
   /** Merged from this many shards' figures (live-progress.ts). */
   shards?: number;
 }

@@ -5,7 +5,9 @@
  * figures are the sum of the shards' (read back from each shard's own checkpoint file), and the
  * shards' downtimes agree with each other and with an independent probe. Issue 24, item 3: the
  * shards of one path measure with the same client (5 workers, pool 4, 2 shards: the pool on both),
- * and report.json, the HTML and the console name it.
+ * and report.json, the HTML and the console name it. Issue 24, item 5: `faultline run` keeps the
+ * workers `up` started, and a shard that cannot measure (its worker lost, still listed as a poller)
+ * ends the experiment `not-run` before anything is injected.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { faultlineWorker } from '../../src/lab/lab';
 import { startWorker, stopWorker } from '../../src/lab/worker-processes';
+import { runningProcess } from '../../src/lab/background-process';
 import { readCheckpointFile } from '../../src/activities/workload/measure-path-files';
 import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
 import {
@@ -26,6 +29,7 @@ import type { ExperimentReport } from '../../src/activities/report/report-types'
 import { labSettings } from '../../src/platform/settings';
 import { experimentDirectory } from '../../src/activities/report/report-paths';
 import { ensureDbRunning } from './harness/lab-database';
+import { runExperiment } from './harness/experiments';
 import { dbFault, pathOf, runWithProbes } from './harness/probed-experiment';
 import { testClient } from './harness/temporal-client';
 
@@ -184,5 +188,38 @@ describe('scale-out: a path measured in shards on two workers', function () {
     const summary = readFileSync(result.report.console, 'utf8');
     assert.match(summary, named);
     assert.match(summary, /#1 on \S+ \(pool, 3 workers, 2 connections\).*#2 on \S+ \(pool, 2 workers, 2 connections\)/);
+  });
+
+  it('`faultline run` keeps the workers `up` started: two shards measure on two workers', async () => {
+    await startWorker(second); // as `faultline up --workers 2` leaves it
+    const { report, cli } = await runExperiment('scale-out-run', shardedDefinition('scale-out-run'), 240_000);
+    assert.doesNotMatch(cli.stderr, /faultline-worker-2 stopped/, 'run did not stop the second worker');
+    assert.ok(runningProcess(second.name), 'the second worker still runs after the experiment');
+    const shards = pathOf(report, 'direct').shards ?? [];
+    process.stdout.write(`      shards: ${JSON.stringify(shards)}\n`);
+    assert.equal(new Set(shards.map((s) => s.worker)).size, 2, 'the shards ran on two workers');
+    assert.ok(
+      shards.every((s) => s.attempts > 0),
+      'and each measured',
+    );
+  });
+
+  it('a worker lost before the inject, still listed as a poller: not run, naming workload.shards, nothing injected', async () => {
+    await startWorker(second);
+    const state = runningProcess(second.name)!;
+    process.kill(state.pid, 'SIGKILL'); // lost: Temporal keeps listing it as a poller for about a minute
+    assert.ok((await pollerIdentities()).length >= 2, 'the lost worker is still listed');
+    const result: ExperimentResult = await (
+      await testClient()
+    ).workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId: `test-scale-out-lost-${Date.now()}`,
+      args: [shardedDefinition('scale-out-lost')],
+    });
+    process.stdout.write(`      ${result.verdict}: ${result.verdictReason}\n`);
+    assert.equal(result.verdict, 'not-run', result.verdictReason);
+    assert.match(result.verdictReason, /workload\.shards: shards? [12].* of 2 on direct/);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.cycles.length, 0, 'nothing was injected');
   });
 });

@@ -241,17 +241,31 @@ describe('merging shard measurements (unit)', () => {
     assert.equal(mergeCheckpoints([shardA]), shardA);
   });
 
-  it("the path's measurement gaps are the times no shard measured; one shard's gap alone is not the path's", () => {
-    const gap = (from: number, to: number): MeasurementGap => ({
+  it("the path's measurement gaps: where no shard measured, and each shard's own, with its share of the clients", () => {
+    const gap = (from: number, to: number, shard?: number, share?: number): MeasurementGap => ({
       start: iso(from),
       end: iso(to),
       cause: 'worker lost',
+      ...(shard ? { shard, share } : {}),
     });
     const a = bare([], [], [gap(1000, 3000), gap(6000, 7000)]);
     const b = bare([], [], [gap(2000, 4000)]);
     const c = bare([], [], [gap(2500, 5000), gap(6500, 6600)]);
-    assert.deepEqual(mergeCheckpoints([a, b, c]).gaps, [gap(2500, 3000)]);
-    assert.deepEqual(mergeCheckpoints([a, bare([])]).gaps, [], 'the other shard measured throughout');
-    assert.deepEqual(mergeCheckpoints([a, a]).gaps, a.gaps, 'a gap every shard had counts once');
+    const third = 1 / 3;
+    assert.deepEqual(mergeCheckpoints([a, b, c]).gaps, [
+      gap(1000, 2500, 1, third),
+      gap(2000, 2500, 2, third),
+      gap(2500, 3000),
+      gap(3000, 4000, 2, third),
+      gap(3000, 5000, 3, third),
+      gap(6000, 7000, 1, third),
+      gap(6500, 6600, 3, third),
+    ]);
+    assert.deepEqual(
+      mergeCheckpoints([a, bare([])], [0.75, 0.25]).gaps,
+      a.gaps.map((g) => ({ ...g, shard: 1, share: 0.75 })),
+      'the other shard measured throughout: the path was measured with a quarter of its clients there',
+    );
+    assert.deepEqual(mergeCheckpoints([a, a]).gaps, a.gaps, "a gap every shard had counts once, as the whole path's");
   });
 });

@@ -1,6 +1,6 @@
 /** Issues 14 and 18: every branch of the verdict, on plain facts. */
 import assert from 'node:assert/strict';
-import { judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
+import { gapsDuringFault, judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
 import type { PaymentAudit } from '../../src/shared/payment-types';
 import type { SteadyStateCheck } from '../../src/shared/steady-state-types';
 
@@ -145,5 +145,21 @@ describe('verdict (unit)', () => {
       paths: [{ ...base.paths[0]!, gaps: [gap] }],
     });
     assert.doesNotMatch(before.reason, /GAPS/);
+  });
+
+  it("one shard's gap during the fault: the figures are incomplete, not a gap of the whole path", () => {
+    const gap = {
+      start: '2026-11-23T10:00:02.000Z',
+      end: '2026-11-23T10:00:05.000Z',
+      cause: 'worker lost' as const,
+      shard: 2,
+      share: 0.5,
+    };
+    const span = { from: '2026-11-23T10:00:00.000Z', to: '2026-11-23T10:00:10.000Z' };
+    const facts = { ...base, faultSpan: span, paths: [{ ...base.paths[0]!, gaps: [gap] }] };
+    const j = judge(facts);
+    assert.match(j.reason, /FIGURES INCOMPLETE: shard direct #2 measured nothing for 3\.0 s of the fault and recovery/);
+    assert.doesNotMatch(j.reason, /WITH MEASUREMENT GAPS/);
+    assert.equal(gapsDuringFault(facts), 0, 'the path was measured (by the other shard): no whole-path gap');
   });
 });

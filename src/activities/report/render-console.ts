@@ -52,7 +52,11 @@ function availabilityLines(report: ExperimentReport, path: PathReport): string[]
   }
   for (const g of path.gaps) {
     const span = seconds(Date.parse(g.end) - Date.parse(g.start));
-    lines.push(`- MEASUREMENT GAP (${g.cause}): ${span} from ${g.start} to ${g.end}, measured neither up nor down`);
+    lines.push(
+      g.shard === undefined
+        ? `- MEASUREMENT GAP (${g.cause}): ${span} from ${g.start} to ${g.end}, measured neither up nor down`
+        : `- INCOMPLETE (${g.cause}): shard #${g.shard} (${pct(g.share ?? null)} of the clients) measured nothing for ${span} from ${g.start} to ${g.end}; the figures there are the other shards' only`,
+    );
   }
   if (path.downtimeInGapsMs > 0) {
     lines.push(

@@ -84,7 +84,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
 <table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>
 <table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
-${path.gaps.length ? `<p class="bad">Measurement gap${path.gaps.length > 1 ? 's' : ''}: ${path.gaps.map((g) => `${esc(g.cause)}, ${seconds(Date.parse(g.end) - Date.parse(g.start), 1)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${path.gaps.length > 1 ? 'them' : 'it'}.</p>` : ''}
+${gapsHtml(path)}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
 ${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
 ${pgbenchTable(path)}
@@ -105,6 +105,20 @@ function comparisonSection(report: ExperimentReport): string {
 <p class="kpis"><span><b>${c.downtimeReductionPct === null ? 'n/a' : `${c.downtimeReductionPct}%`}</b> downtime reduction</span><span><b>${signedPct(c.transactionSuccessRateChangePct)}</b> transaction success rate</span><span><b>${signedPct(c.responseTimeChangePct)}</b> average response time</span></p>
 <p class="finding">${esc(c.finding)}</p>
 <table><tr><th>path</th><th>ops</th><th>success</th>${OPERATION_TYPES.map((t) => `<th>${t}</th>`).join('')}<th>avg ms</th><th>downtime</th><th>failed</th><th>held</th><th>held max ms</th></tr>${rows}</table></section>`;
+}
+
+function gapsHtml(path: PathReport): string {
+  const whole = path.gaps.filter((g) => g.shard === undefined);
+  const partial = path.gaps.filter((g) => g.shard !== undefined);
+  const span = (g: PathReport['gaps'][number]) => seconds(Date.parse(g.end) - Date.parse(g.start), 1);
+  return (
+    (whole.length
+      ? `<p class="bad">Measurement gap${whole.length > 1 ? 's' : ''}: ${whole.map((g) => `${esc(g.cause)}, ${span(g)} from ${esc(g.start)}`).join('; ')}. Nothing measured this path there; ${seconds(path.downtimeInGapsMs, 1)} of its downtime fell in ${whole.length > 1 ? 'them' : 'it'}.</p>`
+      : '') +
+    (partial.length
+      ? `<p class="bad">Incomplete: ${partial.map((g) => `shard #${g.shard} (${pct(g.share ?? null)} of the clients) measured nothing for ${span(g)} from ${esc(g.start)} (${esc(g.cause)})`).join('; ')}. The figures there are the other shards' only.</p>`
+      : '')
+  );
 }
 
 function groundTruthTable(report: ExperimentReport): string {

@@ -208,7 +208,7 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   let final: MeasurementCheckpoint | undefined;
   try {
     const onProgress = (progress: WorkloadProgress) => {
-      latest = shard ? { ...progress, shard } : progress;
+      latest = shard ? { ...progress, shard: { ...shard, worker: workerIdentity } } : progress;
       hook.check();
       watchBudget(budget, progress, workflowId);
     };

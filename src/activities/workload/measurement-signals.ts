@@ -16,7 +16,14 @@ async function signalAbort(workflowId: string, reason: string): Promise<void> {
   await client.workflow.getHandle(workflowId).signal(abortSignal, reason);
 }
 
-/** A few progress signals per experiment, so the `status` query has live counters. */
+/** How often a shard looks whether it has measured its first operations, to say so at once. */
+const FIRST_SIGNAL_POLL_MS = 250;
+
+/**
+ * A few progress signals per experiment, so the `status` query has live counters. A shard also
+ * signals as soon as it has measured operations: the workflow injects nothing until every shard has
+ * (each on a worker of its own).
+ */
 export function progressSignals(
   input: { progressSignalSeconds?: number; shard?: { count: number } },
   latest: () => WorkloadProgress | undefined,
@@ -25,10 +32,16 @@ export function progressSignals(
   // Every shard of a path signals its own figures, each as often as its share of the path's signals
   // allows (the workflow merges them: live-progress.ts).
   const everyMs = input.progressSignalSeconds * 1000 * (input.shard?.count ?? 1);
+  let lastSent = Date.now();
+  let sentMeasuring = !input.shard;
   return setInterval(() => {
     const { workflowExecution } = activityInfo();
     const progress = latest();
     if (!progress || !workflowExecution) return;
+    const first = !sentMeasuring && progress.attempts > 0;
+    if (!first && Date.now() - lastSent < everyMs) return;
+    lastSent = Date.now();
+    sentMeasuring ||= progress.attempts > 0;
     void sharedClient()
       .then((client) =>
         client.workflow
@@ -36,5 +49,5 @@ export function progressSignals(
           .signal(progressSignal, progress),
       )
       .catch(() => undefined);
-  }, everyMs);
+  }, FIRST_SIGNAL_POLL_MS);
 }

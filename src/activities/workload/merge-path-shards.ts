@@ -17,7 +17,10 @@ export interface MergePathShardsInput {
 export async function mergePathShards(input: MergePathShardsInput): Promise<PathMeasurementSummary> {
   const shards = [...input.shards].sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
   const checkpoints = shards.map((s) => readCheckpointFile(s.checkpointFile));
-  const merged = mergeCheckpoints(checkpoints);
+  // Each shard's share of the path's clients, by the workers its engine ran (equal shares if not recorded).
+  const workers = shards.map((s) => s.measuredWith?.workers);
+  const total = workers.every((w) => w !== undefined) ? workers.reduce((n, w) => n + w!, 0) : 0;
+  const merged = mergeCheckpoints(checkpoints, total > 0 ? workers.map((w) => w! / total) : undefined);
   const { workflowId, runId } = activityInfo().workflowExecution!;
   const files = pathFiles(input.reportDirectory, workflowId, merged.connection, runId.slice(0, 8));
   const buckets = mergeTimelines(

@@ -12,14 +12,17 @@
  * the path is down while any shard saw it down, never less than any shard says (a shard whose clients
  * were all waiting sees an outage the others may not; the union does not hide it). Windows folded
  * away by a shard's detector are summed: an upper bound, folded windows of two shards may overlap.
- * Measurement gaps: the path's are the times no shard measured (every shard in a gap at once):
- * "nothing measured this path there" holds for them; a gap of some shards only, while the others
- * measured the path, is each shard's own (the report lists it with the shard). A timeline bucket's p99 is the highest of the shards' and its p50 the mean of
- * theirs weighted by successful operations: approximations; the exact percentiles are the spans'.
+ * Measurement gaps: where no shard measured (every shard in a gap at once), "nothing measured this
+ * path there"; where some shards only were in a gap, the path was measured with part of its clients:
+ * each such gap is the path's too, naming its shard and that shard's share of the clients (the
+ * figures there are incomplete). A timeline bucket's p99 is the highest of the shards' and its p50
+ * the mean of theirs weighted by successful operations: approximations; the exact percentiles are
+ * the spans'.
  */
-import type { MeasurementGap, TimelineBucket, WriteOutage } from '../../shared/workload-types';
+import type { TimelineBucket, WriteOutage } from '../../shared/workload-types';
 import type { AvailabilitySnapshot, AvailabilityWindow } from './availability-types';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
+import { mergeGaps } from './merge-gaps';
 import { SpanMetrics, type SpanCheckpoint } from './span-metrics';
 
 type SpanEntry = MeasurementCheckpoint['spans'][number];
@@ -30,8 +33,14 @@ interface Interval {
   end: number | null;
 }
 
-/** One checkpoint for the whole path from its shards' final (whole) checkpoints. */
-export function mergeCheckpoints(shards: MeasurementCheckpoint[]): MeasurementCheckpoint {
+/**
+ * One checkpoint for the whole path from its shards' final (whole) checkpoints; `shares`: each
+ * shard's share of the path's clients (equal shares unless given).
+ */
+export function mergeCheckpoints(
+  shards: MeasurementCheckpoint[],
+  shares: number[] = shards.map(() => 1 / shards.length),
+): MeasurementCheckpoint {
   const [first] = shards;
   if (!first) throw new Error('mergeCheckpoints: no shard checkpoints to merge');
   const strangers = shards.filter((s) => s.connection !== first.connection).map((s) => s.connection);
@@ -54,7 +63,10 @@ export function mergeCheckpoints(shards: MeasurementCheckpoint[]): MeasurementCh
     availability: mergeAvailability(shards.map((s) => s.availability)),
     ...(outages ? { writeOutages: mergeWriteOutages(outages) } : {}),
     counters: { attempts: sum('attempts'), failures: sum('failures'), held: sum('held') },
-    gaps: mergeGaps(shards.map((s) => s.gaps)),
+    gaps: mergeGaps(
+      shards.map((s) => s.gaps),
+      shares,
+    ),
     timeline: { bucketMs: first.timeline.bucketMs, bytes: 0 },
     ...mergeEnd(shards),
   };
@@ -180,27 +192,6 @@ function mergeWriteOutages(outages: WriteOutage[]): WriteOutage[] {
     end: w.end === null ? null : new Date(w.end).toISOString(),
     failures: w.failures,
     ...(w.held ? { held: w.held } : {}),
-  }));
-}
-
-/** The times every shard was in a gap, named by the first shard's gap there. */
-function mergeGaps(shards: MeasurementGap[][]): MeasurementGap[] {
-  const [first, ...rest] = shards.map((gaps) =>
-    gaps
-      .map((g) => ({ start: Date.parse(g.start), end: Date.parse(g.end), cause: g.cause }))
-      .sort((a, b) => a.start - b.start),
-  );
-  let common = first ?? [];
-  for (const other of rest)
-    common = common.flatMap((g) =>
-      other
-        .filter((o) => o.start < g.end && o.end > g.start)
-        .map((o) => ({ start: Math.max(g.start, o.start), end: Math.min(g.end, o.end), cause: g.cause })),
-    );
-  return common.map((g) => ({
-    start: new Date(g.start).toISOString(),
-    end: new Date(g.end).toISOString(),
-    cause: g.cause,
   }));
 }
 

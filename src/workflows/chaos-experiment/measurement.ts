@@ -5,7 +5,7 @@
  */
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { Duration } from '@temporalio/common';
-import { ActivityFailure, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { act, STEP, WORKLOAD } from './activity-options';
 import { shardTaskQueue } from './contract';
 import { measuredBeforeCancel } from '../cancelled-details';
@@ -26,9 +26,40 @@ function progressSignalSeconds(s: ExperimentState): number {
 /** How long a shard may wait for a worker with a free shard slot (a lost worker's is back in seconds). */
 const SHARD_START_TIMEOUT: Duration = '30 seconds';
 
+/** Histories from before a shard not taken before the inject refused the experiment (it aborted). */
+const SHARD_NOT_TAKEN_PATCH = 'shard-not-taken-refuses';
+
 /** A path's key among the measurement files: the path, or the path and its shard. */
 const shardKey = (connection: string, index: number, count: number) =>
   count === 1 ? connection : `${connection}#${index}`;
+
+/** A measurement that ended in error: its figures when it was cancelled, else what it means for the experiment. */
+function measurementFailed(
+  s: ExperimentState,
+  err: unknown,
+  connection: string,
+  index: number,
+  count: number,
+): PathMeasurementSummary | undefined {
+  const summary = measuredBeforeCancel<PathMeasurementSummary>(err);
+  if (summary) return summary;
+  const notTaken =
+    err instanceof ActivityFailure &&
+    err.cause instanceof TimeoutFailure &&
+    err.cause.timeoutType === 'SCHEDULE_TO_START';
+  if (notTaken && s.cycles.length === 0 && !s.faultOn && patched(SHARD_NOT_TAKEN_PATCH)) {
+    // Before the inject: the experiment does not run, and says why (shard-check.ts).
+    s.refused ??= `workload.shards: shard ${index + 1} of ${count} on ${connection}: no worker with a free shard slot took it within ${SHARD_START_TIMEOUT}; each shard needs a worker of its own`;
+    return undefined;
+  }
+  s.abort ??= {
+    by: 'failure',
+    reason: notTaken
+      ? `shard ${index + 1} of ${count} on ${connection}: no worker with a free shard slot took it within ${SHARD_START_TIMEOUT} (each worker takes one shard; start more)`
+      : `workload on ${connection} failed: ${errorText(err)}`,
+  };
+  return undefined;
+}
 
 /**
  * Starts the measurements; `continueFrom`: the previous run's files, in a run that continued as
@@ -41,8 +72,9 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
   const count = d.workload.shards;
   const shards = d.paths.flatMap((connection) => Array.from({ length: count }, (_, index) => ({ connection, index })));
   // Shards go to the shard queue, where each worker takes one at a time: N shards, N workers. One
-  // that no worker takes within SHARD_START_TIMEOUT fails the measurement (the experiment aborts and
-  // restores): a shard measuring nothing through the fault would make the path look better than it is.
+  // that no worker takes within SHARD_START_TIMEOUT ends the experiment: not run, before the inject;
+  // aborted and restored after it. A shard measuring nothing through the fault would make the path
+  // look better than it is.
   const options =
     count > 1
       ? {
@@ -64,21 +96,7 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
           ? { continueFrom: continueFrom.paths[shardKey(connection, index, count)] }
           : {}),
       })
-      .catch((err: unknown) => {
-        const summary = measuredBeforeCancel<PathMeasurementSummary>(err);
-        if (summary) return summary;
-        const notTaken =
-          err instanceof ActivityFailure &&
-          err.cause instanceof TimeoutFailure &&
-          err.cause.timeoutType === 'SCHEDULE_TO_START';
-        s.abort ??= {
-          by: 'failure',
-          reason: notTaken
-            ? `shard ${index + 1} of ${count} on ${connection}: no worker with a free shard slot took it within ${SHARD_START_TIMEOUT} (each worker takes one shard; start more)`
-            : `workload on ${connection} failed: ${errorText(err)}`,
-        };
-        return undefined;
-      }),
+      .catch((err: unknown) => measurementFailed(s, err, connection, index, count)),
   );
   if (d.payments) {
     s.payments = act(WORKLOAD, `Payments at ${d.payments.ratePerSecond}/s via ${d.payments.channels.join(' and ')}`)

@@ -53,17 +53,21 @@ function paymentViolation(f: VerdictFacts): string | undefined {
 }
 
 /** Measurement gaps that overlap the fault and the recovery, in ms. */
-export function gapsDuringFault(f: Pick<VerdictFacts, 'paths' | 'faultSpan'>): number {
+export function gapsDuringFault(f: Pick<VerdictFacts, 'paths' | 'faultSpan'>, partial = false): number {
   if (!f.faultSpan) return 0;
   const from = Date.parse(f.faultSpan.from);
   const to = Date.parse(f.faultSpan.to);
+  // Whole-path gaps (nothing measured), or with `partial` the gaps of one shard only (some clients unmeasured).
+  const wanted = (g: MeasurementGap) => (g.shard !== undefined) === partial;
   return Math.max(
     0,
     ...f.paths.map((p) =>
-      p.gaps.reduce(
-        (sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)),
-        0,
-      ),
+      p.gaps
+        .filter(wanted)
+        .reduce(
+          (sum, g) => sum + Math.max(0, Math.min(Date.parse(g.end), to) - Math.max(Date.parse(g.start), from)),
+          0,
+        ),
     ),
   );
 }
@@ -115,6 +119,13 @@ export function judge(f: VerdictFacts): Judgement {
   if (gapMs > 0 && judgement.verdict !== 'not-run') {
     const causes = [...new Set(f.paths.flatMap((p) => p.gaps.map((g) => g.cause)))].join(', ');
     judgement.reason += `; WITH MEASUREMENT GAPS: ${(gapMs / 1000).toFixed(1)} s of the fault and recovery went unmeasured (${causes}), so this verdict is less certain`;
+  }
+  const partialMs = gapsDuringFault(f, true);
+  if (partialMs > 0 && judgement.verdict !== 'not-run') {
+    const shards = f.paths.flatMap((p) =>
+      p.gaps.flatMap((g) => (g.shard === undefined ? [] : [`${p.connection} #${g.shard}`])),
+    );
+    judgement.reason += `; FIGURES INCOMPLETE: shard${shards.length > 1 ? 's' : ''} ${[...new Set(shards)].join(', ')} measured nothing for ${(partialMs / 1000).toFixed(1)} s of the fault and recovery (a lost worker), so part of the clients went unmeasured there`;
   }
   return judgement;
 }

@@ -28,7 +28,7 @@ import { enter, hold, installHandlers } from './phases';
 import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
 import { errorText } from '../error-text';
-import { shardTaskQueue } from './contract';
+import { enoughShardWorkers, everyShardMeasuring } from './shard-check';
 
 function validated(input: unknown): ExperimentDefinition {
   try {
@@ -36,19 +36,6 @@ function validated(input: unknown): ExperimentDefinition {
   } catch (err) {
     throw ApplicationFailure.nonRetryable(errorText(err), 'InvalidExperiment');
   }
-}
-
-/** With `workload.shards` N, N workers must poll the shard queue (one shard each), or nothing runs. */
-async function enoughShardWorkers(s: ExperimentState): Promise<boolean> {
-  const shards = s.definition.workload.shards;
-  if (shards === 1) return true;
-  const queue = shardTaskQueue(workflowInfo().taskQueue);
-  const workers = await act(STEP, `Count the workers taking shards on ${queue}`).shardWorkers(queue);
-  if (workers.length >= shards) return true;
-  s.refused =
-    `workload.shards: ${shards} shards need ${shards} workers polling ${queue}, and ${workers.length} do; ` +
-    `start more (\`faultline up --workers ${shards}\`, or \`faultline worker\` on other machines)`;
-  return false;
 }
 
 /** Setup and the hypothesis before; true when the experiment may go on. */
@@ -92,6 +79,7 @@ async function warmUp(s: ExperimentState): Promise<void> {
   enter(s, 'warmup', d.durations.warmupSeconds * 1000);
   startMeasurement(s);
   await hold(s, d.durations.warmupSeconds * 1000);
+  if (!s.abort && !(await everyShardMeasuring(s))) return;
   if (!s.abort && !d.fault) {
     // A baseline: no fault, the workload is measured for the fault's duration.
     enter(s, 'measure', d.durations.faultSeconds * 1000);
