@@ -143,7 +143,11 @@ describe('slow is not down: latency and loss faults, held to a patient independe
       `a whole login took longer than the threshold: ${line}`,
     );
     assert.equal(report.cycles[0]!.groundTruthDowntimeMs, null, `the probe never saw the target down: ${line}`);
-    assert.equal(cycle.groundTruthMs, 0, `the path's ground truth is 0: ${line}`);
+    // 0, or the restore's own blip: an attempt whose packets the delayer held when it was removed.
+    assert.ok(
+      cycle.groundTruthMs !== null && cycle.groundTruthMs <= 250,
+      `the path's ground truth is no outage: ${line}`,
+    );
     assert.equal(cycle.note, undefined, `no note about new logins: they were slow, not refused: ${line}`);
     assert.equal(path.overall.total.failures, 0, `every operation of the workload succeeded: ${line}`);
     assert.ok(cycle.detectedDowntimeMs === 0 && path.held.count === 0, `nor did the workload see downtime: ${line}`);

@@ -139,4 +139,15 @@ describe("each path's own ground truth", () => {
     });
     assert.deepEqual(pathGroundTruth(outcome, 'direct'), [120]);
   });
+
+  it("seen down by the restore's probe only while the restore acted (its own blip): that blip, not unknown", () => {
+    const outcome = outcomeOf(
+      ['direct'],
+      { paths: { direct: { downAt: null, servingAgainAt: at(20) } } },
+      {
+        paths: { direct: { downAt: at(5000), servingAgainAt: at(5060), downMs: 60 } },
+      },
+    );
+    assert.deepEqual(pathGroundTruth(outcome, 'direct'), [60]);
+  });
 });

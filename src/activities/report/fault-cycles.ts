@@ -67,7 +67,7 @@ export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array
     if (!injected) return onePath ? targetGroundTruth(c) : null;
     const restored = c.restore?.paths?.[path];
     const down = t(injected.downAt);
-    if (down === null) return t(restored?.downAt ?? null) === null ? 0 : null;
+    if (down === null) return restoreBlip(c, path);
     const servedMeanwhile = t(injected.servingAgainAt);
     if (servedMeanwhile === null) {
       // Down when the inject's probe stopped: down until the restore's probe saw it serve.
@@ -79,6 +79,22 @@ export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array
     if (injected.downMs === undefined) return Math.max(0, servedMeanwhile - down); // an older history
     return injected.downMs + (restored?.downAt ? (restored.downMs ?? 0) : 0);
   });
+}
+
+/**
+ * A path the inject's probe never saw down: 0 if the restore's probe did not either; the windows
+ * the restore's probe saw if they ended while the restore acted (the restore's own blip: packets a
+ * delayer held when it was removed); null if the path was still down after it (when it went down,
+ * in the unwatched fault window, is unknown).
+ */
+function restoreBlip(c: FaultCycle, path: string): number | null {
+  const restored = c.restore?.paths?.[path];
+  if (t(restored?.downAt ?? null) === null) return 0;
+  const servedAt = t(restored?.servingAgainAt ?? null);
+  const actedBy = t(c.restore?.targetRunningAt ?? null);
+  return servedAt !== null && actedBy !== null && servedAt <= actedBy && restored?.downMs !== undefined
+    ? restored.downMs
+    : null;
 }
 
 /** When the target went down and served again, by the probe on every path; null: not both seen. */
