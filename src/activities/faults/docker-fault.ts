@@ -6,7 +6,7 @@
  * Ground truth: the activity records when injection was requested, when the target was seen
  * down, when the restore was requested and when the target served queries again.
  */
-import { heartbeat } from '@temporalio/activity';
+import { beatWaiting } from './heartbeat-marker';
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { docker } from '../../platform/docker';
@@ -79,11 +79,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    try {
-      heartbeat({ waitingFor: what });
-    } catch {
-      // Outside an activity (the dead man's switch's watchdog): nothing to heartbeat to.
-    }
+    beatWaiting(what); // keeps the inject's marker, if any (heartbeat-marker.ts)
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,11 +1,12 @@
 /** The fault activities the experiment calls, whatever the fault's kind: resolve, inject, restore. */
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
+import { beatWaiting, markInjected } from './heartbeat-marker';
 import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
 import { injectDockerFault, resolveDockerTarget, restoreDockerFault } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
 import { clearNetworkFault, applyNetworkFault } from './network-fault';
-import { injectPatroniFault, resolvePatroniTarget } from './patroni-fault';
+import { injectPatroniFault, resolvePatroniTarget, type PatroniActed } from './patroni-fault';
 import { restorePatroniFault } from './patroni-restore';
 import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
 import type {
@@ -46,9 +47,17 @@ async function act(
   fault: Exclude<Fault, { kind: 'rds' }>,
   before: BeforeAction,
   paths: string[],
+  resume: Partial<InjectMarker>,
 ): Promise<Omit<InjectionRecord, 'paths'>> {
   if (fault.kind === 'docker') return await injectDockerFault(fault, before);
-  if (fault.kind === 'patroni') return await injectPatroniFault(fault, before, paths);
+  if (fault.kind === 'patroni')
+    return await injectPatroniFault(fault, {
+      beforeAction: before,
+      paths,
+      // Marked before the election wait: a retry resumes waiting, and never faults the new leader.
+      onActed: (patroniActed) => markInjected({ patroniActed }),
+      ...(resume.patroniActed ? { resume: resume.patroniActed } : {}),
+    });
   const target = await resolveDockerTarget(fault);
   await before(target);
   const injectRequestedAt = new Date().toISOString();
@@ -87,23 +96,72 @@ const SEE_DOWN_EXTRA_MS = 5000;
 const OTHER_PATHS_EXTRA_MS = 1000;
 /** How long a restore (or a fault that heals by itself) may take to serve again. */
 const SERVING_TIMEOUT_MS = 180_000;
-/** Heartbeats while waiting, keeping `keep` in the details (what a retry must find there). */
-const beat =
-  (what: string, keep: Record<string, unknown> = {}) =>
-  () => {
-    try {
-      heartbeat({ ...keep, waitingFor: what });
-    } catch {
-      // outside an activity
-    }
-  };
+/** Heartbeats while waiting, keeping the inject's marker (what a retry must find there). */
+const beat = (what: string) => () => beatWaiting(what);
 
 /** Without a deadline from the workflow, a fault still never outlives this. */
 const DEFAULT_DEADLINE_SECONDS = 3600;
 
-/** Heartbeated right after a Docker action: a retried inject finds it and does not act twice. */
-interface DockerInjected {
+/**
+ * The lease's length from when it is recorded: the workflow's deadline, and what the inject itself
+ * may still take after that moment (a stop's grace period, the probe's waits, a self-healing fault's
+ * wait to serve), so the watchdog never restores a fault that is still landing.
+ */
+export function leaseSeconds(fault: Fault, options: InjectOptions): number {
+  const stallMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
+  const grace = fault.kind === 'docker' ? fault.gracePeriodSeconds : 0;
+  const probeMs = options.paths?.length ? 2 * stallMs + SEE_DOWN_EXTRA_MS + OTHER_PATHS_EXTRA_MS : 0;
+  const healMs = healsByItself(fault) ? SERVING_TIMEOUT_MS : 0;
+  return (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) + grace + Math.ceil((probeMs + healMs) / 1000);
+}
+
+/**
+ * Heartbeated right after the action (heartbeat-marker.ts): a retried inject finds it and does not
+ * act twice. `patroniActed` is marked before the election wait, `dockerInjected` once the inject's
+ * own part is done (a Patroni fault's included).
+ */
+interface InjectMarker {
   dockerInjected: Omit<InjectionRecord, 'paths'>;
+  patroniActed: PatroniActed;
+}
+
+/** What the ground-truth probe sees of the fault landing: when it went down, on every path, and for a self-healing fault when it served again. */
+async function watchLanding(
+  probe: TightProbe,
+  fault: Fault,
+  stallThresholdMs: number,
+  injected: Omit<InjectionRecord, 'paths'>,
+  done: Omit<InjectionRecord, 'paths'> | undefined,
+): Promise<InjectionRecord> {
+  const downAt = await probe.waitFor(
+    () => probe.downSince(),
+    stallThresholdMs + SEE_DOWN_EXTRA_MS,
+    beat('the target to be seen down'),
+  );
+  // A retry sees the target already down: the first attempt's moment is the truth, when it had one.
+  const record: InjectionRecord = {
+    ...injected,
+    targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()),
+  };
+  if (downAt !== null && !healsByItself(fault)) {
+    // Each path's ground truth is its own probe's: the others are watched until they too are seen
+    // down, or for long enough that one which is not was not reached by the fault (its truth is 0).
+    await probe.waitFor(
+      () => (probe.everyPathSeenDown() ? Date.now() : null),
+      stallThresholdMs + OTHER_PATHS_EXTRA_MS,
+      beat('every path to be seen down'),
+    );
+  }
+  if (healsByItself(fault)) {
+    // Docker restarts it, Patroni elects another leader: the probe sees when it serves again.
+    const servingAt = await probe.waitFor(
+      () => probe.servingSince(),
+      SERVING_TIMEOUT_MS,
+      beat('the restarted target to serve'),
+    );
+    if (servingAt !== null) record.servingAgainAt = new Date(servingAt).toISOString();
+  }
+  return record;
 }
 
 export async function injectFault(fault: Fault, options: InjectOptions = {}): Promise<InjectionRecord> {
@@ -114,7 +172,9 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const probe = options.paths?.length ? new TightProbe(options.paths, { stallThresholdMs }) : undefined;
   try {
-    const done = (info.heartbeatDetails as Partial<DockerInjected> | undefined)?.dockerInjected;
+    const marker = (info.heartbeatDetails ?? {}) as Partial<InjectMarker>;
+    const done = marker.dockerInjected;
+    if (marker.patroniActed) markInjected({ patroniActed: marker.patroniActed });
     const injected =
       done ??
       (await act(
@@ -127,42 +187,15 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
             fault,
             target,
             injectedAt: new Date(now).toISOString(),
-            expiresAt: new Date(now + (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000).toISOString(),
+            expiresAt: new Date(now + leaseSeconds(fault, options) * 1000).toISOString(),
           });
         },
         options.paths ?? [],
+        marker,
       ));
-    const keep: DockerInjected = { dockerInjected: injected };
-    heartbeat(keep);
+    markInjected({ dockerInjected: injected });
     if (!probe) return injected;
-    const downAt = await probe.waitFor(
-      () => probe.downSince(),
-      stallThresholdMs + SEE_DOWN_EXTRA_MS,
-      beat('the target to be seen down', { ...keep }),
-    );
-    // A retry sees the target already down: the first attempt's moment is the truth, when it had one.
-    const record: InjectionRecord = {
-      ...injected,
-      targetDownAt: done?.targetDownAt ?? (downAt === null ? null : new Date(downAt).toISOString()),
-    };
-    if (downAt !== null && !healsByItself(fault)) {
-      // Each path's ground truth is its own probe's: the others are watched until they too are seen
-      // down, or for long enough that one which is not was not reached by the fault (its truth is 0).
-      await probe.waitFor(
-        () => (probe.everyPathSeenDown() ? Date.now() : null),
-        stallThresholdMs + OTHER_PATHS_EXTRA_MS,
-        beat('every path to be seen down', { ...keep }),
-      );
-    }
-    if (healsByItself(fault)) {
-      // Docker restarts it, Patroni elects another leader: the probe sees when it serves again.
-      const servingAt = await probe.waitFor(
-        () => probe.servingSince(),
-        SERVING_TIMEOUT_MS,
-        beat('the restarted target to serve', { ...keep }),
-      );
-      if (servingAt !== null) record.servingAgainAt = new Date(servingAt).toISOString();
-    }
+    const record = await watchLanding(probe, fault, stallThresholdMs, injected, done);
     record.paths = groundTruthOf(probe);
     return record;
   } finally {

@@ -99,18 +99,28 @@ const preferring = (nodes: ClusterNode[], avoid: string) => [
   ...nodes.filter((n) => n.member === avoid),
 ];
 
-export async function injectPatroniFault(
-  fault: PatroniFault,
-  /** Runs before a node's container is touched (the lease of the dead man's switch). */
-  beforeAction: (container: ResolvedDockerTarget) => Promise<void>,
-  /** The experiment's paths: which of them reach this cluster is recorded before anything is done. */
-  paths: string[] = [],
-): Promise<{
+/** What a Patroni inject has done once its action is taken, before any wait. */
+export interface PatroniActed {
   target: ResolvedPatroniTarget;
   injectRequestedAt: string;
   targetDownAt: string | null;
   patroni: PatroniInjection;
-}> {
+}
+
+export interface PatroniInjectOptions {
+  /** Runs before a node's container is touched (the lease of the dead man's switch). */
+  beforeAction: (container: ResolvedDockerTarget) => Promise<void>;
+  /** The experiment's paths: which of them reach this cluster is recorded before anything is done. */
+  paths?: string[];
+  /** Told right after the action, before the election wait (the inject's heartbeat marker). */
+  onActed?: (acted: PatroniActed) => void;
+  /** A retried inject: the first attempt acted already; only the waits are resumed. */
+  resume?: PatroniActed;
+}
+
+export async function injectPatroniFault(fault: PatroniFault, options: PatroniInjectOptions): Promise<PatroniActed> {
+  if (options.resume) return await resumePatroniFault(fault, options.resume);
+  const { beforeAction, paths = [] } = options;
   const cluster = await readCluster(fault);
   const oldLeader = cluster.leader.member;
   const target: ResolvedPatroniTarget = {
@@ -153,19 +163,32 @@ export async function injectPatroniFault(
       note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
     }
   }
-  await waitForNewLeader(fault, cluster, injection, note);
-  return { target, injectRequestedAt, targetDownAt: null, patroni: injection };
+  const acted: PatroniActed = { target, injectRequestedAt, targetDownAt: null, patroni: injection };
+  options.onActed?.(acted);
+  await waitForNewLeader(fault, cluster.nodes, injection, note);
+  return acted;
+}
+
+/** A retry after the action: the same injection, its waits taken up again; nothing acts twice. */
+async function resumePatroniFault(fault: PatroniFault, acted: PatroniActed): Promise<PatroniActed> {
+  const injection = acted.patroni;
+  const note = (message: string, source: 'faultline' | 'patroni' = 'faultline') =>
+    injection.events.push({ at: new Date().toISOString(), source, message });
+  note(`inject retried: ${fault.action} was already done, waiting for the new leader again`);
+  if (!injection.newLeader || !injection.promotedAt)
+    await waitForNewLeader(fault, await clusterNodes(fault.cluster), injection, note);
+  return acted;
 }
 
 /** Waits for another member to lead (or records that none did), then reads the new timeline. */
 async function waitForNewLeader(
   fault: PatroniFault,
-  cluster: Cluster,
+  members: ClusterNode[],
   injection: PatroniInjection,
   note: (message: string, source?: 'faultline' | 'patroni') => void,
 ): Promise<void> {
   const oldLeader = injection.oldLeader;
-  const nodes = preferring(cluster.nodes, oldLeader).map((n) =>
+  const nodes = preferring(members, oldLeader).map((n) =>
     n.member === oldLeader && fault.action === 'kill-leader' ? { ...n, running: false } : n,
   );
   let view: PatroniCluster | undefined;
