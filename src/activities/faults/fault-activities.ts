@@ -125,7 +125,10 @@ interface InjectMarker {
   patroniActed: PatroniActed;
 }
 
-/** What the ground-truth probe sees of the fault landing: when it went down, on every path, and for a self-healing fault when it served again. */
+/**
+ * What the ground-truth probe sees of the fault landing: when it went down, on every path, and for
+ * a self-healing fault when it served again.
+ */
 async function watchLanding(
   probe: TightProbe,
   fault: Fault,

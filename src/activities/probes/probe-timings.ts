@@ -19,13 +19,16 @@ export class ProbeTimings {
   private readonly queries: number[] = [];
   private loginFailures = 0;
   private queryFailures = 0;
+  private attempts = 0;
 
   record(loginMs: number, queryMs: number): void {
+    this.attempts++;
     if (this.logins.length < MAX_SAMPLES) this.logins.push(loginMs);
     if (this.queries.length < MAX_SAMPLES) this.queries.push(queryMs);
   }
 
   failed(step: 'login' | 'query'): void {
+    this.attempts++;
     if (step === 'login') this.loginFailures++;
     else this.queryFailures++;
   }
@@ -34,7 +37,7 @@ export class ProbeTimings {
     const logins = [...this.logins].sort((a, b) => a - b);
     const queries = [...this.queries].sort((a, b) => a - b);
     return {
-      logins: logins.length + this.loginFailures,
+      logins: this.attempts,
       loginFailures: this.loginFailures,
       loginP50Ms: percentile(logins, 50),
       loginMaxMs: logins.length ? logins[logins.length - 1]! : null,
