@@ -142,7 +142,7 @@ describe('slow is not down: latency and loss faults, held to a patient independe
       median(patient.logins.map((l) => l.ms)) > STALL_MS,
       `a whole login took longer than the threshold: ${line}`,
     );
-    assert.equal(report.cycles[0]!.groundTruthDowntimeMs, null, `the probe never saw the target down: ${line}`);
+    assert.equal(report.cycles[0]!.targetDownAt, null, `the inject's probe never saw the target down: ${line}`);
     // 0, or the restore's own blip: an attempt whose packets the delayer held when it was removed.
     assert.ok(
       cycle.groundTruthMs !== null && cycle.groundTruthMs <= 250,
