@@ -41,7 +41,8 @@ export function sourceVersion(): string {
 }
 
 /**
- * The named connections this shell would give a worker (FAULTLINE_CONNECTION_*), as a keyed hash:
+ * The named connections this shell would give a worker (FAULTLINE_CONNECTION_*), and where it would
+ * let custom statements run (FAULTLINE_CUSTOM_SQL), as a keyed hash:
  * the key is the lab's own (random, readable by its owner only), so the hash in a state file says
  * nothing about a password.
  */
@@ -53,7 +54,8 @@ export function connectionsVersion(): string {
   }
   const hmac = createHmac('sha256', readFileSync(keyFile, 'utf8'));
   for (const [key, value] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b)))
-    if (key.startsWith('FAULTLINE_CONNECTION_')) hmac.update(`${key}=${value ?? ''}\n`);
+    if (key.startsWith('FAULTLINE_CONNECTION_') || key === 'FAULTLINE_CUSTOM_SQL')
+      hmac.update(`${key}=${value ?? ''}\n`);
   return hmac.digest('hex').slice(0, 16);
 }
 
@@ -88,7 +90,7 @@ export async function startWorker(
   if (running?.version === version) return 'reused';
   if (running?.version?.startsWith(`${code}.`) && !applyConnections) {
     process.stderr.write(
-      `lab: ${spec.name} runs with other FAULTLINE_CONNECTION_* values than this shell's; \`bin/faultline up\` from a shell with the ones you want restarts it with them\n`,
+      `lab: ${spec.name} runs with other FAULTLINE_CONNECTION_* or FAULTLINE_CUSTOM_SQL values than this shell's; \`bin/faultline up\` from a shell with the ones you want restarts it with them\n`,
     );
     return 'reused';
   }

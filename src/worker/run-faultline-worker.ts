@@ -8,11 +8,13 @@ import { logger } from '../platform/logger';
 import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../workflows/chaos-experiment/contract';
 import { installTemporalLogger } from '../platform/temporal-logger';
 import { metricsPorts } from '../platform/metrics-settings';
+import { customSqlPolicy } from '../platform/custom-sql-policy';
 import { metricsRegistry } from '../platform/metrics-registry';
 import { collectProcessMetrics, startMetricsServer } from './metrics-server';
 
 export async function runFaultlineWorker(): Promise<void> {
   const ports = metricsPorts();
+  customSqlPolicy(); // an invalid FAULTLINE_CUSTOM_SQL stops the worker now, not an experiment later
   installTemporalLogger({ metricsPort: ports.temporal });
   // A promise nobody handled is a bug: log it (the soak counts these lines) rather than let one
   // stray rejection kill a worker in the middle of a fault.

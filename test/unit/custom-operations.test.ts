@@ -32,7 +32,7 @@ describe('custom operations (unit)', () => {
       ],
     });
     assert.deepEqual(
-      customCatalog(s.custom!).map((e) => [e.name, e.type]),
+      customCatalog(s.custom!, 'direct').map((e) => [e.name, e.type]),
       [
         ['qty', 'read'],
         ['move', 'write'],
@@ -106,6 +106,7 @@ describe('custom operations (unit)', () => {
           { name: 'b', weight: 1, statement: 'SELECT 2' },
         ],
       }).custom!,
+      'direct',
     );
     const choose = weightedChooser(entries, [3, 1]);
     const counts = { a: 0, b: 0 } as Record<string, number>;

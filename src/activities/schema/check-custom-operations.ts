@@ -2,11 +2,13 @@
  * Before anything is injected, each custom operation (`workload.custom`) is planned on the path's
  * database: `EXPLAIN` with its parameters drawn once, in a transaction rolled back (EXPLAIN without
  * ANALYZE runs nothing). A missing table, a typo or a parameter of the wrong type fails here, with
- * the field named, instead of as the measured workload's errors.
+ * the field named, instead of as the measured workload's errors. A worker whose FAULTLINE_CUSTOM_SQL
+ * does not allow them on this connection refuses first (`CustomSqlRefused`), before connecting.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { CustomOperation } from '../../shared/workload-settings';
 import { withClient } from '../../platform/database/with-client';
+import { assertCustomSqlAllowed } from '../../platform/custom-sql-policy';
 import { drawParameter } from '../workload/custom-operations';
 
 export interface CustomOperationsCheck {
@@ -19,6 +21,7 @@ export async function checkCustomOperations(
   connection: string,
   operations: CustomOperation[],
 ): Promise<CustomOperationsCheck> {
+  assertCustomSqlAllowed(connection);
   return await withClient(connection, { statementTimeoutMs: 30_000 }, async (client) => {
     const problems: string[] = [];
     for (const [i, op] of operations.entries()) {

@@ -1,6 +1,7 @@
 /**
  * The user's own operations (`workload.custom`): each one SQL statement, run as given with its
- * parameters (fixed, or drawn for each run); the engine chooses them by their weights.
+ * parameters (fixed, or drawn for each run); the engine chooses them by their weights. A worker
+ * whose FAULTLINE_CUSTOM_SQL does not allow them on the connection refuses to build them.
  */
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
@@ -9,6 +10,7 @@ import { inferredType } from '../../shared/sql-text';
 import type { CatalogEntry } from './operation-catalog';
 import { between, pick } from './random-draws';
 import { asRunner } from './statement-runner';
+import { assertCustomSqlAllowed } from '../../platform/custom-sql-policy';
 
 /** The value of a parameter for one run. */
 export function drawParameter(p: CustomParameter): unknown {
@@ -18,7 +20,9 @@ export function drawParameter(p: CustomParameter): unknown {
   return randomUUID();
 }
 
-export function customCatalog(ops: readonly CustomOperation[]): CatalogEntry[] {
+/** The operations the engine runs on `connection`; throws `CustomSqlRefused` when the worker forbids them there. */
+export function customCatalog(ops: readonly CustomOperation[], connection: string): CatalogEntry[] {
+  assertCustomSqlAllowed(connection);
   return ops.map((op) => ({
     name: op.name,
     type: op.type ?? inferredType(op.statement),

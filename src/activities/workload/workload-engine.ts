@@ -64,11 +64,11 @@ export function operationChooser(entries: CatalogEntry[], weights: Record<Operat
 }
 
 /** The user's own operations by their weights, or the business mix by type (seed 001). */
-function chooserFor(settings: WorkloadSettings, shape: DataShape | undefined): () => CatalogEntry {
+function chooserFor(settings: WorkloadSettings, shape: DataShape | undefined, connection: string): () => CatalogEntry {
   const custom = settings.custom ?? [];
   return custom.length
     ? weightedChooser(
-        customCatalog(custom),
+        customCatalog(custom, connection),
         custom.map((op) => op.weight),
       )
     : operationChooser(catalog(shape), settings.weights);
@@ -140,6 +140,8 @@ async function drain(
 export async function runWorkloadEngine(options: EngineOptions): Promise<WorkloadResult> {
   const { settings } = options;
   const name = options.applicationName ?? WORKLOAD_APPLICATION_NAME;
+  // Before any connection opens: a worker that forbids custom statements here refuses now.
+  const choose = chooserFor(settings, options.dataShape, options.connection);
   const connections = openWorkloadConnections(options.connection, settings, name);
   const phaseOf = options.phase ?? (() => 'run');
   const measurement =
@@ -165,7 +167,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
   const { min, max } = settings.thinkTimeSeconds;
   const run: Run = {
     measurement,
-    choose: chooserFor(settings, options.dataShape),
+    choose,
     thinkMs: () => (min + Math.random() * (max - min)) * 1000,
     stop: stop.signal,
     terminated: () => terminated,

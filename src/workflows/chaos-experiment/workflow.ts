@@ -38,6 +38,33 @@ function validated(input: unknown): ExperimentDefinition {
   }
 }
 
+/** An activity's failure of this type (a refusal: nothing was touched). */
+function refusedAs(err: unknown, type: string): err is ActivityFailure & { cause: ApplicationFailure } {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
+}
+
+/**
+ * Each path's tables, or its custom operations planned; false (`s.refused` says why) when the
+ * worker refuses custom statements on a path (FAULTLINE_CUSTOM_SQL): nothing injected, not-run.
+ */
+async function setUpPaths(s: ExperimentState): Promise<boolean> {
+  const custom = s.definition.workload.custom ?? [];
+  try {
+    await Promise.all(
+      s.definition.paths.map((path) =>
+        custom.length
+          ? act(STEP, `Plan the custom operations on ${path}`).checkCustomOperations(path, custom)
+          : act(STEP, `Set up the business tables on ${path}`).setupSchema(path),
+      ),
+    );
+    return true;
+  } catch (err) {
+    if (!refusedAs(err, 'CustomSqlRefused')) throw err;
+    s.refused = err.cause.message;
+    return false;
+  }
+}
+
 /** Setup and the hypothesis before; true when the experiment may go on. */
 async function prepare(s: ExperimentState, workflowId: string): Promise<boolean> {
   const d = s.definition;
@@ -49,26 +76,14 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
       s.resolvedTarget = await act(STEP, `Check that ${s.target} is an opted-in target`).resolveFaultTarget(d.fault);
     } catch (err) {
       // A target that is not opted in (or not there): nothing was touched, the experiment did not run.
-      if (!(
-        err instanceof ActivityFailure &&
-        err.cause instanceof ApplicationFailure &&
-        err.cause.type === 'TargetRefused'
-      ))
-        throw err;
+      if (!refusedAs(err, 'TargetRefused')) throw err;
       s.refused = `target refused: ${err.cause.message}`;
       return false;
     }
   }
   if (!(await enoughShardWorkers(s))) return false;
   if (!(await lockTarget(s, workflowId))) return false;
-  const custom = d.workload.custom ?? [];
-  await Promise.all(
-    d.paths.map((path) =>
-      custom.length
-        ? act(STEP, `Plan the custom operations on ${path}`).checkCustomOperations(path, custom)
-        : act(STEP, `Set up the business tables on ${path}`).setupSchema(path),
-    ),
-  );
+  if (!(await setUpPaths(s))) return false;
   enter(s, 'steady-state-before', d.steadyState.windowSeconds * 1000);
   s.before = await act(STEP, 'Steady-state hypothesis, before').checkSteadyState(hypothesis(s));
   return s.before.holds && !s.abort;
