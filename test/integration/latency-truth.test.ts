@@ -190,6 +190,9 @@ describe('slow is not down: latency and loss faults, held to a patient independe
     assert.ok(cycle.groundTruthMs !== null && cycle.groundTruthMs < 1000, `the ground truth is no outage: ${line}`);
     const target = report.cycles[0]!.groundTruthDowntimeMs;
     assert.ok(target !== null && target < 1000, `nor the target's, from the first glitch to the restore: ${line}`);
-    assert.equal(cycle.note, undefined, `no note about new logins: ${line}`);
+    // A login whose SYN got no answer within the threshold did go unanswered: the note may say so,
+    // and only that (never that the workload's sessions were held).
+    if (cycle.note)
+      assert.match(cycle.note, /saw logins fail or go unanswered/, `the note is about new logins: ${line}`);
   });
 });
