@@ -187,9 +187,11 @@ describe('slow is not down: latency and loss faults, held to a patient independe
     );
     // A login whose SYN is lost waits the kernel's 1 s retransmit: a moment without an answer, which
     // the next attempt, 20 ms later, ends. The probe may see such moments; never an outage.
-    assert.ok(cycle.groundTruthMs !== null && cycle.groundTruthMs < 1000, `the ground truth is no outage: ${line}`);
+    // Each unanswered login is a moment of a few hundred ms (runs here: 34, 270, 394 ms in all over
+    // the 8 s fault); an outage would be the fault's length.
+    assert.ok(cycle.groundTruthMs !== null && cycle.groundTruthMs < 2000, `the ground truth is no outage: ${line}`);
     const target = report.cycles[0]!.groundTruthDowntimeMs;
-    assert.ok(target !== null && target < 1000, `nor the target's, from the first glitch to the restore: ${line}`);
+    assert.ok(target !== null && target < 2000, `nor the target's, from the first glitch to the restore: ${line}`);
     // A login whose SYN got no answer within the threshold did go unanswered: the note may say so,
     // and only that (never that the workload's sessions were held).
     if (cycle.note)
