@@ -130,4 +130,22 @@ describe('the measuring client in the report (unit)', () => {
     const older = reportOf({ concurrentWorkers: 5, poolSize: 4 }, summary());
     assert.equal(older.json.paths[0]!.measuringClient.client, 'pool');
   });
+
+  it('custom reads: all three forms say they ran READ ONLY, and in how many round trips for the client', () => {
+    const custom = {
+      custom: [
+        { name: 'get_user', weight: 7, statement: 'SELECT 1 FROM business_users WHERE id = $1', parameters: [1] },
+        { name: 'add_log', weight: 3, statement: "INSERT INTO business_logs (action) VALUES ('x')", parameters: [] },
+      ],
+    };
+    const dedicated = reportOf(custom, summary({ client: 'dedicated', workers: 3, connections: 3 }));
+    assert.match(dedicated.json.paths[0]!.measuringClient.customReads ?? '', /READ ONLY transaction, one round trip/);
+    assert.match(dedicated.console, /Custom reads: a READ ONLY transaction, one round trip each .*under one Sync/);
+    assert.match(dedicated.html, /<b>Custom reads:<\/b> a READ ONLY transaction, one round trip/);
+    const pool = reportOf(custom, summary({ client: 'pool', workers: 3, connections: 2 }));
+    assert.match(pool.console, /Custom reads: a READ ONLY transaction, three round trips each/);
+    const business = reportOf({}, summary({ client: 'dedicated', workers: 3, connections: 3 }));
+    assert.equal(business.json.paths[0]!.measuringClient.customReads, undefined);
+    assert.doesNotMatch(business.console, /Custom reads/);
+  });
 });

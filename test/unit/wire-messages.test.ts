@@ -6,7 +6,9 @@ import {
   decodeError,
   decodeRow,
   encodeCopyFail,
+  encodeReadOnly,
   encodeStatement,
+  READ_ONLY_STATEMENT_TAG,
   taggedCommand,
   taggedRows,
 } from '../../src/activities/workload/wire-messages';
@@ -125,5 +127,17 @@ describe('wire messages', () => {
     assert.deepEqual(decodeRow(row, columns), { id: 7, name: 'café', stock: null });
     const asText = decodeColumns(description, { getTypeParser: () => (v: string) => v });
     assert.deepEqual(decodeRow(row, asText), { id: '7', name: 'café', stock: null });
+  });
+
+  it('a read runs READ ONLY in one round trip: BEGIN READ ONLY, the statement, COMMIT, each P/B/E, one Sync', () => {
+    const out = messages(encodeReadOnly('SELECT $1::int', [7]));
+    assert.deepEqual(
+      out.map(([type]) => type),
+      ['P', 'B', 'E', 'P', 'B', 'E', 'P', 'B', 'E', 'S'],
+    );
+    const texts = out.filter(([type]) => type === 'P').map(([, body]) => body.toString('utf8').split('\0')[1]);
+    assert.deepEqual(texts, ['BEGIN READ ONLY', 'SELECT $1::int', 'COMMIT']);
+    assert.equal(READ_ONLY_STATEMENT_TAG, 1, "the statement's CommandComplete is the second of three");
+    assert.ok(out[4]![1].includes(Buffer.from('7')), 'its parameter is bound to the statement, not to BEGIN');
   });
 });

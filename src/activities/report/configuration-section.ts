@@ -35,20 +35,25 @@ function byClient(report: ExperimentReport): Array<{ label: string; client: Meas
 export function configurationConsole(report: ExperimentReport): string[] {
   return [
     `- Workload: ${workloadMixText(report.workload)}`,
-    ...byClient(report).flatMap(({ label, client }) => [
-      `- Measuring client${label}: ${clientText(client)}`,
-      `  Reconnect policy: ${client.reconnect}`,
-    ]),
+    ...byClient(report).flatMap(({ label, client }) => {
+      const reads = client.customReads;
+      return [
+        `- Measuring client${label}: ${clientText(client)}`,
+        `  Reconnect policy: ${client.reconnect}`,
+        ...(reads ? [`  Custom reads: ${reads}`] : []),
+      ];
+    }),
   ];
 }
 
 export function configurationHtml(report: ExperimentReport): string {
   return [
     `<p class="workload"><b>Workload:</b> ${esc(workloadMixText(report.workload))}</p>`,
-    ...byClient(report).map(
-      ({ label, client }) =>
-        `<p class="client"><b>Measuring client${esc(label)}:</b> ${esc(clientText(client))}.<br><b>Reconnect policy:</b> ${esc(client.reconnect)}</p>`,
-    ),
+    ...byClient(report).map(({ label, client }) => {
+      const reads = client.customReads;
+      const readsHtml = reads ? `<br><b>Custom reads:</b> ${esc(reads)}` : '';
+      return `<p class="client"><b>Measuring client${esc(label)}:</b> ${esc(clientText(client))}.<br><b>Reconnect policy:</b> ${esc(client.reconnect)}${readsHtml}</p>`;
+    }),
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 /** The report's one data model, from which the JSON, HTML and console forms are made. */
+import { customReadsText } from './custom-reads';
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import type { WorkloadSettings } from '../../shared/workload-settings';
@@ -55,6 +56,7 @@ export function measuringClientOf(summary: PathMeasurementSummary | undefined, w
     client === 'mixed'
       ? `The shards measured with different clients (see each shard). Dedicated: ${reconnectPolicy('dedicated', w)} Pool: ${reconnectPolicy('pool', w)}`
       : reconnectPolicy(client, w);
+  const reads = customReadsText(w, client);
   return {
     client,
     concurrentWorkers: w.concurrentWorkers,
@@ -64,6 +66,7 @@ export function measuringClientOf(summary: PathMeasurementSummary | undefined, w
     statementTimeoutMs: w.statementTimeoutMs,
     stallThresholdMs: w.stallThresholdMs,
     reconnect,
+    ...(reads ? { customReads: reads } : {}),
   };
 }
 

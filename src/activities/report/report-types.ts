@@ -32,6 +32,8 @@ export interface MeasuringClient {
   stallThresholdMs: number;
   /** What the client does when a connection breaks. */
   reconnect: string;
+  /** How the custom reads ran (custom-reads.ts); absent without any. */
+  customReads?: string;
 }
 
 export interface PathReport {

@@ -10,6 +10,7 @@ import type { CustomOperation } from '../../shared/workload-settings';
 import { withClient } from '../../platform/database/with-client';
 import { assertCustomSqlAllowed } from '../../platform/custom-sql-policy';
 import { drawParameter } from '../workload/custom-operations';
+import { extendedQuery } from '../../platform/database/extended-query';
 
 export interface CustomOperationsCheck {
   connection: string;
@@ -27,7 +28,8 @@ export async function checkCustomOperations(
     for (const [i, op] of operations.entries()) {
       await client.query('BEGIN');
       try {
-        await client.query(`EXPLAIN ${op.statement}`, op.parameters.map(drawParameter));
+        // The extended protocol: EXPLAIN of one statement, never a second one hidden in its text.
+        await client.query(extendedQuery(`EXPLAIN ${op.statement}`, op.parameters.map(drawParameter)));
       } catch (err) {
         problems.push(`workload.custom[${i}] (${op.name}).statement: ${(err as Error).message}`);
       } finally {

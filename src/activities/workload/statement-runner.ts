@@ -10,6 +10,11 @@ export interface StatementRunner {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
   /** The number of rows the statement read or changed, and nothing else of them. */
   countQuery(query: CompiledQuery): Promise<number>;
+  /**
+   * The same count, the statement run in a READ ONLY transaction: a read that tries to write fails
+   * (25006). How, in round trips, depends on the runner (`readOnlyRoundTrips`).
+   */
+  countReadOnly(query: CompiledQuery): Promise<number>;
   /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(work: (trx: StatementRunner) => Promise<T>): Promise<T>;
 }
@@ -22,6 +27,12 @@ export function kyselyRunner(db: AnyKysely): StatementRunner {
   return {
     executeQuery: (query) => db.executeQuery(query),
     countQuery: async (query) => rowCount(await db.executeQuery(query)),
+    // A pg pool runs one statement per round trip: BEGIN READ ONLY, the statement, COMMIT.
+    countReadOnly: (query) =>
+      db
+        .transaction()
+        .setAccessMode('read only')
+        .execute(async (trx) => rowCount(await trx.executeQuery(query))),
     transaction: (work) => db.transaction().execute((trx) => work(kyselyRunner(trx))),
   };
 }
@@ -39,6 +50,7 @@ export function answeringRunner(inner: StatementRunner, onAnswer: () => void): S
   return {
     executeQuery: (query) => inner.executeQuery(query).then(answered),
     countQuery: (query) => inner.countQuery(query).then(answered),
+    countReadOnly: (query) => inner.countReadOnly(query).then(answered),
     transaction: (work) => inner.transaction((trx) => work(answeringRunner(trx, onAnswer))),
   };
 }

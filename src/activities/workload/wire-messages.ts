@@ -12,6 +12,7 @@ import { serialize } from 'pg-protocol';
 
 /** Execute (unnamed portal, all rows) and Sync. */
 const EXECUTE_SYNC = Buffer.concat([serialize.execute(), serialize.sync()]);
+const SYNC = serialize.sync();
 /** Describe the unnamed portal (its columns, for a statement whose rows are wanted). */
 const DESCRIBE_PORTAL = serialize.describe({ type: 'P' });
 
@@ -47,13 +48,14 @@ function asText(p: unknown, index: number): string | null {
 }
 
 /** One run of a statement: Parse + Bind + (Describe, if its rows are wanted) + Execute + Sync, in one buffer. */
-export function encodeStatement(sql: string, parameters: readonly unknown[], describe = false): Buffer {
+export function encodeStatement(sql: string, parameters: readonly unknown[], describe = false, sync = true): Buffer {
   const parse = parseMessage(sql);
   const texts = parameters.map(asText);
   // Bind: length, portal "", statement "", 0 format codes (all text), the values, 0 result formats (all text)
   let bindLength = 4 + 1 + 1 + 2 + 2 + 2;
   for (const t of texts) bindLength += 4 + (t === null ? 0 : Buffer.byteLength(t));
-  const tail = describe ? DESCRIBE_PORTAL.length + EXECUTE_SYNC.length : EXECUTE_SYNC.length;
+  const executeTail = sync ? EXECUTE_SYNC.length : EXECUTE_SYNC.length - SYNC.length;
+  const tail = describe ? DESCRIBE_PORTAL.length + executeTail : executeTail;
   const out = Buffer.allocUnsafe(parse.length + 1 + bindLength + tail);
   let at = parse.copy(out, 0);
   out[at++] = 0x42; // 'B'
@@ -73,9 +75,26 @@ export function encodeStatement(sql: string, parameters: readonly unknown[], des
   }
   at = out.writeInt16BE(0, at);
   if (describe) at += DESCRIBE_PORTAL.copy(out, at);
-  EXECUTE_SYNC.copy(out, at);
+  EXECUTE_SYNC.copy(out, at, 0, executeTail);
   return out;
 }
+
+/**
+ * A read run READ ONLY in one round trip: BEGIN READ ONLY, the statement and COMMIT, each Parse +
+ * Bind + Execute, under one Sync. The server runs them in order and answers once; an error skips
+ * the rest up to the Sync, leaving the transaction failed (ReadyForQuery 'E') for a ROLLBACK.
+ */
+export function encodeReadOnly(sql: string, parameters: readonly unknown[]): Buffer {
+  return Buffer.concat([
+    encodeStatement('BEGIN READ ONLY', [], false, false),
+    encodeStatement(sql, parameters, false, false),
+    encodeStatement('COMMIT', [], false, false),
+    SYNC,
+  ]);
+}
+
+/** Which of a read-only pipeline's three CommandCompletes is the statement's. */
+export const READ_ONLY_STATEMENT_TAG = 1;
 
 /** CopyFail and Sync: a COPY FROM STDIN gets no data from a workload statement. */
 export const encodeCopyFail = (reason: string): Buffer => Buffer.concat([serialize.copyFail(reason), serialize.sync()]);

@@ -18,7 +18,9 @@ import {
   decodeError,
   decodeRow,
   encodeCopyFail,
+  encodeReadOnly,
   encodeStatement,
+  READ_ONLY_STATEMENT_TAG,
   taggedCommand,
   taggedRows,
   type Columns,
@@ -37,6 +39,9 @@ interface Pending {
   columns: Columns | undefined;
   rows: Array<Record<string, unknown>>;
   tag: string;
+  /** Which CommandComplete is the statement's (-1: the last), and how many have come. */
+  tagIndex: number;
+  tagsSeen: number;
   error: unknown;
   timer: NodeJS.Timeout | undefined;
   resolve(value: number | StatementRows): void;
@@ -60,6 +65,8 @@ export class WireSession {
   private readonly socket: Duplex;
   private pending: Pending | undefined;
   private leftover: Buffer | undefined;
+  /** The transaction status of the last ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' failed. */
+  private status = 'I';
   /** Why the session can run nothing more (the socket ended, or the server said FATAL). */
   private ended: unknown;
 
@@ -84,6 +91,20 @@ export class WireSession {
     return this.run(() => encodeStatement(sql, parameters, true), true) as Promise<StatementRows>;
   }
 
+  /**
+   * The statement's row count, run READ ONLY in one round trip (encodeReadOnly). When it fails the
+   * failed transaction is rolled back before the next statement, at the cost of a second round trip
+   * on that failure only.
+   */
+  async countReadOnly(sql: string, parameters: readonly unknown[]): Promise<number> {
+    try {
+      return (await this.run(() => encodeReadOnly(sql, parameters), false, READ_ONLY_STATEMENT_TAG)) as number;
+    } catch (err) {
+      if (this.ended === undefined && this.status !== 'I') await this.count('ROLLBACK', []).catch(() => undefined);
+      throw err;
+    }
+  }
+
   /** Ends the session politely (Terminate), through pg. */
   async close(): Promise<void> {
     this.end(new Error('Connection terminated'));
@@ -97,7 +118,7 @@ export class WireSession {
     void this.client.end().catch(() => undefined);
   }
 
-  private run(encode: () => Buffer, wantRows: boolean): Promise<number | StatementRows> {
+  private run(encode: () => Buffer, wantRows: boolean, tagIndex = -1): Promise<number | StatementRows> {
     if (this.ended !== undefined) return Promise.reject(this.ended);
     if (this.pending) return Promise.reject(new Error('a wire session runs one statement at a time'));
     let message: Buffer;
@@ -111,7 +132,18 @@ export class WireSession {
       const timer = readTimeoutMs
         ? setTimeout(() => this.destroy(new Error('Query read timeout')), readTimeoutMs)
         : undefined;
-      this.pending = { wantRows, columns: undefined, rows: [], tag: '', error: undefined, timer, resolve, reject };
+      this.pending = {
+        wantRows,
+        columns: undefined,
+        rows: [],
+        tag: '',
+        tagIndex,
+        tagsSeen: 0,
+        error: undefined,
+        timer,
+        resolve,
+        reject,
+      };
       this.socket.write(message);
     });
   }
@@ -136,7 +168,8 @@ export class WireSession {
         if (p?.columns) p.rows.push(decodeRow(body, p.columns));
         return;
       case MESSAGE.commandComplete:
-        if (p) p.tag = commandTag(body);
+        if (p && (p.tagIndex < 0 || p.tagsSeen === p.tagIndex)) p.tag = commandTag(body);
+        if (p) p.tagsSeen++;
         return;
       case MESSAGE.rowDescription:
         if (p?.wantRows) p.columns = decodeColumns(body, this.options.types);
@@ -152,6 +185,7 @@ export class WireSession {
         this.socket.write(encodeCopyFail('a workload statement sends no COPY data'));
         return;
       case MESSAGE.ready:
+        this.status = String.fromCharCode(body[0] ?? 0x49);
         if (p) this.settle(p);
         return;
       default:

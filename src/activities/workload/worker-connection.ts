@@ -30,6 +30,11 @@ export class WorkerConnection implements StatementRunner {
     return this.run((session) => session.count(query.sql, query.parameters));
   }
 
+  /** One round trip: BEGIN READ ONLY, the statement and COMMIT under one Sync (wire-session.ts). */
+  countReadOnly(query: CompiledQuery): Promise<number> {
+    return this.run((session) => session.countReadOnly(query.sql, query.parameters));
+  }
+
   async transaction<T>(work: (trx: StatementRunner) => Promise<T>): Promise<T> {
     await this.command('BEGIN');
     let value: T;

@@ -3,10 +3,12 @@
  * connection without saying why; this wrapper remembers whether the last query failed at the
  * connection level (socket gone, server shutdown, timeout) and then releases it *with* the error,
  * so pg destroys it and the next operation gets a fresh connection instead of a dead socket.
+ * Statements go out with the extended protocol (extended-query.ts), with parameters or without.
  */
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { isConnectionLevelError } from '../error-classification';
+import { extendedQuery } from './extended-query';
 
 class EvictingClient {
   private broken: Error | undefined;
@@ -26,7 +28,8 @@ class EvictingClient {
 
   query(sqlOrCursor: unknown, parameters?: ReadonlyArray<unknown>): unknown {
     if (typeof sqlOrCursor !== 'string') return this.inner.query(sqlOrCursor as never);
-    return this.inner.query(sqlOrCursor, parameters as unknown[]).catch((err: unknown) => {
+    // Every statement with the extended protocol: one statement per query, whatever its text.
+    return this.inner.query(extendedQuery(sqlOrCursor, parameters)).catch((err: unknown) => {
       if (isConnectionLevelError(err)) this.broken = err as Error;
       throw err;
     });
