@@ -48,13 +48,13 @@ async function tryEverywhere(
   outcome: Outcome,
 ): Promise<void> {
   const [entry] = customCatalog([op(statement, type)], path);
-  const attempts: Array<Promise<unknown>> = [
-    checkCustomOperations(path, [op(statement, type)]),
-    entry!.run(clients.dedicated),
-    entry!.run(clients.pool as never),
+  const attempts: Array<() => Promise<unknown>> = [
+    () => checkCustomOperations(path, [op(statement, type)]),
+    () => entry!.run(clients.dedicated),
+    () => entry!.run(clients.pool as never),
   ];
   for (const attempt of attempts)
-    await attempt.then(
+    await attempt().then(
       () => outcome.ran++,
       () => outcome.refused++,
     );
