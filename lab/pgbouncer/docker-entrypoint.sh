@@ -4,6 +4,10 @@ set -euo pipefail
 : "${DB_HOST:=db}" "${DB_PORT:=5432}" "${DB_USER:?DB_USER must be set}" "${DB_PASSWORD:?DB_PASSWORD must be set}"
 
 printf '"%s" "%s"\n' "$DB_USER" "$DB_PASSWORD" >/etc/pgbouncer/userlist.txt
+# The workload's role, when given: it logs in through PgBouncer too, and is no PgBouncer admin.
+if [ -n "${WORKLOAD_USER:-}" ]; then
+  printf '"%s" "%s"\n' "$WORKLOAD_USER" "${WORKLOAD_PASSWORD:?WORKLOAD_PASSWORD must be set with WORKLOAD_USER}" >>/etc/pgbouncer/userlist.txt
+fi
 cat >/etc/pgbouncer/pgbouncer.ini <<INI
 [databases]
 * = host=$DB_HOST port=$DB_PORT

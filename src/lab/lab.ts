@@ -14,6 +14,7 @@ import { paymentServiceUrl } from '../service/client/service-url';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
+import { ensureWorkloadRole } from './workload-role';
 
 export const FAULTLINE_WORKER: WorkerSpec = {
   name: 'faultline-worker',
@@ -72,6 +73,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
   };
   await step('database and proxy containers', async () => (await startStack(), 'healthy'));
   await step('Patroni cluster (etcd, 2 nodes, HAProxy, PgBouncer)', waitClusterReady);
+  await step('workload role', ensureWorkloadRole);
   await step(
     `Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`,
     startTemporalDevServer,

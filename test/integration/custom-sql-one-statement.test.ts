@@ -7,7 +7,7 @@
  * holds no 1: no case ran its second statement, and no read wrote.
  */
 import assert from 'node:assert/strict';
-import { type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { checkCustomOperations } from '../../src/activities/schema/check-custom-operations';
 import { customCatalog } from '../../src/activities/workload/custom-operations';
@@ -16,6 +16,7 @@ import { openDatabase, poolConfigFor } from '../../src/platform/database/open-da
 import type { CustomOperation } from '../../src/shared/workload-settings';
 import { CANARY, canaryStatements } from '../reference/canary-statements';
 import { sqlQuery } from './harness/lab-database';
+import { labWorkloadLogin } from '../../src/platform/connections';
 
 /** The shapes found by hand (issue 25), each with the canary after what hides it. */
 const KNOWN = [
@@ -66,6 +67,8 @@ describe('custom SQL, one statement by construction (issue 25)', function () {
   before(async () => {
     await sqlQuery('CREATE TABLE IF NOT EXISTS canary (a integer)');
     await sqlQuery('TRUNCATE canary');
+    // The workload's role may write the canary: only the mechanism stands between a case and it.
+    await sqlQuery(`GRANT SELECT, INSERT ON canary TO ${labWorkloadLogin().user}`);
   });
   after(async () => {
     await sqlQuery('DROP TABLE IF EXISTS canary');
@@ -97,5 +100,52 @@ describe('custom SQL, one statement by construction (issue 25)', function () {
       assert.equal(byValue[2], 2, 'the deliberate writes landed');
       assert.ok(outcome.refused > 0 && outcome.ran + outcome.refused === (KNOWN.length + FUZZ.length) * 6 + 3);
       await sqlQuery('TRUNCATE canary');
+    });
+
+  for (const path of ['direct', 'proxy', 'cluster', 'cluster-proxy'])
+    it(`on ${path}: the workload logs in as a role that can only read and write the business tables`, async () => {
+      const admin = await sqlQuery<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const workload = new WorkerConnection(poolConfigFor(path, { statementTimeoutMs: 10_000 }) as pg.ClientConfig);
+      const run = (sql: string, parameters: unknown[] = []) =>
+        workload.executeQuery(CompiledQuery.raw(sql, parameters)).then(
+          (r) => r.rows as Array<Record<string, unknown>>,
+          (err: { code?: string }) => err.code ?? 'failed',
+        );
+      try {
+        const [me] = (await run(
+          `SELECT current_user AS name, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolbypassrls,
+                  pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signals,
+                  has_database_privilege(current_database(), 'CREATE') AS create_db,
+                  has_schema_privilege('public', 'CREATE') AS create_public,
+                  (SELECT datdba = r.oid FROM pg_database WHERE datname = current_database()) AS owns_db
+             FROM pg_roles r WHERE r.rolname = current_user`,
+        )) as Array<Record<string, unknown>>;
+        assert.deepEqual(me, {
+          name: labWorkloadLogin().user,
+          rolsuper: false,
+          rolcreatedb: false,
+          rolcreaterole: false,
+          rolbypassrls: false,
+          signals: false,
+          create_db: false,
+          create_public: false,
+          owns_db: false,
+        });
+        assert.equal(await run('CREATE TABLE smuggled (a int)'), '42501', 'no CREATE on public');
+        assert.equal(
+          await run('SELECT pg_terminate_backend($1)', [admin[0]!.pid]),
+          '42501',
+          'no signal to another role',
+        );
+        assert.equal(await run('SELECT count(*) FROM pg_authid'), '42501', 'no catalog of passwords');
+        assert.ok(Array.isArray(await run('SELECT id FROM business_users LIMIT 1')), 'reads the business tables');
+        const [logged] = (await run(
+          "INSERT INTO business_logs (action, details) VALUES ('role-test', 'x') RETURNING id",
+        )) as Array<{ id: number }>;
+        assert.ok(logged && logged.id > 0, 'writes them');
+        await run('DELETE FROM business_logs WHERE id = $1', [logged.id]);
+      } finally {
+        await workload.close();
+      }
     });
 });

@@ -1,5 +1,7 @@
 /**
- * Creates the business tables, indexes and seed data on a target (idempotent): runs init.sql, the
+ * Creates the business tables, indexes and seed data on a target (idempotent), as the connection's
+ * setup role (connections.ts), and grants the workload's role their rows when it is another one
+ * (business-grants.ts): runs init.sql, the
  * same file the lab database runs on first start, in one transaction under a transaction-level
  * advisory lock, so that two paths setting up the same database at once do not race. (A session
  * lock would leak behind a proxy that pools by transaction: the unlock can reach another server
@@ -9,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../platform/settings';
 import { withClient } from '../../platform/database/with-client';
+import { connectionUser, resolveConnection } from '../../platform/connections';
+import { grantBusinessTables } from '../../platform/database/business-grants';
 
 const SETUP_LOCK_KEY = 0x6661756c; // "faul"
 
@@ -21,11 +25,14 @@ export interface SetupSchemaResult {
 
 export async function setupSchema(connection: string): Promise<SetupSchemaResult> {
   const sql = await readFile(path.join(PROJECT_ROOT, 'init.sql'), 'utf8');
-  return await withClient(connection, { statementTimeoutMs: 120_000 }, async (client) => {
+  const setupUser = connectionUser(resolveConnection(connection, 'setup'));
+  const workloadUser = connectionUser(resolveConnection(connection, 'workload'));
+  return await withClient(connection, { statementTimeoutMs: 120_000, role: 'setup' }, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
       await client.query(sql);
+      if (workloadUser && workloadUser !== setupUser) await grantBusinessTables(client, workloadUser);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -43,7 +50,7 @@ export async function setupSchema(connection: string): Promise<SetupSchemaResult
 
 /** Back to the initial data set (benchmarks start from a freshly seeded database). */
 export async function reseedBusinessData(connection: string): Promise<void> {
-  await withClient(connection, { statementTimeoutMs: 120_000 }, async (client) => {
+  await withClient(connection, { statementTimeoutMs: 120_000, role: 'setup' }, async (client) => {
     await client.query('SELECT faultline_reseed()');
     await client.query('ANALYZE business_users, business_orders, business_products, business_logs');
   });

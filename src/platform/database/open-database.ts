@@ -1,7 +1,7 @@
 /** A Kysely instance on a named connection, with timeouts so that a dead server never hangs us. */
 import { Kysely, PostgresDialect } from 'kysely';
 import { types, type PoolConfig } from 'pg';
-import { resolveConnection } from '../connections';
+import { resolveConnection, type ConnectionRole } from '../connections';
 import type { BusinessDatabase } from './business-database';
 import { EvictingPool } from './evicting-pool';
 import { DEFAULT_TCP_CONNECT_TIMEOUT_MS, fastFailingSocket } from './fast-failing-socket';
@@ -17,6 +17,8 @@ export interface OpenDatabaseOptions {
   rawTimestamps?: boolean;
   /** What pg_stat_activity (and anything the statements log) calls the connections. */
   applicationName?: string;
+  /** Who logs in (connections.ts): the workload's role unless the job is the business tables' setup. */
+  role?: ConnectionRole;
 }
 
 const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
@@ -28,7 +30,7 @@ const rawTimestampTypes = {
 };
 
 export function poolConfigFor(connection: string, options: OpenDatabaseOptions = {}): PoolConfig {
-  const resolved = resolveConnection(connection);
+  const resolved = resolveConnection(connection, options.role);
   return {
     ...resolved.pool,
     stream: fastFailingSocket(options.tcpConnectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS),

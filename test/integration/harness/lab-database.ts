@@ -14,7 +14,8 @@ export async function sqlQuery<R extends Record<string, unknown>>(
 ): Promise<R[]> {
   return await withClient(
     connection,
-    { statementTimeoutMs: 60_000 },
+    // The tests' own observer and administrator: the setup role (the lab's superuser).
+    { statementTimeoutMs: 60_000, role: 'setup' },
     async (client) => (await client.query<R>(text, params)).rows,
   );
 }
