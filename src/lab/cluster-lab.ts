@@ -32,13 +32,17 @@ export async function waitClusterReady(): Promise<string> {
       hint: 'see `docker logs faultline-node1` and `docker logs faultline-node2`',
     },
   );
-  await waitUntil('cluster writer endpoint on 127.0.0.1 (cluster)', () => databaseAnswers('cluster'), {
+  await waitUntil('cluster writer endpoint on 127.0.0.1 (cluster)', () => databaseAnswers('cluster', 2000, 'setup'), {
     timeoutMs: 30_000,
   });
-  await waitUntil('PgBouncer before the cluster on 127.0.0.1 (cluster-proxy)', () => databaseAnswers('cluster-proxy'), {
-    timeoutMs: 30_000,
-    hint: `see \`docker logs ${settings.clusterProxyContainer}\``,
-  });
+  await waitUntil(
+    'PgBouncer before the cluster on 127.0.0.1 (cluster-proxy)',
+    () => databaseAnswers('cluster-proxy', 2000, 'setup'),
+    {
+      timeoutMs: 30_000,
+      hint: `see \`docker logs ${settings.clusterProxyContainer}\``,
+    },
+  );
   const state = await clusterState();
   return `leader ${state.leader} (${state.members})`;
 }

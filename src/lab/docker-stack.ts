@@ -78,8 +78,10 @@ export async function startStack(): Promise<void> {
       hint: `see \`docker logs ${settings.dbContainer}\``,
     },
   );
-  await waitUntil('database on 127.0.0.1 (direct)', () => databaseAnswers('direct'), { timeoutMs: 30_000 });
-  await waitUntil('PgBouncer on 127.0.0.1 (proxy)', () => databaseAnswers('proxy'), {
+  await waitUntil('database on 127.0.0.1 (direct)', () => databaseAnswers('direct', 2000, 'setup'), {
+    timeoutMs: 30_000,
+  });
+  await waitUntil('PgBouncer on 127.0.0.1 (proxy)', () => databaseAnswers('proxy', 2000, 'setup'), {
     timeoutMs: 30_000,
     hint: `see \`docker logs ${settings.proxyContainer}\``,
   });
