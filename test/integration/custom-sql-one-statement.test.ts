@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { checkCustomOperations } from '../../src/activities/schema/check-custom-operations';
 import { customCatalog } from '../../src/activities/workload/custom-operations';
 import { WorkerConnection } from '../../src/activities/workload/worker-connection';
@@ -104,7 +104,12 @@ describe('custom SQL, one statement by construction (issue 25)', function () {
 
   for (const path of ['direct', 'proxy', 'cluster', 'cluster-proxy'])
     it(`on ${path}: the workload logs in as a role that can only read and write the business tables`, async () => {
-      const admin = await sqlQuery<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // A superuser's session, open on the same server while the workload tries to end it.
+      const server = { proxy: 'direct', 'cluster-proxy': 'cluster' }[path] ?? path;
+      const admin = new pg.Client(poolConfigFor(server, { role: 'setup' }));
+      admin.on('error', () => undefined);
+      await admin.connect();
+      const adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const workload = new WorkerConnection(poolConfigFor(path, { statementTimeoutMs: 10_000 }) as pg.ClientConfig);
       const run = (sql: string, parameters: unknown[] = []) =>
         workload.executeQuery(CompiledQuery.raw(sql, parameters)).then(
@@ -132,11 +137,7 @@ describe('custom SQL, one statement by construction (issue 25)', function () {
           owns_db: false,
         });
         assert.equal(await run('CREATE TABLE smuggled (a int)'), '42501', 'no CREATE on public');
-        assert.equal(
-          await run('SELECT pg_terminate_backend($1)', [admin[0]!.pid]),
-          '42501',
-          'no signal to another role',
-        );
+        assert.equal(await run('SELECT pg_terminate_backend($1)', [adminPid]), '42501', 'no signal to another role');
         assert.equal(await run('SELECT count(*) FROM pg_authid'), '42501', 'no catalog of passwords');
         assert.ok(Array.isArray(await run('SELECT id FROM business_users LIMIT 1')), 'reads the business tables');
         const [logged] = (await run(
@@ -146,6 +147,7 @@ describe('custom SQL, one statement by construction (issue 25)', function () {
         await run('DELETE FROM business_logs WHERE id = $1', [logged.id]);
       } finally {
         await workload.close();
+        await admin.end().catch(() => undefined);
       }
     });
 });
