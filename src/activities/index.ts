@@ -1,6 +1,7 @@
 /** Every activity of the `faultline` task queue. Workflows import only the *type* of this module. */
 export { setupSchema, reseedBusinessData } from './schema/setup-schema';
 export { checkCustomOperations } from './schema/check-custom-operations';
+export { checkConnectionBudget } from './schema/check-connection-budget';
 export { countProducts } from './probes/count-products';
 export { runWorkload } from './workload/run-workload';
 export { measurePath } from './workload/measure-path';

@@ -1,9 +1,12 @@
 /**
  * `faultline run --dry-run`: the plan of an experiment with its targets resolved (and refused,
- * if not opted in) by the same code the workflow uses, touching nothing and starting no workflow.
+ * if not opted in) and its connection budget checked (and refused, if over) by the same code the
+ * workflow uses, touching nothing and starting no workflow.
  */
 import { resolveConnection } from '../platform/connections';
 import { resolveFaultTarget } from '../activities/faults/fault-activities';
+import { connectionBudget } from '../activities/schema/check-connection-budget';
+import type { ConnectionBudget } from '../shared/connection-budget';
 import { describeFault, type ExperimentDefinition } from '../shared/experiment-schema';
 import type { ResolvedTarget } from '../shared/fault-types';
 
@@ -15,11 +18,32 @@ export interface DryRunPlan {
   target: ResolvedTarget | null;
   /** Connections by name, shown as host:port/database (never a password). */
   paths: Array<{ name: string; resolvesTo: string }>;
+  /** Faultline's connections at their peak on each server, against what it accepts (the workflow's check). */
+  connections: ConnectionBudget;
   steps: string[];
+}
+
+/** The budget as a step: the peak on each server, and what was not checked. */
+function budgetStep(budget: ConnectionBudget): string {
+  const servers = budget.servers.map(
+    (s) =>
+      `${s.peak} on ${s.server} (${s.reachedBy.join(', ')}), which accepts ${s.accepts ?? 'an unknown number'}${s.accepts === null ? '' : ` (${s.limit})`}`,
+  );
+  const unchecked = budget.unchecked.length ? `; not checked: ${budget.unchecked.join('; ')}` : '';
+  return `check that the servers accept every connection the experiment opens, at most: ${servers.join('; ') || 'none'}${unchecked} (a server asked for more than it accepts: stop, touch nothing)`;
 }
 
 export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryRunPlan> {
   const target = definition.fault ? await resolveFaultTarget(definition.fault) : null;
+  const { paths: names, workload, payments, fault: asked } = definition;
+  const budget = await connectionBudget({
+    paths: names,
+    workload,
+    ...(payments ? { payments } : {}),
+    ...(asked ? { fault: asked } : {}),
+  });
+  // Refused here as the workflow would refuse it: before anything runs.
+  if (budget.exceeded) throw new Error(budget.exceeded);
   const paths = definition.paths.map((name) => ({ name, resolvesTo: resolveConnection(name).display }));
   const { fault } = describeFault(definition.fault);
   const d = definition.durations;
@@ -31,7 +55,9 @@ export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryR
     fault,
     target,
     paths,
+    connections: budget,
     steps: [
+      budgetStep(budget),
       `set up the business tables on ${definition.paths.join(', ')} (idempotent)`,
       `check the steady state for ${s.windowSeconds} s: success >= ${s.minSuccessRate * 100}%, p99 <= ${s.maxP99Ms} ms (if it does not hold: stop, inject nothing)`,
       `warm the workload up for ${d.warmupSeconds} s on every path`,

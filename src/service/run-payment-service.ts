@@ -10,6 +10,7 @@ import { openDatabase } from '../platform/database/open-database';
 import { labSettings } from '../platform/settings';
 import { logger } from '../platform/logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
+import { PAYMENT_SERVICE_POOL_SIZE } from '../shared/payment-settings';
 import { installTemporalLogger } from '../platform/temporal-logger';
 import { createPaymentApi } from './http-api';
 import { createPaymentActivities } from './payment-activities';
@@ -23,7 +24,11 @@ export async function runPaymentService(): Promise<void> {
   const lab = labSettings();
   const log = logger.child({ component: 'payment-service' });
   // Connect fast and give up fast: during an outage the retries, not one long wait, take the time.
-  const db = openDatabase(settings.connection, { poolSize: 10, connectTimeoutMs: 1000, statementTimeoutMs: 5000 });
+  const db = openDatabase(settings.connection, {
+    poolSize: PAYMENT_SERVICE_POOL_SIZE,
+    connectTimeoutMs: 1000,
+    statementTimeoutMs: 5000,
+  });
   const store = new PaymentStore(db, { attempts: settings.retryAttempts, delayMs: settings.retryDelayMs });
   const starter = asyncPaymentStarter(store);
   const api = createPaymentApi(store, log, starter.start, settings.http);

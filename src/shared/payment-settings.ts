@@ -24,5 +24,8 @@ export const paymentWorkloadSchema = z
   })
   .strict();
 
+/** Connections in the payment service's database pool (its HTTP API and its payment workflow share it). */
+export const PAYMENT_SERVICE_POOL_SIZE = 10;
+
 export type PaymentWorkloadSettings = z.output<typeof paymentWorkloadSchema>;
 export type PaymentWorkloadSettingsInput = z.input<typeof paymentWorkloadSchema>;

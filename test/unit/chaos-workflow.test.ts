@@ -54,6 +54,7 @@ function stubs(env: TestWorkflowEnvironment, s: Scenario, calls: string[], outco
       return target;
     },
     lockOwner: async () => 'lock-holder',
+    checkConnectionBudget: async () => (calls.push('budget'), { servers: [], unchecked: [] }),
     setupSchema: async (path) => (calls.push(`setup ${path}`), { connection: path, users: 1, products: 1, orders: 1 }),
     checkSteadyState: async () => {
       calls.push('check');
@@ -174,6 +175,7 @@ describe('chaosExperiment on the time-skipping test server (unit, stubbed activi
     ]);
     assert.deepEqual(calls, [
       'resolve',
+      'budget',
       'setup direct',
       'check',
       'measure direct',

@@ -25,6 +25,7 @@ function stubs(calls: string[]): Partial<typeof activities> {
   return {
     resolveFaultTarget: async () => (calls.push('resolve'), target),
     lockOwner: async () => 'lock-holder',
+    checkConnectionBudget: async () => (calls.push('budget'), { servers: [], unchecked: [] }),
     checkCustomOperations: async (path) => {
       calls.push(`plan ${path}`);
       throw ApplicationFailure.nonRetryable(REFUSAL, 'CustomSqlRefused');
@@ -77,6 +78,6 @@ describe('chaosExperiment with custom statements the worker refuses (unit, stubb
     });
     assert.equal(result.verdict, 'not-run');
     assert.equal(result.verdictReason, REFUSAL);
-    assert.deepEqual(calls, ['resolve', 'plan direct', 'report']);
+    assert.deepEqual(calls, ['resolve', 'budget', 'plan direct', 'report']);
   });
 });

@@ -15,6 +15,7 @@
  */
 import { Client } from 'pg';
 import { resolveConnection } from '../../platform/connections';
+import { PROBE_CONNECTED_LOGINS } from '../../shared/connection-demand';
 import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
 import { AvailabilityDetector } from '../workload/availability-detector';
 import { ProbeTimings, type ProbeTimingSummary } from './probe-timings';
@@ -40,7 +41,7 @@ const DEFAULT_INTERVAL_MS = 20;
  */
 const MAX_YOUNG = 4;
 const YOUNG_MS = 250;
-const MAX_CONNECTED = 6;
+const MAX_CONNECTED = PROBE_CONNECTED_LOGINS;
 const MAX_OUTSTANDING = 64;
 
 export class TightProbe {

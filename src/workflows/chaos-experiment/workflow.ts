@@ -10,14 +10,7 @@
  * cases. An experiment with many repeated faults continues as new every `repeat.cyclesPerRun` faults
  * (after a fault has recovered), its measurement taken up by the next run, so its history stays small.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  ContinueAsNew,
-  continueAsNew,
-  isCancellation,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { act, STEP } from './activity-options';
@@ -27,7 +20,8 @@ import { faultCycle, hypothesis, rollBack } from './method';
 import { enter, hold, installHandlers } from './phases';
 import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
-import { errorText } from '../error-text';
+import { errorText, refusedAs } from '../error-text';
+import { withinConnectionBudget } from './connection-budget-step';
 import { enoughShardWorkers, everyShardMeasuring } from './shard-check';
 
 function validated(input: unknown): ExperimentDefinition {
@@ -36,11 +30,6 @@ function validated(input: unknown): ExperimentDefinition {
   } catch (err) {
     throw ApplicationFailure.nonRetryable(errorText(err), 'InvalidExperiment');
   }
-}
-
-/** An activity's failure of this type (a refusal: nothing was touched). */
-function refusedAs(err: unknown, type: string): err is ActivityFailure & { cause: ApplicationFailure } {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 
 /**
@@ -81,6 +70,7 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
       return false;
     }
   }
+  if (!(await withinConnectionBudget(s))) return false;
   if (!(await enoughShardWorkers(s))) return false;
   if (!(await lockTarget(s, workflowId))) return false;
   if (!(await setUpPaths(s))) return false;
