@@ -1,0 +1,95 @@
+/**
+ * Issue 25, item 3 (one target, one fault): the locks an experiment takes are the physical things
+ * its fault touches, whatever the fault's kind, sorted, none twice. Pure.
+ */
+import assert from 'node:assert/strict';
+import type { ResolvedTarget } from '../../src/shared/fault-types';
+import { containerTouches, patroniTouches, rdsTouches } from '../../src/shared/touched-things';
+import { lockIdsOf, targetLocks } from '../../src/workflows/target-lock';
+
+const container = (name: string, patroniScope?: string): ResolvedTarget => ({
+  kind: 'docker',
+  id: `id-of-${name}`,
+  name,
+  networks: [],
+  touches: containerTouches(name, patroniScope),
+});
+const cluster: ResolvedTarget = {
+  kind: 'patroni',
+  name: 'faultline-cluster',
+  scope: 'faultline-cluster',
+  leader: 'node1',
+  members: ['node1', 'node2'],
+  touches: patroniTouches('faultline-cluster', ['faultline-node2', 'faultline-node1']),
+};
+
+describe('target locks: one per thing a fault touches (unit)', () => {
+  it('a Patroni fault locks the cluster and every member container', () => {
+    assert.deepEqual(lockIdsOf('patroni', cluster), [
+      'faultline-lock-container-faultline-node1',
+      'faultline-lock-container-faultline-node2',
+      'faultline-lock-patroni-faultline-cluster',
+    ]);
+  });
+
+  it('a Docker fault on a member container locks the container and its cluster', () => {
+    assert.deepEqual(lockIdsOf('docker', container('faultline-node1', 'faultline-cluster')), [
+      'faultline-lock-container-faultline-node1',
+      'faultline-lock-patroni-faultline-cluster',
+    ]);
+  });
+
+  it("a network fault on a container has the Docker fault's container key: the kind is not in it", () => {
+    const db = container('faultline-db');
+    assert.deepEqual(lockIdsOf('network', db), ['faultline-lock-container-faultline-db']);
+    assert.deepEqual(lockIdsOf('network', db), lockIdsOf('docker', db));
+  });
+
+  it('a Docker fault on a member and a Patroni fault on its cluster share keys (both)', () => {
+    const docker = lockIdsOf('docker', container('faultline-node2', 'faultline-cluster'));
+    const patroni = lockIdsOf('patroni', cluster);
+    assert.deepEqual(
+      docker.filter((id) => patroni.includes(id)),
+      docker,
+    );
+  });
+
+  it('an RDS fault locks its cluster id', () => {
+    const rds: ResolvedTarget = {
+      kind: 'rds',
+      name: 'orders-aurora',
+      cluster: 'orders-aurora',
+      arn: 'arn:aws:rds:eu-west-1:000000000000:cluster:orders-aurora',
+      writer: 'orders-1',
+      members: ['orders-1', 'orders-2'],
+      touches: rdsTouches('orders-aurora'),
+    };
+    assert.deepEqual(lockIdsOf('rds', rds), ['faultline-lock-rds-orders-aurora']);
+  });
+
+  it('sorted, none twice, each with what it is for people', () => {
+    const target: ResolvedTarget = {
+      ...cluster,
+      touches: [
+        { kind: 'patroni', name: 'b' },
+        { kind: 'container', name: 'z' },
+        { kind: 'container', name: 'a' },
+        { kind: 'patroni', name: 'b' },
+        { kind: 'container', name: 'z' },
+      ],
+    };
+    assert.deepEqual(targetLocks('patroni', target), [
+      { id: 'faultline-lock-container-a', what: 'container a' },
+      { id: 'faultline-lock-container-z', what: 'container z' },
+      { id: 'faultline-lock-patroni-b', what: 'Patroni cluster b' },
+    ]);
+  });
+
+  it("a target resolved by older code (no touches) keeps the one lock of before, named by the fault's kind", () => {
+    const { touches: _, ...old } = container('faultline-db') as Extract<ResolvedTarget, { kind: 'docker' }>;
+    assert.deepEqual(targetLocks('network', old), [
+      { id: 'faultline-lock-network-faultline-db', what: 'faultline-db' },
+    ]);
+    assert.deepEqual(lockIdsOf('docker', old), ['faultline-lock-docker-faultline-db']);
+  });
+});
