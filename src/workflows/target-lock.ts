@@ -10,6 +10,7 @@
  */
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
 import type { ResolvedTarget, TouchedThing } from '../shared/fault-types';
+import { containerTouches, patroniTouches, rdsTouches } from '../shared/touched-things';
 
 export const releaseSignal = defineSignal('release');
 
@@ -39,14 +40,27 @@ export interface TargetLock {
 }
 
 /**
+ * What a target resolved by older code (without `touches`) is known to touch from what it says: a
+ * container by its name (not whether it is a Patroni node), a cluster by its scope or id.
+ */
+function knownTouches(target: ResolvedTarget): TouchedThing[] {
+  if (target.kind === 'docker') return containerTouches(target.name);
+  if (target.kind === 'patroni') return patroniTouches(target.scope, []);
+  return rdsTouches(target.cluster);
+}
+
+/**
  * The locks an experiment on `target` takes, in the order it takes them: one per thing the target
  * touches, sorted by id, none twice. Every experiment taking its locks in that one order, of two
- * whose sets overlap, one always gets all of its own. A target resolved by older code (without
- * `touches`) has the one lock of before.
+ * whose sets overlap, one always gets all of its own. A target resolved by older code (a run
+ * continued from one started before `touches`) also keeps the one lock of before, named by the
+ * fault's kind.
  */
 export function targetLocks(faultKind: string, target: ResolvedTarget): TargetLock[] {
-  if (!target.touches) return [{ id: targetLockId(faultKind, target.name), what: target.name }];
-  const byId = new Map(target.touches.map((t) => [thingLockId(t), `${THING_WORDS[t.kind]} ${t.name}`]));
+  const things = target.touches ?? knownTouches(target);
+  const byId = new Map(things.map((t) => [thingLockId(t), `${THING_WORDS[t.kind]} ${t.name}`]));
+  const old = targetLockId(faultKind, target.name);
+  if (!target.touches && !byId.has(old)) byId.set(old, target.name);
   return [...byId.keys()].sort().map((id) => ({ id, what: byId.get(id)! }));
 }
 

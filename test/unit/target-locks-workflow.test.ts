@@ -211,17 +211,21 @@ describe('one target, one fault: locks on every thing touched (unit, time-skippi
     assert.equal(await status('faultline-lock-container-faultline-node1'), 'COMPLETED', 'taken, then given back');
   });
 
-  it('every lock is given back at the end, and a target without `touches` (older code) keeps the old lock', async () => {
-    const { result, firstResult } = await twoExperiments(
+  it('targets without `touches` (older code) keep the old lock, and meet on the container all the same', async () => {
+    const { result, calls, firstId } = await twoExperiments(
       onContainer('docker', 'faultline-db'),
       onContainer('network', 'faultline-db'),
-      ['faultline-lock-docker-faultline-db'],
+      ['faultline-lock-container-faultline-db', 'faultline-lock-docker-faultline-db'],
       true,
     );
-    // Older targets: one lock named by the kind, so the two kinds did not meet.
-    assert.equal(result.verdict, 'held', result.verdictReason);
-    assert.notEqual(firstResult.verdict, 'not-run', firstResult.verdictReason);
-    assert.equal(await status('faultline-lock-network-faultline-db'), 'COMPLETED');
-    assert.equal(await status('faultline-lock-docker-faultline-db'), 'COMPLETED');
+    assert.equal(result.verdict, 'not-run', result.verdictReason);
+    assert.match(
+      result.verdictReason,
+      new RegExp(
+        `^container faultline-db is already under an experiment \\(${firstId}, lock faultline-lock-container-faultline-db\\)`,
+      ),
+    );
+    assert.deepEqual(calls, []);
+    assert.equal(await status('faultline-lock-network-faultline-db'), undefined, 'the old lock after it never taken');
   });
 });

@@ -85,11 +85,20 @@ describe('target locks: one per thing a fault touches (unit)', () => {
     ]);
   });
 
-  it("a target resolved by older code (no touches) keeps the one lock of before, named by the fault's kind", () => {
+  it("a target resolved by older code (no touches) keeps the one lock of before, named by the fault's kind, and its container's", () => {
     const { touches: _, ...old } = container('faultline-db') as Extract<ResolvedTarget, { kind: 'docker' }>;
     assert.deepEqual(targetLocks('network', old), [
+      { id: 'faultline-lock-container-faultline-db', what: 'container faultline-db' },
       { id: 'faultline-lock-network-faultline-db', what: 'faultline-db' },
     ]);
-    assert.deepEqual(lockIdsOf('docker', old), ['faultline-lock-docker-faultline-db']);
+    assert.deepEqual(lockIdsOf('docker', old), [
+      'faultline-lock-container-faultline-db',
+      'faultline-lock-docker-faultline-db',
+    ]);
+    // A cluster's old lock was already the cluster's key.
+    const { touches: __, ...oldCluster } = cluster as Extract<ResolvedTarget, { kind: 'patroni' }>;
+    assert.deepEqual(targetLocks('patroni', oldCluster), [
+      { id: 'faultline-lock-patroni-faultline-cluster', what: 'Patroni cluster faultline-cluster' },
+    ]);
   });
 });
