@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import type { ResolvedTarget } from '../../src/shared/fault-types';
 import { containerTouches, patroniTouches, rdsTouches } from '../../src/shared/touched-things';
-import { lockIdsOf, targetLocks } from '../../src/workflows/target-lock';
+import { lockIdsOf, targetLock, targetLocks } from '../../src/workflows/target-lock';
+import { TARGET_LOCK_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { heldLocksText, onLabContainers } from '../../src/lab/held-locks';
 
 const container = (name: string, patroniScope?: string): ResolvedTarget => ({
   kind: 'docker',
@@ -100,5 +102,24 @@ describe('target locks: one per thing a fault touches (unit)', () => {
     assert.deepEqual(targetLocks('patroni', oldCluster), [
       { id: 'faultline-lock-patroni-faultline-cluster', what: 'Patroni cluster faultline-cluster' },
     ]);
+  });
+
+  it('the lab start-up knows a lock by its workflow type, and which locks leave the containers as they are', () => {
+    assert.equal(targetLock.name, TARGET_LOCK_WORKFLOW_TYPE);
+    for (const id of [
+      'faultline-lock-container-faultline-db',
+      'faultline-lock-patroni-faultline-cluster',
+      'faultline-lock-docker-faultline-db',
+      'faultline-lock-network-faultline-proxy',
+    ])
+      assert.ok(onLabContainers(id), id);
+    assert.ok(!onLabContainers('faultline-lock-rds-orders-aurora'), 'an RDS cluster is not in the lab');
+    assert.equal(
+      heldLocksText([
+        { lockId: 'faultline-lock-container-faultline-db', owner: 'pause-db' },
+        { lockId: 'faultline-lock-patroni-faultline-cluster', owner: null },
+      ]),
+      'experiment pause-db holds lock faultline-lock-container-faultline-db; experiment (unknown) holds lock faultline-lock-patroni-faultline-cluster',
+    );
   });
 });
