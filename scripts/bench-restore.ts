@@ -3,7 +3,9 @@
  *
  *   crash:     the lab's faultline worker is killed (SIGKILL) in the middle of a `stop` of the lab's
  *              database; once the fault window has passed, `bin/faultline up` is run: the time from
- *              `up` to the database serving again (fresh connection on `direct`).
+ *              `up` to the database serving again (fresh connection on `direct`). `up` leaves the
+ *              stopped database as it is (the experiment holds its lock): the worker it starts
+ *              resumes the experiment, whose restore starts it.
  *   terminate: the experiment is terminated in the middle of the fault; the dead man's switch (the
  *              lease watchdog in the worker) restores it: the time from the terminate to serving.
  *
@@ -84,7 +86,7 @@ async function crash(): Promise<string> {
   const upMs = await upDone;
   await handle.result().catch(() => undefined);
   await client.connection.close();
-  return `crash: database serving again ${serving} ms after \`faultline up\` started (up itself took ${upMs} ms; it starts the lab's stopped containers, the new worker restores the fault)`;
+  return `crash: database serving again ${serving} ms after \`faultline up\` started (up itself took ${upMs} ms; it leaves the containers to the experiment holding their lock, whose new worker restores the fault)`;
 }
 
 async function terminate(): Promise<string> {

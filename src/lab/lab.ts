@@ -12,6 +12,7 @@ import { metricsPorts } from '../platform/metrics-settings';
 import { checkPaymentService } from '../service/client/check-payment-service';
 import { paymentServiceUrl } from '../service/client/service-url';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
+import { heldLocks, heldLocksText, onLabContainers, type HeldLock } from './held-locks';
 import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
 import { ensureWorkloadRole } from './workload-role';
@@ -59,6 +60,11 @@ export interface UpOptions {
   applyConnections?: boolean;
 }
 
+/**
+ * Starts what is not running: the containers (unless an experiment holds a lock on one of them:
+ * they are left as that experiment's fault has them), the Temporal dev server, the search
+ * attributes, the workers. `faultline up`, and `run`/`start` before they start an experiment.
+ */
 export async function labUp(options: UpOptions = {}): Promise<void> {
   const settings = labSettings();
   const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -71,9 +77,22 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
       throw new Error(`lab: ${what} failed: ${(err as Error).message}`);
     }
   };
-  await step('database and proxy containers', async () => (await startStack(), 'healthy'));
-  await step('Patroni cluster (etcd, 2 nodes, HAProxy, PgBouncer)', waitClusterReady);
-  await step('workload role', ensureWorkloadRole);
+  // Another experiment's fault may be on a container (paused, stopped, cut off): not (re)started or
+  // waited on, so this one reaches its lock, or its own target, whatever state that one left.
+  let held: HeldLock[] = [];
+  await step("experiments' locks on the lab's containers", async () => {
+    held = (await heldLocks()).filter((l) => onLabContainers(l.lockId));
+    return held.length ? `${held.length} held` : 'none held';
+  });
+  if (held.length > 0) {
+    process.stderr.write(
+      `lab: containers left as they are (not started, nor waited on to be healthy): ${heldLocksText(held)}\n`,
+    );
+  } else {
+    await step('database and proxy containers', async () => (await startStack(), 'healthy'));
+    await step('Patroni cluster (etcd, 2 nodes, HAProxy, PgBouncer)', waitClusterReady);
+    await step('workload role', ensureWorkloadRole);
+  }
   await step(
     `Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`,
     startTemporalDevServer,

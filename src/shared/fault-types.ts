@@ -1,6 +1,23 @@
 /** What a fault is done to and what was seen of it: targets, injections, restores. Pure types. */
 
-export interface ResolvedDockerTarget {
+/**
+ * A physical thing a fault may touch, whatever the fault's kind: a container by its name (which a
+ * recreated container keeps, unlike its id), a Patroni cluster by its scope, an RDS cluster by its
+ * id. Two experiments never fault one thing at once: each takes a lock on every thing it touches
+ * (workflows/target-lock.ts).
+ */
+export interface TouchedThing {
+  kind: 'container' | 'patroni' | 'rds';
+  name: string;
+}
+
+/** Targets resolved before faultline locked every thing a fault touches lack `touches`. */
+interface Touching {
+  /** Everything the fault may touch (see touched-things.ts); absent in older histories. */
+  touches?: TouchedThing[];
+}
+
+export interface ResolvedDockerTarget extends Touching {
   kind: 'docker';
   id: string;
   name: string;
@@ -8,7 +25,7 @@ export interface ResolvedDockerTarget {
   networks: Array<{ name: string; aliases: string[] }>;
 }
 
-export interface ResolvedRdsTarget {
+export interface ResolvedRdsTarget extends Touching {
   kind: 'rds';
   name: string;
   cluster: string;
@@ -33,7 +50,7 @@ export interface RdsInjection {
 }
 
 /** A Patroni cluster, by its scope; the leader as Patroni named it when the target was resolved. */
-export interface ResolvedPatroniTarget {
+export interface ResolvedPatroniTarget extends Touching {
   kind: 'patroni';
   name: string;
   scope: string;

@@ -188,7 +188,7 @@ describe('edges that cannot hurt', function () {
     assert.match(
       result.verdictReason,
       new RegExp(
-        `faultline-db is already under an experiment \\(lock-first-${tag}, lock faultline-lock-docker-faultline-db\\)`,
+        `container faultline-db is already under an experiment \\(lock-first-${tag}, lock faultline-lock-container-faultline-db\\)`,
       ),
     );
     const history = await client.workflow.getHandle(`lock-second-${tag}`).fetchHistory();

@@ -15,12 +15,15 @@ import type { DockerFault } from '../../shared/experiment-schema';
 import { logger } from '../../platform/logger';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
 import { networkNamespaceRefusal } from './network-namespace';
+import { PATRONI_SCOPE_LABEL } from '../../platform/patroni/cluster-nodes';
+import { containerTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
 /**
  * Finds the one opted-in container a fault names; refuses anything else, and a network fault on a
- * container that has another's network namespace.
+ * container that has another's network namespace. What it touches: the container, and its Patroni
+ * cluster when it is a node of one.
  */
 export async function resolveDockerTarget(
   fault: Pick<DockerFault, 'target'> & { kind?: string; action?: string; network?: string },
@@ -68,7 +71,9 @@ export async function resolveDockerTarget(
       `fault.network: container "${name}" is not attached to network "${fault.network}" (it is on ${networks.map((n) => n.name).join(', ') || 'no network'})`,
     );
   }
-  return { kind: 'docker', id: info.Id, name, networks };
+  // A Patroni node carries its cluster's scope (the label a Patroni fault finds its nodes by): a
+  // fault on the container touches the cluster too.
+  return { kind: 'docker', id: info.Id, name, networks, touches: containerTouches(name, labels[PATRONI_SCOPE_LABEL]) };
 }
 
 async function state(id: string): Promise<Docker.ContainerInspectInfo['State']> {

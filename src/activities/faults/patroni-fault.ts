@@ -27,6 +27,7 @@ import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } fr
 import { systemIdentifierOf } from '../../platform/database/system-identifier';
 import { resolveDockerTarget, waitFor } from './docker-fault';
 import { applyNetworkFault } from './network-fault';
+import { patroniTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -78,16 +79,26 @@ function candidateOf(fault: PatroniFault, cluster: Cluster): string {
   return best.name;
 }
 
+/**
+ * The cluster as it is now; it touches the cluster and every node's container (any of them may lead
+ * when the fault lands), each node found by its label as readCluster finds them.
+ */
+const targetOf = (fault: PatroniFault, cluster: Cluster): ResolvedPatroniTarget => ({
+  kind: 'patroni',
+  name: fault.cluster,
+  scope: fault.cluster,
+  leader: cluster.leader.member,
+  members: cluster.view.members.map((m) => m.name),
+  touches: patroniTouches(
+    fault.cluster,
+    cluster.nodes.map((n) => n.container),
+  ),
+});
+
 export async function resolvePatroniTarget(fault: PatroniFault): Promise<ResolvedPatroniTarget> {
   const cluster = await readCluster(fault);
   candidateOf(fault, cluster); // a failover needs somewhere to go
-  return {
-    kind: 'patroni',
-    name: fault.cluster,
-    scope: fault.cluster,
-    leader: cluster.leader.member,
-    members: cluster.view.members.map((m) => m.name),
-  };
+  return targetOf(fault, cluster);
 }
 
 const timelineOf = (view: PatroniCluster | undefined, member: string): number | null =>
@@ -123,13 +134,7 @@ export async function injectPatroniFault(fault: PatroniFault, options: PatroniIn
   const { beforeAction, paths = [] } = options;
   const cluster = await readCluster(fault);
   const oldLeader = cluster.leader.member;
-  const target: ResolvedPatroniTarget = {
-    kind: 'patroni',
-    name: fault.cluster,
-    scope: fault.cluster,
-    leader: oldLeader,
-    members: cluster.view.members.map((m) => m.name),
-  };
+  const target = targetOf(fault, cluster);
   const events: PatroniInjection['events'] = [];
   const note = (message: string, source: 'faultline' | 'patroni' = 'faultline') =>
     events.push({ at: new Date().toISOString(), source, message });

@@ -27,6 +27,7 @@ import type { RdsFault } from '../../shared/experiment-schema';
 import { RDS_TARGET_TAG } from '../../shared/names';
 import { logger } from '../../platform/logger';
 import type { RdsInjection, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
+import { rdsTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -78,7 +79,15 @@ export async function resolveRdsTarget(fault: RdsFault): Promise<ResolvedRdsTarg
   }
   if (fault.targetInstance && fault.targetInstance === writer)
     throw refuse(`fault.targetInstance: "${fault.targetInstance}" is already the writer`);
-  return { kind: 'rds', name: fault.cluster, cluster: fault.cluster, arn: cluster.DBClusterArn!, writer, members };
+  return {
+    kind: 'rds',
+    name: fault.cluster,
+    cluster: fault.cluster,
+    arn: cluster.DBClusterArn!,
+    writer,
+    members,
+    touches: rdsTouches(fault.cluster),
+  };
 }
 
 async function rdsEvents(rds: RDSClient, target: ResolvedRdsTarget, since: Date): Promise<RdsObservation[]> {

@@ -12,6 +12,8 @@ import type { WorkloadProgress } from '../../shared/workload-types';
 /** The workflow's type, and the task queue of the `faultline` worker that runs it and its activities. */
 export const EXPERIMENT_WORKFLOW_TYPE = 'chaosExperiment';
 export const EXPERIMENT_TASK_QUEUE = 'faultline';
+/** The lock an experiment holds on each thing its fault touches (../target-lock.ts), by workflow type. */
+export const TARGET_LOCK_WORKFLOW_TYPE = 'targetLock';
 /** Where a path's shards go (`workload.shards`): every worker polls it too, one shard at a time. */
 export const shardTaskQueue = (experimentQueue: string): string => `${experimentQueue}-shards`;
 

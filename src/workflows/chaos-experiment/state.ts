@@ -61,9 +61,12 @@ export interface ExperimentState {
   measurements: Array<Promise<PathMeasurementSummary | undefined>>;
   payments?: Promise<PaymentWorkloadSummary | undefined>;
   audit?: PaymentAudit;
-  /** The target's lock, while held. */
-  lock?: ChildWorkflowHandle<typeof targetLock>;
-  /** Why the experiment did not run (the target is locked by another). */
+  /**
+   * The locks this run holds, one per thing its fault touches (target-lock-step.ts). Not carried
+   * across continue-as-new: a run gives them back before it hands over, the next takes them again.
+   */
+  readonly locks: Array<ChildWorkflowHandle<typeof targetLock>>;
+  /** Why the experiment did not run (what it would touch is locked by another, say). */
   refused?: string;
 }
 
@@ -86,6 +89,7 @@ export function newState(definition: ExperimentDefinition, now: Date, carried?: 
     faultOn: false,
     recoveryPending: false,
     measurements: [],
+    locks: [],
   };
 }
 
