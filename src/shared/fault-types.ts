@@ -107,7 +107,32 @@ export interface InjectionRecord {
    * workflow (it was restored all the same); the time is when the inject was asked for.
    */
   interrupted?: true;
+  /** Network faults: the target's TCP counters just before the fault was applied. */
+  tcp?: TcpReading;
 }
+
+/**
+ * A network namespace's TCP counters, as Linux keeps them (/proc/net/snmp `Tcp:`, /proc/net/netstat
+ * `TcpExt:`), read by a sidecar in the target's namespace: what the target itself sent, received
+ * and sent again, not its clients.
+ */
+export interface TcpCounters {
+  /** Segments received (InSegs), sent (OutSegs, which Linux counts without retransmissions), retransmitted (RetransSegs). */
+  inSegs: number;
+  outSegs: number;
+  retransSegs: number;
+  /** Retransmission timeouts (TCPTimeouts); absent when the kernel does not count them. */
+  timeouts?: number;
+  /** Tail loss probes sent (TCPLossProbes), SYN and SYN-ACK retransmissions (TCPSynRetrans). */
+  lossProbes?: number;
+  synRetrans?: number;
+}
+
+/** One reading of the target's TCP counters, or why there is none. */
+export type TcpReading = { at: string; counters: TcpCounters } | { at: string; notRead: string };
+
+/** What the target's TCP did during the fault: the counters from just before the inject to just before the restore. */
+export type TcpDuringFault = { from: string; to: string; counters: TcpCounters } | { notRead: string };
 
 export interface PathGroundTruth {
   downAt: string | null;
@@ -143,4 +168,6 @@ export interface RestoreRecord {
   servingAgainAt: string;
   /** When each path answered again. */
   paths?: Record<string, PathGroundTruth>;
+  /** Network faults: what the target's TCP did while the fault was on (absent in older histories). */
+  tcpDuringFault?: TcpDuringFault;
 }

@@ -46,6 +46,12 @@ export interface OperationStats {
   /** successes / attempts, 0..1; null when nothing was attempted (never 100% of nothing). */
   successRate: number | null;
   latencyMs: LatencySummary;
+  /**
+   * Successful operations that took the stall threshold or longer: slow ones (every round trip
+   * answered in time) and held ones (`held`: a round trip unanswered for the threshold) alike.
+   * Absent when not counted (figures measured before it was, in part or whole).
+   */
+  pastStallThreshold?: number;
 }
 
 /**

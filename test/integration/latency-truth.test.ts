@@ -89,6 +89,22 @@ class PatientClient {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+type PathCycle = ExperimentReport['paths'][number]['cycles'][number];
+
+/** The share of an operation type's successes past the threshold in the fault phase (NaN: none succeeded). */
+function pastShare(cycle: PathCycle, type: 'read' | 'write' | 'transaction'): number {
+  const t = cycle.pastStallThreshold?.byType[type];
+  return t && t.successes > 0 ? t.count / t.successes : NaN;
+}
+
+/** The target's TCP counters during the fault, asserted read (a reading that failed says why). */
+function targetTcp(report: ExperimentReport, line: string) {
+  const tcp = report.cycles[0]!.targetTcp;
+  assert.ok(tcp && 'counters' in tcp, `the target's TCP counters were read in its namespace: ${line}`);
+  assert.ok(tcp.counters.inSegs > 0 && tcp.counters.outSegs > 0, `it received and sent segments: ${line}`);
+  return tcp.counters;
+}
+
 /** A network fault on the db under the seed's workload; the patient client runs while the fault is on. */
 async function runNetworkFault(name: string, fault: Record<string, unknown>, faultSeconds: number) {
   const client = await testClient();
@@ -119,7 +135,8 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
     `${name}: patient client ${patient.logins.length} logins (${patient.logins.filter((l) => !l.ok).length} failed, median ${median(patient.logins.map((l) => l.ms))} ms), ` +
     `${patient.roundTrips.length} round trips (${patient.roundTrips.filter((l) => !l.ok).length} failed, median ${median(patient.roundTrips.map((l) => l.ms))} ms); ` +
     `report: ground truth ${cycle.groundTruthMs} ms (target ${report.cycles[0]!.groundTruthDowntimeMs}), detected ${cycle.detectedDowntimeMs} ms, held ${path.held.count}, ` +
-    `probe ${JSON.stringify(cycle.probe)}${cycle.note ? `, note: ${cycle.note}` : ''}`;
+    `probe ${JSON.stringify(cycle.probe)}${cycle.note ? `, note: ${cycle.note}` : ''}; ` +
+    `past the threshold ${JSON.stringify(cycle.pastStallThreshold)}; target TCP ${JSON.stringify(report.cycles[0]!.targetTcp)}`;
   process.stdout.write(`      ${line}\n`);
   return { report, path, cycle, patient, line };
 }
@@ -159,10 +176,20 @@ describe('slow is not down: latency and loss faults, held to a patient independe
       `the probe's round trip is the patient client's: ${line}`,
     );
     assert.ok(probe.loginP50Ms! > 2 * 400, `the probe's logins took several round trips: ${line}`);
+    // Past the threshold: a read is one round trip, as the patient client's were (each under 1 s): none,
+    // or next to none. A purchase is six (BEGIN, four statements, COMMIT), three when out of stock
+    // (BEGIN, the lock, ROLLBACK), each at least the patient's round trip.
+    assert.ok(cycle.pastStallThreshold, `the share past the threshold is reported: ${line}`);
+    assert.ok(pastShare(cycle, 'read') <= 0.02, `next to no read took the threshold: ${line}`);
+    assert.equal(cycle.pastStallThreshold.held, 0, `and none was held: slow, not down: ${line}`);
+    const purchases = pastShare(cycle, 'transaction');
+    if (!Number.isNaN(purchases) && 3 * trip >= STALL_MS)
+      assert.ok(purchases >= 0.9, `purchases, of six round trips each, took the threshold: ${line}`);
+    targetTcp(report, line);
   });
 
   it('latency 1500 ms, above the stall threshold per round trip: down while it lasts', async () => {
-    const { cycle, patient, line } = await runNetworkFault(
+    const { report, cycle, patient, line } = await runNetworkFault(
       'latency-above-threshold',
       { action: 'latency', delayMs: 1500, jitterMs: 0 },
       8,
@@ -173,6 +200,10 @@ describe('slow is not down: latency and loss faults, held to a patient independe
     );
     assert.ok(cycle.groundTruthMs !== null && cycle.groundTruthMs >= 6000, `the ground truth is down: ${line}`);
     assert.ok(cycle.detectedDowntimeMs >= 6000, `and so is the workload: ${line}`);
+    // Each of the patient client's round trips took the threshold: so does every read that succeeded.
+    const reads = pastShare(cycle, 'read');
+    assert.ok(Number.isNaN(reads) || reads >= 0.9, `the reads that succeeded took the threshold: ${line}`);
+    targetTcp(report, line);
   });
 
   it('loss 20 %: lost packets cost retransmits, not an outage; the patient client is always answered', async () => {
@@ -196,5 +227,15 @@ describe('slow is not down: latency and loss faults, held to a patient independe
     // and only that (never that the workload's sessions were held).
     if (cycle.note)
       assert.match(cycle.note, /saw logins fail or go unanswered/, `the note is about new logins: ${line}`);
+    // A fifth of what the target receives is dropped, ACKs of what it sent among it: it retransmits.
+    const tcp = targetTcp(report, line);
+    assert.ok(tcp.retransSegs > 0, `the target retransmitted: ${line}`);
+    assert.ok(tcp.retransSegs / (tcp.outSegs + tcp.retransSegs) < 0.5, `a share of what it sent, not all: ${line}`);
+    // A read past the threshold is a request lost over and over (retransmits back off 200, 400, 800 ms):
+    // rare, for the workload's reads as for the patient client's round trips, which are the same.
+    const patientShare = patient.roundTrips.filter((r) => r.ms >= STALL_MS).length / patient.roundTrips.length;
+    const reads = pastShare(cycle, 'read');
+    assert.ok(reads < 0.2, `few reads took the threshold: ${line}`);
+    assert.ok(Math.abs(reads - patientShare) <= 0.1, `as few as the patient client's (${patientShare}): ${line}`);
   });
 });

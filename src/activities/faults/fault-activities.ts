@@ -5,16 +5,17 @@ import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
 import { injectDockerFault, resolveDockerTarget, restoreDockerFault } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
-import { clearNetworkFault, applyNetworkFault } from './network-fault';
 import { injectPatroniFault, resolvePatroniTarget, type PatroniActed } from './patroni-fault';
 import { restorePatroniFault } from './patroni-restore';
 import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
+import { injectNetworkFault, restoreNetworkFault } from './network-fault-steps';
 import type {
   InjectionRecord,
   PathGroundTruth,
   ResolvedDockerTarget,
   ResolvedTarget,
   RestoreRecord,
+  TcpReading,
 } from '../../shared/fault-types';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
@@ -58,11 +59,7 @@ async function act(
       onActed: (patroniActed) => markInjected({ patroniActed }),
       ...(resume.patroniActed ? { resume: resume.patroniActed } : {}),
     });
-  const target = await resolveDockerTarget(fault);
-  await before(target);
-  const injectRequestedAt = new Date().toISOString();
-  await applyNetworkFault(fault, target);
-  return { target, injectRequestedAt, targetDownAt: null };
+  return await injectNetworkFault(fault, await resolveDockerTarget(fault), before);
 }
 
 /** Faults after which the target serves again by itself: the probe waits for that in the inject. */
@@ -84,6 +81,8 @@ export interface InjectOptions {
 
 export interface RestoreOptions {
   stallThresholdMs?: number;
+  /** Network faults: the inject's reading of the target's TCP counters (what the restore counts from). */
+  tcpAtInject?: TcpReading;
 }
 
 const DEFAULT_STALL_THRESHOLD_MS = 1000;
@@ -229,7 +228,7 @@ export async function restoreFault(
       restored =
         fault.kind === 'docker'
           ? await restoreDockerFault(fault, resolved)
-          : { restoreRequestedAt, ...(await clearNetworkFault(resolved)), targetRunningAt: new Date().toISOString() };
+          : await restoreNetworkFault(resolved, restoreRequestedAt, options.tcpAtInject);
       await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
     }
     const servingAt = await probe.waitFor(

@@ -24,10 +24,14 @@ const SIDECAR_LABEL = 'faultline.netfault.target';
 const sidecarName = (target: ResolvedDockerTarget) => `faultline-netfault-${target.name}`.slice(0, 120);
 
 /** Runs `netfault ARGS` in the target's namespace and returns its output; throws on a non-zero exit. */
-export async function netfault(target: ResolvedDockerTarget, args: string[]): Promise<string> {
+export const netfault = (target: ResolvedDockerTarget, args: string[]): Promise<string> =>
+  inNamespace(target, ['netfault', ...args]);
+
+/** Runs a command of the nettools image in the target's namespace, once; its output, or throws on a non-zero exit. */
+export async function inNamespace(target: ResolvedDockerTarget, cmd: string[]): Promise<string> {
   const container = await docker.createContainer({
     Image: NETTOOLS_IMAGE,
-    Cmd: ['netfault', ...args],
+    Cmd: cmd,
     Labels: { [SIDECAR_LABEL]: target.id },
     Tty: true, // plain output, no multiplexing headers
     HostConfig: { NetworkMode: `container:${target.id}`, CapAdd: ['NET_ADMIN'] },
@@ -36,8 +40,7 @@ export async function netfault(target: ResolvedDockerTarget, args: string[]): Pr
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
-    if (StatusCode !== 0)
-      throw new Error(`netfault ${args.join(' ')} in ${target.name} exited ${StatusCode}: ${output.trim()}`);
+    if (StatusCode !== 0) throw new Error(`${cmd.join(' ')} in ${target.name} exited ${StatusCode}: ${output.trim()}`);
     return output;
   } finally {
     await container.remove({ force: true }).catch(() => undefined);

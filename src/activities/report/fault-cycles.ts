@@ -4,7 +4,8 @@
  * Pure.
  */
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
-import type { ProbeTimingSummary } from '../../shared/fault-types';
+import type { ProbeTimingSummary, TcpDuringFault } from '../../shared/fault-types';
+import type { PastThreshold } from './fault-figures';
 import type { DowntimeWindow } from '../../shared/workload-types';
 
 export interface CycleReport {
@@ -24,6 +25,8 @@ export interface CycleReport {
   faultWindowMs: number | null;
   /** The steady state held again (null: not within the recovery timeout). */
   recoveredAt: string | null;
+  /** Network faults: what the target's own TCP did from the inject to the restore, or why it was not read. */
+  targetTcp?: TcpDuringFault;
 }
 
 export type RecoveryStatus = 'recovered' | 'not-recovered' | 'up-before-restore' | 'no-restore';
@@ -43,6 +46,8 @@ export interface PathCycle {
   note?: string;
   /** How long the ground-truth probe's logins and queries on this path took while the fault landed. */
   probe?: ProbeTimingSummary;
+  /** The workload's successes past the stall threshold in this cycle's fault phase (absent: not counted). */
+  pastStallThreshold?: PastThreshold;
   /** When this path served again after the restore: the end of its last window of the cycle. */
   servingAgainAt: string | null;
   /** servingAgainAt - restoreRequestedAt; 0 only when the path was already up at the restore; null when it did not recover. */
@@ -139,6 +144,7 @@ export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
         : targetGroundTruth(c),
       faultWindowMs: serving !== null ? serving - inject : null,
       recoveredAt: c.recoveredAt ?? null,
+      ...(c.restore?.tcpDuringFault ? { targetTcp: c.restore.tcpDuringFault } : {}),
     };
   });
 }

@@ -2,6 +2,7 @@
 import { OPERATION_TYPES } from '../../shared/workload-types';
 import { configurationConsole, shardClientText } from './configuration-section';
 import { paymentConsole } from './payment-section';
+import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import type { ExperimentReport, PathReport } from './report-types';
@@ -77,9 +78,17 @@ function availabilityLines(report: ExperimentReport, path: PathReport): string[]
       `- ${label}downtime ${seconds(c.detectedDowntimeMs)}${vsTruth}; recovery after restore: ${recoveryText(c)}`,
     );
     if (c.note) lines.push(`  (${c.note})`);
-    if (c.probe) lines.push(`  ground-truth probe while the fault landed: ${probeTimingText(c.probe)}`);
+    if (c.probe)
+      lines.push(`  ground-truth probe while the fault landed${injectedAside(report)}: ${probeTimingText(c.probe)}`);
+    if (c.pastStallThreshold) lines.push(`  ${pastThresholdText(c.pastStallThreshold)}`);
   }
   return lines;
+}
+
+/** " (injected: 400 ms added to every packet db receives ...)" beside the probe's round trips; "" for other faults. */
+function injectedAside(report: ExperimentReport): string {
+  const injected = injectedText(report.definition.fault);
+  return injected ? ` (injected: ${injected})` : '';
 }
 
 function phaseLines(report: ExperimentReport, path: PathReport): string[] {
@@ -97,7 +106,10 @@ function phaseLines(report: ExperimentReport, path: PathReport): string[] {
   }
   lines.push('- By phase:');
   for (const p of path.phases) {
-    const held = p.held.count ? `  ${p.held.count} held` : '';
+    const past = p.total.pastStallThreshold;
+    const held =
+      (past ? `  ${count(past)} past ${thresholdText(path.stallThresholdMs)}` : '') +
+      (p.held.count ? `  ${p.held.count} held` : '');
     const label = phaseLabel(p, report.cycles.length > 1).padEnd(22);
     lines.push(
       `    ${label} ${count(p.total.attempts).padStart(8)} ops  ${pct(p.total.successRate).padStart(6)} ok  p99 ${msText(p.total.latencyMs.p99).padStart(8)} ms  ${String(p.tps).padStart(8)} tps${held}`,
@@ -159,6 +171,8 @@ export function renderConsole(report: ExperimentReport): string {
     lines.push(
       `- ${label}: ${truth}; injected to serving again ${seconds(c.faultWindowMs)}; ${c.recoveredAt ? `recovered ${c.recoveredAt}` : 'steady state did not return in time'}`,
     );
+    const network = networkFaultText(d.fault, c);
+    if (network) lines.push(`  ${network}`);
   }
   if (report.rds) {
     lines.push(

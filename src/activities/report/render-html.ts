@@ -9,7 +9,8 @@ import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
 import { phaseLatencyChart, timeChart } from './render-charts';
-import { msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
+import { injectedText, networkFaultText, pastThresholdText } from './fault-figures';
+import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import type { ExperimentReport, PathReport } from './report-types';
 
 function pgbenchTable(path: PathReport): string {
@@ -31,6 +32,26 @@ function recoveryCell(c: PathReport['cycles'][number]): string {
   return seconds(c.recoveryMs, 2);
 }
 
+/** Under a path's cycle: the probe's round trips beside what was injected, and the operations past the threshold. */
+function probeRows(report: ExperimentReport, c: PathReport['cycles'][number]): string {
+  const injected = injectedText(report.definition.fault);
+  const row = (text: string) => `<tr><td></td><td colspan="3" class="probe">${esc(text)}</td></tr>`;
+  return (
+    (c.probe
+      ? row(
+          `ground-truth probe while the fault landed${injected ? ` (injected: ${injected})` : ''}: ${probeTimingText(c.probe)}`,
+        )
+      : '') + (c.pastStallThreshold ? row(pastThresholdText(c.pastStallThreshold)) : '')
+  );
+}
+
+/** A phase's successes past the stall threshold, and their share: "412 (3.2%)"; "-" when not counted. */
+function pastCell(p: PathReport['phases'][number]): string {
+  const past = p.total.pastStallThreshold;
+  if (past === undefined) return '-';
+  return `${count(past)} (${pct(p.total.successes > 0 ? past / p.total.successes : null)})`;
+}
+
 function pathTables(report: ExperimentReport, path: PathReport): string {
   const o = path.overall;
   const repeated = report.cycles.length > 1;
@@ -48,13 +69,13 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
   const phaseRows = path.phases
     .map(
       (p) =>
-        `<tr><td>${esc(phaseLabel(p, repeated))}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${msText(p.total.latencyMs.p50)}</td><td>${msText(p.total.latencyMs.p95)}</td><td>${msText(p.total.latencyMs.p99)}</td><td>${p.held.count}</td></tr>`,
+        `<tr><td>${esc(phaseLabel(p, repeated))}</td><td>${(p.durationMs / 1000).toFixed(1)} s</td><td>${p.total.attempts}</td><td>${pct(p.total.successRate)}</td><td>${p.tps}</td><td>${msText(p.total.latencyMs.p50)}</td><td>${msText(p.total.latencyMs.p95)}</td><td>${msText(p.total.latencyMs.p99)}</td><td>${pastCell(p)}</td><td>${p.held.count}</td></tr>`,
     )
     .join('');
   const cycleRows = path.cycles
     .map(
       (c) =>
-        `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}${c.probe ? `<tr><td></td><td colspan="3" class="probe">ground-truth probe while the fault landed: ${esc(probeTimingText(c.probe))}</td></tr>` : ''}`,
+        `<tr><td>${c.cycle}</td><td>${seconds(c.detectedDowntimeMs, 2)}</td><td>${c.detectedMinusGroundTruthMs === null ? '-' : `${c.detectedMinusGroundTruthMs >= 0 ? '+' : ''}${(c.detectedMinusGroundTruthMs / 1000).toFixed(2)} s`}</td><td>${recoveryCell(c)}</td></tr>${c.note ? `<tr><td></td><td colspan="3" class="note">${esc(c.note)}</td></tr>` : ''}${probeRows(report, c)}`,
     )
     .join('');
   const windowRows = path.downtimeWindows
@@ -83,7 +104,7 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
 <p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
 <table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
 <table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>
-<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
+<table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>past ${path.stallThresholdMs} ms</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
 ${gapsHtml(path)}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
 ${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
@@ -121,12 +142,17 @@ function gapsHtml(path: PathReport): string {
   );
 }
 
+function networkRow(report: ExperimentReport, c: ExperimentReport['cycles'][number]): string {
+  const text = networkFaultText(report.definition.fault, c);
+  return text ? `<tr><td></td><td colspan="6" class="probe">${esc(text)}</td></tr>` : '';
+}
+
 function groundTruthTable(report: ExperimentReport): string {
   if (report.cycles.length === 0) return '';
   const rows = report.cycles
     .map(
       (c) =>
-        `<tr><td>${c.cycle}</td><td>${esc(c.injectRequestedAt)}</td><td>${esc(c.targetDownAt ?? '-')}</td><td>${esc(c.restoreRequestedAt ?? '-')}</td><td>${esc(c.servingAgainAt ?? '-')}</td><td>${seconds(c.groundTruthDowntimeMs, 2)}</td><td>${esc(c.recoveredAt ?? 'not recovered')}</td></tr>`,
+        `<tr><td>${c.cycle}</td><td>${esc(c.injectRequestedAt)}</td><td>${esc(c.targetDownAt ?? '-')}</td><td>${esc(c.restoreRequestedAt ?? '-')}</td><td>${esc(c.servingAgainAt ?? '-')}</td><td>${seconds(c.groundTruthDowntimeMs, 2)}</td><td>${esc(c.recoveredAt ?? 'not recovered')}</td></tr>${networkRow(report, c)}`,
     )
     .join('');
   return `<table class="cycles"><tr><th>fault</th><th>injected</th><th>down (probe)</th><th>restore</th><th>serving again (probe)</th><th>down for</th><th>steady state again</th></tr>${rows}</table>`;

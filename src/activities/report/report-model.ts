@@ -9,6 +9,7 @@ import { workloadMix } from '../../shared/workload-mix';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings } from './fault-cycles';
+import { pastThresholdPerCycle } from './fault-figures';
 import { reconnectPolicy } from '../workload/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
@@ -78,8 +79,13 @@ function pathReport(
   until: number,
 ): PathReport {
   const timings = pathProbeTimings(outcome, w.connection);
-  const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection)).map((c, i) =>
-    timings[i] ? { ...c, probe: timings[i] } : c,
+  const past = pastThresholdPerCycle(w.phases, cycles, w.downtime.stallThresholdMs);
+  const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection)).map(
+    (c, i) => ({
+      ...c,
+      ...(timings[i] ? { probe: timings[i] } : {}),
+      ...(past[i] ? { pastStallThreshold: past[i] } : {}),
+    }),
   );
   const last = perCycle[perCycle.length - 1];
   const summary = outcome.paths.find((p) => p.connection === w.connection);

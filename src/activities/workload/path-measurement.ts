@@ -60,7 +60,7 @@ export class PathMeasurement {
     this.stallThresholdMs = cp?.stallThresholdMs ?? options.stallThresholdMs;
     this.startedAt = cp?.startedAt ?? options.startedAt ?? Date.now();
     this.phases = options.phases ?? observedPhases(options.phaseOf ?? (() => 'run'));
-    this.filed = new PhaseSpans(this.phases, this.startedAt, resume?.at);
+    this.filed = new PhaseSpans(this.phases, this.startedAt, resume?.at, this.stallThresholdMs * 1000);
     this.availability = new AvailabilityDetector(
       { stallThresholdMs: this.stallThresholdMs, horizonMs: options.horizonMs },
       cp?.availability,

@@ -25,6 +25,8 @@ export class PhaseSpans {
     private readonly startedAt: number,
     /** When this process took the measurement up: records waiting since before then wait from then. */
     private readonly since = startedAt,
+    /** A success that took this long or longer is counted past the stall threshold. */
+    private readonly stallThresholdUs = Infinity,
   ) {}
 
   /** Files what the phase log now covers, and opens spans for the phases entered meanwhile. */
@@ -112,7 +114,7 @@ export class PhaseSpans {
   file(r: PendingRecord): void {
     const entry = this.pending.length === 0 ? this.phases.entryAt(r.at) : undefined;
     if (entry) {
-      applyRecord(this.spanOf(entry).metrics, r);
+      applyRecord(this.spanOf(entry).metrics, r, this.stallThresholdUs);
       return;
     }
     this.pending.push(r);
@@ -126,7 +128,7 @@ export class PhaseSpans {
       if (filed >= count) break;
       const entry = this.phases.entryAt(r.at, force) ?? (force ? this.fallbackEntry(r.at) : undefined);
       if (!entry) break;
-      applyRecord(this.spanOf(entry).metrics, r);
+      applyRecord(this.spanOf(entry).metrics, r, this.stallThresholdUs);
       filed++;
     }
     if (filed > 0) this.pending.splice(0, filed);
@@ -139,13 +141,13 @@ export class PhaseSpans {
   }
 }
 
-function applyRecord(span: SpanMetrics, r: PendingRecord): void {
+function applyRecord(span: SpanMetrics, r: PendingRecord, stallThresholdUs: number): void {
   if (r.failure) {
     const f = r.failure;
     span.recordFailure(r.name, r.type, f.errorClass, f.sqlState, f.message, r.at);
     return;
   }
-  span.recordSuccess(r.name, r.type, r.latencyUs, r.at);
+  span.recordSuccess(r.name, r.type, r.latencyUs, r.at, r.held === true || r.latencyUs >= stallThresholdUs);
   if (r.outOfStock) span.purchasesOutOfStock++;
   if (r.held) span.recordHeld(r.latencyUs);
 }

@@ -1,7 +1,7 @@
 /**
  * What the workload measured in one span of time (a phase), in bounded memory: nothing is kept per
- * operation. Counters and HDR latency histograms per named operation, error classes with their
- * SQLSTATEs, held operations.
+ * operation. Counters and HDR latency histograms per named operation (with the successes that took
+ * the stall threshold or longer), error classes with their SQLSTATEs, held operations.
  */
 import {
   OPERATION_TYPES,
@@ -18,7 +18,15 @@ import { addEncoded, encodeHistogram, latencySummary, newHistogram } from './his
 /** A span's figures as plain data: what a checkpoint keeps of it. */
 export interface SpanCheckpoint {
   name: string;
-  operations: Array<{ name: OperationName; type: OperationType; attempts: number; failures: number; latency: string }>;
+  operations: Array<{
+    name: OperationName;
+    type: OperationType;
+    attempts: number;
+    failures: number;
+    latency: string;
+    /** Successes that took the stall threshold or longer; absent in checkpoints that did not count them. */
+    slow?: number;
+  }>;
   errors: Array<{ errorClass: ErrorClass; count: number; sqlStates: Record<string, number>; example: string }>;
   purchasesOutOfStock: number;
   held: string;
@@ -29,6 +37,9 @@ export interface SpanCheckpoint {
 class OperationAccumulator {
   attempts = 0;
   failures = 0;
+  /** Successes that took the stall threshold or longer; unknown once a part of them was not counted. */
+  slow = 0;
+  slowCounted = true;
   readonly latency = newHistogram();
 
   stats(): OperationStats {
@@ -39,7 +50,16 @@ class OperationAccumulator {
       failures: this.failures,
       successRate: this.attempts === 0 ? null : successes / this.attempts,
       latencyMs: latencySummary(this.latency),
+      ...(this.slowCounted ? { pastStallThreshold: this.slow } : {}),
     };
+  }
+
+  add(other: OperationAccumulator): void {
+    this.attempts += other.attempts;
+    this.failures += other.failures;
+    this.slow += other.slow;
+    this.slowCounted &&= other.slowCounted;
+    this.latency.add(other.latency);
   }
 
   destroy(): void {
@@ -49,11 +69,7 @@ class OperationAccumulator {
 
 function combine(parts: OperationAccumulator[]): OperationStats {
   const merged = new OperationAccumulator();
-  for (const part of parts) {
-    merged.attempts += part.attempts;
-    merged.failures += part.failures;
-    merged.latency.add(part.latency);
-  }
+  for (const part of parts) merged.add(part);
   const stats = merged.stats();
   merged.destroy();
   return stats;
@@ -85,9 +101,11 @@ export class SpanMetrics {
     this.lastAt = at;
   }
 
-  recordSuccess(name: OperationName, type: OperationType, latencyUs: number, at: number): void {
+  /** `slow`: it took the stall threshold or longer. */
+  recordSuccess(name: OperationName, type: OperationType, latencyUs: number, at: number, slow = false): void {
     const acc = this.operation(name, type);
     acc.attempts++;
+    if (slow) acc.slow++;
     acc.latency.recordValue(Math.max(1, Math.round(latencyUs)));
     this.touch(at);
   }
@@ -165,6 +183,7 @@ export class SpanMetrics {
         attempts: e.acc.attempts,
         failures: e.acc.failures,
         latency: encodeHistogram(e.acc.latency),
+        ...(e.acc.slowCounted ? { slow: e.acc.slow } : {}),
       })),
       errors: [...this.errors].map(([errorClass, e]) => ({
         errorClass,
@@ -185,6 +204,9 @@ export class SpanMetrics {
       const acc = span.operation(op.name, op.type);
       acc.attempts = op.attempts;
       acc.failures = op.failures;
+      acc.slow = op.slow ?? 0;
+      // An older checkpoint did not count them: known only when nothing succeeded.
+      acc.slowCounted = op.slow !== undefined || op.attempts === op.failures;
       addEncoded(acc.latency, op.latency);
     }
     for (const e of c.errors)
@@ -202,12 +224,7 @@ export class SpanMetrics {
 
   /** Adds another span's figures into this one (for the whole run). */
   absorb(other: SpanMetrics): void {
-    for (const [name, e] of other.byOperation) {
-      const acc = this.operation(name, e.type);
-      acc.attempts += e.acc.attempts;
-      acc.failures += e.acc.failures;
-      acc.latency.add(e.acc.latency);
-    }
+    for (const [name, e] of other.byOperation) this.operation(name, e.type).add(e.acc);
     for (const [cls, e] of other.errors) {
       const mine = this.errors.get(cls) ?? { count: 0, sqlStates: new Map<string, number>(), example: e.example };
       mine.count += e.count;

@@ -61,6 +61,8 @@ export async function rollBack(s: ExperimentState): Promise<void> {
       currentCycle(s)?.injection.target ?? s.resolvedTarget,
       {
         stallThresholdMs: s.definition.workload.stallThresholdMs,
+        // A network fault's restore counts what the target's TCP did from the inject's reading.
+        ...(currentCycle(s)?.injection.tcp ? { tcpAtInject: currentCycle(s)!.injection.tcp } : {}),
       },
     ),
   );
