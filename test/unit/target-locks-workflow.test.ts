@@ -38,6 +38,7 @@ function resolved(fault: Fault, legacy: boolean): ResolvedTarget {
 
 function stubs(env: TestWorkflowEnvironment, calls: string[], legacy: boolean): Partial<typeof activities> {
   return {
+    checkConnectionBudget: async () => ({ servers: [], unchecked: [] }),
     resolveFaultTarget: async (fault) => resolved(fault, legacy),
     // As the real one: the experiment that started the lock.
     lockOwner: async (lockId) =>

@@ -80,7 +80,8 @@ function adminConsole(config: PoolConfig): PoolConfig {
 async function poolerLimit(connection: string): Promise<PoolerLimit> {
   let why: string;
   try {
-    return await connected(adminConsole(poolConfigFor(connection, OPTIONS)), async (client) => {
+    // PgBouncer's admin console takes its admin users: the setup role's (the workload's is none).
+    return await connected(adminConsole(poolConfigFor(connection, { ...OPTIONS, role: 'setup' })), async (client) => {
       const { rows } = await client.query<{ key: string; value: string }>('SHOW CONFIG');
       return pgbouncerLimit(Object.fromEntries(rows.map((r) => [r.key, r.value])));
     });
