@@ -1,7 +1,9 @@
 /**
  * A network fault's inject and restore, as the fault activities run them: the target's TCP counters
- * are read just before the fault is applied and just before it is cleared, so that the restore
- * records what the target's TCP did while the fault was on (retransmissions, timeouts).
+ * are read just before the fault is applied and just after it is cleared, so that the restore
+ * records what the target's TCP did while the fault was on (retransmissions, timeouts). After the
+ * clear, not before: a reading takes a sidecar's start (about half a second), which must not keep
+ * the fault on longer than the experiment asked, nor count in the recovery time.
  */
 import type { NetworkFault } from '../../shared/experiment-schema';
 import type { InjectionRecord, ResolvedDockerTarget, RestoreRecord, TcpReading } from '../../shared/fault-types';
@@ -22,13 +24,14 @@ export async function injectNetworkFault(
   return { target, injectRequestedAt, targetDownAt: null, tcp };
 }
 
-/** Reads the counters while the fault is still on, then clears it; `tcpAtInject`: the inject's reading. */
+/** Clears the fault, then reads the counters; `tcpAtInject`: the inject's reading. */
 export async function restoreNetworkFault(
   target: ResolvedDockerTarget,
   restoreRequestedAt: string,
   tcpAtInject: TcpReading | undefined,
 ): Promise<Omit<RestoreRecord, 'servingAgainAt' | 'paths'>> {
-  const tcp = tcpDuringFault(tcpAtInject, await readTargetTcp(target));
   const cleared = await clearNetworkFault(target);
-  return { restoreRequestedAt, ...cleared, targetRunningAt: new Date().toISOString(), tcpDuringFault: tcp };
+  const targetRunningAt = new Date().toISOString();
+  const tcp = tcpDuringFault(tcpAtInject, await readTargetTcp(target));
+  return { restoreRequestedAt, ...cleared, targetRunningAt, tcpDuringFault: tcp };
 }
