@@ -1,6 +1,6 @@
 // The rules that keep faultline's structure, checked with type information. `npm run lint`.
 //
-// Layers (one line each in the README's layout): shared is pure; platform uses shared only;
+// Layers (one line each in docs/architecture.md's layout): shared is pure; platform uses shared only;
 // activities use platform, shared and the service's client; workflows use shared and activity
 // types only; service uses platform, shared and its workflow; lab uses platform, shared, the
 // workflows' contracts and the service's client; worker and cli compose everything.
@@ -15,7 +15,7 @@ const layer = (target, allowed, except = []) => ({
   target: `./src/${target}`,
   from: others(target, ...allowed),
   ...(except.length ? { except } : {}),
-  message: `${target} may import only from ${[target, ...allowed].join(', ')} (see README, Layout)`,
+  message: `${target} may import only from ${[target, ...allowed].join(', ')} (see docs/architecture.md, Layout)`,
 });
 
 const NODE_BUILTINS = [

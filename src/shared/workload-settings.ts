@@ -112,7 +112,7 @@ export const workloadSettingsSchema = z
     tcpConnectTimeoutMs: wholeNumber(50, 60_000).default(250),
     /**
      * An operation outstanding this long is a stall: the path is unavailable from its start (see the
-     * README's definition of downtime). Latency spikes below it never count as downtime.
+     * definition of downtime, docs/downtime.md). Latency spikes below it never count as downtime.
      */
     stallThresholdMs: wholeNumber(50, 600_000).default(1000),
     statementTimeoutMs: wholeNumber(100, 300_000).default(15_000),

@@ -45,7 +45,7 @@ export async function runFaultlineWorker(): Promise<void> {
     shutdownGraceTime: '5s',
     maxHeartbeatThrottleInterval: '250ms',
   });
-  // Prometheus: the workload's live metrics and the process's (see README, "Prometheus").
+  // Prometheus: the workload's live metrics and the process's (see docs/operating.md, "Prometheus").
   collectProcessMetrics(metricsRegistry);
   const metrics =
     ports.faultline === undefined ? undefined : await startMetricsServer(metricsRegistry, ports.faultline);

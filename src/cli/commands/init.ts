@@ -1,6 +1,6 @@
 /**
  * `faultline init --service NAME`: writes an experiment for your own Docker Compose service (see
- * the README's "Your own service") and prints the variable that names its connection.
+ * docs/your-own-service.md) and prints the variable that names its connection.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
