@@ -146,6 +146,6 @@ describe('connection budget', function () {
     assert.equal(pooler.peak, 1024, 'the workload and its steady-state check, 512 each');
     const database = connections.servers.find((s) => s.server.startsWith('the PostgreSQL server at'))!;
     assert.ok(database.peak < 1024, `the pool's server connections only: ${JSON.stringify(database.terms)}`);
-    assert.match(database.terms[0]!.what, /server connections min\(1024 clients, default_pool_size \d+/);
+    assert.match(database.terms[0]!.what, /server connections min\(\d+ clients, default_pool_size \d+/);
   });
 });

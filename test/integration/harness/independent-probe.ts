@@ -42,7 +42,7 @@ function clientConfig(target: string | ClientConfig): ClientConfig {
   if (typeof target !== 'string') return { ...target, ...limits };
   const port = labPorts(labSettings())[target];
   if (port === undefined) throw new Error(`the independent probe knows the lab's paths only, not "${target}"`);
-  return labClientConfig(port, limits);
+  return labClientConfig(port, limits, 'workload');
 }
 
 export interface ProbeLimits {

@@ -36,7 +36,7 @@ export class SessionProbe {
     const lab = labSettings();
     const port = labPorts(lab)[this.path];
     if (port === undefined) throw new Error(`the session probe knows the lab's paths only, not "${this.path}"`);
-    const client = new Client(labClientConfig(port, { application_name: 'session-probe' }));
+    const client = new Client(labClientConfig(port, { application_name: 'session-probe' }, 'workload'));
     client.on('error', () => undefined);
     this.clients.add(client);
     return client;
