@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 1: your own service. A small compose project made here (its own PostgreSQL, its
+ * Your own service. A small compose project made here (its own PostgreSQL, its
  * own schema, a password faultline never sees in a file), followed the way the README's "Your own
  * service" tells a new user: `faultline init --service`, the connection's variable, `faultline up`,
  * `faultline run`, with custom operations given as SQL. Held to the project's own evidence: an

@@ -1,4 +1,4 @@
-/** Issue 6: Aurora failover through the RDS API, against moto (a real RDS API emulator), never real AWS. */
+/** Aurora failover through the RDS API, against moto (a real RDS API emulator), never real AWS. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {

@@ -1,5 +1,5 @@
 /**
- * Issue 14: edges of a definition that cannot hurt, on the real lab. Every test checks what the
+ * Edges of a definition that cannot hurt, on the real lab. Every test checks what the
  * system looks like afterwards (containers, networks, leases, files), not only what was answered.
  */
 import assert from 'node:assert/strict';

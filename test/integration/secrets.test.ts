@@ -1,5 +1,5 @@
 /**
- * Issue 8: secrets never reach workflow history, reports or logs. A worker runs with a database
+ * Secrets never reach workflow history, reports or logs. A worker runs with a database
  * password, a DSN and AWS keys in its environment; the experiment's history (exported with the
  * temporal CLI), its report files and the worker's log must not contain any of them.
  */
