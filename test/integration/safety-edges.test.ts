@@ -12,7 +12,7 @@ import { docker } from '../../src/platform/docker';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { startExtraWorker, stopExtraWorker } from './harness/extra-worker';
+import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
 import { waitForPhase, writeDefinition } from './harness/experiments';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
 import { runCli } from './harness/run-cli';
