@@ -15,7 +15,7 @@ const COMMON = {
   reporter: 'dot',
 };
 const SUITES = {
-  unit: { ...COMMON, spec: ['test/unit/**/*.test.ts'], timeout: 20_000 },
+  unit: { ...COMMON, require: ['test/unit/harness/quiet-logs.ts'], spec: ['test/unit/**/*.test.ts'], timeout: 20_000 },
   integration: {
     ...COMMON,
     require: ['test/integration/harness/root-hooks.ts'],
