@@ -134,6 +134,15 @@ export default tseslint.config(
     },
   },
   {
+    // The mocha configs (.mocharc.cjs, test/mocha-suites.cjs): CommonJS run by Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'max-lines-per-function': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },

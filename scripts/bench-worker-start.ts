@@ -37,7 +37,7 @@ async function startToPoll(fromSource: boolean, run: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(PROJECT_ROOT, 'dist', '.built'))) throw new Error('run `npm run build` first');
+  if (!existsSync(path.join(PROJECT_ROOT, 'dist', '.stamp'))) throw new Error('run `npm run build` first');
   const figures: Record<string, number[]> = { source: [], compiled: [] };
   for (let i = 0; i < runs; i++) {
     for (const mode of ['source', 'compiled'] as const) {

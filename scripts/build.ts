@@ -1,8 +1,9 @@
 /**
  * `npm run build`: compiles src/ to dist/ (tsconfig.build.json) and bundles each worker's workflow
  * code once (dist/workflow-bundles/), so that `bin/faultline` runs compiled JavaScript and a worker
- * starts without webpack. dist/.built marks the build; bin/faultline runs the sources (tsx) again
- * as soon as any file in src/ is newer than it.
+ * starts without webpack. dist/.stamp is the stamp of the sources it was built from
+ * (scripts/source-stamp.sh, taken before compiling); bin/faultline runs the sources (tsx) again as
+ * soon as the sources' stamp is another.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ const WORKFLOWS = Object.values(WORKFLOW_MODULES);
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Taken first: a file edited while this builds makes dist/ stale, not falsely current.
+  const stamp = execFileSync('bash', [path.join(ROOT, 'scripts', 'source-stamp.sh')], { encoding: 'utf8' });
   rmSync(DIST, { recursive: true, force: true });
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
     });
     writeFileSync(path.join(DIST, 'workflow-bundles', bundleFileName(module)), code);
   }
-  writeFileSync(path.join(DIST, '.built'), `${new Date().toISOString()}\n`);
+  writeFileSync(path.join(DIST, '.stamp'), stamp);
   process.stdout.write(`build: dist/ and ${WORKFLOWS.length} workflow bundles in ${Date.now() - started} ms\n`);
 }
 

@@ -16,7 +16,7 @@ import { labSettings, PROJECT_ROOT } from '../src/platform/settings';
 import { EXPERIMENT_WORKFLOW_TYPE } from '../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 import { connectClient } from '../src/platform/temporal-connection';
-import { startExtraWorker, stopExtraWorker } from '../test/integration/harness/extra-worker';
+import { startExtraWorker, stopExtraWorker } from '../src/lab/extra-worker';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

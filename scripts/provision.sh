@@ -156,7 +156,8 @@ else
 fi
 
 # --- compiled faultline (dist/, workflow bundles): workers start without webpack ----------------
-if [ -f "$ROOT/dist/.built" ] && [ -z "$(find "$ROOT/src" "$ROOT/package-lock.json" -newer "$ROOT/dist/.built" -print -quit)" ]; then
+# The same test as bin/faultline's: dist/.stamp is the stamp of the sources as they are.
+if [ -f "$ROOT/dist/.stamp" ] && [ "$(cat "$ROOT/dist/.stamp")" = "$(bash "$ROOT/scripts/source-stamp.sh")" ]; then
   say "build (dist/): up to date"
 else
   say "npm run build (log: $LAB/logs/build.log)"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a prepared one: provisions (idempotent), starts the
 # lab (the mocha harness reuses what runs), typechecks, runs every test, and stops what it started.
+# Arguments go to the integration suite's mocha: `bash scripts/test.sh test/integration/lab.test.ts`
+# runs that file alone (after the typecheck, the lint and the unit tests), `--reporter spec` lists
+# every test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -35,6 +38,6 @@ npx tsc --noEmit -p .
 echo "[test] lint (eslint with the layer rules, prettier, knip)"
 npm run --silent lint
 echo "[test] unit tests (no lab)"
-npx mocha --config test/unit/.mocharc.json
+npm run --silent test:unit
 echo "[test] integration tests (the real lab)"
-npx mocha "$@"
+npm run --silent test:integration -- "$@"

@@ -1,25 +1,27 @@
-/** `faultline`: the command line. Each command lives in its own module under ./commands. */
+/**
+ * `faultline`: the command line. Each command lives in its own module under ./commands and
+ * describes its options once; command-line.ts parses by that description, help.ts prints it.
+ */
 import { COMMANDS } from './commands';
+import { parseCommandLine, UsageError } from './command-line';
+import { helpText } from './help';
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    printUsage();
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`faultline: unknown command "${name}"\n\n`);
-    printUsage();
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv, COMMANDS);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const where = err.command ? `faultline ${err.command}` : 'faultline';
+    const hint = err.command ? 'lists its options' : 'lists the commands';
+    process.stderr.write(`${where}: ${err.message}\n(\`${where} --help\` ${hint})\n`);
     return 2;
   }
-  return await command.run(rest);
-}
-
-function printUsage(): void {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  process.stdout.write(`usage: faultline <command> [options]\n\ncommands:\n${lines.join('\n')}\n`);
+  if (parsed.kind === 'help') {
+    process.stdout.write(helpText(COMMANDS, parsed.name, parsed.entry));
+    return parsed.asked ? 0 : 2;
+  }
+  return await parsed.command.run(parsed.line);
 }
 
 main(process.argv.slice(2)).then(

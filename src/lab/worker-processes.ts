@@ -1,6 +1,6 @@
 /**
- * The lab's worker processes (`faultline worker`, later the payment service), started in the
- * background. A worker whose sources changed since it started is restarted, so a test run never
+ * The lab's worker processes (`faultline worker`, and the payment service: `faultline service`),
+ * started in the background. A worker whose sources changed since it started is restarted, so a test run never
  * talks to stale code; an up-to-date one is reused.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Issue 16: `faultline bench` pins the database and the generator to separate CPUs while it runs,
+ * `faultline bench` pins the database and the generator to separate CPUs while it runs,
  * reports throughput and CPU per operation of both generators, and leaves the database container's
  * CPU set as it found it.
  */

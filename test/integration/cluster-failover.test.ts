@@ -1,5 +1,5 @@
 /**
- * Issue 15: a real failover in the lab's Patroni cluster, under the seed 001 workload on the
+ * A real failover in the lab's Patroni cluster, under the seed 001 workload on the
  * cluster's writer endpoint (`cluster`) and through PgBouncer in front of it (`cluster-proxy`).
  * Every figure is held to something faultline did not compute: an independent probe per path, each
  * node's own word on its role (asked inside its container), Patroni's REST API, and a ledger of

@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 8: each workload field is bounded, not their product. Before anything runs, an
+ * Each workload field is bounded, not their product. Before anything runs, an
  * experiment whose connections exceed what a server accepts ends `not-run`, touching nothing, and
  * the reason names the fields and the numbers, summed over the paths that reach the server (direct
  * and, through PgBouncer, proxy reach the lab's one database). Behind PgBouncer the limit is its

@@ -1,5 +1,5 @@
 /**
- * Issue 13: an experiment with many repeated faults continues as new every `repeat.cyclesPerRun`
+ * An experiment with many repeated faults continues as new every `repeat.cyclesPerRun`
  * faults, so its history stays small at any number of faults; the measurement and the payment audit
  * are taken up by each next run, and the report covers every fault.
  */

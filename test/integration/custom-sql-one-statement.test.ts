@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 1: a custom statement is one statement by construction, and a read never writes,
+ * A custom statement is one statement by construction, and a read never writes,
  * on the real database, whatever the lexer thinks. Every case carries the canary second statement
  * (`; INSERT INTO canary VALUES (1)`); each is planned (`EXPLAIN`, the pre-inject check) and run on
  * both measuring clients (a dedicated wire session, a pg pool behind Kysely) as a read and as a

@@ -1,5 +1,5 @@
 /**
- * Issue 8: a fault must not outlive its deadline even when no workflow code will ever run again.
+ * A fault must not outlive its deadline even when no workflow code will ever run again.
  * Real damage on the real lab: the db container is stopped by an experiment that is then
  * terminated, or whose history is deleted, and the watchdog of the lab's faultline worker must
  * bring it back; with Temporal unable to answer for the lease, it must do so at the deadline.

@@ -1,5 +1,5 @@
 /**
- * Issue 12: detected downtime tells the truth for every Docker action, on both paths. Each
+ * Detected downtime tells the truth for every Docker action, on both paths. Each
  * experiment runs with two independent clients per path, judged offline by the reference
  * definition: a session probe (plain pg sessions kept through a stall, as the workload's pool keeps
  * them, `SELECT 1` every 10-20 ms) and a fresh-connection probe (a new login per attempt).

@@ -1,4 +1,4 @@
-/** Issue 8: `faultline run --dry-run` resolves the targets and prints the plan without touching anything. */
+/** `faultline run --dry-run` resolves the targets and prints the plan without touching anything. */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-/** Issue 4: the chaos experiment end to end on the real lab. */
+/** The chaos experiment end to end on the real lab. */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

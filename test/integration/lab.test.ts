@@ -1,4 +1,4 @@
-/** Issue 2: the real lab, end to end. */
+/** The real lab, end to end. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { EXPERIMENT_TASK_QUEUE } from '../../src/workflows/chaos-experiment/contract';

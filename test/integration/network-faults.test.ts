@@ -1,5 +1,5 @@
 /**
- * Issue 15: network faults on an opted-in container (the lab's db), applied in its namespace by a
+ * Network faults on an opted-in container (the lab's db), applied in its namespace by a
  * sidecar. Each is shown in effect by a measurement faultline does not make (a plain client's round
  * trips, ping from another container, a raw TCP connect), and gone after the restore and after the
  * dead man's switch's sweep of an abandoned lease.

@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 3: one target, one fault, on the real lab. An experiment locks every physical thing
+ * One target, one fault, on the real lab. An experiment locks every physical thing
  * its fault touches, whatever its kind (a container by name, a Patroni cluster by scope): a second
  * experiment whose fault would touch one of them ends not-run, naming the thing and the experiment
  * holding it, and touches nothing; `faultline run` reaches that refusal whatever state the first

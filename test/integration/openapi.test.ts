@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 3: the lab's payment service against its own OpenAPI document (GET /openapi.json).
+ * The lab's payment service against its own OpenAPI document (GET /openapi.json).
  * Its real answers (every GET route, valid and invalid POSTs) validate against the document; the
  * OpenAPI 3.1 meta-schema accepts it (openapi-spec-validator); and schemathesis fuzzes every
  * operation and finds nothing: no status, body, header or content type the document does not

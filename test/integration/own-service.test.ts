@@ -1,7 +1,7 @@
 /**
- * Issue 17, item 1: your own service. A small compose project made here (its own PostgreSQL, its
- * own schema, a password faultline never sees in a file), followed the way docs/your-own-service.md
- * tells a new user: `faultline init --service`, the connection's variable, `faultline up`,
+ * Your own service. A small compose project made here (its own PostgreSQL, its own schema, a
+ * password faultline never sees in a file), followed the way docs/your-own-service.md tells a new
+ * user: `faultline init --service`, the connection's variable, `faultline up`,
  * `faultline run`, with custom operations given as SQL. Held to the project's own evidence: an
  * independent probe on its port, and its table's rows against the writes the report counts.
  */

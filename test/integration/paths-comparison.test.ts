@@ -1,4 +1,4 @@
-/** Issue 6: direct vs proxy under the same fault. */
+/** Direct vs proxy under the same fault. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

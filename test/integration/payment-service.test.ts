@@ -1,5 +1,5 @@
 /**
- * Issue 5: the payment service on the real lab (its process is started by `faultline up`):
+ * The payment service on the real lab (its process is started by `faultline up`):
  * idempotency, 500+ malformed requests that get only 4xx and change nothing, and the database
  * failure experiment: 503 during the outage (never a 500 or a hang), health back to 200 without a
  * restart, and an audit with nothing lost or duplicated.

@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 2: the faultline worker's Prometheus metrics, read back through a real Prometheus
+ * The faultline worker's Prometheus metrics, read back through a real Prometheus
  * server (Debian's, scraping every second) after a short experiment (the db stopped for 3 s, direct
  * path): the operations counted match the report's, the downtime gauge reached the report's, the
  * phase gauge showed the fault, and the Temporal SDK's own worker metrics are there too.

@@ -1,4 +1,4 @@
-/** Issue 6: Aurora failover through the RDS API, against moto (a real RDS API emulator), never real AWS. */
+/** Aurora failover through the RDS API, against moto (a real RDS API emulator), never real AWS. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
@@ -10,7 +10,7 @@ import {
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { PROJECT_ROOT } from '../../src/platform/settings';
-import { startExtraWorker, stopExtraWorker } from './harness/extra-worker';
+import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
 import { recordHistory } from './harness/histories';
 import { testClient } from './harness/temporal-client';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Issue 14: edges of a definition that cannot hurt, on the real lab. Every test checks what the
+ * Edges of a definition that cannot hurt, on the real lab. Every test checks what the
  * system looks like afterwards (containers, networks, leases, files), not only what was answered.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { docker } from '../../src/platform/docker';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { startExtraWorker, stopExtraWorker } from './harness/extra-worker';
+import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
 import { waitForPhase, writeDefinition } from './harness/experiments';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
 import { runCli } from './harness/run-cli';

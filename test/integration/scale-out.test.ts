@@ -1,11 +1,11 @@
 /**
- * Issue 16, item 3: a path's workload as several activities spread by Temporal over the workers
+ * A path's workload as several activities spread by Temporal over the workers
  * polling `faultline`. Two worker processes, `workload.shards: 2`: the shards land on both (their
  * identities are checked against the task queue's pollers, as Temporal lists them), the merged
  * figures are the sum of the shards' (read back from each shard's own checkpoint file), and the
- * shards' downtimes agree with each other and with an independent probe. Issue 24, item 3: the
+ * shards' downtimes agree with each other and with an independent probe. The
  * shards of one path measure with the same client (5 workers, pool 4, 2 shards: the pool on both),
- * and report.json, the HTML and the console name it. Issue 24, item 5: `faultline run` keeps the
+ * and report.json, the HTML and the console name it. `faultline run` keeps the
  * workers `up` started, and a shard that cannot measure (its worker lost, still listed as a poller)
  * ends the experiment `not-run` before anything is injected.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 8: secrets never reach workflow history, reports or logs. A worker runs with a database
+ * Secrets never reach workflow history, reports or logs. A worker runs with a database
  * password, a DSN and AWS keys in its environment; the experiment's history (exported with the
  * temporal CLI), its report files and the worker's log must not contain any of them.
  */
@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { filesUnder, startExtraWorker, stopExtraWorker } from './harness/extra-worker';
+import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
+import { filesUnder } from './harness/files-under';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';

@@ -1,4 +1,4 @@
-/** Issue 7: faultline as Temporal users run it: the temporal CLI, search attributes, schedules, history, the Web UI. */
+/** faultline as Temporal users run it: the temporal CLI, search attributes, schedules, history, the Web UI. */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

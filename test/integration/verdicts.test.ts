@@ -1,5 +1,5 @@
 /**
- * Issue 14: verdicts that cannot lie. Each test damages the real system the way a real failure would
+ * Verdicts that cannot lie. Each test damages the real system the way a real failure would
  * and asserts the verdict, the report and the search attributes say so:
  * - the audit against a table the test damages on purpose (a deleted acknowledged payment, a changed
  *   amount), in an experiment that is also aborted: lost and wrong amount are counted, the verdict is

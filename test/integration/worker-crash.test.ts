@@ -1,5 +1,5 @@
 /**
- * Issues 8 and 13: a worker crash loses no figure and no payment. Mid-fault, the `faultline` worker
+ * A worker crash loses no figure and no payment. Mid-fault, the `faultline` worker
  * is killed with SIGKILL; a new one starts after the fault window has ended (and after the
  * workloads' heartbeat timeout). The workflow resumes, restores the database and reports: figures
  * from before the crash, a measurement gap as long as no worker ran, the whole outage as downtime,

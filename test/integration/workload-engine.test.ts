@@ -1,4 +1,4 @@
-/** Issue 3: the engine through an outage of the real database, and as a Temporal activity. */
+/** The engine through an outage of the real database, and as a Temporal activity. */
 import assert from 'node:assert/strict';
 import { runWorkloadEngine } from '../../src/activities/workload/workload-engine';
 import { EXPERIMENT_TASK_QUEUE } from '../../src/workflows/chaos-experiment/contract';

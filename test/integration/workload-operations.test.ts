@@ -1,4 +1,4 @@
-/** Issue 3: each business operation of seed 001 does what the seed says, on the real database. */
+/** Each business operation of seed 001 does what the seed says, on the real database. */
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import {

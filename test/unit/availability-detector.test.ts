@@ -1,4 +1,4 @@
-/** Issue 12: the availability detector on synthetic operation streams, judged by the reference definition. */
+/** The availability detector on synthetic operation streams, judged by the reference definition. */
 import assert from 'node:assert/strict';
 import { AvailabilityDetector } from '../../src/activities/workload/availability-detector';
 import { referenceTotalMs, referenceWindows, type Attempt } from '../reference/availability-reference';

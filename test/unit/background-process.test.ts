@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 9: `faultline down` never signals a process that is not the one it started. A
+ * `faultline down` never signals a process that is not the one it started. A
  * state file (.lab/state/NAME.json) can outlive its process and the pid be another's by then; the
  * state records when the process started, and a pid that started at another time is left alone.
  * The stranger here is the test's own child `sleep`.

@@ -1,4 +1,4 @@
-/** Issue 16 (pure logic): the pinned benchmark's CPU plan and reading pgbench's CPU time from bash's `times`. */
+/** The pinned benchmark's CPU plan and reading pgbench's CPU time from bash's `times`. */
 import assert from 'node:assert/strict';
 import { childrenCpuUs, cpuPlan } from '../../src/cli/commands/bench-cpus';
 

@@ -1,5 +1,5 @@
 /**
- * Issue 18: the chaosExperiment workflow's logic, on Temporal's time-skipping test server with
+ * The chaosExperiment workflow's logic, on Temporal's time-skipping test server with
  * stubbed activities (no Docker, no lab): the order of its steps, and what it does on abort, cancel,
  * a repeated fault, a steady state that does not hold, a refused or locked target, a failing
  * restore and a stop condition. Fault windows of minutes pass in milliseconds.

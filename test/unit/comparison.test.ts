@@ -1,4 +1,4 @@
-/** Issue 6/12: the comparison's arithmetic, on the seed's own example figures. */
+/** The comparison's arithmetic, on the seed's own example figures. */
 import assert from 'node:assert/strict';
 import { comparePaths } from '../../src/activities/report/comparison';
 import type { PathReport } from '../../src/activities/report/report-types';

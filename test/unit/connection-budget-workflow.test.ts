@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 8: an experiment asking a server for more connections than it accepts
+ * An experiment asking a server for more connections than it accepts
  * (checkConnectionBudget fails with ConnectionBudgetExceeded) ends not-run, the refusal as its
  * reason, before the target is locked, the tables set up, anything measured or injected.
  * Time-skipping test server, stubbed activities, as in chaos-workflow.test.ts.

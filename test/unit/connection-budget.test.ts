@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 8: the connections an experiment opens, per named connection and moment, summed
+ * The connections an experiment opens, per named connection and moment, summed
  * per server over the paths that reach it, against what the server accepts (pure logic; the
  * servers' settings are given, nothing connects).
  */

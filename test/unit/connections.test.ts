@@ -1,4 +1,4 @@
-/** Issue 14, item 10: a DSN that cannot be parsed never reaches an error message or a log. */
+/** A DSN that cannot be parsed never reaches an error message or a log. */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';

@@ -1,5 +1,5 @@
 /**
- * Issue 25: the worker's own switch on custom statements (FAULTLINE_CUSTOM_SQL), read in the
+ * The worker's own switch on custom statements (FAULTLINE_CUSTOM_SQL), read in the
  * activities: its parsing, and the refusals of the plan check and of the engine, which must come
  * before any connection is opened. The connection `nowhere` is configured nowhere: reaching it
  * would fail as UnknownConnection, so a CustomSqlRefused shows that nothing tried to connect.

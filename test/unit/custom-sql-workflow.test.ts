@@ -1,5 +1,5 @@
 /**
- * Issue 25: a worker whose FAULTLINE_CUSTOM_SQL refuses the definition's custom statements on a
+ * A worker whose FAULTLINE_CUSTOM_SQL refuses the definition's custom statements on a
  * path (checkCustomOperations fails with CustomSqlRefused) ends the experiment not-run, with the
  * refusal as its reason, before anything is measured or injected. Time-skipping test server,
  * stubbed activities, as in chaos-workflow.test.ts.

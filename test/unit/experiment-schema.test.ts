@@ -1,4 +1,4 @@
-/** Issue 4: the experiment definition (pure logic): examples valid, schema file current, bad fields named. */
+/** The experiment definition (pure logic): examples valid, schema file current, bad fields named. */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-/** Issue 17 (pure logic): the trends page groups runs by schedule, else by name, one point per run and path. */
+/** The trends page groups runs by schedule, else by name, one point per run and path. */
 import assert from 'node:assert/strict';
 import { historyHtml } from '../../src/cli/history-html';
 import type { HistoryRow } from '../../src/cli/history-row';

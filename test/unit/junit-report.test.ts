@@ -1,4 +1,4 @@
-/** Issue 17 (pure logic): the JUnit XML of a report, and `faultline run`'s exit code per verdict. */
+/** The JUnit XML of a report, and `faultline run`'s exit code per verdict. */
 import assert from 'node:assert/strict';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { EXIT_CODES, junitXml } from '../../src/cli/junit-report';

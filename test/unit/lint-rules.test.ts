@@ -1,5 +1,5 @@
 /**
- * Issue 18: the lint rules that keep the structure do fail on what they forbid. Two probe files are
+ * The lint rules that keep the structure do fail on what they forbid. Two probe files are
  * written into src/ (the rules are by path), linted with the project's own config, and removed.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 2: the workload's live Prometheus metrics. Synthetic operations and progress go
+ * The workload's live Prometheus metrics. Synthetic operations and progress go
  * into the metrics of a fresh registry, and the exposition text says what Prometheus would read:
  * counters by outcome and error class, the latency histogram (the same text as prom-client's own
  * histogram given the same observations), the phase, downtime, down, held and stalled gauges; the

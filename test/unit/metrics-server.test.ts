@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 2: the worker's `/metrics` endpoint serves its registry with the registry's content
+ * The worker's `/metrics` endpoint serves its registry with the registry's content
  * type, answers 404 elsewhere, and a port already taken leaves the worker running without it.
  */
 import assert from 'node:assert/strict';

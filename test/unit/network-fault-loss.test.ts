@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 9: the schema takes exactly the `lossPercent` values that the sidecar's script
+ * The schema takes exactly the `lossPercent` values that the sidecar's script
  * applies as given. The judge is the script itself (lab/nettools/netfault.sh), run here with a
  * stand-in `iptables` on PATH that records its arguments: a value is taken when `netfault loss
  * String(value)` exits 0 and the probability it hands iptables is value / 100, not rounded.

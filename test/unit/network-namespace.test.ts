@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 6: a network fault on a container whose network mode is `host` or
+ * A network fault on a container whose network mode is `host` or
  * `container:<other>` would land in another network namespace; it is refused when the target is
  * resolved (TargetRefused, naming the field), before anything is touched.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 2: the share of the workload's operations past the stall threshold. Counted per
+ * The share of the workload's operations past the stall threshold. Counted per
  * operation (so per type and per phase), of the successes only: a slow operation (every round trip
  * answered in time, the whole of it longer than the threshold) and a held one alike. It survives a
  * checkpoint, shards merge it exactly, and figures measured before it was counted have none (never 0).

@@ -1,5 +1,5 @@
 /**
- * Issue 13: a measurement survives its process. Checkpoints round-trip every figure; a measurement
+ * A measurement survives its process. Checkpoints round-trip every figure; a measurement
  * taken up from a previous run's file checkpoints only its own spans (small heartbeats at any
  * length) and still reports everything; a lost worker leaves a gap, and a window open at the crash
  * stays open through it.

@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 7: the payment API's HTTP server does not keep Node's defaults (60 s for the
+ * The payment API's HTTP server does not keep Node's defaults (60 s for the
  * headers, 300 s for the request, no connection cap). The real server (createPaymentApi, on an
  * in-memory store) with small limits: a request trickled slower than the header or the request
  * timeout gets 408 and is closed, an idle connection is closed after the header timeout or, after

@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 3: the real HTTP API (createPaymentApi, on an in-memory store instead of the
+ * The real HTTP API (createPaymentApi, on an in-memory store instead of the
  * database) answers only what its OpenAPI document says: every status it gives is documented for
  * the route, with a body of the documented schema and the documented headers; and every documented
  * status is one it really gives. The same checks against the lab's service: test/integration/openapi.test.ts.

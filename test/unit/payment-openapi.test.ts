@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 3: the payment service's OpenAPI document (GET /openapi.json) is well formed, names
+ * The payment service's OpenAPI document (GET /openapi.json) is well formed, names
  * exactly the routes the router dispatches, and its request schemas accept exactly what the
  * service's validation accepts. Real answers against it: payment-openapi-answers.test.ts.
  */

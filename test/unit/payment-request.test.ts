@@ -1,4 +1,4 @@
-/** Issue 5: the payment service's input validation (pure logic; the real API is tested in payment-service.test.ts). */
+/** The payment service's input validation (pure logic; the real API is tested in payment-service.test.ts). */
 import assert from 'node:assert/strict';
 import {
   validateAmount,

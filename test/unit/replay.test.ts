@@ -1,5 +1,5 @@
 /**
- * Issue 13: a worker upgraded mid-experiment replays the histories of experiments that older code
+ * A worker upgraded mid-experiment replays the histories of experiments that older code
  * started. Every history under test/histories (recorded by the suite: the integration tests save
  * new ones) must replay on today's workflow code without a nondeterminism error.
  */

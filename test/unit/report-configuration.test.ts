@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 3: every form of the report (JSON, HTML, console) names the client that measured
+ * Every form of the report (JSON, HTML, console) names the client that measured
  * each path, as the measurements recorded it (each shard's own), with the pool size, the timeouts
  * and the reconnect policy. A short synthetic run (the real measurement code, no database).
  */

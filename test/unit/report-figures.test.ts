@@ -1,5 +1,5 @@
 /**
- * Issue 12: report figures that cannot mislead, in all three forms. A workload is measured from a
+ * Report figures that cannot mislead, in all three forms. A workload is measured from a
  * synthetic operation stream (the real measurement code, no database): no purchase ever attempted, a
  * phase in which nothing succeeded, a window still open at the end.
  */

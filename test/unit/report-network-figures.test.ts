@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 2: a latency or loss fault reported as what it is, in all three forms. Beside each
+ * A latency or loss fault reported as what it is, in all three forms. Beside each
  * path's probe line: the delay injected and the share of the workload's successes past the stall
  * threshold while the fault was on; beside the cycle: what the target's own TCP did. Results
  * recorded before these were counted still render, without them (never a made-up 0).

@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 9: `report.directory` stays under the reports root with symbolic links followed:
+ * `report.directory` stays under the reports root with symbolic links followed:
  * a link inside the root that leads outside it is refused (InvalidExperiment), wherever it is on
  * the way to the experiment's folder, existing or not yet.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 1: a custom statement reaches nothing it should not. sqlCode reads comments,
+ * A custom statement reaches nothing it should not. sqlCode reads comments,
  * strings and dollar quotes where PostgreSQL does, and the one-statement rule of `workload.custom`
  * refuses every statement whose second statement PostgreSQL would run. Judged by known shapes and
  * by a reference lexer transcribed from scan.l (test/reference/pg-scan-reference.ts) on seeded

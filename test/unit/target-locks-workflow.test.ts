@@ -1,8 +1,8 @@
 /**
- * Issue 25, item 3 (one target, one fault), on Temporal's time-skipping test server with stubbed
- * activities: two experiments whose faults touch one physical thing, whatever their kinds. The
- * first holds its locks; the second gives back what it took, ends not-run naming the thing and the
- * experiment holding it, and touches nothing. Targets resolved by older code keep the old lock.
+ * One target, one fault, on Temporal's time-skipping test server with stubbed activities: two
+ * experiments whose faults touch one physical thing, whatever their kinds. The first holds its
+ * locks; the second gives back what it took, ends not-run naming the thing and the experiment
+ * holding it, and touches nothing. Targets resolved by older code keep the old lock.
  */
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

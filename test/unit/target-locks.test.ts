@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 3 (one target, one fault): the locks an experiment takes are the physical things
+ * One target, one fault: the locks an experiment takes are the physical things
  * its fault touches, whatever the fault's kind, sorted, none twice. Pure.
  */
 import assert from 'node:assert/strict';

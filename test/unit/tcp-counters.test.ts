@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 2: a network fault reports what the target's TCP did, read from its namespace's
+ * A network fault reports what the target's TCP did, read from its namespace's
  * /proc/net/snmp and /proc/net/netstat. The fixtures are those files as a Linux 6.18 host printed
  * them (per protocol, a line of names, then a line of values with the same prefix).
  */

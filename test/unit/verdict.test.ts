@@ -1,4 +1,4 @@
-/** Issues 14 and 18: every branch of the verdict, on plain facts. */
+/** Every branch of the verdict, on plain facts. */
 import assert from 'node:assert/strict';
 import { gapsDuringFault, judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
 import type { PaymentAudit } from '../../src/shared/payment-types';

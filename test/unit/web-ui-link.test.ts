@@ -1,4 +1,4 @@
-/** Issue 14, item 4: the Web UI link uses the configured UI address and namespace, never hard-coded ones. */
+/** The Web UI link uses the configured UI address and namespace, never hard-coded ones. */
 import assert from 'node:assert/strict';
 import { labSettings, workflowUiUrl } from '../../src/platform/settings';
 

@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 3: the workload's connections are what `workload.client` says, never chosen from
+ * The workload's connections are what `workload.client` says, never chosen from
  * the pool's size where they are opened. Nothing connects: the runners are only built.
  */
 import assert from 'node:assert/strict';

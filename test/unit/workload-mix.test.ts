@@ -1,5 +1,5 @@
 /**
- * Issue 24, item 4: every form of the report (JSON, HTML, console) and the Web UI's summary and
+ * Every form of the report (JSON, HTML, console) and the Web UI's summary and
  * details state the workload that ran: with `workload.custom` (as `faultline init --service`
  * writes it) its operations with their weights and types, never the business mix that did not run;
  * without, the business mix's weights.

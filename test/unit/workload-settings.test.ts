@@ -1,6 +1,6 @@
 /**
- * Issue 3: workload settings (pure logic) and error classification (pure logic); issue 24: the
- * measuring client is a setting, resolved once for the whole path.
+ * Workload settings and error classification (pure logic); the measuring client is a setting,
+ * resolved once for the whole path.
  */
 import assert from 'node:assert/strict';
 import { classifyError, sqlState } from '../../src/platform/error-classification';

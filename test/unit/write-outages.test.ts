@@ -1,4 +1,4 @@
-/** Issue 15 (pure logic): a path's write outages, from a failed write to the first write started after it that succeeded. */
+/** A path's write outages, from a failed write to the first write started after it that succeeded. */
 import assert from 'node:assert/strict';
 import { WriteOutages } from '../../src/activities/workload/write-outages';
 

@@ -43,8 +43,11 @@ export async function resolveFaultTarget(fault: Fault): Promise<ResolvedTarget> 
 
 type BeforeAction = (container: ResolvedDockerTarget) => Promise<void>;
 
-/** Acts on the target (the lease is recorded by `before`, right before a container is touched). */
-async function act(
+/**
+ * Applies a Docker, Patroni or network fault to its target (the lease is recorded by `before`,
+ * right before a container is touched).
+ */
+async function applyFault(
   fault: Exclude<Fault, { kind: 'rds' }>,
   before: BeforeAction,
   paths: string[],
@@ -179,7 +182,7 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
     if (marker.patroniActed) markInjected({ patroniActed: marker.patroniActed });
     const injected =
       done ??
-      (await act(
+      (await applyFault(
         fault,
         async (target) => {
           const now = Date.now();

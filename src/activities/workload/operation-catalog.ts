@@ -1,7 +1,7 @@
 /**
  * The business operations of seed 001, in Kysely: 5 reads, 4 writes and the purchase transaction.
- * Each takes its parameters explicitly (so tests can check exactly what it does); `randomParams`
- * draws them the way the workload does.
+ * Each takes its parameters explicitly (so tests can check exactly what it does); `catalog()`
+ * draws them the way the workload does, afresh for every run.
  */
 import { randomUUID } from 'node:crypto';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';

@@ -9,8 +9,8 @@ import { runWorkloadEngine } from '../../activities/workload/workload-engine';
 import { parseWorkloadSettings, shareOf } from '../../shared/workload-settings';
 import { processCpuUs } from './bench-cpus';
 
-/** The first argument a child is started with (not a user's option). */
-export const ENGINE_RUN_FLAG = '--engine-run';
+/** The option a child is started with, `bench --engine-run JSON` (not a user's: hidden from the help). */
+export const ENGINE_RUN_OPTION = 'engine-run';
 
 export interface EngineRun {
   connection: string;
@@ -58,7 +58,7 @@ function child(run: EngineRun): Promise<EngineFigures> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      [...process.execArgv, process.argv[1]!, 'bench', ENGINE_RUN_FLAG, JSON.stringify(run)],
+      [...process.execArgv, process.argv[1]!, 'bench', `--${ENGINE_RUN_OPTION}`, JSON.stringify(run)],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: process.env,

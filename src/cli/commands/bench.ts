@@ -10,13 +10,12 @@
  * line of output is one JSON object with the figures.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { reseedBusinessData } from '../../activities/schema/setup-schema';
 import { runPgbench } from '../../activities/workload/pgbench-runner';
 import { labSettings } from '../../platform/settings';
-import type { Command } from '../command';
+import { defineCommand, oneOf, wholeNumber, type CommandLine, type OptionSpec, type ValueCheck } from '../command';
 import { childrenCpuUs, containerCpuUs, cpuPlan, pinCpus, type CpuPlan } from './bench-cpus';
-import { ENGINE_RUN_FLAG, runEngineOnce, runEngineShards } from './bench-engine';
+import { ENGINE_RUN_OPTION, runEngineOnce, runEngineShards } from './bench-engine';
 import { pairedRow, type BenchRow, type RunFigures } from './bench-row';
 
 interface BenchOptions {
@@ -31,44 +30,71 @@ interface BenchOptions {
   rounds: number;
 }
 
-function benchOptions(args: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      seconds: { type: 'string', default: '20' },
-      clients: { type: 'string', default: '3,16' },
-      connection: { type: 'string', default: 'direct' },
-      protocol: { type: 'string', default: 'extended' },
-      'shared-cpu': { type: 'boolean', default: false },
-      shards: { type: 'string', default: '1' },
-      rounds: { type: 'string', default: '1' },
-    },
-  });
-  const seconds = Number(values.seconds);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
-    throw new Error('--seconds must be a number from 1 to 3600');
-  const clientCounts = values.clients.split(',').map((c) => Number(c));
-  if (clientCounts.some((c) => !Number.isInteger(c) || c < 1 || c > 512))
-    throw new Error('--clients must be whole numbers from 1 to 512, comma-separated');
-  const protocol = values.protocol as BenchOptions['protocol'];
-  if (!['simple', 'extended', 'prepared'].includes(protocol))
-    throw new Error('--protocol must be simple, extended or prepared');
-  const shards = Number(values.shards);
-  if (!Number.isInteger(shards) || shards < 1 || shards > 16)
-    throw new Error('--shards must be a whole number from 1 to 16');
-  if (clientCounts.some((c) => c < shards))
-    throw new Error('--shards: at most one shard per client (every count in --clients >= --shards)');
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
-    throw new Error('--rounds must be a whole number from 1 to 20');
+const CLIENT_COUNTS: ValueCheck = {
+  describe: 'whole numbers from 1 to 512, comma-separated',
+  test: (v) => v.split(',').every((c) => /^\d+$/.test(c) && Number(c) >= 1 && Number(c) <= 512),
+};
+
+const BENCH_OPTIONS = {
+  seconds: {
+    type: 'string',
+    value: 'N',
+    description: 'seconds of each run',
+    default: '20',
+    check: wholeNumber(1, 3600),
+  },
+  clients: {
+    type: 'string',
+    value: 'LIST',
+    description: 'the client counts, one row each',
+    default: '3,16',
+    check: CLIENT_COUNTS,
+  },
+  connection: {
+    type: 'string',
+    value: 'NAME',
+    description: 'the named connection both generators use',
+    default: 'direct',
+  },
+  protocol: {
+    type: 'string',
+    value: 'MODE',
+    description: "pgbench's query mode (-M) the ratio is against (faultline binds parameters: extended)",
+    default: 'extended',
+    check: oneOf('simple', 'extended', 'prepared'),
+  },
+  'shared-cpu': {
+    type: 'boolean',
+    description: 'let the database and the generator share every CPU (by default each has its own)',
+  },
+  shards: {
+    type: 'string',
+    value: 'N',
+    description: 'the engine in this many processes, the clients split among them (as workload.shards)',
+    default: '1',
+    check: wholeNumber(1, 16),
+  },
+  rounds: {
+    type: 'string',
+    value: 'N',
+    description: 'pairs of runs per client count, alternating which goes first; the figures are their medians',
+    default: '1',
+    check: wholeNumber(1, 20),
+  },
+  [ENGINE_RUN_OPTION]: { type: 'string', hidden: true, description: 'one engine run (bench-engine.ts)' },
+} as const satisfies Record<string, OptionSpec>;
+
+type BenchValues = CommandLine<typeof BENCH_OPTIONS>['values'];
+
+function benchOptions(values: BenchValues): BenchOptions {
   return {
-    seconds,
-    clientCounts,
+    seconds: Number(values.seconds),
+    clientCounts: values.clients.split(',').map((c) => Number(c)),
     connection: values.connection,
-    protocol,
+    protocol: values.protocol as BenchOptions['protocol'],
     sharedCpu: values['shared-cpu'],
-    shards,
-    rounds,
+    shards: Number(values.shards),
+    rounds: Number(values.rounds),
   };
 }
 
@@ -159,11 +185,23 @@ async function benchRow(
   return pairedRow(clients, ours, theirs, simple, options);
 }
 
-export const benchCommand: Command = {
+export const benchCommand = defineCommand({
   summary: 'benchmark the workload engine against pgbench (same statements, weights, clients, duration)',
-  async run(args) {
-    if (args[0] === ENGINE_RUN_FLAG) return await runEngineOnce(args[1] ?? '');
-    const options = benchOptions(args);
+  description:
+    'Is the client fast enough that the database, not faultline, is the bottleneck? On a freshly seeded database, ' +
+    'runs the engine and pgbench with the same statements and weights, clients and duration, in alternating order, ' +
+    'and reports throughput, CPU time per operation and the database CPU utilisation. Needs the lab (`faultline up`). ' +
+    'The last line of output is one JSON object with the figures.',
+  options: BENCH_OPTIONS,
+  validate: (values) =>
+    values.clients.split(',').some((c) => Number(c) < Number(values.shards))
+      ? '--shards: at most one shard per client (every count in --clients >= --shards)'
+      : undefined,
+  examples: ['faultline bench', 'faultline bench --seconds 10 --rounds 3', 'faultline bench --clients 16 --shards 2'],
+  async run({ values }) {
+    const engineRun = values[ENGINE_RUN_OPTION];
+    if (engineRun !== undefined) return await runEngineOnce(engineRun);
+    const options = benchOptions(values);
     const plan = options.sharedCpu ? undefined : cpuPlan();
     process.stdout.write(
       `faultline bench: ${options.seconds} s per run on "${options.connection}", weights 70/20/10, closed loop, reseeded before each run; ` +
@@ -191,4 +229,4 @@ export const benchCommand: Command = {
     process.stdout.write(`${JSON.stringify({ results })}\n`);
     return 0;
   },
-};
+});

@@ -1,11 +1,16 @@
 import { labDoctor } from '../../lab/lab';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
-export const doctorCommand: Command = {
+export const doctorCommand = defineCommand({
   summary: 'report what is up and what is missing, with the fix for each',
-  async run(args) {
+  description:
+    'Reports what is up and what is missing (containers, Temporal, workers, connections), with the fix for each. ' +
+    'Exits 0 when everything is up, 1 otherwise.',
+  options: { json: { type: 'boolean', description: 'one JSON array of the checks' } },
+  examples: ['faultline doctor'],
+  async run({ values }) {
     const checks = await labDoctor();
-    if (args.includes('--json')) {
+    if (values.json) {
       process.stdout.write(`${JSON.stringify(checks)}\n`);
     } else {
       const width = Math.max(...checks.map((c) => c.part.length));
@@ -17,4 +22,4 @@ export const doctorCommand: Command = {
     }
     return checks.every((c) => c.ok) ? 0 : 1;
   },
-};
+});

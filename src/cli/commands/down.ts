@@ -1,11 +1,13 @@
 import { labDown } from '../../lab/lab';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
-export const downCommand: Command = {
+export const downCommand = defineCommand({
   summary: 'stop what `faultline up` started',
+  options: {},
+  examples: ['faultline down'],
   async run() {
     await labDown();
     process.stdout.write('lab is down\n');
     return 0;
   },
-};
+});

@@ -3,12 +3,11 @@
  * time, fault, verdict and downtime per path (the trend of a nightly drill). `--json` for machines.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { ExperimentReport } from '../../activities/report/report-types';
 import type { ExperimentResult } from '../../shared/experiment-types';
 import { EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
 import { connectClient } from '../../platform/temporal-connection';
-import type { Command } from '../command';
+import { defineCommand, wholeNumber } from '../command';
 import { historyHtml } from '../history-html';
 import type { HistoryRow } from '../history-row';
 
@@ -77,23 +76,24 @@ function historyTable(rows: HistoryRow[]): string {
   return text;
 }
 
-export const historyCommand: Command = {
-  summary:
-    'past experiments, newest first: start time, fault, verdict, downtime per path (--limit N, --json, --html FILE: trends)',
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        limit: { type: 'string', default: '20' },
-        json: { type: 'boolean', default: false },
-        query: { type: 'string' },
-        html: { type: 'string' },
-      },
-    });
-    const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-      throw new Error('--limit must be a whole number from 1 to 1000');
-    const rows = await listExperiments(limit, values.query);
+export const historyCommand = defineCommand({
+  summary: 'past experiments, newest first: start time, fault, verdict, downtime per path; their trends in HTML',
+  description:
+    "Past experiments from Temporal's visibility, newest first, with start time, fault, verdict and downtime per " +
+    'path: the trend of a nightly drill.',
+  options: {
+    limit: { type: 'string', value: 'N', description: 'how many', default: '20', check: wholeNumber(1, 1000) },
+    json: { type: 'boolean', description: 'one JSON array' },
+    query: {
+      type: 'string',
+      value: 'QUERY',
+      description: 'only those a visibility query matches too, e.g. \'FaultlineVerdict = "violated"\'',
+    },
+    html: { type: 'string', value: 'FILE', description: 'also write their trends there, one HTML page' },
+  },
+  examples: ['faultline history --limit 5', 'faultline history --limit 200 --html trends.html'],
+  async run({ values }) {
+    const rows = await listExperiments(Number(values.limit), values.query);
     rows.sort((a, b) => b.startTime.localeCompare(a.startTime));
     if (values.html) {
       await writeFile(values.html, historyHtml(rows, new Date()));
@@ -106,4 +106,4 @@ export const historyCommand: Command = {
     process.stdout.write(historyTable(rows));
     return 0;
   },
-};
+});

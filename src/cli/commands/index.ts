@@ -14,9 +14,9 @@ import { serviceCommand } from './service';
 import { setupCommand } from './setup';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
-import type { Command } from '../command';
+import type { CommandEntry } from '../command';
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, CommandEntry> = {
   up: upCommand,
   down: downCommand,
   doctor: doctorCommand,

@@ -5,34 +5,60 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseExperiment } from '../../shared/experiment-schema';
 import { describeOwnService, OwnServiceError, type OwnService } from '../own-service';
-import type { Command } from '../command';
+import { defineCommand, wholeNumber } from '../command';
 
-export const initCommand: Command = {
-  summary:
-    'write an experiment for your own compose service: --service NAME [--project P] [--connection NAME] [--out FILE] [--fault-seconds N] [--force]',
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        service: { type: 'string' },
-        project: { type: 'string' },
-        connection: { type: 'string' },
-        out: { type: 'string' },
-        'fault-seconds': { type: 'string', default: '10' },
-        force: { type: 'boolean', default: false },
-      },
-    });
-    if (!values.service) throw new Error('--service: name the compose service that runs your PostgreSQL');
+export const initCommand = defineCommand({
+  summary: 'write an experiment for your own compose service',
+  description:
+    "Writes an experiment that stops your own Docker Compose service's PostgreSQL container (it must opt in: " +
+    "label faultline.target: 'true') and prints the variable that names its connection. See the README's " +
+    '"Your own service".',
+  options: {
+    service: {
+      type: 'string',
+      value: 'NAME',
+      required: true,
+      description: 'the compose service that runs your PostgreSQL',
+    },
+    project: {
+      type: 'string',
+      value: 'NAME',
+      description: 'your compose project',
+      defaultText: 'any (one container must run the service)',
+    },
+    connection: {
+      type: 'string',
+      value: 'NAME',
+      description: "the connection's name",
+      defaultText: 'the service name',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      description: 'where to write it',
+      defaultText: 'experiments/CONNECTION-outage.json',
+    },
+    'fault-seconds': {
+      type: 'string',
+      value: 'N',
+      description: 'how long the container stays stopped',
+      default: '10',
+      check: wholeNumber(1, 3600),
+    },
+    force: { type: 'boolean', description: 'overwrite FILE if it exists' },
+  },
+  examples: [
+    'faultline init --service db --project myshop',
+    'faultline init --service db --out experiments/db.json --force',
+  ],
+  async run({ values }) {
     const faultSeconds = Number(values['fault-seconds']);
-    if (!Number.isInteger(faultSeconds) || faultSeconds < 1 || faultSeconds > 3600)
-      throw new Error('--fault-seconds must be a whole number from 1 to 3600');
     let own;
     try {
       own = await describeOwnService({
-        service: values.service,
+        service: values.service!,
         faultSeconds,
         ...(values.project ? { project: values.project } : {}),
         ...(values.connection ? { connection: values.connection } : {}),
@@ -60,7 +86,7 @@ export const initCommand: Command = {
     process.stdout.write(nextSteps(own, out, faultSeconds));
     return 0;
   },
-};
+});
 
 /** What init wrote, and what the user does next. */
 function nextSteps(own: OwnService, out: string, faultSeconds: number): string {

@@ -4,15 +4,23 @@
  */
 import { sweepLeases } from '../../worker/lease-watchdog';
 import { connectClient } from '../../platform/temporal-connection';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
-export const leasesCommand: Command = {
-  summary: "list the dead man's switch's fault leases; --sweep restores expired or orphaned ones now",
-  async run(args) {
+export const leasesCommand = defineCommand({
+  summary: "list the dead man's switch's fault leases, or restore the expired and orphaned ones now",
+  options: {
+    sweep: {
+      type: 'boolean',
+      description: 'restore the expired and orphaned ones now (as every worker does every 5 s)',
+    },
+    json: { type: 'boolean', description: 'one JSON array' },
+  },
+  examples: ['faultline leases', 'faultline leases --sweep'],
+  async run({ values }) {
     const client = await connectClient().catch(() => undefined);
     try {
-      const entries = await sweepLeases({ client, act: args.includes('--sweep') });
-      if (args.includes('--json')) {
+      const entries = await sweepLeases({ client, act: values.sweep });
+      if (values.json) {
         process.stdout.write(`${JSON.stringify(entries)}\n`);
       } else if (entries.length === 0) {
         process.stdout.write('no fault leases: no fault is on\n');
@@ -29,4 +37,4 @@ export const leasesCommand: Command = {
       await client?.connection.close();
     }
   },
-};
+});

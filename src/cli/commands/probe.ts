@@ -1,11 +1,16 @@
 import { EXPERIMENT_TASK_QUEUE } from '../../workflows/chaos-experiment/contract';
 import { connectClient } from '../../platform/temporal-connection';
 import type { probeDatabase } from '../../workflows';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
-export const probeCommand: Command = {
-  summary: 'run the probeDatabase workflow: read business_products through a connection (default direct)',
-  async run(args) {
+export const probeCommand = defineCommand({
+  summary: 'read business_products through a connection, in the probeDatabase workflow',
+  arguments: [
+    { name: 'CONNECTION', optional: true, description: 'a named connection: direct, proxy, ... (default: direct)' },
+  ],
+  options: {},
+  examples: ['faultline probe', 'faultline probe proxy'],
+  async run({ args }) {
     const connection = args[0] ?? 'direct';
     const client = await connectClient();
     try {
@@ -21,4 +26,4 @@ export const probeCommand: Command = {
       await client.connection.close();
     }
   },
-};
+});

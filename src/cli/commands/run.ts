@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExperimentReport } from '../../activities/report/report-types';
 import { EXIT_CODES, junitXml } from '../junit-report';
-import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { labUp } from '../../lab/lab';
 import { workflowUiUrl } from '../../platform/settings';
@@ -17,7 +16,7 @@ import type { WorkloadProgress } from '../../shared/workload-types';
 import { dryRunPlan, type DryRunPlan } from '../dry-run-plan';
 import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 import { statusQuery } from '../../workflows/chaos-experiment/contract';
 
 export async function loadDefinition(file: string): Promise<{ raw: unknown; definition: ExperimentDefinition }> {
@@ -103,22 +102,34 @@ function showProgress(
   };
 }
 
-export const runCommand: Command = {
-  summary: 'run an experiment file end to end and print its report (--json for machines)',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        id: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        junit: { type: 'string' },
-      },
-    });
-    const file = positionals[0];
-    if (!file) throw new Error('usage: faultline run <experiment.json> [--json] [--id ID] [--dry-run] [--junit FILE]');
-    const { raw, definition } = await loadDefinition(file);
+export const runCommand = defineCommand({
+  summary: 'run an experiment file end to end and print its report',
+  description:
+    'Validates the definition (nothing is touched if it is invalid), starts the lab parts that are not running, ' +
+    'starts the experiment, shows live progress, waits, and prints the summary and the report paths. ' +
+    'The exit code is the verdict: 0 held, 3 violated, 4 aborted, 5 not run, 1 an error.',
+  arguments: [{ name: 'FILE', description: 'the experiment definition (JSON; `faultline schema` gives its schema)' }],
+  options: {
+    json: { type: 'boolean', description: 'the last line of output is one JSON object: workflow id, verdict, reports' },
+    id: {
+      type: 'string',
+      value: 'ID',
+      description: "the experiment's workflow id",
+      defaultText: "the experiment's name and the time",
+    },
+    'dry-run': {
+      type: 'boolean',
+      description: 'resolve the targets and connections and print the plan; start and touch nothing',
+    },
+    junit: { type: 'string', value: 'FILE', description: 'also write a JUnit XML report there, for CI' },
+  },
+  examples: [
+    'faultline run examples/db-outage.json',
+    'faultline run examples/db-outage.json --dry-run',
+    'faultline run examples/db-outage.json --json --junit faultline.xml',
+  ],
+  async run({ values, args }) {
+    const { raw, definition } = await loadDefinition(args[0]!);
     if (values['dry-run']) {
       await printDryRun(definition, values.json);
       return 0;
@@ -159,7 +170,7 @@ export const runCommand: Command = {
       await client.connection.close();
     }
   },
-};
+});
 
 function describeTarget(t: NonNullable<DryRunPlan['target']>): string {
   if (t.kind === 'docker') return `container ${t.id.slice(0, 12)}, opted in`;

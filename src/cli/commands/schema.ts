@@ -1,7 +1,7 @@
 /** `faultline schema`: the experiment definition's JSON Schema (also in schema/experiment.schema.json). */
 import { z } from 'zod';
 import { experimentSchema } from '../../shared/experiment-schema';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
 export function experimentJsonSchema(): unknown {
   return {
@@ -11,10 +11,12 @@ export function experimentJsonSchema(): unknown {
   };
 }
 
-export const schemaCommand: Command = {
+export const schemaCommand = defineCommand({
   summary: "print the experiment definition's JSON Schema",
+  options: {},
+  examples: ['faultline schema > schema/experiment.schema.json'],
   async run() {
     process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
     return 0;
   },
-};
+});

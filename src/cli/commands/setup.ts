@@ -1,9 +1,11 @@
 import { labSettings } from '../../platform/settings';
 import { ensureSearchAttributes } from '../../lab/search-attributes';
-import type { Command } from '../command';
+import { defineCommand } from '../command';
 
-export const setupCommand: Command = {
+export const setupCommand = defineCommand({
   summary: "register faultline's search attributes on the Temporal server at TEMPORAL_ADDRESS",
+  options: {},
+  examples: ['TEMPORAL_ADDRESS=temporal.example:7233 faultline setup'],
   async run() {
     const added = await ensureSearchAttributes();
     const settings = labSettings();
@@ -14,4 +16,4 @@ export const setupCommand: Command = {
     );
     return 0;
   },
-};
+});

@@ -1,15 +1,24 @@
-import { parseArgs } from 'node:util';
 import { labUp, MAX_FAULTLINE_WORKERS } from '../../lab/lab';
 import { labSettings } from '../../platform/settings';
-import type { Command } from '../command';
+import { defineCommand, wholeNumber } from '../command';
 
-export const upCommand: Command = {
-  summary: 'start the lab in the background: containers, Temporal dev server (Web UI), workers [--workers N]',
-  async run(args) {
-    const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '1' } } });
+export const upCommand = defineCommand({
+  summary: 'start the lab in the background: containers, Temporal dev server (Web UI), workers',
+  description:
+    'Starts the lab in the background, idempotently: its containers, the Temporal dev server (Web UI), the faultline ' +
+    'workers and the payment service. A worker whose code or environment changed is restarted.',
+  options: {
+    workers: {
+      type: 'string',
+      value: 'N',
+      description: 'faultline worker processes (each takes one shard: workload.shards)',
+      default: '1',
+      check: wholeNumber(1, MAX_FAULTLINE_WORKERS),
+    },
+  },
+  examples: ['faultline up', 'faultline up --workers 2'],
+  async run({ values }) {
     const workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_FAULTLINE_WORKERS)
-      throw new Error(`--workers must be a whole number from 1 to ${MAX_FAULTLINE_WORKERS}`);
     await labUp({ faultlineWorkers: workers, applyConnections: true });
     const settings = labSettings();
     process.stdout.write(
@@ -18,4 +27,4 @@ export const upCommand: Command = {
     );
     return 0;
   },
-};
+});

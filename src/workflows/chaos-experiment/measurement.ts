@@ -1,7 +1,8 @@
 /**
  * The measurement: one `measurePath` per path and the payment workload, from the warmup to the end
- * (or to a continue-as-new). They follow the phase query and stop by themselves once the workflow
- * moves past the measured phases; stopping them is entering such a phase and awaiting them.
+ * (or to a continue-as-new). They follow the phase log (the `phaseLog` query) and stop by
+ * themselves once the workflow moves past the measured phases; stopping them is entering such a
+ * phase and awaiting them.
  */
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { Duration } from '@temporalio/common';

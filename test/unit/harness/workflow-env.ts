@@ -31,7 +31,11 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
       `Temporal's test server is missing at ${TEST_SERVER}: run \`bash scripts/provision.sh\` (fetches it with Maven)`,
     );
   if (!runtimeQuiet) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // The SDK's native side warns of what the test server does not advertise: errors only.
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
     runtimeQuiet = true;
   }
   const env = await TestWorkflowEnvironment.createTimeSkipping({

@@ -1,9 +1,13 @@
-/** A faultline worker of the test's own, on a task queue of its own and with an environment of its own. */
+/**
+ * A faultline worker beside the lab's, on a task queue of its own and with an environment of its
+ * own (connections, RDS endpoint): for a test or a script whose experiment must not run on the
+ * lab's worker.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../src/platform/settings';
-import { workerIsPolling } from '../../../src/lab/worker-processes';
+import { PROJECT_ROOT } from '../platform/settings';
+import { workerIsPolling } from './worker-processes';
 
 export async function startExtraWorker(queue: string, env: NodeJS.ProcessEnv, logPath: string): Promise<ChildProcess> {
   mkdirSync(path.dirname(logPath), { recursive: true });
@@ -26,12 +30,4 @@ export async function stopExtraWorker(worker: ChildProcess | undefined): Promise
   if (!worker || worker.exitCode !== null) return;
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
-}
-
-/** Every file under a folder, with its text (reports now have subfolders). */
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
 }

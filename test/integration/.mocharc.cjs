@@ -1,0 +1,1 @@
+module.exports = require('../mocha-suites.cjs').mochaConfig('integration');
