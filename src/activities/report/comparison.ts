@@ -5,38 +5,9 @@
  * change and response time change, all relative, in percent. Beside them, what the candidate held:
  * a proxy can hide errors by holding queries (fewer failures, the same outage) or shorten the outage.
  */
-import { OPERATION_TYPES, type HeldSummary, type OperationType } from '../../shared/workload-types';
+import { OPERATION_TYPES, type OperationType } from '../../shared/workload-types';
+import type { Comparison, PathComparisonRow } from './comparison-types';
 import type { PathReport } from './report-types';
-
-export interface PathComparisonRow {
-  path: string;
-  totalOperations: number;
-  /** null: no operation was attempted. */
-  successRate: number | null;
-  successRateByType: Record<OperationType, number | null>;
-  /** null: no operation succeeded. */
-  averageResponseMs: number | null;
-  downtimeMs: number;
-  failedOperations: number;
-  held: HeldSummary;
-}
-
-export interface Comparison {
-  baseline: string;
-  candidate: string;
-  paths: PathComparisonRow[];
-  /** (baseline - candidate) / baseline downtime, %; null when the baseline saw no downtime. */
-  downtimeReductionPct: number | null;
-  /** candidate / baseline transaction success rate - 1, %. */
-  transactionSuccessRateChangePct: number | null;
-  /** candidate / baseline average response time - 1, %. */
-  responseTimeChangePct: number | null;
-  /** Operations the candidate held (then served) more than the baseline, and failures it avoided. */
-  heldByCandidate: number;
-  failuresAvoided: number;
-  /** One sentence: what the candidate did with the outage. */
-  finding: string;
-}
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const relative = (candidate: number | null, baseline: number | null) =>

@@ -1,11 +1,27 @@
+/** The workload's successes that took the stall threshold or longer, in a cycle's `fault` phase. */
+export interface PastThreshold {
+  stallThresholdMs: number;
+  /** Where they were counted: the cycle's `fault` phase, from the inject's landing to the restore. */
+  phase: 'fault';
+  from: string;
+  to: string;
+  count: number;
+  /** The successful operations of that phase. */
+  successes: number;
+  /** Of `count`, those held (a round trip unanswered for the threshold: down); the others were slow. */
+  held: number;
+  /** The same, by operation type (those with a success only). */
+  byType: Partial<Record<OperationType, { count: number; successes: number }>>;
+}
+
 /**
  * Each fault of an experiment (one, or every cycle of a repeated one) with its ground truth, and what
  * each path saw of it: recovery after the restore and detected downtime against the ground truth.
  * Pure.
  */
+import type { OperationType } from '../../shared/workload-types';
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
 import type { ProbeTimingSummary, TcpDuringFault } from '../../shared/fault-types';
-import type { PastThreshold } from './fault-figures';
 import type { DowntimeWindow } from '../../shared/workload-types';
 
 export interface CycleReport {

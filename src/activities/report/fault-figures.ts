@@ -5,25 +5,9 @@
  */
 import type { Fault } from '../../shared/experiment-schema';
 import type { TcpDuringFault } from '../../shared/fault-types';
-import { OPERATION_TYPES, type OperationType, type PhaseStats } from '../../shared/workload-types';
-import type { CycleReport } from './fault-cycles';
+import { OPERATION_TYPES, type PhaseStats } from '../../shared/workload-types';
+import type { CycleReport, PastThreshold } from './fault-cycles';
 import { count, pct } from './report-format';
-
-/** The workload's successes that took the stall threshold or longer, in a cycle's `fault` phase. */
-export interface PastThreshold {
-  stallThresholdMs: number;
-  /** Where they were counted: the cycle's `fault` phase, from the inject's landing to the restore. */
-  phase: 'fault';
-  from: string;
-  to: string;
-  count: number;
-  /** The successful operations of that phase. */
-  successes: number;
-  /** Of `count`, those held (a round trip unanswered for the threshold: down); the others were slow. */
-  held: number;
-  /** The same, by operation type (those with a success only). */
-  byType: Partial<Record<OperationType, { count: number; successes: number }>>;
-}
 
 /**
  * Per cycle, from the path's phases: the `fault` phases that began after its inject and before the

@@ -10,7 +10,7 @@ import type {
   WorkloadResult,
   WorkloadStats,
 } from '../../shared/workload-types';
-import type { Comparison } from './comparison';
+import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { WriterChangeReport } from './writer-change';
 
