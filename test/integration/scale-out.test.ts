@@ -23,7 +23,7 @@ import {
   EXPERIMENT_WORKFLOW_TYPE,
   shardTaskQueue,
   statusQuery,
-} from '../../src/workflows/chaos-experiment/contract';
+} from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings } from '../../src/platform/settings';

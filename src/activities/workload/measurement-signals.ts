@@ -2,7 +2,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { WorkloadProgress } from '../../shared/workload-types';
 import { sharedClient } from '../../platform/temporal-client';
-import { abortSignal, progressSignal } from '../../workflows/chaos-experiment/contract';
+import { abortSignal, progressSignal } from '../../shared/experiment-contract';
 import type { ErrorBudget } from './error-budget';
 
 /** Stop conditions: a spent error budget asks the workflow to abort (retried until it is heard). */

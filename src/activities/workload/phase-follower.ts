@@ -5,7 +5,7 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
-import { phaseLogQuery } from '../../workflows/chaos-experiment/contract';
+import { phaseLogQuery } from '../../shared/experiment-contract';
 import { PHASE_WAIT_MS, type PhaseClock, PolledPhaseLog } from './phase-clock';
 import { sharedClient } from '../../platform/temporal-client';
 

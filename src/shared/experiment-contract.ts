@@ -1,18 +1,19 @@
 /**
  * The chaosExperiment workflow's contract, defined once: its type and task queue, the signals and
- * queries it answers, and the search attributes it sets. The workflow, the CLI, the activities and
- * the tests all import these; nobody spells a name again.
+ * queries it answers, and the search attributes it sets. The workflow, the CLI, the lab, the
+ * activities and the tests all import these; nobody spells a name again. It lives in shared so that
+ * each imports it downwards: the activities signal and query the workflow without importing it.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ExperimentPhase, PhaseEntry } from '../../shared/experiment-phases';
-import type { ExperimentStatus } from '../../shared/experiment-types';
-import type { WorkloadProgress } from '../../shared/workload-types';
+import type { ExperimentPhase, PhaseEntry } from './experiment-phases';
+import type { ExperimentStatus } from './experiment-types';
+import type { WorkloadProgress } from './workload-types';
 
 /** The workflow's type, and the task queue of the `faultline` worker that runs it and its activities. */
 export const EXPERIMENT_WORKFLOW_TYPE = 'chaosExperiment';
 export const EXPERIMENT_TASK_QUEUE = 'faultline';
-/** The lock an experiment holds on each thing its fault touches (../target-lock.ts), by workflow type. */
+/** The lock an experiment holds on each thing its fault touches (src/workflows/target-lock.ts), by workflow type. */
 export const TARGET_LOCK_WORKFLOW_TYPE = 'targetLock';
 /** Where a path's shards go (`workload.shards`): every worker polls it too, one shard at a time. */
 export const shardTaskQueue = (experimentQueue: string): string => `${experimentQueue}-shards`;
