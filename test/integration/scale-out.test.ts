@@ -16,8 +16,8 @@ import { temporal } from '@temporalio/proto';
 import { faultlineWorker } from '../../src/lab/lab';
 import { startWorker, stopWorker } from '../../src/lab/worker-processes';
 import { runningProcess } from '../../src/lab/background-process';
-import { readCheckpointFile } from '../../src/activities/workload/measure-path-files';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
+import { readCheckpointFile } from '../../src/activities/workload/measurement/measure-path-files';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
 import {
   EXPERIMENT_TASK_QUEUE,
   EXPERIMENT_WORKFLOW_TYPE,

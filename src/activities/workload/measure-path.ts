@@ -22,18 +22,18 @@ import {
   type WorkloadSettingsInput,
 } from '../../shared/workload-settings';
 import type { ClientInUse, PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
-import { ErrorBudget } from './error-budget';
-import type { MeasurementCheckpoint } from './measurement-checkpoint';
-import { PathMeasurement } from './path-measurement';
-import type { PhaseClock } from './phase-clock';
-import { followExperimentPhase } from './phase-follower';
-import { progressSignals, watchBudget } from './measurement-signals';
-import { BackgroundPgbench } from './background-pgbench';
-import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
-import { measurementHorizonMs } from './workload-engine';
+import { ErrorBudget } from './measurement/error-budget';
+import type { MeasurementCheckpoint } from './measurement/measurement-checkpoint';
+import { PathMeasurement } from './measurement/path-measurement';
+import type { PhaseClock } from './measurement/phase-clock';
+import { followExperimentPhase } from './experiment-link/phase-follower';
+import { progressSignals, watchBudget } from './experiment-link/measurement-signals';
+import { BackgroundPgbench } from './pgbench/background-pgbench';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import { measurementHorizonMs } from './engine/workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { workerIdentity } from './shard-workers';
-import { runEngineWithLiveMetrics } from './live-metrics';
+import { runEngineWithLiveMetrics } from './engine/live-metrics';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */

@@ -5,9 +5,9 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
-import { mergeCheckpoints, mergeTimelines } from './merge-shards';
-import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
-import { TimelineFile } from './timeline-file';
+import { mergeCheckpoints, mergeTimelines } from './measurement/merge-shards';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import { TimelineFile } from './measurement/timeline-file';
 
 export interface MergePathShardsInput {
   reportDirectory: string;
