@@ -28,6 +28,18 @@ export interface Statement<A extends unknown[], R> {
   count(executor: Executor, ...args: A): Promise<number>;
   /** The SQL it runs (for tests and docs). */
   readonly sql: string;
+  /**
+   * The SQL with its parameters written in: argument i as `args[i]`, SQL text of the caller's
+   * (a pgbench variable, say), and the query's own constants as literals. For pgbench's scripts.
+   */
+  inlined(args: readonly string[]): string;
+}
+
+/** A constant of the query as an SQL literal. */
+function literal(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  throw new Error(`no SQL literal for ${typeof value} ${String(value)}`);
 }
 
 export function statement<A extends unknown[], R>(
@@ -54,8 +66,17 @@ export function statement<A extends unknown[], R>(
     const query = bound(args);
     return executor.countQuery ? executor.countQuery(query) : executor.executeQuery(query).then(rowCount);
   };
+  const inlined = (args: readonly string[]): string => {
+    if (args.length !== arity) throw new Error(`${arity} arguments wanted, ${args.length} given`);
+    const query = compile();
+    return query.sql.replace(/\$(\d+)/g, (_, n: string) => {
+      const i = Number(n) - 1;
+      return slots[i]! >= 0 ? args[slots[i]!]! : literal(query.parameters[i]);
+    });
+  };
   return Object.defineProperties(run, {
     sql: { get: () => compile().sql },
     count: { value: count },
+    inlined: { value: inlined },
   }) as Statement<A, R>;
 }

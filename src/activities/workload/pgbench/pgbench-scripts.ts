@@ -1,9 +1,31 @@
 /**
- * Seed 001's ten statements as pgbench scripts, weighted like the workload: a type's weight is
- * shared equally by its operations (reads 5 x 14, writes 4 x 5, the purchase 10 by default).
- * Parameters are drawn the same way as operation-catalog.ts draws them.
+ * Seed 001's ten statements as pgbench scripts, derived from the operation catalog: each is the
+ * catalog's own compiled SQL, its arguments written in as pgbench variables drawn by `\set` the way
+ * the catalog draws them (operation-catalog.ts), so pgbench runs what the workload runs. Weighted
+ * like the workload: a type's weight is shared equally by its operations (reads 5 x 14, writes
+ * 4 x 5, the purchase 10 by default).
  */
-import type { OperationName, OperationType } from '../../../shared/workload-types';
+import type { BusinessOperationName, OperationName, OperationType } from '../../../shared/workload-types';
+import {
+  activeUsersQuery,
+  adjustStockQuery,
+  catalog,
+  CATEGORIES,
+  confirmedOrderQuery,
+  createOrderQuery,
+  type DataShape,
+  insertLogQuery,
+  lockProductQuery,
+  LOG_ACTIONS,
+  orderStats7dQuery,
+  productSearchQuery,
+  purchaseLogQuery,
+  recentLogsQuery,
+  takeStockQuery,
+  updateLoginQuery,
+  userOrdersQuery,
+} from '../operations/operation-catalog';
+import type { Statement } from '../clients/compiled-statement';
 
 export interface PgbenchScript {
   name: OperationName;
@@ -11,89 +33,71 @@ export interface PgbenchScript {
   body: string;
 }
 
-const CATEGORY_ARRAY = "(ARRAY['electronics','books','clothing','home','sports','toys','grocery','beauty'])";
+/** pgbench's `\set NAME random(MIN, MAX)`: `between(MIN, MAX)` of random-draws.ts. */
+const draw = (name: string, min: number, max: number): string => `\\set ${name} random(${min}, ${max})`;
+/** `pick(values)` of random-draws.ts: an index drawn, the value taken from an array literal. */
+const pickFrom = (values: readonly string[], index: string): string =>
+  `(ARRAY[${values.map((v) => `'${v}'`).join(', ')}])[:${index}]`;
+/** A statement of the catalog, its arguments written in, as a line of a script. */
+const end = <A extends unknown[]>(query: Statement<A, unknown>, args: readonly string[]): string =>
+  `${query.inlined(args)};`;
+/** The catalog's order number is `ORD-` and a fresh UUID. */
+const ORDER_NUMBER = "'ORD-' || gen_random_uuid()";
 
-type Row = [name: OperationName, type: OperationType, body: string];
-const rows = (entries: Row[]): PgbenchScript[] => entries.map(([name, type, body]) => ({ name, type, body }));
-
-function reads(uid: string): PgbenchScript[] {
-  return rows([
-    [
-      'active_users',
-      'read',
-      `SELECT id, username, email, last_login, login_count, status FROM business_users WHERE status = 'active' ORDER BY last_login DESC NULLS LAST LIMIT 20;`,
+/** Each operation's script: its draws, then its statements (the catalog's SQL, variables written in). */
+function bodies(shape: DataShape): Record<BusinessOperationName, string[]> {
+  const uid = draw('uid', 1, shape.users);
+  const pid = draw('pid', 1, shape.products);
+  return {
+    active_users: [end(activeUsersQuery, [])],
+    order_stats_7d: [end(orderStats7dQuery, [])],
+    product_search: [draw('cat', 1, CATEGORIES.length), end(productSearchQuery, [pickFrom(CATEGORIES, 'cat')])],
+    user_orders: [uid, end(userOrdersQuery, [':uid'])],
+    recent_logs: [end(recentLogsQuery, [])],
+    update_login: [uid, end(updateLoginQuery, [':uid'])],
+    create_order: [uid, draw('cents', 1000, 99_999), end(createOrderQuery, [':uid', ORDER_NUMBER, ':cents / 100.0'])],
+    adjust_stock: [pid, draw('delta', -10, 10), end(adjustStockQuery, [':pid', ':delta'])],
+    insert_log: [
+      uid,
+      draw('act', 1, LOG_ACTIONS.length),
+      draw('octet3', 0, 255),
+      draw('octet4', 1, 254),
+      end(insertLogQuery, [
+        ':uid',
+        pickFrom(LOG_ACTIONS, 'act'),
+        "'workload activity'",
+        "('10.0.' || :octet3 || '.' || :octet4)::inet",
+      ]),
     ],
-    [
-      'order_stats_7d',
-      'read',
-      `SELECT status, COUNT(*) AS count, SUM(amount) AS total_amount FROM business_orders WHERE created_at >= CURRENT_DATE - INTERVAL '7 days' GROUP BY status;`,
-    ],
-    [
-      'product_search',
-      'read',
-      `\\set cat random(1, 8)\nSELECT id, name, price, stock, category FROM business_products WHERE category = ${CATEGORY_ARRAY}[:cat] AND stock > 0 ORDER BY price LIMIT 10;`,
-    ],
-    [
-      'user_orders',
-      'read',
-      `${uid}\nSELECT o.id, o.order_number, o.amount, o.status, o.created_at FROM business_orders o JOIN business_users u ON o.user_id = u.id WHERE u.id = :uid ORDER BY o.created_at DESC LIMIT 10;`,
-    ],
-    [
-      'recent_logs',
-      'read',
-      `SELECT l.action, l.details, l.created_at, u.username FROM business_logs l LEFT JOIN business_users u ON l.user_id = u.id WHERE l.created_at >= CURRENT_TIMESTAMP - INTERVAL '1 hour' ORDER BY l.created_at DESC LIMIT 50;`,
-    ],
-  ]);
+    purchase: purchase(uid, pid),
+  };
 }
 
-function writes(uid: string, pid: string): PgbenchScript[] {
-  return rows([
-    [
-      'update_login',
-      'write',
-      `${uid}\nUPDATE business_users SET last_login = CURRENT_TIMESTAMP, login_count = login_count + 1 WHERE id = :uid;`,
-    ],
-    [
-      'create_order',
-      'write',
-      `${uid}\n\\set cents random(1000, 99999)\nINSERT INTO business_orders (user_id, order_number, amount, status) VALUES (:uid, 'ORD-' || gen_random_uuid(), :cents / 100.0, 'pending');`,
-    ],
-    [
-      'adjust_stock',
-      'write',
-      `${pid}\n\\set delta random(-10, 10)\nUPDATE business_products SET stock = GREATEST(0, stock + :delta) WHERE id = :pid;`,
-    ],
-    [
-      'insert_log',
-      'write',
-      `${uid}\n\\set a random(1, 254)\nINSERT INTO business_logs (user_id, action, details, ip_address) VALUES (:uid, 'search', 'workload activity', ('10.0.0.' || :a)::inet);`,
-    ],
-  ]);
-}
-
-function purchase(uid: string, pid: string): PgbenchScript {
-  const body = [
+/** The purchase: the stock checked under the row lock (`\gset`), bought only when there is enough. */
+function purchase(uid: string, pid: string): string[] {
+  return [
     uid,
     pid,
-    '\\set qty random(1, 3)',
+    draw('qty', 1, 3),
     'BEGIN;',
-    'SELECT stock, price FROM business_products WHERE id = :pid FOR UPDATE \\gset',
+    `${lockProductQuery.inlined([':pid'])} \\gset`,
     '\\if :stock >= :qty',
-    "INSERT INTO business_orders (user_id, order_number, amount, status) VALUES (:uid, 'ORD-' || gen_random_uuid(), :price::numeric * :qty::int, 'confirmed');",
-    'UPDATE business_products SET stock = stock - :qty WHERE id = :pid;',
-    "INSERT INTO business_logs (user_id, action, details) VALUES (:uid, 'purchase', 'pgbench purchase');",
+    end(confirmedOrderQuery, [':uid', ORDER_NUMBER, ':price::numeric * :qty::int']),
+    end(takeStockQuery, [':pid', ':qty']),
+    end(purchaseLogQuery, [':uid', "'pgbench purchase'"]),
     'COMMIT;',
     '\\else',
     'ROLLBACK;',
     '\\endif',
   ];
-  return { name: 'purchase', type: 'transaction', body: body.join('\n') };
 }
 
-export function pgbenchScripts(shape = { users: 1000, products: 200 }): PgbenchScript[] {
-  const uid = `\\set uid random(1, ${shape.users})`;
-  const pid = `\\set pid random(1, ${shape.products})`;
-  return [...reads(uid), ...writes(uid, pid), purchase(uid, pid)];
+/** The catalog's operations, in its order and with its types, each as a pgbench script. */
+export function pgbenchScripts(shape: DataShape = { users: 1000, products: 200 }): PgbenchScript[] {
+  const scripts = bodies(shape);
+  return catalog(shape).map(({ name, type }) => {
+    return { name, type, body: scripts[name as BusinessOperationName].join('\n') };
+  });
 }
 
 /** pgbench `-f file@weight` weights: integers in the same proportions as the workload's. */
