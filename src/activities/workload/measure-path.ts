@@ -2,7 +2,7 @@
  * `measurePath`: one path's workload for the length of an experiment, as a Temporal activity.
  *
  * - Follows the experiment's phases (its phase log, the `phaseLog` query, about four times a
- *   second: phase-follower.ts) and stops by itself when the workflow moves past the measured ones.
+ *   second: experiment-link/phase-follower.ts) and stops by itself when the workflow moves past the measured ones.
  * - Durable: every 500 ms it checkpoints its whole measurement (histograms encoded, availability
  *   windows, counters; the timeline goes to a CSV file beside the report) into its heartbeat
  *   details. A retry after a lost worker resumes from the last checkpoint, and the time in between

@@ -1,6 +1,6 @@
 /**
  * `mergePathShards`: a path measured in shards (`workload.shards`) becomes one path again. Reads
- * each shard's final checkpoint and timeline, merges them (merge-shards.ts) and writes the path's
+ * each shard's final checkpoint and timeline, merges them (measurement/merge-shards.ts) and writes the path's
  * own checkpoint and timeline files, which the report reads as it reads an unsharded path's.
  */
 import { activityInfo } from '@temporalio/activity';

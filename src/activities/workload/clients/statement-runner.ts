@@ -39,7 +39,7 @@ export function kyselyRunner(db: AnyKysely): StatementRunner {
 
 /**
  * The same runner, telling `onAnswer` each time the server answered a statement: the stall
- * threshold is per round trip (availability-detector.ts), so a transaction of six statements each
+ * threshold is per round trip (measurement/availability-detector.ts), so a transaction of six statements each
  * answered in time is slow, not stalled.
  */
 export function answeringRunner(inner: StatementRunner, onAnswer: () => void): StatementRunner {

@@ -1,6 +1,6 @@
 /**
  * The workload engine: N workers, each on its own connection or sharing a pool
- * (workload-connections.ts), issue the seed's business operations, chosen
+ * (clients/workload-connections.ts), issue the seed's business operations, chosen
  * by weight, with think time between them, for a duration or until stopped. It keeps issuing
  * operations through an outage (a failed operation is measured, then the worker goes on), so the
  * outage is measured rather than skipped. After a failure a worker pauses at least 10 ms, so a

@@ -1,6 +1,6 @@
 /**
  * A workload started by an experiment asks its workflow for its phase log four times a second (when
- * it entered each phase), files its measurements by it (phase-clock.ts), and stops (aborts `stop`)
+ * it entered each phase), files its measurements by it (measurement/phase-clock.ts), and stops (aborts `stop`)
  * when the workflow moves past the measured phases.
  */
 import { activityInfo } from '@temporalio/activity';

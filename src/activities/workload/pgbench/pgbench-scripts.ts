@@ -1,7 +1,7 @@
 /**
  * Seed 001's ten statements as pgbench scripts, derived from the operation catalog: each is the
  * catalog's own compiled SQL, its arguments written in as pgbench variables drawn by `\set` the way
- * the catalog draws them (operation-catalog.ts), so pgbench runs what the workload runs. Weighted
+ * the catalog draws them (operations/operation-catalog.ts), so pgbench runs what the workload runs. Weighted
  * like the workload: a type's weight is shared equally by its operations (reads 5 x 14, writes
  * 4 x 5, the purchase 10 by default).
  */
@@ -33,9 +33,9 @@ export interface PgbenchScript {
   body: string;
 }
 
-/** pgbench's `\set NAME random(MIN, MAX)`: `between(MIN, MAX)` of random-draws.ts. */
+/** pgbench's `\set NAME random(MIN, MAX)`: `between(MIN, MAX)` of operations/random-draws.ts. */
 const draw = (name: string, min: number, max: number): string => `\\set ${name} random(${min}, ${max})`;
-/** `pick(values)` of random-draws.ts: an index drawn, the value taken from an array literal. */
+/** `pick(values)` of operations/random-draws.ts: an index drawn, the value taken from an array literal. */
 const pickFrom = (values: readonly string[], index: string): string =>
   `(ARRAY[${values.map((v) => `'${v}'`).join(', ')}])[:${index}]`;
 /** A statement of the catalog, its arguments written in, as a line of a script. */
