@@ -2,8 +2,9 @@
 //
 // Layers (one line each in docs/architecture.md's layout): shared is pure; platform uses shared only;
 // activities use platform, shared and the service's client; workflows use shared and activity
-// types only; service uses platform, shared and its workflow; lab uses platform, shared, the
-// workflows' contracts and the service's client; worker and cli compose everything.
+// types only; service uses platform, shared and its workflow; lab uses platform, shared and the
+// service's client; worker and cli compose everything. The experiment's contract (signals,
+// queries, search attributes) is in shared, so activities and lab reach it without an upward arrow.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -88,18 +89,10 @@ export default tseslint.config(
           zones: [
             layer('shared', []),
             layer('platform', ['shared']),
-            layer(
-              'activities',
-              ['platform', 'shared', 'service', 'workflows'],
-              ['./client', './chaos-experiment/contract.ts'],
-            ),
+            layer('activities', ['platform', 'shared'], ['./client']),
             layer('workflows', ['shared', 'activities']),
             layer('service', ['platform', 'shared', 'workflows'], ['./payment']),
-            layer(
-              'lab',
-              ['platform', 'shared', 'workflows', 'service'],
-              ['./chaos-experiment/contract.ts', './client'],
-            ),
+            layer('lab', ['platform', 'shared'], ['./client']),
             layer('worker', ['platform', 'shared', 'activities', 'workflows']),
           ],
         },

@@ -21,11 +21,7 @@ import { databaseAnswers } from '../src/platform/database/database-answers';
 import { docker } from '../src/platform/docker';
 import { labSettings, PROJECT_ROOT } from '../src/platform/settings';
 import { connectClient } from '../src/platform/temporal-connection';
-import {
-  EXPERIMENT_TASK_QUEUE,
-  EXPERIMENT_WORKFLOW_TYPE,
-  statusQuery,
-} from '../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE, statusQuery } from '../src/shared/experiment-contract';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { labUp } from '../src/lab/lab';
 import { labSettings, PROJECT_ROOT } from '../src/platform/settings';
-import { EXPERIMENT_WORKFLOW_TYPE } from '../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/experiment-contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 import { connectClient } from '../src/platform/temporal-connection';
 import { startExtraWorker, stopExtraWorker } from '../src/lab/extra-worker';

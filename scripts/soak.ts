@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { runningProcess, logFile } from '../src/lab/background-process';
 import { connectClient } from '../src/platform/temporal-connection';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/experiment-contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 
 /** The two soaks: repeated faults at 64 clients (issue 8), and closed loop at 16 clients without a fault (issue 3). */

@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, fromPayloadsAtIndex } from '@temporalio/common';
-import { effectiveErrorRate } from '../activities/workload/error-budget';
+import { effectiveErrorRate } from '../activities/workload/measurement/error-budget';
 import type { WorkloadProgress } from '../shared/workload-types';
 import { liveByPath } from '../shared/live-progress';
 

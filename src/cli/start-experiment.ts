@@ -2,7 +2,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../shared/experiment-markdown';
 import type { ExperimentDefinition } from '../shared/experiment-schema';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../shared/experiment-contract';
 
 export function experimentWorkflowId(definition: ExperimentDefinition): string {
   return `${definition.name.replace(/[^\w.-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -6,7 +6,7 @@
  * stopped, undoing its fault behind its back); that experiment restores what it did.
  */
 import { connectClient } from '../platform/temporal-connection';
-import { TARGET_LOCK_WORKFLOW_TYPE } from '../workflows/chaos-experiment/contract';
+import { TARGET_LOCK_WORKFLOW_TYPE } from '../shared/experiment-contract';
 import { temporalIsUp } from './temporal-dev-server';
 
 export interface HeldLock {

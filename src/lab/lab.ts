@@ -1,7 +1,7 @@
 /** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
 import { existsSync } from 'node:fs';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
-import { EXPERIMENT_TASK_QUEUE } from '../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE } from '../shared/experiment-contract';
 import { runningProcess } from './background-process';
 import { databaseAnswers } from '../platform/database/database-answers';
 import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';

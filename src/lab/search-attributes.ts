@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../shared/experiment-contract';
 import { labSettings } from '../platform/settings';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {

@@ -5,7 +5,7 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/chaos-experiment/contract';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../shared/experiment-contract';
 import { startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings } from '../platform/settings';
 import { waitUntil } from './wait-until';

@@ -5,7 +5,7 @@ import { labSettings } from '../platform/settings';
 import { startLeaseWatchdog } from './lease-watchdog';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
-import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../shared/experiment-contract';
 import { installTemporalLogger } from '../platform/temporal-logger';
 import { metricsPorts } from '../platform/metrics-settings';
 import { customSqlPolicy } from '../platform/custom-sql-policy';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { listLeases } from '../../src/activities/faults/fault-lease';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ConnectionBudget } from '../../src/shared/connection-budget';
 import { writeDefinition } from './harness/experiments';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { launchBrowser } from './harness/browser';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';
 import { runExperiment, waitForPhase, writeDefinition } from './harness/experiments';

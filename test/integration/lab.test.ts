@@ -1,7 +1,7 @@
 /** The real lab, end to end. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { EXPERIMENT_TASK_QUEUE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE } from '../../src/shared/experiment-contract';
 import { PROJECT_ROOT } from '../../src/platform/settings';
 import { publishedPorts } from '../../src/lab/docker-stack';
 import type { probeDatabase } from '../../src/workflows';

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { waitForPhase } from './harness/experiments';
 import { labClientConfig } from './harness/lab-client';
 import { testClient } from './harness/temporal-client';

@@ -11,7 +11,7 @@ import { resolveDockerTarget } from '../../src/activities/faults/docker-fault';
 import { networkFaultInPlace, NETTOOLS_IMAGE } from '../../src/activities/faults/network-fault';
 import { docker } from '../../src/platform/docker';
 import { labSettings } from '../../src/platform/settings';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { waitForPhase } from './harness/experiments';
 import { testClient } from './harness/temporal-client';

@@ -21,7 +21,7 @@ import {
   EXPERIMENT_TASK_QUEUE,
   EXPERIMENT_WORKFLOW_TYPE,
   statusQuery,
-} from '../../src/workflows/chaos-experiment/contract';
+} from '../../src/shared/experiment-contract';
 import { ContainerEvents } from './harness/container-events';
 import { waitForPhase, writeDefinition } from './harness/experiments';
 import { dbContainer, ensureDbRunning } from './harness/lab-database';

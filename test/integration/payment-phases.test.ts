@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
-import { experimentOrderPrefix } from '../../src/activities/workload/payment-state';
+import { experimentOrderPrefix } from '../../src/activities/workload/payments/payment-state';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { ContainerEvents } from './harness/container-events';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runningProcess } from '../../src/lab/background-process';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import { paymentServiceUrl } from '../../src/service/client/service-url';
-import { experimentOrderPrefix } from '../../src/activities/workload/payment-state';
+import { experimentOrderPrefix } from '../../src/activities/workload/payments/payment-state';
 import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runExperiment, type RunOutcome } from './harness/experiments';
 import { recordHistory } from './harness/histories';

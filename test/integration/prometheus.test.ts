@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { METRICS_HOST, metricsPorts } from '../../src/platform/metrics-settings';
-import { EXPERIMENT_TASK_QUEUE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE } from '../../src/shared/experiment-contract';
 import { ensureDbRunning } from './harness/lab-database';
 import { dbFault, pathOf, runWithProbes } from './harness/probed-experiment';
 import { PrometheusServer } from './harness/prometheus-server';

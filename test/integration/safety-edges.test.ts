@@ -10,7 +10,7 @@ import type { ExperimentReport } from '../../src/activities/report/report-types'
 import { listLeases } from '../../src/activities/faults/fault-lease';
 import { docker } from '../../src/platform/docker';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
 import { waitForPhase, writeDefinition } from './harness/experiments';

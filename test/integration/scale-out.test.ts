@@ -16,14 +16,14 @@ import { temporal } from '@temporalio/proto';
 import { faultlineWorker } from '../../src/lab/lab';
 import { startWorker, stopWorker } from '../../src/lab/worker-processes';
 import { runningProcess } from '../../src/lab/background-process';
-import { readCheckpointFile } from '../../src/activities/workload/measure-path-files';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
+import { readCheckpointFile } from '../../src/activities/workload/measurement/measure-path-files';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
 import {
   EXPERIMENT_TASK_QUEUE,
   EXPERIMENT_WORKFLOW_TYPE,
   shardTaskQueue,
   statusQuery,
-} from '../../src/workflows/chaos-experiment/contract';
+} from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import { labSettings } from '../../src/platform/settings';

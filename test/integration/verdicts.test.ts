@@ -9,13 +9,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
-import { experimentOrderPrefix } from '../../src/activities/workload/payment-state';
+import { experimentOrderPrefix } from '../../src/activities/workload/payments/payment-state';
 import { runningProcess } from '../../src/lab/background-process';
 import { PAYMENT_SERVICE } from '../../src/lab/lab';
 import { startWorker } from '../../src/lab/worker-processes';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { abortSignal } from '../../src/workflows/chaos-experiment/contract';
+import { abortSignal } from '../../src/shared/experiment-contract';
 import { waitForPhase } from './harness/experiments';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';

@@ -15,10 +15,10 @@ import {
   recentLogsQuery,
   updateLoginQuery,
   userOrdersQuery,
-} from '../../src/activities/workload/operation-catalog';
+} from '../../src/activities/workload/operations/operation-catalog';
 import { setupSchema } from '../../src/activities/schema/setup-schema';
-import type { Executor } from '../../src/activities/workload/compiled-statement';
-import { WorkerConnection } from '../../src/activities/workload/worker-connection';
+import type { Executor } from '../../src/activities/workload/clients/compiled-statement';
+import { WorkerConnection } from '../../src/activities/workload/clients/worker-connection';
 import { poolConfigFor } from '../../src/platform/database/open-database';
 import { sqlQuery } from './harness/lab-database';
 

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
-import { experimentOrderPrefix } from '../../src/activities/workload/payment-state';
+import { experimentOrderPrefix } from '../../src/activities/workload/payments/payment-state';
 import { runningProcess } from '../../src/lab/background-process';
 import { FAULTLINE_WORKER } from '../../src/lab/lab';
 import { startWorker } from '../../src/lab/worker-processes';

@@ -1,7 +1,7 @@
 /** The engine through an outage of the real database, and as a Temporal activity. */
 import assert from 'node:assert/strict';
-import { runWorkloadEngine } from '../../src/activities/workload/workload-engine';
-import { EXPERIMENT_TASK_QUEUE } from '../../src/workflows/chaos-experiment/contract';
+import { runWorkloadEngine } from '../../src/activities/workload/engine/workload-engine';
+import { EXPERIMENT_TASK_QUEUE } from '../../src/shared/experiment-contract';
 import { parseWorkloadSettings } from '../../src/shared/workload-settings';
 import type { WorkloadProgress } from '../../src/shared/workload-types';
 import type { measureWorkload } from '../../src/workflows';

@@ -12,7 +12,7 @@ import {
   recentLogsQuery,
   updateLogin,
   userOrdersQuery,
-} from '../../src/activities/workload/operation-catalog';
+} from '../../src/activities/workload/operations/operation-catalog';
 import type { BusinessDatabase } from '../../src/platform/database/business-database';
 import { setupSchema } from '../../src/activities/schema/setup-schema';
 import { openDatabase, sqlQuery } from './harness/lab-database';

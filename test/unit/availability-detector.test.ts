@@ -1,6 +1,6 @@
 /** The availability detector on synthetic operation streams, judged by the reference definition. */
 import assert from 'node:assert/strict';
-import { AvailabilityDetector } from '../../src/activities/workload/availability-detector';
+import { AvailabilityDetector } from '../../src/activities/workload/measurement/availability-detector';
 import { referenceTotalMs, referenceWindows, type Attempt } from '../reference/availability-reference';
 
 const T = 1000;

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type * as activities from '../../src/activities';
 import type { ExperimentOutcome, ExperimentResult } from '../../src/shared/experiment-types';
-import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 type Stubs = Partial<typeof activities>;

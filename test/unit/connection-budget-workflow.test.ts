@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type * as activities from '../../src/activities';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
-import { EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const REFUSAL =

@@ -3,8 +3,8 @@
  * drawn, the choice by weight. test/integration/own-service.test.ts runs them on a real database.
  */
 import assert from 'node:assert/strict';
-import { drawParameter, customCatalog } from '../../src/activities/workload/custom-operations';
-import { weightedChooser } from '../../src/activities/workload/random-draws';
+import { drawParameter, customCatalog } from '../../src/activities/workload/operations/custom-operations';
+import { weightedChooser } from '../../src/activities/workload/operations/random-draws';
 import { inferredType } from '../../src/shared/sql-text';
 import { InvalidSettingsError, parseWorkloadSettings } from '../../src/shared/workload-settings';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { CUSTOM_SQL_VARIABLE, customSqlPolicy, customSqlRefusal } from '../../src/platform/custom-sql-policy';
 import { checkCustomOperations } from '../../src/activities/schema/check-custom-operations';
-import { runWorkloadEngine } from '../../src/activities/workload/workload-engine';
+import { runWorkloadEngine } from '../../src/activities/workload/engine/workload-engine';
 import { parseWorkloadSettings } from '../../src/shared/workload-settings';
 
 const settings = parseWorkloadSettings(

@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { Histogram, Registry } from 'prom-client';
-import { LiveMetrics } from '../../src/activities/workload/live-metrics';
-import { LATENCY_BUCKETS_SECONDS } from '../../src/activities/workload/live-metric-families';
+import { LiveMetrics } from '../../src/activities/workload/engine/live-metrics';
+import { LATENCY_BUCKETS_SECONDS } from '../../src/activities/workload/engine/live-metric-families';
 import { AccumulatedHistogram } from '../../src/platform/accumulated-histogram';
 import type { WorkloadProgress } from '../../src/shared/workload-types';
 

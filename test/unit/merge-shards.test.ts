@@ -4,11 +4,11 @@
  * union of the shards' (never less than any shard saw), and whose timeline sums the shards'.
  */
 import assert from 'node:assert/strict';
-import type { AvailabilityWindow } from '../../src/activities/workload/availability-types';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
-import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
-import { mergeCheckpoints, mergeTimelines } from '../../src/activities/workload/merge-shards';
-import { PathMeasurement, type OperationRef } from '../../src/activities/workload/path-measurement';
+import type { AvailabilityWindow } from '../../src/activities/workload/measurement/availability-types';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
+import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement/measurement-checkpoint';
+import { mergeCheckpoints, mergeTimelines } from '../../src/activities/workload/measurement/merge-shards';
+import { PathMeasurement, type OperationRef } from '../../src/activities/workload/measurement/path-measurement';
 import type { MeasurementGap, WorkloadResult, WriteOutage } from '../../src/shared/workload-types';
 
 const read = { name: 'active_users', type: 'read' } as const;

@@ -5,10 +5,10 @@
  * checkpoint, shards merge it exactly, and figures measured before it was counted have none (never 0).
  */
 import assert from 'node:assert/strict';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
-import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
-import { mergeCheckpoints } from '../../src/activities/workload/merge-shards';
-import { PathMeasurement, type OperationRef } from '../../src/activities/workload/path-measurement';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
+import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement/measurement-checkpoint';
+import { mergeCheckpoints } from '../../src/activities/workload/measurement/merge-shards';
+import { PathMeasurement, type OperationRef } from '../../src/activities/workload/measurement/path-measurement';
 
 const read = { name: 'active_users', type: 'read' } as const;
 const purchase = { name: 'purchase', type: 'transaction' } as const;

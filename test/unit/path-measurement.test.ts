@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
-import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
-import { PathMeasurement } from '../../src/activities/workload/path-measurement';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
+import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement/measurement-checkpoint';
+import { PathMeasurement } from '../../src/activities/workload/measurement/path-measurement';
 
 const read = { name: 'active_users', type: 'read' } as const;
 const write = { name: 'create_order', type: 'write' } as const;

@@ -4,10 +4,10 @@
  * experiments, and the workflow's phase log is what the Web UI's history shows).
  */
 import assert from 'node:assert/strict';
-import { resultFromCheckpoint } from '../../src/activities/workload/checkpoint-result';
-import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement-checkpoint';
-import { PathMeasurement } from '../../src/activities/workload/path-measurement';
-import { PolledPhaseLog } from '../../src/activities/workload/phase-clock';
+import { resultFromCheckpoint } from '../../src/activities/workload/measurement/checkpoint-result';
+import type { MeasurementCheckpoint } from '../../src/activities/workload/measurement/measurement-checkpoint';
+import { PathMeasurement } from '../../src/activities/workload/measurement/path-measurement';
+import { PolledPhaseLog } from '../../src/activities/workload/measurement/phase-clock';
 import { MEASURED_PHASES } from '../../src/shared/experiment-phases';
 
 const read = { name: 'active_users', type: 'read' } as const;

@@ -4,7 +4,7 @@
  * phase in which nothing succeeded, a window still open at the end.
  */
 import assert from 'node:assert/strict';
-import { PathMeasurement } from '../../src/activities/workload/path-measurement';
+import { PathMeasurement } from '../../src/activities/workload/measurement/path-measurement';
 import { buildReport } from '../../src/activities/report/report-model';
 import { renderConsole } from '../../src/activities/report/render-console';
 import { renderHtml } from '../../src/activities/report/render-html';

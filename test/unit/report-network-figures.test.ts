@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { buildReport } from '../../src/activities/report/report-model';
 import { renderConsole } from '../../src/activities/report/render-console';
 import { renderHtml } from '../../src/activities/report/render-html';
-import { PathMeasurement } from '../../src/activities/workload/path-measurement';
+import { PathMeasurement } from '../../src/activities/workload/measurement/path-measurement';
 import { parseExperiment } from '../../src/shared/experiment-schema';
 import type { ExperimentOutcome } from '../../src/shared/experiment-types';
 import type { TcpDuringFault } from '../../src/shared/fault-types';

@@ -12,7 +12,7 @@ import type { Fault } from '../../src/shared/experiment-schema';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ResolvedTarget } from '../../src/shared/fault-types';
 import { containerTouches, patroniTouches } from '../../src/shared/touched-things';
-import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const SCOPE = 'faultline-cluster';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ResolvedTarget } from '../../src/shared/fault-types';
 import { containerTouches, patroniTouches, rdsTouches } from '../../src/shared/touched-things';
 import { lockIdsOf, targetLock, targetLocks } from '../../src/workflows/target-lock';
-import { TARGET_LOCK_WORKFLOW_TYPE } from '../../src/workflows/chaos-experiment/contract';
+import { TARGET_LOCK_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import { heldLocksText, onLabContainers } from '../../src/lab/held-locks';
 
 const container = (name: string, patroniScope?: string): ResolvedTarget => ({

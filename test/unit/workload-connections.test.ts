@@ -3,8 +3,8 @@
  * the pool's size where they are opened. Nothing connects: the runners are only built.
  */
 import assert from 'node:assert/strict';
-import { openWorkloadConnections } from '../../src/activities/workload/workload-connections';
-import { WorkerConnection } from '../../src/activities/workload/worker-connection';
+import { openWorkloadConnections } from '../../src/activities/workload/clients/workload-connections';
+import { WorkerConnection } from '../../src/activities/workload/clients/worker-connection';
 import { parseWorkloadSettings, shardSettings } from '../../src/shared/workload-settings';
 
 describe('workload connections (unit, nothing connects)', () => {

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { classifyError, sqlState } from '../../src/platform/error-classification';
-import { operationChooser } from '../../src/activities/workload/workload-engine';
-import { catalog } from '../../src/activities/workload/operation-catalog';
-import { ErrorBudget } from '../../src/activities/workload/error-budget';
+import { operationChooser } from '../../src/activities/workload/engine/workload-engine';
+import { catalog } from '../../src/activities/workload/operations/operation-catalog';
+import { ErrorBudget } from '../../src/activities/workload/measurement/error-budget';
 import { parseWorkloadSettings, shardSettings } from '../../src/shared/workload-settings';
 import type { WorkloadProgress } from '../../src/shared/workload-types';
 

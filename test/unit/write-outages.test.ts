@@ -1,6 +1,6 @@
 /** A path's write outages, from a failed write to the first write started after it that succeeded. */
 import assert from 'node:assert/strict';
-import { WriteOutages } from '../../src/activities/workload/write-outages';
+import { WriteOutages } from '../../src/activities/workload/measurement/write-outages';
 
 describe('write outages', () => {
   it('opens at a failed write and closes at the first success that started after it', () => {

@@ -12,7 +12,7 @@ import { heartbeat } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { PaymentAudit } from '../../shared/payment-types';
 import { openDatabase } from '../../platform/database/open-database';
-import { readPaymentState } from '../workload/payment-state';
+import { readPaymentState } from '../workload/payments/payment-state';
 import { tallyAudit } from './audit-tally';
 import { expectedPayments, type Row } from './expected-payments';
 

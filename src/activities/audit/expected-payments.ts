@@ -12,7 +12,7 @@ import {
   type PaymentChannel,
   type PaymentSegment,
 } from '../../shared/payment-types';
-import { decodeLedger } from '../workload/payment-ledger';
+import { decodeLedger } from '../workload/payments/payment-ledger';
 
 export interface Expected {
   channel: PaymentChannel;

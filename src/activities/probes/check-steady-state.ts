@@ -4,7 +4,7 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
-import { runWorkloadEngine } from '../workload/workload-engine';
+import { runWorkloadEngine } from '../workload/engine/workload-engine';
 import { STEADY_STATE_APPLICATION_NAME } from '../../shared/names';
 import { checkPaymentService } from '../../service/client/check-payment-service';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';

@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { resolveConnection } from '../../platform/connections';
 import { PROBE_CONNECTED_LOGINS } from '../../shared/connection-demand';
 import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
-import { AvailabilityDetector } from '../workload/availability-detector';
+import { AvailabilityDetector } from '../workload/measurement/availability-detector';
 import { ProbeTimings, type ProbeTimingSummary } from './probe-timings';
 
 export interface TightProbeOptions {

@@ -10,7 +10,7 @@ import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
 import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings } from './fault-cycles';
 import { pastThresholdPerCycle } from './fault-figures';
-import { reconnectPolicy } from '../workload/workload-connections';
+import { reconnectPolicy } from '../workload/clients/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 

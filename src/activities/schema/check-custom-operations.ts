@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CustomOperation } from '../../shared/workload-settings';
 import { withClient } from '../../platform/database/with-client';
 import { assertCustomSqlAllowed } from '../../platform/custom-sql-policy';
-import { drawParameter } from '../workload/custom-operations';
+import { drawParameter } from '../workload/operations/custom-operations';
 import { extendedQuery } from '../../platform/database/extended-query';
 
 export interface CustomOperationsCheck {

@@ -2,7 +2,7 @@
  * `measurePath`: one path's workload for the length of an experiment, as a Temporal activity.
  *
  * - Follows the experiment's phases (its phase log, the `phaseLog` query, about four times a
- *   second: phase-follower.ts) and stops by itself when the workflow moves past the measured ones.
+ *   second: experiment-link/phase-follower.ts) and stops by itself when the workflow moves past the measured ones.
  * - Durable: every 500 ms it checkpoints its whole measurement (histograms encoded, availability
  *   windows, counters; the timeline goes to a CSV file beside the report) into its heartbeat
  *   details. A retry after a lost worker resumes from the last checkpoint, and the time in between
@@ -22,18 +22,18 @@ import {
   type WorkloadSettingsInput,
 } from '../../shared/workload-settings';
 import type { ClientInUse, PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
-import { ErrorBudget } from './error-budget';
-import type { MeasurementCheckpoint } from './measurement-checkpoint';
-import { PathMeasurement } from './path-measurement';
-import type { PhaseClock } from './phase-clock';
-import { followExperimentPhase } from './phase-follower';
-import { progressSignals, watchBudget } from './measurement-signals';
-import { BackgroundPgbench } from './background-pgbench';
-import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
-import { measurementHorizonMs } from './workload-engine';
+import { ErrorBudget } from './measurement/error-budget';
+import type { MeasurementCheckpoint } from './measurement/measurement-checkpoint';
+import { PathMeasurement } from './measurement/path-measurement';
+import type { PhaseClock } from './measurement/phase-clock';
+import { followExperimentPhase } from './experiment-link/phase-follower';
+import { progressSignals, watchBudget } from './experiment-link/measurement-signals';
+import { BackgroundPgbench } from './pgbench/background-pgbench';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import { measurementHorizonMs } from './engine/workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { workerIdentity } from './shard-workers';
-import { runEngineWithLiveMetrics } from './live-metrics';
+import { runEngineWithLiveMetrics } from './engine/live-metrics';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */

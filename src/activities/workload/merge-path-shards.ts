@@ -1,13 +1,13 @@
 /**
  * `mergePathShards`: a path measured in shards (`workload.shards`) becomes one path again. Reads
- * each shard's final checkpoint and timeline, merges them (merge-shards.ts) and writes the path's
+ * each shard's final checkpoint and timeline, merges them (measurement/merge-shards.ts) and writes the path's
  * own checkpoint and timeline files, which the report reads as it reads an unsharded path's.
  */
 import { activityInfo } from '@temporalio/activity';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
-import { mergeCheckpoints, mergeTimelines } from './merge-shards';
-import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measure-path-files';
-import { TimelineFile } from './timeline-file';
+import { mergeCheckpoints, mergeTimelines } from './measurement/merge-shards';
+import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import { TimelineFile } from './measurement/timeline-file';
 
 export interface MergePathShardsInput {
   reportDirectory: string;

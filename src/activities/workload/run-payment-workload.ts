@@ -26,15 +26,15 @@ import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
 import { paymentServiceUrl } from '../../service/client/service-url';
 import { sharedClient } from '../../platform/temporal-client';
-import { PaymentCalls } from './payment-calls';
+import { PaymentCalls } from './payments/payment-calls';
 import {
   PaymentSegmentState,
   paymentStateFile,
   readPaymentState,
   writePaymentState,
   type PaymentState,
-} from './payment-state';
-import { followExperimentPhase, type PhaseFollower } from './phase-follower';
+} from './payments/payment-state';
+import { followExperimentPhase, type PhaseFollower } from './experiment-link/phase-follower';
 
 export interface RunPaymentWorkloadInput {
   settings?: PaymentWorkloadSettingsInput;

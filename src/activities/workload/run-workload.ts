@@ -7,7 +7,7 @@
 import { CancelledFailure, Context, heartbeat } from '@temporalio/activity';
 import { parseWorkloadSettings, type WorkloadSettingsInput } from '../../shared/workload-settings';
 import type { WorkloadProgress, WorkloadResult } from '../../shared/workload-types';
-import { runWorkloadEngine } from './workload-engine';
+import { runWorkloadEngine } from './engine/workload-engine';
 
 export interface RunWorkloadInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */

@@ -1,8 +1,9 @@
 /**
- * Who takes a path's shards. Every faultline worker also polls the experiment queue's shard queue
- * (`faultline-shards`) with room for one shard at a time, so Temporal hands N shards to N different
- * workers, on one machine or many; a worker lost mid-run frees its slot, and the shard's retry goes
- * to whichever worker has one. `shardWorkers` counts the live ones before an experiment starts.
+ * `shardWorkers`: who takes a path's shards, as a Temporal activity. Every faultline worker also
+ * polls the experiment queue's shard queue (`faultline-shards`) with room for one shard at a time,
+ * so Temporal hands N shards to N different workers, on one machine or many; a worker lost mid-run
+ * frees its slot, and the shard's retry goes to whichever worker has one. `shardWorkers` counts
+ * the live ones before an experiment starts.
  */
 import os from 'node:os';
 import { temporal } from '@temporalio/proto';

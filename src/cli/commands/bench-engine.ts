@@ -5,7 +5,7 @@
  * the CPU time of its run alone (not its start-up).
  */
 import { spawn } from 'node:child_process';
-import { runWorkloadEngine } from '../../activities/workload/workload-engine';
+import { runWorkloadEngine } from '../../activities/workload/engine/workload-engine';
 import { parseWorkloadSettings, shareOf } from '../../shared/workload-settings';
 import { processCpuUs } from './bench-cpus';
 

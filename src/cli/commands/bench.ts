@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import { reseedBusinessData } from '../../activities/schema/setup-schema';
-import { runPgbench } from '../../activities/workload/pgbench-runner';
+import { runPgbench } from '../../activities/workload/pgbench/pgbench-runner';
 import { labSettings } from '../../platform/settings';
 import { defineCommand, oneOf, wholeNumber, type CommandLine, type OptionSpec, type ValueCheck } from '../command';
 import { childrenCpuUs, containerCpuUs, cpuPlan, pinCpus, type CpuPlan } from './bench-cpus';

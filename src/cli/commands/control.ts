@@ -3,7 +3,7 @@ import { labUp } from '../../lab/lab';
 import type { ExperimentStatus } from '../../shared/experiment-types';
 import { connectClient } from '../../platform/temporal-connection';
 import { defineCommand } from '../command';
-import { abortSignal, statusQuery } from '../../workflows/chaos-experiment/contract';
+import { abortSignal, statusQuery } from '../../shared/experiment-contract';
 import { startExperiment } from '../start-experiment';
 import { clockOf, formatLive, loadDefinition } from './run';
 import { liveWorkloads } from '../live-workloads';

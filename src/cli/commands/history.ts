@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExperimentReport } from '../../activities/report/report-types';
 import type { ExperimentResult } from '../../shared/experiment-types';
-import { EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../../shared/experiment-contract';
 import { connectClient } from '../../platform/temporal-connection';
 import { defineCommand, wholeNumber } from '../command';
 import { historyHtml } from '../history-html';

@@ -1,4 +1,4 @@
-import { EXPERIMENT_TASK_QUEUE } from '../../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE } from '../../shared/experiment-contract';
 import { connectClient } from '../../platform/temporal-connection';
 import type { probeDatabase } from '../../workflows';
 import { defineCommand } from '../command';

@@ -17,7 +17,7 @@ import { dryRunPlan, type DryRunPlan } from '../dry-run-plan';
 import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
 import { defineCommand } from '../command';
-import { statusQuery } from '../../workflows/chaos-experiment/contract';
+import { statusQuery } from '../../shared/experiment-contract';
 
 export async function loadDefinition(file: string): Promise<{ raw: unknown; definition: ExperimentDefinition }> {
   let raw: unknown;

@@ -1,7 +1,7 @@
 /** What `faultline schedule`'s subcommands do with Temporal's schedules (schedule.ts parses them). */
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../../shared/experiment-markdown';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/experiment-contract';
 import { loadDefinition } from './run';
 
 export const OVERLAP: Record<string, ScheduleOverlapPolicy> = {

@@ -8,7 +8,7 @@ import { experimentDetails } from '../../shared/experiment-markdown';
 import type { ExperimentOutcome, ExperimentResult } from '../../shared/experiment-types';
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import { act, auditOptions, STEP } from './activity-options';
-import { searchAttributes } from './contract';
+import { searchAttributes } from '../../shared/experiment-contract';
 import { measurementsOf } from './measurement';
 import { awaitRecovery, hypothesis } from './method';
 import { enter } from './phases';

@@ -8,7 +8,7 @@ import type { PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { Duration } from '@temporalio/common';
 import { ActivityFailure, patched, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { act, STEP, WORKLOAD } from './activity-options';
-import { shardTaskQueue } from './contract';
+import { shardTaskQueue } from '../../shared/experiment-contract';
 import { measuredBeforeCancel } from '../cancelled-details';
 import type { ExperimentState, MeasurementFiles } from './state';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';

@@ -2,7 +2,14 @@
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ExperimentPhase } from '../../shared/experiment-phases';
 import { experimentDetails } from '../../shared/experiment-markdown';
-import { abortSignal, phaseLogQuery, phaseQuery, progressSignal, searchAttributes, statusQuery } from './contract';
+import {
+  abortSignal,
+  phaseLogQuery,
+  phaseQuery,
+  progressSignal,
+  searchAttributes,
+  statusQuery,
+} from '../../shared/experiment-contract';
 import type { ExperimentState } from './state';
 import { liveByPath, liveKey } from '../../shared/live-progress';
 

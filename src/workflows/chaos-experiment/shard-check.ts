@@ -6,7 +6,7 @@
  */
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { act, STEP } from './activity-options';
-import { shardTaskQueue } from './contract';
+import { shardTaskQueue } from '../../shared/experiment-contract';
 import type { ExperimentState } from './state';
 
 /** How long after the warmup every shard may take to be heard measuring. */

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ExperimentReport } from '../../../src/activities/report/report-types';
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery } from '../../../src/workflows/chaos-experiment/contract';
+import { statusQuery } from '../../../src/shared/experiment-contract';
 import { runCli, type CliResult } from './run-cli';
 
 /** Writes a definition where `faultline run` can read it; returns the file. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ExperimentReport, PathReport } from '../../../src/activities/report/report-types';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/workflows/chaos-experiment/contract';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../../src/shared/experiment-types';
 import {
   referenceTotalMs,

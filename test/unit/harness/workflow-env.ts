@@ -8,7 +8,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../../src/workflows/chaos-experiment/contract';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../../src/shared/experiment-contract';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TEST_SERVER =

@@ -1,0 +1,101 @@
+/**
+ * A workload worker's own connection, kept for the whole run: no pool checkout and release around
+ * every operation. pg opens it; the worker's statements then run on a wire session on its socket
+ * (wire-session.ts: rows only counted are never built). A connection that breaks (socket gone,
+ * server shut down, timeout) is dropped at once; the next operation opens a new one, and if that
+ * fails, the operation fails: an outage is measured the same as with a pool.
+ */
+import { CompiledQuery, type QueryResult } from 'kysely';
+import pg, { type ClientConfig } from 'pg';
+import { isConnectionLevelError } from '../../../platform/error-classification';
+import type { StatementRunner } from './statement-runner';
+import type { TypeParsers } from './wire-messages';
+import { WireSession } from './wire-session';
+
+const AFFECTED_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+export class WorkerConnection implements StatementRunner {
+  private session: WireSession | undefined;
+
+  constructor(private readonly config: ClientConfig) {}
+
+  async executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
+    const result = await this.run((session) => session.rows(query.sql, query.parameters));
+    return AFFECTED_ROWS.has(result.command)
+      ? { rows: result.rows as R[], numAffectedRows: BigInt(result.rowCount) }
+      : { rows: result.rows as R[] };
+  }
+
+  countQuery(query: CompiledQuery): Promise<number> {
+    return this.run((session) => session.count(query.sql, query.parameters));
+  }
+
+  /** One round trip: BEGIN READ ONLY, the statement and COMMIT under one Sync (wire-session.ts). */
+  countReadOnly(query: CompiledQuery): Promise<number> {
+    return this.run((session) => session.countReadOnly(query.sql, query.parameters));
+  }
+
+  async transaction<T>(work: (trx: StatementRunner) => Promise<T>): Promise<T> {
+    await this.command('BEGIN');
+    let value: T;
+    try {
+      value = await work(this);
+    } catch (err) {
+      // A broken connection took its transaction with it; otherwise roll back for the next operation.
+      if (this.session) await this.command('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    await this.command('COMMIT');
+    return value;
+  }
+
+  /** Cuts the connection under a query that will not finish (the run is stopping). */
+  terminate(): void {
+    this.drop();
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+  }
+
+  /** Runs on the worker's session, opening one if it has none; a broken one is dropped. */
+  private run<T>(statement: (session: WireSession) => Promise<T>): Promise<T> {
+    const session = this.session;
+    if (!session) return this.open().then(() => this.run(statement));
+    return statement(session).catch((err: unknown) => {
+      if (isConnectionLevelError(err)) this.drop(session);
+      throw err;
+    });
+  }
+
+  private command(sql: string): Promise<number> {
+    return this.countQuery(CompiledQuery.raw(sql));
+  }
+
+  private async open(): Promise<void> {
+    const client = new pg.Client(this.config);
+    const connecting = () => undefined; // an error while connecting is connect()'s rejection
+    client.on('error', connecting);
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    const session = new WireSession(client, {
+      types: this.config.types as TypeParsers | undefined,
+      readTimeoutMs: this.config.query_timeout,
+    });
+    // A connection that breaks between queries says so here: the next operation gets a new one.
+    client.off('error', connecting).on('error', () => this.drop(session));
+    this.session = session;
+  }
+
+  private drop(session = this.session): void {
+    if (!session) return;
+    if (this.session === session) this.session = undefined;
+    session.destroy();
+  }
+}
