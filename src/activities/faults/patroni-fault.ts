@@ -25,7 +25,8 @@ import {
 import type { PatroniFault } from '../../shared/experiment-schema';
 import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
 import { systemIdentifierOf } from '../../platform/database/system-identifier';
-import { resolveDockerTarget, waitFor } from './docker-fault';
+import { resolveDockerTarget } from './docker-fault';
+import { waitFor } from './container-state';
 import { applyNetworkFault } from './network-fault';
 import { patroniTouches } from '../../shared/touched-things';
 
