@@ -12,7 +12,7 @@ import { docker } from '../../platform/docker';
 import { DOCKER_TARGET_LABEL } from '../../shared/names';
 import type { DockerFault } from '../../shared/experiment-schema';
 import { logger } from '../../platform/logger';
-import type { ResolvedDockerTarget } from '../../shared/fault-types';
+import type { Locked, ResolvedDockerTarget } from '../../shared/fault-types';
 import { networkNamespaceRefusal } from './network-namespace';
 import { PATRONI_SCOPE_LABEL } from '../../platform/patroni/cluster-nodes';
 import { containerTouches } from '../../shared/touched-things';
@@ -28,7 +28,7 @@ const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'Ta
  */
 export async function resolveDockerTarget(
   fault: Pick<DockerFault, 'target'> & { kind?: string; action?: string; network?: string },
-): Promise<ResolvedDockerTarget> {
+): Promise<Locked<ResolvedDockerTarget>> {
   let info: Docker.ContainerInspectInfo;
   if (fault.target.container) {
     try {

@@ -23,7 +23,7 @@ import {
   type PatroniCluster,
 } from '../../platform/patroni/patroni-rest';
 import type { PatroniFault } from '../../shared/experiment-schema';
-import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
+import type { PatroniInjection, Locked, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
 import { systemIdentifierOf } from '../../platform/database/system-identifier';
 import { resolveDockerTarget } from './docker-fault';
 import { waitFor } from './container-state';
@@ -84,7 +84,7 @@ function candidateOf(fault: PatroniFault, cluster: Cluster): string {
  * The cluster as it is now; it touches the cluster and every node's container (any of them may lead
  * when the fault lands), each node found by its label as readCluster finds them.
  */
-const targetOf = (fault: PatroniFault, cluster: Cluster): ResolvedPatroniTarget => ({
+const targetOf = (fault: PatroniFault, cluster: Cluster): Locked<ResolvedPatroniTarget> => ({
   kind: 'patroni',
   name: fault.cluster,
   scope: fault.cluster,
@@ -96,7 +96,7 @@ const targetOf = (fault: PatroniFault, cluster: Cluster): ResolvedPatroniTarget 
   ),
 });
 
-export async function resolvePatroniTarget(fault: PatroniFault): Promise<ResolvedPatroniTarget> {
+export async function resolvePatroniTarget(fault: PatroniFault): Promise<Locked<ResolvedPatroniTarget>> {
   const cluster = await readCluster(fault);
   candidateOf(fault, cluster); // a failover needs somewhere to go
   return targetOf(fault, cluster);

@@ -26,7 +26,7 @@ import {
 import type { RdsFault } from '../../shared/experiment-schema';
 import { RDS_TARGET_TAG } from '../../shared/names';
 import { logger } from '../../platform/logger';
-import type { RdsInjection, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
+import type { RdsInjection, Locked, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
 import { rdsTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
@@ -48,7 +48,7 @@ async function describeCluster(rds: RDSClient, cluster: string): Promise<DBClust
 const writerOf = (cluster: DBCluster) =>
   cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
 
-export async function resolveRdsTarget(fault: RdsFault): Promise<ResolvedRdsTarget> {
+export async function resolveRdsTarget(fault: RdsFault): Promise<Locked<ResolvedRdsTarget>> {
   const rds = rdsClient(fault);
   const cluster = await describeCluster(rds, fault.cluster);
   if (!cluster) throw refuse(`fault.cluster: no Aurora cluster "${fault.cluster}"`);
