@@ -3,7 +3,7 @@
  * in fault-kinds.ts: how its target is resolved and what that locks, its inject and restore,
  * whether it heals by itself, and, when it touches a container, its lease's restore.
  */
-import type { Fault } from '../../shared/experiment-schema';
+import type { Fault, FaultKind } from '../../shared/experiment-schema';
 import type {
   InjectionRecord,
   ResolvedDockerTarget,
@@ -14,7 +14,7 @@ import type {
 } from '../../shared/fault-types';
 import type { PatroniActed } from './patroni-fault';
 
-export type FaultKind = Fault['kind'];
+export type { FaultKind };
 export type FaultOf<K extends FaultKind> = Extract<Fault, { kind: K }>;
 export type Injected = Omit<InjectionRecord, 'paths'>;
 export type Restored = Omit<RestoreRecord, 'servingAgainAt' | 'paths'>;

@@ -157,16 +157,22 @@ async function requestFailover(
   note: (message: string) => void,
 ): Promise<void> {
   logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
-  if (fault.action === 'failover-cluster') {
-    const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
-    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
-    note(
-      `FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`,
-    );
-  } else {
-    const instance = fault.instance ?? target.writer;
-    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
-    note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+  switch (fault.action) {
+    case 'failover-cluster': {
+      const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
+      await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
+      const toText = fault.targetInstance ? `, target ${fault.targetInstance}` : '';
+      return note(`FailoverDBCluster requested (writer ${target.writer}${toText})`);
+    }
+    case 'reboot-instance': {
+      const instance = fault.instance ?? target.writer;
+      await rds.send(
+        new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }),
+      );
+      return note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+    }
+    default:
+      fault.action satisfies never;
   }
 }
 
