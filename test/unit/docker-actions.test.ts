@@ -4,12 +4,15 @@ import { DOCKER_ACTIONS, type DockerAction } from '../../src/activities/faults/d
 import { parseExperiment } from '../../src/shared/experiment-schema';
 
 /** One row per action: a new action without its row here does not compile. */
-const EXPECTED: Record<DockerAction, { healsByItself: boolean; undoneBeyondRunningAgain: boolean }> = {
-  stop: { healsByItself: false, undoneBeyondRunningAgain: false },
-  kill: { healsByItself: false, undoneBeyondRunningAgain: false },
-  pause: { healsByItself: false, undoneBeyondRunningAgain: false },
-  restart: { healsByItself: true, undoneBeyondRunningAgain: false },
-  'network-disconnect': { healsByItself: false, undoneBeyondRunningAgain: true },
+const EXPECTED: Record<
+  DockerAction,
+  { healsByItself: boolean; undoneBeyondRunningAgain: boolean; actsOnTheNetwork: boolean }
+> = {
+  stop: { healsByItself: false, undoneBeyondRunningAgain: false, actsOnTheNetwork: false },
+  kill: { healsByItself: false, undoneBeyondRunningAgain: false, actsOnTheNetwork: false },
+  pause: { healsByItself: false, undoneBeyondRunningAgain: false, actsOnTheNetwork: false },
+  restart: { healsByItself: true, undoneBeyondRunningAgain: false, actsOnTheNetwork: false },
+  'network-disconnect': { healsByItself: false, undoneBeyondRunningAgain: true, actsOnTheNetwork: true },
 };
 
 describe('Docker actions', () => {
@@ -20,6 +23,7 @@ describe('Docker actions', () => {
       const entry = DOCKER_ACTIONS[action];
       assert.equal(entry.healsByItself, expected.healsByItself);
       assert.equal(entry.restore !== undefined, expected.undoneBeyondRunningAgain);
+      assert.equal(entry.actsOnTheNetwork, expected.actsOnTheNetwork);
     });
   }
 });

@@ -30,6 +30,8 @@ export interface DockerActionModule {
   restore?(c: Omit<DockerActionContext, 'injectRequestedAt'>): Promise<string | undefined>;
   /** The target serves again by itself: the inject's probe waits for that, and the lease covers it. */
   healsByItself: boolean;
+  /** It acts in the container's network namespace: refused on a `host` or `container:` network mode. */
+  actsOnTheNetwork: boolean;
 }
 
 const now = () => new Date().toISOString();
@@ -45,6 +47,7 @@ export const DOCKER_ACTIONS: Record<DockerAction, DockerActionModule> = {
       return now();
     },
     healsByItself: false,
+    actsOnTheNetwork: false,
   },
   kill: {
     inject: async ({ fault, target, container }) => {
@@ -57,6 +60,7 @@ export const DOCKER_ACTIONS: Record<DockerAction, DockerActionModule> = {
       return (await state(target.id)).Running ? null : now();
     },
     healsByItself: false,
+    actsOnTheNetwork: false,
   },
   pause: {
     inject: async ({ container }) => {
@@ -64,6 +68,7 @@ export const DOCKER_ACTIONS: Record<DockerAction, DockerActionModule> = {
       return now();
     },
     healsByItself: false,
+    actsOnTheNetwork: false,
   },
   restart: {
     // Docker restarts it by itself: the fault is the restart, the restore only waits for it.
@@ -72,6 +77,7 @@ export const DOCKER_ACTIONS: Record<DockerAction, DockerActionModule> = {
       return injectRequestedAt;
     },
     healsByItself: true,
+    actsOnTheNetwork: false,
   },
   'network-disconnect': {
     inject: async ({ fault, target }) => {
@@ -98,5 +104,13 @@ export const DOCKER_ACTIONS: Record<DockerAction, DockerActionModule> = {
       return action;
     },
     healsByItself: false,
+    actsOnTheNetwork: true,
   },
 };
+
+/** A Docker fault (or one shaped like it) whose action is in the table. */
+export const isDockerAction = (fault: {
+  kind?: string;
+  action?: string;
+}): fault is { kind: 'docker'; action: DockerAction } =>
+  fault.kind === 'docker' && fault.action !== undefined && Object.hasOwn(DOCKER_ACTIONS, fault.action);

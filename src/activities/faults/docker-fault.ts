@@ -17,7 +17,7 @@ import { networkNamespaceRefusal } from './network-namespace';
 import { PATRONI_SCOPE_LABEL } from '../../platform/patroni/cluster-nodes';
 import { containerTouches } from '../../shared/touched-things';
 import { runContainerAgain, state, waitFor } from './container-state';
-import { DOCKER_ACTIONS } from './docker-actions';
+import { DOCKER_ACTIONS, isDockerAction } from './docker-actions';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -58,7 +58,13 @@ export async function resolveDockerTarget(
       `fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`,
     );
   }
-  const namespaceRefusal = networkNamespaceRefusal(fault, name, info.HostConfig?.NetworkMode);
+  const actsOnTheNetwork =
+    fault.kind === 'network' || (isDockerAction(fault) && DOCKER_ACTIONS[fault.action].actsOnTheNetwork);
+  const namespaceRefusal = networkNamespaceRefusal(
+    { actsOnTheNetwork, target: fault.target },
+    name,
+    info.HostConfig?.NetworkMode,
+  );
   if (namespaceRefusal) throw refuse(namespaceRefusal);
   const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
     name: network,
