@@ -164,10 +164,10 @@ export async function injectPatroniFault(fault: PatroniFault, options: PatroniIn
     if (fault.action === 'kill-leader') {
       await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
       note(`leader ${oldLeader} killed (container ${container.name}, SIGKILL)`);
-    } else {
+    } else if (fault.action === 'partition-leader') {
       await applyNetworkFault({ action: 'blackhole', jitterMs: 0 }, container);
       note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
-    }
+    } else fault.action satisfies never; // a new action does not compile until it has its branch
   }
   const acted: PatroniActed = { target, injectRequestedAt, targetDownAt: null, patroni: injection };
   options.onActed?.(acted);
