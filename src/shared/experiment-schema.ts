@@ -174,6 +174,7 @@ export type RdsFault = z.output<typeof rdsFaultSchema>;
 export type { NetworkFault } from './network-fault-schema';
 export type { PatroniFault } from './patroni-fault-schema';
 export type Fault = z.output<typeof faultSchema>;
+export type FaultKind = Fault['kind'];
 
 /** Largest definition accepted (bytes of JSON). */
 export const MAX_DEFINITION_BYTES = 64 * 1024;
@@ -198,9 +199,18 @@ export function parseExperiment(input: unknown): ExperimentDefinition {
 /** A short text naming the fault, for search attributes and summaries. */
 export function describeFault(fault: Fault | undefined): { fault: string; target: string } {
   if (!fault) return { fault: 'none', target: 'none' };
-  const target =
-    fault.kind === 'rds' || fault.kind === 'patroni'
-      ? fault.cluster
-      : (fault.target.container ?? `label:${fault.target.label}`);
-  return { fault: `${fault.kind}:${fault.action}`, target };
+  return { fault: `${fault.kind}:${fault.action}`, target: targetText(fault) };
+}
+
+function targetText(fault: Fault): string {
+  switch (fault.kind) {
+    case 'rds':
+    case 'patroni':
+      return fault.cluster;
+    case 'docker':
+    case 'network':
+      return fault.target.container ?? `label:${fault.target.label}`;
+    default:
+      return fault satisfies never;
+  }
 }

@@ -17,6 +17,9 @@ interface Touching {
   touches?: TouchedThing[];
 }
 
+/** A target as resolved now: with every thing its fault may touch (its lock set). */
+export type Locked<T extends Touching> = T & { touches: TouchedThing[] };
+
 export interface ResolvedDockerTarget extends Touching {
   kind: 'docker';
   id: string;

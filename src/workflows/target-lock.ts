@@ -44,9 +44,16 @@ export interface TargetLock {
  * container by its name (not whether it is a Patroni node), a cluster by its scope or id.
  */
 function knownTouches(target: ResolvedTarget): TouchedThing[] {
-  if (target.kind === 'docker') return containerTouches(target.name);
-  if (target.kind === 'patroni') return patroniTouches(target.scope, []);
-  return rdsTouches(target.cluster);
+  switch (target.kind) {
+    case 'docker':
+      return containerTouches(target.name);
+    case 'patroni':
+      return patroniTouches(target.scope, []);
+    case 'rds':
+      return rdsTouches(target.cluster);
+    default:
+      return target satisfies never;
+  }
 }
 
 /**

@@ -6,17 +6,18 @@
  * Ground truth: the activity records when injection was requested, when the target was seen
  * down, when the restore was requested and when the target served queries again.
  */
-import { beatWaiting } from './heartbeat-marker';
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { docker } from '../../platform/docker';
 import { DOCKER_TARGET_LABEL } from '../../shared/names';
 import type { DockerFault } from '../../shared/experiment-schema';
 import { logger } from '../../platform/logger';
-import type { ResolvedDockerTarget } from '../../shared/fault-types';
+import type { Locked, ResolvedDockerTarget } from '../../shared/fault-types';
 import { networkNamespaceRefusal } from './network-namespace';
 import { PATRONI_SCOPE_LABEL } from '../../platform/patroni/cluster-nodes';
 import { containerTouches } from '../../shared/touched-things';
+import { runContainerAgain, state, waitFor } from './container-state';
+import { DOCKER_ACTIONS, isDockerAction } from './docker-actions';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
@@ -27,7 +28,7 @@ const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'Ta
  */
 export async function resolveDockerTarget(
   fault: Pick<DockerFault, 'target'> & { kind?: string; action?: string; network?: string },
-): Promise<ResolvedDockerTarget> {
+): Promise<Locked<ResolvedDockerTarget>> {
   let info: Docker.ContainerInspectInfo;
   if (fault.target.container) {
     try {
@@ -57,7 +58,13 @@ export async function resolveDockerTarget(
       `fault.target: container "${name}" runs the Temporal server; faultline never faults its own orchestrator`,
     );
   }
-  const namespaceRefusal = networkNamespaceRefusal(fault, name, info.HostConfig?.NetworkMode);
+  const actsOnTheNetwork =
+    fault.kind === 'network' || (isDockerAction(fault) && DOCKER_ACTIONS[fault.action].actsOnTheNetwork);
+  const namespaceRefusal = networkNamespaceRefusal(
+    { actsOnTheNetwork, target: fault.target },
+    name,
+    info.HostConfig?.NetworkMode,
+  );
   if (namespaceRefusal) throw refuse(namespaceRefusal);
   const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
     name: network,
@@ -76,19 +83,6 @@ export async function resolveDockerTarget(
   return { kind: 'docker', id: info.Id, name, networks, touches: containerTouches(name, labels[PATRONI_SCOPE_LABEL]) };
 }
 
-async function state(id: string): Promise<Docker.ContainerInspectInfo['State']> {
-  return (await docker.getContainer(id).inspect()).State;
-}
-
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    beatWaiting(what); // keeps the inject's marker, if any (heartbeat-marker.ts)
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function injectDockerFault(
   fault: DockerFault,
   /** Runs after the target is resolved and before it is touched (the lease of the dead man's switch). */
@@ -99,40 +93,7 @@ export async function injectDockerFault(
   const container = docker.getContainer(target.id);
   const injectRequestedAt = new Date().toISOString();
   logger.info({ action: fault.action, target: target.name }, 'injecting docker fault');
-  let targetDownAt: string | null = null;
-  switch (fault.action) {
-    case 'stop':
-      await container.stop({ t: fault.gracePeriodSeconds }).catch(ignoreNotModified);
-      targetDownAt = new Date().toISOString();
-      break;
-    case 'kill':
-      await container.kill({ signal: fault.signal }).catch(ignoreNotModified);
-      await waitFor(
-        `${target.name} to exit after ${fault.signal}`,
-        async () => !(await state(target.id)).Running,
-        30_000,
-      ).catch(() => undefined);
-      targetDownAt = (await state(target.id)).Running ? null : new Date().toISOString();
-      break;
-    case 'pause':
-      await container.pause().catch(ignoreNotModified);
-      targetDownAt = new Date().toISOString();
-      break;
-    case 'restart':
-      // Docker restarts it by itself: the fault is the restart, the restore only waits for it.
-      await container.restart({ t: fault.gracePeriodSeconds });
-      targetDownAt = injectRequestedAt;
-      break;
-    case 'network-disconnect':
-      for (const network of networksOf(fault, target)) {
-        await docker
-          .getNetwork(network.name)
-          .disconnect({ Container: target.id, Force: true })
-          .catch(ignoreNotModified);
-      }
-      targetDownAt = new Date().toISOString();
-      break;
-  }
+  const targetDownAt = await DOCKER_ACTIONS[fault.action].inject({ fault, target, container, injectRequestedAt });
   return { target, injectRequestedAt, targetDownAt };
 }
 
@@ -147,19 +108,9 @@ export async function restoreDockerFault(
   const resolved = target ?? (await resolveDockerTarget(fault));
   const container = docker.getContainer(resolved.id);
   const restoreRequestedAt = new Date().toISOString();
-  let action: string = (await runContainerAgain(resolved.id)) ?? 'none';
-  if (fault.action === 'network-disconnect') {
-    const attached = Object.keys((await container.inspect()).NetworkSettings.Networks ?? {});
-    for (const network of networksOf(fault, resolved)) {
-      if (!attached.includes(network.name)) {
-        await docker
-          .getNetwork(network.name)
-          .connect({ Container: resolved.id, EndpointConfig: { Aliases: network.aliases } })
-          .catch(ignoreNotModified);
-        action = 'network-connect';
-      }
-    }
-  }
+  const ranAgain = await runContainerAgain(resolved.id);
+  const action =
+    (await DOCKER_ACTIONS[fault.action].restore?.({ fault, target: resolved, container })) ?? ranAgain ?? 'none';
   await waitFor(
     `${resolved.name} to run`,
     async () => {
@@ -170,30 +121,4 @@ export async function restoreDockerFault(
   );
   logger.info({ target: resolved.name, action }, 'docker fault restored');
   return { restoreRequestedAt, action, targetRunningAt: new Date().toISOString() };
-}
-
-/** Unpauses a paused container or starts a stopped one (idempotent); the action taken, if any. */
-export async function runContainerAgain(id: string): Promise<'unpause' | 'start' | undefined> {
-  const container = docker.getContainer(id);
-  const current = await state(id);
-  if (current.Paused) {
-    await container.unpause().catch(ignoreNotModified);
-    return 'unpause';
-  }
-  if (!current.Running) {
-    await container.start().catch(ignoreNotModified);
-    return 'start';
-  }
-  return undefined;
-}
-
-/** The networks the fault takes the container off: never one it was not on when it was resolved. */
-function networksOf(fault: DockerFault, target: ResolvedDockerTarget): ResolvedDockerTarget['networks'] {
-  return fault.network ? target.networks.filter((n) => n.name === fault.network) : target.networks;
-}
-
-/** Docker answers 304 when the container is already in the requested state. */
-function ignoreNotModified(err: { statusCode?: number }): void {
-  if (err?.statusCode === 304) return;
-  throw err;
 }

@@ -3,16 +3,13 @@ import { activityInfo } from '@temporalio/activity';
 import { beatWaiting, markInjected } from './heartbeat-marker';
 import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
-import { injectDockerFault, resolveDockerTarget, restoreDockerFault } from './docker-fault';
 import { leaseName, recordLease, releaseLease } from './fault-lease';
-import { injectPatroniFault, resolvePatroniTarget, type PatroniActed } from './patroni-fault';
-import { restorePatroniFault } from './patroni-restore';
-import { injectRdsFault, resolveRdsTarget, waitRdsAvailable } from './rds-fault';
-import { injectNetworkFault, restoreNetworkFault } from './network-fault-steps';
+import type { InjectMarker, Injected } from './fault-kind';
+import { kindOf } from './fault-kinds';
+import { isLeasedFault } from './leased-fault';
 import type {
   InjectionRecord,
   PathGroundTruth,
-  ResolvedDockerTarget,
   ResolvedTarget,
   RestoreRecord,
   TcpReading,
@@ -36,38 +33,11 @@ function leaseOwner(): { workflowId: string; runId: string } {
 
 /** Resolves and checks the target without touching it: refuses anything not opted in. */
 export async function resolveFaultTarget(fault: Fault): Promise<ResolvedTarget> {
-  if (fault.kind === 'rds') return await resolveRdsTarget(fault);
-  if (fault.kind === 'patroni') return await resolvePatroniTarget(fault);
-  return await resolveDockerTarget(fault);
-}
-
-type BeforeAction = (container: ResolvedDockerTarget) => Promise<void>;
-
-/**
- * Applies a Docker, Patroni or network fault to its target (the lease is recorded by `before`,
- * right before a container is touched).
- */
-async function applyFault(
-  fault: Exclude<Fault, { kind: 'rds' }>,
-  before: BeforeAction,
-  paths: string[],
-  resume: Partial<InjectMarker>,
-): Promise<Omit<InjectionRecord, 'paths'>> {
-  if (fault.kind === 'docker') return await injectDockerFault(fault, before);
-  if (fault.kind === 'patroni')
-    return await injectPatroniFault(fault, {
-      beforeAction: before,
-      paths,
-      // Marked before the election wait: a retry resumes waiting, and never faults the new leader.
-      onActed: (patroniActed) => markInjected({ patroniActed }),
-      ...(resume.patroniActed ? { resume: resume.patroniActed } : {}),
-    });
-  return await injectNetworkFault(fault, await resolveDockerTarget(fault), before);
+  return await kindOf(fault).resolve(fault);
 }
 
 /** Faults after which the target serves again by itself: the probe waits for that in the inject. */
-const healsByItself = (fault: Fault) =>
-  (fault.kind === 'docker' && fault.action === 'restart') || fault.kind === 'patroni';
+const healsByItself = (fault: Fault) => kindOf(fault).healsByItself(fault);
 
 export interface InjectOptions {
   /**
@@ -111,20 +81,10 @@ const DEFAULT_DEADLINE_SECONDS = 3600;
  */
 export function leaseSeconds(fault: Fault, options: InjectOptions): number {
   const stallMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
-  const grace = fault.kind === 'docker' ? fault.gracePeriodSeconds : 0;
+  const grace = kindOf(fault).actionSeconds(fault);
   const probeMs = options.paths?.length ? 2 * stallMs + SEE_DOWN_EXTRA_MS + OTHER_PATHS_EXTRA_MS : 0;
   const healMs = healsByItself(fault) ? SERVING_TIMEOUT_MS : 0;
   return (options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) + grace + Math.ceil((probeMs + healMs) / 1000);
-}
-
-/**
- * Heartbeated right after the action (heartbeat-marker.ts): a retried inject finds it and does not
- * act twice. `patroniActed` is marked before the election wait, `dockerInjected` once the inject's
- * own part is done (a Patroni fault's included).
- */
-interface InjectMarker {
-  dockerInjected: Omit<InjectionRecord, 'paths'>;
-  patroniActed: PatroniActed;
 }
 
 /**
@@ -135,8 +95,8 @@ async function watchLanding(
   probe: TightProbe,
   fault: Fault,
   stallThresholdMs: number,
-  injected: Omit<InjectionRecord, 'paths'>,
-  done: Omit<InjectionRecord, 'paths'> | undefined,
+  injected: Injected,
+  done: Injected | undefined,
 ): Promise<InjectionRecord> {
   const downAt = await probe.waitFor(
     () => probe.downSince(),
@@ -171,7 +131,8 @@ async function watchLanding(
 
 export async function injectFault(fault: Fault, options: InjectOptions = {}): Promise<InjectionRecord> {
   if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
-  if (fault.kind === 'rds') return await injectRdsFault(fault); // a failover leaves nothing to restore
+  const kind = kindOf(fault);
+  if (!isLeasedFault(fault)) return await kind.inject(fault, { beforeAction: async () => {}, paths: [], resume: {} });
   const info = activityInfo();
   const owner = leaseOwner();
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
@@ -182,9 +143,8 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
     if (marker.patroniActed) markInjected({ patroniActed: marker.patroniActed });
     const injected =
       done ??
-      (await applyFault(
-        fault,
-        async (target) => {
+      (await kind.inject(fault, {
+        beforeAction: async (target) => {
           const now = Date.now();
           await recordLease({
             ...owner,
@@ -195,9 +155,9 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
             expiresAt: new Date(now + leaseSeconds(fault, options) * 1000).toISOString(),
           });
         },
-        options.paths ?? [],
-        marker,
-      ));
+        paths: options.paths ?? [],
+        resume: marker,
+      }));
     markInjected({ dockerInjected: injected });
     if (!probe) return injected;
     const record = await watchLanding(probe, fault, stallThresholdMs, injected, done);
@@ -217,23 +177,12 @@ export async function restoreFault(
 ): Promise<RestoreRecord> {
   const probe = new TightProbe(paths, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS });
   try {
-    let restored: Omit<RestoreRecord, 'servingAgainAt' | 'paths'>;
     const owner = leaseOwner();
-    if (fault.kind === 'rds') {
-      restored = await waitRdsAvailable(fault);
-    } else if (fault.kind === 'patroni') {
-      const { nodeContainerIds, ...record } = await restorePatroniFault(fault);
-      restored = record;
-      for (const id of nodeContainerIds) await releaseLease(leaseName(owner.workflowId, owner.runId, id));
-    } else {
-      const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
-      const restoreRequestedAt = new Date().toISOString();
-      restored =
-        fault.kind === 'docker'
-          ? await restoreDockerFault(fault, resolved)
-          : await restoreNetworkFault(resolved, restoreRequestedAt, options.tcpAtInject);
-      await releaseLease(leaseName(owner.workflowId, owner.runId, resolved.id));
-    }
+    const { restored, leasedContainers } = await kindOf(fault).restore(fault, {
+      ...(target ? { target } : {}),
+      ...(options.tcpAtInject ? { tcpAtInject: options.tcpAtInject } : {}),
+    });
+    for (const id of leasedContainers) await releaseLease(leaseName(owner.workflowId, owner.runId, id));
     const servingAt = await probe.waitFor(
       () => probe.servingSince(),
       SERVING_TIMEOUT_MS,

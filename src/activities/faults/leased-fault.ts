@@ -1,18 +1,17 @@
 /**
- * The faults that act on a container and so carry a lease (see fault-lease.ts): Docker actions,
- * network faults, and the Patroni faults that kill or partition the leader's container. One
- * restore for each, used by the workflow's restore and by the dead man's switch's watchdog alike.
+ * The faults that act on a container and so carry a lease (see fault-lease.ts): those of the kinds
+ * whose module has a `lease` (fault-kinds.ts). One restore for each, used by the workflow's restore
+ * and by the dead man's switch's watchdog alike.
  */
-import type { DockerFault, NetworkFault, PatroniFault } from '../../shared/experiment-schema';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
-import { restoreDockerFault } from './docker-fault';
-import { clearNetworkFault } from './network-fault';
-import { restorePatroniFault } from './patroni-restore';
+import type { FaultOf } from './fault-kind';
+import { FAULT_KINDS, kindOf, type LeasedKind } from './fault-kinds';
 
-export type LeasedFault = DockerFault | NetworkFault | PatroniFault;
+export type LeasedFault = FaultOf<LeasedKind>;
 
 export function isLeasedFault(fault: { kind?: unknown } | undefined): fault is LeasedFault {
-  return fault?.kind === 'docker' || fault?.kind === 'network' || fault?.kind === 'patroni';
+  const kind = fault?.kind;
+  return typeof kind === 'string' && Object.hasOwn(FAULT_KINDS, kind) && 'lease' in FAULT_KINDS[kind as LeasedKind];
 }
 
 /** Puts the container (and, for a Patroni fault, the cluster) back; idempotent. */
@@ -20,7 +19,7 @@ export async function restoreLeasedFault(
   fault: LeasedFault,
   target: ResolvedDockerTarget,
 ): Promise<{ action: string }> {
-  if (fault.kind === 'docker') return await restoreDockerFault(fault, target);
-  if (fault.kind === 'network') return await clearNetworkFault(target);
-  return await restorePatroniFault(fault);
+  const lease = kindOf(fault).lease;
+  if (!lease) throw new Error(`a ${fault.kind} fault carries no lease`);
+  return await lease.restore(fault, target);
 }

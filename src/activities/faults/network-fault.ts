@@ -74,12 +74,18 @@ export async function applyNetworkFault(
   target: ResolvedDockerTarget,
 ): Promise<void> {
   logger.info({ action: fault.action, target: target.name }, 'injecting network fault');
-  if (fault.action === 'loss') {
-    await netfault(target, ['loss', String(fault.lossPercent)]);
-  } else if (fault.action === 'blackhole') {
-    await netfault(target, ['blackhole', ...(fault.towards ? await addressesOf(target, fault.towards) : [])]);
-  } else {
-    await startDelaySidecar(target, fault.delayMs ?? 0, fault.jitterMs ?? 0);
+  switch (fault.action) {
+    case 'loss':
+      await netfault(target, ['loss', String(fault.lossPercent)]);
+      return;
+    case 'blackhole':
+      await netfault(target, ['blackhole', ...(fault.towards ? await addressesOf(target, fault.towards) : [])]);
+      return;
+    case 'latency':
+      await startDelaySidecar(target, fault.delayMs ?? 0, fault.jitterMs ?? 0);
+      return;
+    default:
+      fault.action satisfies never;
   }
 }
 

@@ -6,12 +6,10 @@
  * fault would land there. Pure.
  */
 export interface NetworkFaultLike {
-  kind?: string;
-  action?: string;
+  /** A network fault, or a Docker action whose entry says so (docker-actions.ts). */
+  actsOnTheNetwork: boolean;
   target: { container?: string; label?: string };
 }
-
-const actsOnTheNetwork = (fault: NetworkFaultLike) => fault.kind === 'network' || fault.action === 'network-disconnect';
 
 /** Why the fault may not act on the container, naming the field; undefined when it may. */
 export function networkNamespaceRefusal(
@@ -19,7 +17,7 @@ export function networkNamespaceRefusal(
   container: string,
   networkMode: string | undefined,
 ): string | undefined {
-  if (!actsOnTheNetwork(fault)) return undefined;
+  if (!fault.actsOnTheNetwork) return undefined;
   const field = fault.target.container !== undefined ? 'fault.target.container' : 'fault.target.label';
   if (networkMode === 'host')
     return `${field}: container "${container}" has network mode "host": a network fault would act on the host's own network; refusing`;

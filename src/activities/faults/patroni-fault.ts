@@ -23,9 +23,10 @@ import {
   type PatroniCluster,
 } from '../../platform/patroni/patroni-rest';
 import type { PatroniFault } from '../../shared/experiment-schema';
-import type { PatroniInjection, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
+import type { PatroniInjection, Locked, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
 import { systemIdentifierOf } from '../../platform/database/system-identifier';
-import { resolveDockerTarget, waitFor } from './docker-fault';
+import { resolveDockerTarget } from './docker-fault';
+import { waitFor } from './container-state';
 import { applyNetworkFault } from './network-fault';
 import { patroniTouches } from '../../shared/touched-things';
 
@@ -83,7 +84,7 @@ function candidateOf(fault: PatroniFault, cluster: Cluster): string {
  * The cluster as it is now; it touches the cluster and every node's container (any of them may lead
  * when the fault lands), each node found by its label as readCluster finds them.
  */
-const targetOf = (fault: PatroniFault, cluster: Cluster): ResolvedPatroniTarget => ({
+const targetOf = (fault: PatroniFault, cluster: Cluster): Locked<ResolvedPatroniTarget> => ({
   kind: 'patroni',
   name: fault.cluster,
   scope: fault.cluster,
@@ -95,7 +96,7 @@ const targetOf = (fault: PatroniFault, cluster: Cluster): ResolvedPatroniTarget 
   ),
 });
 
-export async function resolvePatroniTarget(fault: PatroniFault): Promise<ResolvedPatroniTarget> {
+export async function resolvePatroniTarget(fault: PatroniFault): Promise<Locked<ResolvedPatroniTarget>> {
   const cluster = await readCluster(fault);
   candidateOf(fault, cluster); // a failover needs somewhere to go
   return targetOf(fault, cluster);
@@ -163,10 +164,10 @@ export async function injectPatroniFault(fault: PatroniFault, options: PatroniIn
     if (fault.action === 'kill-leader') {
       await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
       note(`leader ${oldLeader} killed (container ${container.name}, SIGKILL)`);
-    } else {
+    } else if (fault.action === 'partition-leader') {
       await applyNetworkFault({ action: 'blackhole', jitterMs: 0 }, container);
       note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
-    }
+    } else fault.action satisfies never; // a new action does not compile until it has its branch
   }
   const acted: PatroniActed = { target, injectRequestedAt, targetDownAt: null, patroni: injection };
   options.onActed?.(acted);

@@ -15,7 +15,8 @@ import {
 } from '../../platform/patroni/patroni-rest';
 import type { PatroniFault } from '../../shared/experiment-schema';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
-import { resolveDockerTarget, runContainerAgain, waitFor } from './docker-fault';
+import { resolveDockerTarget } from './docker-fault';
+import { runContainerAgain, waitFor } from './container-state';
 import { clearNetworkFault } from './network-fault';
 
 /** How long the old leader may take to rejoin before its node is taken to be stuck. */

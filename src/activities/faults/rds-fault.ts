@@ -26,7 +26,7 @@ import {
 import type { RdsFault } from '../../shared/experiment-schema';
 import { RDS_TARGET_TAG } from '../../shared/names';
 import { logger } from '../../platform/logger';
-import type { RdsInjection, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
+import type { RdsInjection, Locked, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
 import { rdsTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
@@ -48,7 +48,7 @@ async function describeCluster(rds: RDSClient, cluster: string): Promise<DBClust
 const writerOf = (cluster: DBCluster) =>
   cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
 
-export async function resolveRdsTarget(fault: RdsFault): Promise<ResolvedRdsTarget> {
+export async function resolveRdsTarget(fault: RdsFault): Promise<Locked<ResolvedRdsTarget>> {
   const rds = rdsClient(fault);
   const cluster = await describeCluster(rds, fault.cluster);
   if (!cluster) throw refuse(`fault.cluster: no Aurora cluster "${fault.cluster}"`);
@@ -157,16 +157,22 @@ async function requestFailover(
   note: (message: string) => void,
 ): Promise<void> {
   logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
-  if (fault.action === 'failover-cluster') {
-    const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
-    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
-    note(
-      `FailoverDBCluster requested (writer ${target.writer}${fault.targetInstance ? `, target ${fault.targetInstance}` : ''})`,
-    );
-  } else {
-    const instance = fault.instance ?? target.writer;
-    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }));
-    note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+  switch (fault.action) {
+    case 'failover-cluster': {
+      const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
+      await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
+      const toText = fault.targetInstance ? `, target ${fault.targetInstance}` : '';
+      return note(`FailoverDBCluster requested (writer ${target.writer}${toText})`);
+    }
+    case 'reboot-instance': {
+      const instance = fault.instance ?? target.writer;
+      await rds.send(
+        new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }),
+      );
+      return note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+    }
+    default:
+      fault.action satisfies never;
   }
 }
 

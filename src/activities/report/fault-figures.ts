@@ -65,12 +65,18 @@ export function pastThresholdText(p: PastThreshold): string {
 export function injectedText(fault: Fault | undefined): string | undefined {
   if (fault?.kind !== 'network') return undefined;
   const target = fault.target.container ?? `the container labelled ${fault.target.label}`;
-  if (fault.action === 'latency')
-    return `${fault.delayMs} ms${fault.jitterMs ? ` ± ${fault.jitterMs} ms` : ''} added to every packet ${target} receives, so to every round trip`;
-  if (fault.action === 'loss') return `${fault.lossPercent} % of the packets ${target} receives dropped`;
-  return fault.towards
-    ? `every packet between ${target} and ${fault.towards.join(', ')} dropped`
-    : `every packet to and from ${target} dropped`;
+  switch (fault.action) {
+    case 'latency':
+      return `${fault.delayMs} ms${fault.jitterMs ? ` ± ${fault.jitterMs} ms` : ''} added to every packet ${target} receives, so to every round trip`;
+    case 'loss':
+      return `${fault.lossPercent} % of the packets ${target} receives dropped`;
+    case 'blackhole':
+      return fault.towards
+        ? `every packet between ${target} and ${fault.towards.join(', ')} dropped`
+        : `every packet to and from ${target} dropped`;
+    default:
+      return fault satisfies never;
+  }
 }
 
 /** "1,234 segments retransmitted of 58,023 sent (2.1%), 12 retransmission timeouts, ...", or not read and why. */

@@ -3,7 +3,7 @@ import { customReadsText } from './custom-reads';
 import type { ExperimentOutcome } from '../../shared/experiment-types';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import type { WorkloadSettings } from '../../shared/workload-settings';
-import { describeFault } from '../../shared/experiment-schema';
+import { describeFault, type FaultKind } from '../../shared/experiment-schema';
 import type { PaymentWorkloadResult } from '../../shared/payment-types';
 import { workloadMix } from '../../shared/workload-mix';
 import type { WorkloadResult } from '../../shared/workload-types';
@@ -14,14 +14,20 @@ import { reconnectPolicy } from '../workload/clients/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 
-function restoreNote(kind: string, action: string): string {
-  if (kind === 'rds')
-    return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
-  if (kind === 'patroni')
-    return `${action === 'none' ? 'nothing to undo' : `old leader brought back by ${action}`}; verified the cluster whole (one leader, the old one rejoined as a replica) and every path answering`;
-  if (kind === 'network')
-    return `${action === 'none' ? 'no network rule was left' : 'network rules and sidecar removed'}; verified none left and every path answering`;
-  return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
+function restoreNote(kind: FaultKind | 'none', action: string): string {
+  switch (kind) {
+    case 'rds':
+      return 'a failover has nothing to undo: the restore waited until the cluster was available and every path answered a query';
+    case 'patroni':
+      return `${action === 'none' ? 'nothing to undo' : `old leader brought back by ${action}`}; verified the cluster whole (one leader, the old one rejoined as a replica) and every path answering`;
+    case 'network':
+      return `${action === 'none' ? 'no network rule was left' : 'network rules and sidecar removed'}; verified none left and every path answering`;
+    case 'docker':
+    case 'none':
+      return `container ${action === 'none' ? 'was already running' : `restored by ${action}`}; verified running and answering on every path`;
+    default:
+      return kind satisfies never;
+  }
 }
 
 function downtimeInGaps(w: WorkloadResult, until: number): number {

@@ -173,7 +173,14 @@ export const runCommand = defineCommand({
 });
 
 function describeTarget(t: NonNullable<DryRunPlan['target']>): string {
-  if (t.kind === 'docker') return `container ${t.id.slice(0, 12)}, opted in`;
-  if (t.kind === 'rds') return `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`;
-  return `Patroni cluster, leader ${t.leader} now, members ${t.members.join(', ')}, opted in`;
+  switch (t.kind) {
+    case 'docker':
+      return `container ${t.id.slice(0, 12)}, opted in`;
+    case 'rds':
+      return `cluster, writer ${t.writer}, members ${t.members.join(', ')}, opted in`;
+    case 'patroni':
+      return `Patroni cluster, leader ${t.leader} now, members ${t.members.join(', ')}, opted in`;
+    default:
+      return t satisfies never;
+  }
 }
