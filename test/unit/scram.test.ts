@@ -36,7 +36,10 @@ describe('SCRAM-SHA-256 and MD5 logins', () => {
   it('refuses a server-first message that breaks the protocol', async () => {
     const first = scramClientFirst(CLIENT_NONCE, 'user');
     const refused = (serverFirst: string, password = 'pencil') => scramClientFinal(first, password, serverFirst);
-    await assert.rejects(refused('r=someoneElse,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096'), /does not extend the client nonce/);
+    await assert.rejects(
+      refused('r=someoneElse,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096'),
+      /does not extend the client nonce/,
+    );
     await assert.rejects(refused(`r=${CLIENT_NONCE},s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096`), /does not extend/);
     await assert.rejects(refused(`r=${CLIENT_NONCE}x,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=0`), /iteration count/);
     await assert.rejects(refused(`r=${CLIENT_NONCE}x,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=1000000`), /exceeds the maximum/);

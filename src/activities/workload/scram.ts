@@ -19,8 +19,15 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
 
 /** PostgreSQL's MD5 answer: "md5" + md5(md5(password + user) + salt), in hex. */
 export function md5PasswordHash(user: string, password: string, salt: Buffer): string {
-  const inner = createHash('md5').update(password + user, 'utf8').digest('hex');
-  return 'md5' + createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex');
+  const inner = createHash('md5')
+    .update(password + user, 'utf8')
+    .digest('hex');
+  return (
+    'md5' +
+    createHash('md5')
+      .update(Buffer.concat([Buffer.from(inner), salt]))
+      .digest('hex')
+  );
 }
 
 /**
