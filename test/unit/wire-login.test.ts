@@ -119,6 +119,19 @@ describe('wire login', () => {
     );
   });
 
+  it('refuses settings it cannot honour before connecting: direct SSL, channel binding, replication', () => {
+    assert.throws(() => wireTarget({ ssl: true, sslnegotiation: 'direct' }), /sslnegotiation=direct is not supported/);
+    assert.throws(() => wireTarget({ enableChannelBinding: true }), /channel binding .* is not supported/);
+    assert.throws(
+      () => wireTarget({ connectionString: 'postgres://u@h/d?replication=database' }),
+      /replication connections are not supported/,
+    );
+    assert.throws(
+      () => wireTarget({ connectionString: 'postgres://u@h/d?sslmode=require&uselibpqcompat=true' }),
+      /uselibpqcompat is not supported/,
+    );
+  });
+
   it('a server that refuses sessions (57P03) or hangs up fails the login as pg reports it', async () => {
     const starting = new ScriptedServer(() => errorResponse('FATAL', '57P03', 'the database system is starting up'));
     await assert.rejects(logIn(starting, target()), { code: '57P03', message: 'the database system is starting up' });
