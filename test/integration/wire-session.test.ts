@@ -1,5 +1,5 @@
 /**
- * A workload worker's statements run on a wire session (pg connects, faultline speaks the
+ * A workload worker's statements run on a wire session (faultline opens, logs in and speaks the
  * protocol). Every answer is held to a plain pg client on the same database, and every way a
  * statement can end (an error, a timeout, a terminated backend, COPY, a result larger than one read)
  * to what the server did.

@@ -1,9 +1,9 @@
 /**
- * A workload worker's session on a connection pg opened: pg connects and authenticates (TLS, every
- * auth method, its connect timeout, the session's parameters), then this reads and writes the
- * socket itself, one statement at a time (wire-messages.ts). pg's query path builds a query object,
- * a result, a parser per column and a parsed value per field of every row, for rows the workload
- * only counts; here a statement is one write and its answer is read in place.
+ * A workload worker's session on a connection it owns (wire-connection.ts opens and logs it in):
+ * it reads and writes the socket itself, one statement at a time (wire-messages.ts). pg's query
+ * path builds a query object, a result, a parser per column and a parsed value per field of every
+ * row, for rows the workload only counts; here a statement is one write and its answer is read in
+ * place.
  *
  * A statement settles on ReadyForQuery, with the first error the server sent if any (a pg
  * DatabaseError, SQLSTATE and severity included), or when the socket ends: with the error the server
@@ -11,7 +11,7 @@
  * terminated unexpectedly", as pg reports them.
  */
 import type { Duplex } from 'node:stream';
-import type { Client } from 'pg';
+import { serialize } from 'pg-protocol';
 import {
   commandTag,
   decodeColumns,
@@ -57,29 +57,38 @@ export interface WireSessionOptions {
    * still come.
    */
   readTimeoutMs?: number;
+  /** Bytes the login read past its ReadyForQuery (wire-login.ts), read before the socket's. */
+  received?: Buffer | undefined;
 }
+
+const TERMINATE = serialize.end();
+/** How long close() waits for the server to close after Terminate before cutting the socket. */
+const CLOSE_WAIT_MS = 1000;
 
 const MESSAGE = { dataRow: 0x44, commandComplete: 0x43, rowDescription: 0x54, error: 0x45, ready: 0x5a, copyIn: 0x47 };
 
 export class WireSession {
-  private readonly socket: Duplex;
   private pending: Pending | undefined;
   private leftover: Buffer | undefined;
   /** The transaction status of the last ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' failed. */
   private status = 'I';
   /** Why the session can run nothing more (the socket ended, or the server said FATAL). */
-  private ended: unknown;
+  private endReason: unknown;
 
-  /** Takes the socket of a connected client: from here on pg's parser no longer reads it. */
+  /** Takes a socket on which a login has just finished (the session's own: nothing else reads it). */
   constructor(
-    private readonly client: Client,
+    private readonly socket: Duplex,
     private readonly options: WireSessionOptions = {},
   ) {
-    this.socket = client.connection.stream;
-    this.socket.removeAllListeners('data');
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (err) => this.end(err));
     this.socket.on('close', () => this.end(new Error('Connection terminated unexpectedly')));
+    if (options.received?.length) this.receive(options.received);
+  }
+
+  /** Whether the session can run nothing more: its socket ended, or the server said FATAL. */
+  get ended(): boolean {
+    return this.endReason !== undefined;
   }
 
   /** The rows the statement read or changed, by the server's own count. */
@@ -100,26 +109,34 @@ export class WireSession {
     try {
       return (await this.run(() => encodeReadOnly(sql, parameters), false, READ_ONLY_STATEMENT_TAG)) as number;
     } catch (err) {
-      if (this.ended === undefined && this.status !== 'I') await this.count('ROLLBACK', []).catch(() => undefined);
+      if (this.endReason === undefined && this.status !== 'I') await this.count('ROLLBACK', []).catch(() => undefined);
       throw err;
     }
   }
 
-  /** Ends the session politely (Terminate), through pg. */
+  /** Ends the session politely: Terminate, then the server closes (cut if it has not within a second). */
   async close(): Promise<void> {
+    const open = this.endReason === undefined;
     this.end(new Error('Connection terminated'));
-    await this.client.end().catch(() => undefined);
+    if (!open || this.socket.destroyed) {
+      this.socket.destroy();
+      return;
+    }
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    const cut = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);
+    this.socket.end(TERMINATE);
+    await closed;
+    clearTimeout(cut);
   }
 
   /** Cuts the socket (a statement in flight on a dead or paused server). */
   destroy(reason: unknown = new Error('Connection terminated')): void {
     this.end(reason);
     this.socket.destroy();
-    void this.client.end().catch(() => undefined);
   }
 
   private run(encode: () => Buffer, wantRows: boolean, tagIndex = -1): Promise<number | StatementRows> {
-    if (this.ended !== undefined) return Promise.reject(this.ended);
+    if (this.endReason !== undefined) return Promise.reject(this.endReason);
     if (this.pending) return Promise.reject(new Error('a wire session runs one statement at a time'));
     let message: Buffer;
     try {
@@ -177,7 +194,7 @@ export class WireSession {
       case MESSAGE.error: {
         const err = decodeError(body);
         if (p) p.error ??= err;
-        if (err.severity === 'FATAL' || err.severity === 'PANIC') this.ended ??= err;
+        if (err.severity === 'FATAL' || err.severity === 'PANIC') this.endReason ??= err;
         return;
       }
       case MESSAGE.copyIn:
@@ -203,11 +220,11 @@ export class WireSession {
   }
 
   private end(reason: unknown): void {
-    this.ended ??= reason;
+    this.endReason ??= reason;
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
     clearTimeout(p.timer);
-    p.reject(p.error ?? this.ended);
+    p.reject(p.error ?? this.endReason);
   }
 }

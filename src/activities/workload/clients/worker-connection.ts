@@ -1,16 +1,18 @@
 /**
  * A workload worker's own connection, kept for the whole run: no pool checkout and release around
- * every operation. pg opens it; the worker's statements then run on a wire session on its socket
- * (wire-session.ts: rows only counted are never built). A connection that breaks (socket gone,
- * server shut down, timeout) is dropped at once; the next operation opens a new one, and if that
- * fails, the operation fails: an outage is measured the same as with a pool.
+ * every operation. It is opened and logged in on public packages (wire-connection.ts), and the
+ * worker's statements run on a wire session on its socket (wire-session.ts: rows only counted are
+ * never built). A connection that breaks (socket gone, server shut down, timeout) is dropped: at
+ * once under a statement, or by the next operation if it broke in between; that operation opens a
+ * new one, and if that fails, the operation fails: an outage is measured the same as with a pool.
  */
 import { CompiledQuery, type QueryResult } from 'kysely';
-import pg, { type ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 import { isConnectionLevelError } from '../../../platform/error-classification';
 import type { StatementRunner } from './statement-runner';
 import type { TypeParsers } from './wire-messages';
-import { WireSession } from './wire-session';
+import { openWireSession } from './wire-connection';
+import type { WireSession } from './wire-session';
 
 const AFFECTED_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -62,6 +64,8 @@ export class WorkerConnection implements StatementRunner {
 
   /** Runs on the worker's session, opening one if it has none; a broken one is dropped. */
   private run<T>(statement: (session: WireSession) => Promise<T>): Promise<T> {
+    // A connection that broke between queries (closed, or the server's FATAL) gets a new one.
+    if (this.session?.ended) this.drop();
     const session = this.session;
     if (!session) return this.open().then(() => this.run(statement));
     return statement(session).catch((err: unknown) => {
@@ -75,22 +79,10 @@ export class WorkerConnection implements StatementRunner {
   }
 
   private async open(): Promise<void> {
-    const client = new pg.Client(this.config);
-    const connecting = () => undefined; // an error while connecting is connect()'s rejection
-    client.on('error', connecting);
-    try {
-      await client.connect();
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw err;
-    }
-    const session = new WireSession(client, {
+    this.session = await openWireSession(this.config, {
       types: this.config.types as TypeParsers | undefined,
       readTimeoutMs: this.config.query_timeout,
     });
-    // A connection that breaks between queries says so here: the next operation gets a new one.
-    client.off('error', connecting).on('error', () => this.drop(session));
-    this.session = session;
   }
 
   private drop(session = this.session): void {
