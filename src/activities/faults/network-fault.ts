@@ -18,8 +18,13 @@ import type { NetworkFault } from '../../shared/experiment-schema';
 import type { ResolvedDockerTarget } from '../../shared/fault-types';
 
 export const NETTOOLS_IMAGE = process.env.FAULTLINE_NETTOOLS_IMAGE || 'faultline/nettools:1';
-/** Marks a sidecar with the id of the container whose namespace it is in. */
+/** Marks a sidecar that holds a fault (latency's) with the id of the container whose namespace it is in. */
 const SIDECAR_LABEL = 'faultline.netfault.target';
+/**
+ * Marks a one-shot command's sidecar (apply, clear, show, reading counters) likewise: it holds no
+ * fault, so it does not count as one in place (a reading before the apply would pass for the fault).
+ */
+const ONE_SHOT_LABEL = 'faultline.netfault.one-shot';
 
 const sidecarName = (target: ResolvedDockerTarget) => `faultline-netfault-${target.name}`.slice(0, 120);
 
@@ -32,7 +37,7 @@ export async function inNamespace(target: ResolvedDockerTarget, cmd: string[]): 
   const container = await docker.createContainer({
     Image: NETTOOLS_IMAGE,
     Cmd: cmd,
-    Labels: { [SIDECAR_LABEL]: target.id },
+    Labels: { [ONE_SHOT_LABEL]: target.id },
     Tty: true, // plain output, no multiplexing headers
     HostConfig: { NetworkMode: `container:${target.id}`, CapAdd: ['NET_ADMIN'] },
   });
@@ -120,7 +125,9 @@ async function startDelaySidecar(target: ResolvedDockerTarget, delayMs: number, 
 
 /** Idempotent: removes every sidecar and rule of a network fault on the target, then verifies it. */
 export async function clearNetworkFault(target: ResolvedDockerTarget): Promise<{ action: string }> {
-  const sidecars = await docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${target.id}`] } });
+  const held = await docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${target.id}`] } });
+  const oneShots = await docker.listContainers({ all: true, filters: { label: [`${ONE_SHOT_LABEL}=${target.id}`] } });
+  const sidecars = [...held, ...oneShots];
   for (const s of sidecars)
     await docker
       .getContainer(s.Id)

@@ -39,7 +39,11 @@ export async function writerOutage(
   if (action === 'kill-leader') {
     from = after.find((e) => e.name === oldContainer)?.at;
   } else if (action === 'partition-leader') {
-    from = after.find((e) => e.labels['faultline.netfault.target'] !== undefined)?.at;
+    // The partition's one-shot netfault sidecar dies once its rules are in place.
+    from = after.find(
+      (e) =>
+        e.labels['faultline.netfault.one-shot'] !== undefined || e.labels['faultline.netfault.target'] !== undefined,
+    )?.at;
   } else {
     const lines = await logLines(oldContainer, Math.floor(injectAt / 1000) - 1);
     from = lines.find((l) => l.at >= injectAt - 1000 && /received fast shutdown request/.test(l.text))?.at;
