@@ -12,9 +12,16 @@ export const DEFAULT_TCP_CONNECT_TIMEOUT_MS = 250;
 export function fastFailingSocket(timeoutMs = DEFAULT_TCP_CONNECT_TIMEOUT_MS): () => Socket {
   return () => {
     const socket = new Socket();
+    // After the event loop was blocked, this timer runs before the I/O that came in meanwhile: the
+    // handshake may have completed during the block. Decide after that I/O has been read.
     const timer = setTimeout(
       () =>
-        socket.destroy(Object.assign(new Error(`TCP connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        setImmediate(() => {
+          if (!socket.connecting) return;
+          socket.destroy(
+            Object.assign(new Error(`TCP connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+          );
+        }),
       timeoutMs,
     );
     socket.once('connect', () => clearTimeout(timer));

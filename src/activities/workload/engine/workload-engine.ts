@@ -174,10 +174,18 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     observer: options.observer,
   };
 
-  const ticker = setInterval(() => {
-    measurement.tick(Date.now());
-    options.onTick?.(measurement);
-  }, TICK_MS);
+  // Each tick after the I/O that came in since it was due (see tight-probe.ts): answers that arrived
+  // while this process was blocked are read before the tick looks for stalls.
+  let ticking = true;
+  const ticker = setInterval(
+    () =>
+      setImmediate(() => {
+        if (!ticking) return;
+        measurement.tick(Date.now());
+        options.onTick?.(measurement);
+      }),
+    TICK_MS,
+  );
   const progress = setInterval(() => options.onProgress?.(measurement.progress(Date.now())), 1000);
   try {
     await drain(
@@ -188,6 +196,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     );
   } finally {
     clearInterval(progress);
+    ticking = false;
     clearInterval(ticker);
     if (deadline) clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
