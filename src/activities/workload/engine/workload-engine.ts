@@ -117,6 +117,30 @@ async function worker(run: Run, connection: StatementRunner): Promise<void> {
   }
 }
 
+/**
+ * Ticks the measurement every TICK_MS, each tick after the I/O that came in since it was due (see
+ * tight-probe.ts): answers that arrived while this process was blocked are read before the tick
+ * looks for stalls.
+ */
+function startTicker(measurement: PathMeasurement, onTick: ((m: PathMeasurement) => void) | undefined) {
+  let ticking = true;
+  const timer = setInterval(
+    () =>
+      setImmediate(() => {
+        if (!ticking) return;
+        measurement.tick(Date.now());
+        onTick?.(measurement);
+      }),
+    TICK_MS,
+  );
+  return {
+    stop: () => {
+      ticking = false;
+      clearInterval(timer);
+    },
+  };
+}
+
 /** Waits for the stop, then for the workers; operations still running after the grace are cut. */
 async function drain(
   stop: AbortSignal,
@@ -174,18 +198,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     observer: options.observer,
   };
 
-  // Each tick after the I/O that came in since it was due (see tight-probe.ts): answers that arrived
-  // while this process was blocked are read before the tick looks for stalls.
-  let ticking = true;
-  const ticker = setInterval(
-    () =>
-      setImmediate(() => {
-        if (!ticking) return;
-        measurement.tick(Date.now());
-        options.onTick?.(measurement);
-      }),
-    TICK_MS,
-  );
+  const ticker = startTicker(measurement, options.onTick);
   const progress = setInterval(() => options.onProgress?.(measurement.progress(Date.now())), 1000);
   try {
     await drain(
@@ -196,8 +209,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     );
   } finally {
     clearInterval(progress);
-    ticking = false;
-    clearInterval(ticker);
+    ticker.stop();
     if (deadline) clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
     await connections.close();
