@@ -9,11 +9,12 @@
  * known, and said so. Connections other clients hold are not subtracted: a moment's count, which
  * would include faultline's own (the payment service's pool).
  */
-import { Client, type PoolConfig } from 'pg';
+import type { Client, PoolConfig } from 'pg';
 import type { ConnectionLocation, ServerLimit } from '../../shared/connection-budget';
 import { maxClientConnKey, pgbouncerLimit, postgresLimit, type PoolerLimit } from '../../shared/server-limits';
 import { resolveConnection } from '../connections';
 import { poolConfigFor } from './open-database';
+import { withClientConfig } from './with-client';
 
 const TIMEOUT_MS = 3000;
 const OPTIONS = { connectTimeoutMs: TIMEOUT_MS, statementTimeoutMs: TIMEOUT_MS, applicationName: 'faultline-budget' };
@@ -36,17 +37,6 @@ const serverSql = (withSystem: boolean) =>
      current_setting('max_connections') AS max_connections,
      current_setting('superuser_reserved_connections') AS superuser_reserved,
      current_setting('reserved_connections', true) AS reserved${withSystem ? ' FROM pg_control_system()' : ''}`;
-
-async function connected<T>(config: PoolConfig, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client(config);
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** The server a query runs on (pg_control_system may be refused, as on some managed services). */
 async function serverRow(client: Client): Promise<ServerRow> {
@@ -81,10 +71,13 @@ async function poolerLimit(connection: string): Promise<PoolerLimit> {
   let why: string;
   try {
     // PgBouncer's admin console takes its admin users: the setup role's (the workload's is none).
-    return await connected(adminConsole(poolConfigFor(connection, { ...OPTIONS, role: 'setup' })), async (client) => {
-      const { rows } = await client.query<{ key: string; value: string }>('SHOW CONFIG');
-      return pgbouncerLimit(Object.fromEntries(rows.map((r) => [r.key, r.value])));
-    });
+    return await withClientConfig(
+      adminConsole(poolConfigFor(connection, { ...OPTIONS, role: 'setup' })),
+      async (client) => {
+        const { rows } = await client.query<{ key: string; value: string }>('SHOW CONFIG');
+        return pgbouncerLimit(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+      },
+    );
   } catch (err) {
     why = (err as Error).message;
   }
@@ -103,7 +96,7 @@ async function poolerLimit(connection: string): Promise<PoolerLimit> {
 export async function locateConnection(connection: string): Promise<ConnectionLocation> {
   let found: { row: ServerRow; loginPid: number | null };
   try {
-    found = await connected(poolConfigFor(connection, OPTIONS), async (client) => ({
+    found = await withClientConfig(poolConfigFor(connection, OPTIONS), async (client) => ({
       row: await serverRow(client),
       loginPid: (client as unknown as { processID: number | null }).processID,
     }));
