@@ -126,7 +126,7 @@ fi
 # --- Temporal's test server (time skipping), for npm run test:unit --------------------------------
 TEST_SERVER="$LAB/test-server"
 TEST_SERVER_VERSION=$(sed -n 's:.*<version>\(1\.[0-9.]*\)</version>.*:\1:p' "$ROOT/lab/test-server/pom.xml" | tail -1)
-if [ -x "$TEST_SERVER/temporal-test-server" ] && [ "$(cat "$TEST_SERVER/.version" 2>/dev/null)" = "$TEST_SERVER_VERSION" ]; then
+if [ -d "$TEST_SERVER/lib" ] && [ "$(cat "$TEST_SERVER/.version" 2>/dev/null)" = "$TEST_SERVER_VERSION" ]; then
   say "temporal test server $TEST_SERVER_VERSION: present"
 else
   say "fetching the temporal test server $TEST_SERVER_VERSION from Maven Central (log: $LAB/logs/test-server.log)"
@@ -134,16 +134,17 @@ else
   rm -rf "$TEST_SERVER/lib"
   (cd "$ROOT/lab/test-server" && mvn -q -B -Dmaven.repo.local="$TEST_SERVER/m2" dependency:copy-dependencies -DoutputDirectory="$TEST_SERVER/lib" -DincludeScope=runtime) >"$LAB/logs/test-server.log" 2>&1 \
     || fail "mvn dependency:copy-dependencies for the test server (see $LAB/logs/test-server.log)"
-  # The SDK runs it as `<path> <port>`; it turns time skipping on itself.
-  cat >"$TEST_SERVER/temporal-test-server" <<'WRAPPER'
-#!/usr/bin/env bash
-DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec java -cp "$DIR/lib/*" io.temporal.testserver.TestServer "$@"
-WRAPPER
-  chmod +x "$TEST_SERVER/temporal-test-server"
   echo "$TEST_SERVER_VERSION" >"$TEST_SERVER/.version"
   say "temporal test server $TEST_SERVER_VERSION: ready"
 fi
+# The SDK runs it as `<path> <port>`; it turns time skipping on itself. Written every time (it is
+# tiny). SLF4J's notice that it has no logger binding is the only thing it would print: dropped.
+cat >"$TEST_SERVER/temporal-test-server" <<'WRAPPER'
+#!/usr/bin/env bash
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+exec java -cp "$DIR/lib/*" io.temporal.testserver.TestServer "$@" 2> >(grep -v '^SLF4J:' >&2)
+WRAPPER
+chmod +x "$TEST_SERVER/temporal-test-server"
 
 # --- npm packages ----------------------------------------------------------------------------
 lock_hash=$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)

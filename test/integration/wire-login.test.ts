@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { openWireSession } from '../../src/activities/workload/clients/wire-connection';
+import { openWireSession } from '../../src/platform/database/wire/wire-connection';
 import { connectionUser, resolveConnection } from '../../src/platform/connections';
 import { poolConfigFor } from '../../src/platform/database/open-database';
 import { classifyError } from '../../src/platform/error-classification';

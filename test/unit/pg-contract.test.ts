@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
-import { wireTarget } from '../../src/activities/workload/clients/wire-target';
+import { wireTarget } from '../../src/platform/database/wire/wire-target';
 
 const SERIALIZERS = [
   'startup',

@@ -5,7 +5,7 @@ import {
   scramClientFinal,
   scramClientFirst,
   verifyScramServerFinal,
-} from '../../src/activities/workload/clients/scram';
+} from '../../src/platform/database/wire/scram';
 
 // RFC 7677, section 3: user "user", password "pencil".
 const CLIENT_NONCE = 'rOprNGfwEbeRWgbNEkqO';

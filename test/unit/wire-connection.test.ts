@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { openWireSession } from '../../src/activities/workload/clients/wire-connection';
+import { openWireSession } from '../../src/platform/database/wire/wire-connection';
 import { fastFailingSocket } from '../../src/platform/database/fast-failing-socket';
 import { backend, cstr, loggedIn, ready } from './harness/scripted-server';
 

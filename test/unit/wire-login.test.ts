@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { sslAnswer } from '../../src/activities/workload/clients/wire-connection';
-import { logIn } from '../../src/activities/workload/clients/wire-login';
-import { wireTarget, type WireTarget } from '../../src/activities/workload/clients/wire-target';
+import { sslAnswer } from '../../src/platform/database/wire/wire-connection';
+import { logIn } from '../../src/platform/database/wire/wire-login';
+import { wireTarget, type WireTarget } from '../../src/platform/database/wire/wire-target';
 import {
   auth,
   backendKey,

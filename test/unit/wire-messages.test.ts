@@ -11,7 +11,7 @@ import {
   READ_ONLY_STATEMENT_TAG,
   taggedCommand,
   taggedRows,
-} from '../../src/activities/workload/clients/wire-messages';
+} from '../../src/platform/database/wire/wire-messages';
 
 /** Splits a buffer of messages into [type, body] pairs. */
 function messages(buf: Buffer): Array<[string, Buffer]> {

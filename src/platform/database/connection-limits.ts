@@ -2,19 +2,22 @@
  * Where a named connection leads and what the server there accepts (connection-budget.ts sums
  * faultline's connections against it). One login and one query: which PostgreSQL server answers
  * (its system identifier and postmaster start time: the same on one server through any path,
- * different on a replica), its max_connections and reserved slots. A login whose backend pid is not
- * the pid its queries run in went through a pooler (PgBouncer gives each client a key of its own):
+ * different on a replica), its max_connections and reserved slots. The login is faultline's own
+ * (wire/): a login whose BackendKeyData pid is not the pid its queries run in went through a pooler
+ * (PgBouncer gives each client a key of its own):
  * the pooler's limit comes from its admin console (`SHOW CONFIG` on database `pgbouncer`, for an
  * admin or stats user, as the lab's is), else from FAULTLINE_MAX_CLIENT_CONN_<NAME>, else it is not
  * known, and said so. Connections other clients hold are not subtracted: a moment's count, which
  * would include faultline's own (the payment service's pool).
  */
-import type { Client, PoolConfig } from 'pg';
+import type { PoolConfig } from 'pg';
 import type { ConnectionLocation, ServerLimit } from '../../shared/connection-budget';
 import { maxClientConnKey, pgbouncerLimit, postgresLimit, type PoolerLimit } from '../../shared/server-limits';
 import { resolveConnection } from '../connections';
 import { poolConfigFor } from './open-database';
 import { withClientConfig } from './with-client';
+import { openWireSession } from './wire/wire-connection';
+import type { WireSession } from './wire/wire-session';
 
 const TIMEOUT_MS = 3000;
 const OPTIONS = { connectTimeoutMs: TIMEOUT_MS, statementTimeoutMs: TIMEOUT_MS, applicationName: 'faultline-budget' };
@@ -39,8 +42,9 @@ const serverSql = (withSystem: boolean) =>
      current_setting('reserved_connections', true) AS reserved${withSystem ? ' FROM pg_control_system()' : ''}`;
 
 /** The server a query runs on (pg_control_system may be refused, as on some managed services). */
-async function serverRow(client: Client): Promise<ServerRow> {
-  const row = async (withSystem: boolean) => (await client.query<ServerRow>(serverSql(withSystem))).rows[0]!;
+async function serverRow(session: WireSession): Promise<ServerRow> {
+  const row = async (withSystem: boolean) =>
+    (await session.rows(serverSql(withSystem), [])).rows[0] as unknown as ServerRow;
   return await row(true).catch(() => row(false));
 }
 
@@ -96,10 +100,12 @@ async function poolerLimit(connection: string): Promise<PoolerLimit> {
 export async function locateConnection(connection: string): Promise<ConnectionLocation> {
   let found: { row: ServerRow; loginPid: number | null };
   try {
-    found = await withClientConfig(poolConfigFor(connection, OPTIONS), async (client) => ({
-      row: await serverRow(client),
-      loginPid: (client as unknown as { processID: number | null }).processID,
-    }));
+    const session = await openWireSession(poolConfigFor(connection, OPTIONS), { readTimeoutMs: TIMEOUT_MS });
+    try {
+      found = { row: await serverRow(session), loginPid: session.processId ?? null };
+    } finally {
+      await session.close();
+    }
   } catch (err) {
     return { connection, unreached: (err as Error).message };
   }

@@ -10,9 +10,9 @@ import { CompiledQuery, type QueryResult } from 'kysely';
 import type { ClientConfig } from 'pg';
 import { isConnectionLevelError } from '../../../platform/error-classification';
 import type { StatementRunner } from './statement-runner';
-import type { TypeParsers } from './wire-messages';
-import { openWireSession } from './wire-connection';
-import type { WireSession } from './wire-session';
+import type { TypeParsers } from '../../../platform/database/wire/wire-messages';
+import { openWireSession } from '../../../platform/database/wire/wire-connection';
+import type { WireSession } from '../../../platform/database/wire/wire-session';
 
 const AFFECTED_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 

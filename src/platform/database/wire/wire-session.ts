@@ -59,6 +59,8 @@ export interface WireSessionOptions {
   readTimeoutMs?: number;
   /** Bytes the login read past its ReadyForQuery (wire-login.ts), read before the socket's. */
   received?: Buffer | undefined;
+  /** The login's BackendKeyData process id: the server backend's pid, or a pooler's key for it. */
+  processId?: number | undefined;
 }
 
 const TERMINATE = serialize.end();
@@ -84,6 +86,14 @@ export class WireSession {
     this.socket.on('error', (err) => this.end(err));
     this.socket.on('close', () => this.end(new Error('Connection terminated unexpectedly')));
     if (options.received?.length) this.receive(options.received);
+  }
+
+  /**
+   * The pid the login was given (BackendKeyData). A server gives its backend's pid, the one
+   * `pg_backend_pid()` answers; a pooler (PgBouncer) gives a key of its own.
+   */
+  get processId(): number | undefined {
+    return this.options.processId;
   }
 
   /** Whether the session can run nothing more: its socket ended, or the server said FATAL. */

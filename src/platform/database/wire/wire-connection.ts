@@ -96,7 +96,7 @@ export async function openWireSession(config: ClientConfig, options: WireSession
     }
     const login = await logIn(socket, target);
     socket.off('error', guard);
-    return new WireSession(socket, { ...options, received: login.rest });
+    return new WireSession(socket, { ...options, received: login.rest, processId: login.processId });
   } catch (err) {
     socket.destroy();
     raw.destroy();
