@@ -13,6 +13,11 @@ docker info >/dev/null 2>&1 && docker_was_running=1
 
 bash scripts/provision.sh
 
+# Never a Temporal server a developer configured for themselves (test/temporal-isolation.ts does
+# the same for mocha run alone): no profile, no TEMPORAL_* but the suite's config file.
+for var in $(compgen -e | grep '^TEMPORAL_' || true); do unset "$var"; done
+export TEMPORAL_CONFIG_FILE="$ROOT/test/temporal-config.toml"
+
 lab_was_up=0
 bin/faultline doctor >/dev/null 2>&1 && lab_was_up=1
 

@@ -15,10 +15,15 @@ const COMMON = {
   reporter: 'dot',
 };
 const SUITES = {
-  unit: { ...COMMON, require: ['test/unit/harness/quiet-logs.ts'], spec: ['test/unit/**/*.test.ts'], timeout: 20_000 },
+  unit: {
+    ...COMMON,
+    require: ['test/temporal-isolation.ts', 'test/unit/harness/quiet-logs.ts'],
+    spec: ['test/unit/**/*.test.ts'],
+    timeout: 20_000,
+  },
   integration: {
     ...COMMON,
-    require: ['test/integration/harness/root-hooks.ts'],
+    require: ['test/temporal-isolation.ts', 'test/integration/harness/root-hooks.ts'],
     spec: ['test/integration/**/*.test.ts'],
     timeout: 180_000,
     exit: true,

@@ -2,7 +2,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../shared/experiment-markdown';
 import type { ExperimentDefinition } from '../shared/experiment-schema';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../shared/experiment-contract';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../shared/experiment-contract';
+import { experimentTaskQueue } from '../platform/settings';
 
 export function experimentWorkflowId(definition: ExperimentDefinition): string {
   return `${definition.name.replace(/[^\w.-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -16,7 +17,7 @@ export async function startExperiment(
   workflowId = experimentWorkflowId(definition),
 ): Promise<WorkflowHandle> {
   return await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
-    taskQueue: EXPERIMENT_TASK_QUEUE,
+    taskQueue: experimentTaskQueue(),
     workflowId,
     args: [raw],
     staticSummary: experimentSummary(definition),

@@ -6,6 +6,7 @@
  * stopped, undoing its fault behind its back); that experiment restores what it did.
  */
 import { connectClient } from '../platform/temporal-connection';
+import { labTemporalTarget } from '../platform/temporal-target';
 import { TARGET_LOCK_WORKFLOW_TYPE } from '../shared/experiment-contract';
 import { temporalIsUp } from './temporal-dev-server';
 
@@ -22,7 +23,7 @@ export const onLabContainers = (lockId: string): boolean =>
 /** The locks held now; none when the Temporal server is not up (nothing can hold one then). */
 export async function heldLocks(): Promise<HeldLock[]> {
   if (!(await temporalIsUp())) return [];
-  const client = await connectClient();
+  const client = await connectClient(labTemporalTarget());
   try {
     const held: HeldLock[] = [];
     const query = `WorkflowType = '${TARGET_LOCK_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;

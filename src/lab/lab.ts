@@ -1,20 +1,16 @@
-/** The whole lab: `faultline up`, `faultline down`, `faultline doctor`. */
-import { existsSync } from 'node:fs';
+/** The whole lab: `faultline up`, `faultline down` (its doctor is doctor.ts). */
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
 import { EXPERIMENT_TASK_QUEUE } from '../shared/experiment-contract';
 import { runningProcess } from './background-process';
-import { databaseAnswers } from '../platform/database/database-answers';
-import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';
-import { clusterState, waitClusterReady } from './cluster-lab';
-import { containerState, publishedPorts, startStack, stopStack } from './docker-stack';
+import { waitClusterReady } from './cluster-lab';
+import { startStack, stopStack } from './docker-stack';
 import { labSettings } from '../platform/settings';
+import { labTemporalTarget } from '../platform/temporal-target';
 import { metricsPorts } from '../platform/metrics-settings';
-import { checkPaymentService } from '../service/client/check-payment-service';
-import { paymentServiceUrl } from '../service/client/service-url';
-import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
+import { ensureSearchAttributes } from './search-attributes';
 import { heldLocks, heldLocksText, onLabContainers, type HeldLock } from './held-locks';
-import { startTemporalDevServer, stopTemporalDevServer, TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
-import { startWorker, stopWorker, workerIsPolling, type WorkerSpec } from './worker-processes';
+import { startTemporalDevServer, stopTemporalDevServer } from './temporal-dev-server';
+import { startWorker, stopWorker, type WorkerSpec } from './worker-processes';
 import { ensureWorkloadRole } from './workload-role';
 
 export const FAULTLINE_WORKER: WorkerSpec = {
@@ -98,7 +94,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     startTemporalDevServer,
   );
   await step('search attributes', async () => {
-    const added = await ensureSearchAttributes();
+    const added = await ensureSearchAttributes(labTemporalTarget());
     return added.length ? `added ${added.join(', ')}` : 'registered';
   });
   if (options.workers !== false) {
@@ -128,104 +124,4 @@ export async function labDown(): Promise<void> {
   if (await stopTemporalDevServer()) process.stderr.write('lab: Temporal dev server stopped\n');
   await stopStack();
   process.stderr.write('lab: containers removed\n');
-}
-
-export interface DoctorCheck {
-  part: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
-
-type AddCheck = (part: string, ok: boolean, detail: string, fix?: string) => void;
-
-async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSettings>): Promise<void> {
-  for (const image of [
-    process.env.FAULTLINE_POSTGRES_IMAGE || 'faultline/postgres:15',
-    process.env.FAULTLINE_PGBOUNCER_IMAGE || 'faultline/pgbouncer:1.18',
-    process.env.FAULTLINE_CLUSTER_IMAGE || 'faultline/cluster:15',
-    process.env.FAULTLINE_NETTOOLS_IMAGE || 'faultline/nettools:1',
-  ]) {
-    const present = await docker
-      .getImage(image)
-      .inspect()
-      .then(
-        () => true,
-        () => false,
-      );
-    add(`image ${image}`, present, present ? 'present' : 'missing', 'run `bash scripts/provision.sh`');
-  }
-  for (const name of [settings.dbContainer, settings.proxyContainer, settings.clusterProxyContainer]) {
-    const state = await containerState(name);
-    const ok = state?.running === true;
-    add(
-      `container ${name}`,
-      ok,
-      state ? `${state.running ? 'running' : 'stopped'}${state.health ? ` (${state.health})` : ''}` : 'absent',
-      'run `bin/faultline up`',
-    );
-  }
-  const cluster = await clusterState();
-  add(`Patroni cluster ${settings.clusterScope}`, cluster.healthy, cluster.members, 'run `bin/faultline up`');
-  const ports = await publishedPorts();
-  const exposed = ports.filter((p) => p.hostIp !== '127.0.0.1');
-  add(
-    'published ports',
-    exposed.length === 0,
-    ports.map((p) => `${p.container} ${p.hostIp}:${p.hostPort}`).join(', ') || 'none',
-    'publish ports on 127.0.0.1 only (docker-compose.yml)',
-  );
-}
-
-async function checkTemporalSide(add: AddCheck): Promise<void> {
-  const missing = await missingSearchAttributes();
-  add(
-    'search attributes',
-    missing.length === 0,
-    missing.length ? `missing ${missing.join(', ')}` : 'registered',
-    'run `bin/faultline setup`',
-  );
-  for (const worker of WORKERS) {
-    const state = runningProcess(worker.name);
-    const polling = state ? await workerIsPolling(worker.taskQueue, state.pid) : false;
-    add(
-      `worker ${worker.name}`,
-      polling,
-      state ? `pid ${state.pid}${polling ? ', polling' : ', not polling'}` : 'not running',
-      'run `bin/faultline up`',
-    );
-  }
-  const service = await checkPaymentService();
-  add(
-    'payment service API',
-    service.holds,
-    service.holds ? `${paymentServiceUrl()}/health answers 200` : service.reason!,
-    'run `bin/faultline up` (503: its database does not answer)',
-  );
-}
-
-/** Every part of the lab, checked, with how to fix what is not right. */
-export async function labDoctor(): Promise<DoctorCheck[]> {
-  const settings = labSettings();
-  const checks: DoctorCheck[] = [];
-  const add: AddCheck = (part, ok, detail, fix) => checks.push({ part, ok, detail, fix: ok ? undefined : fix });
-
-  const dockerUp = await dockerIsUp();
-  add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
-  if (dockerUp) await checkDocker(add, settings);
-  for (const connection of ['direct', 'proxy', 'cluster', 'cluster-proxy']) {
-    const ok = await databaseAnswers(connection);
-    add(`connection ${connection}`, ok, ok ? 'answers SELECT 1' : 'does not answer', 'run `bin/faultline up`');
-  }
-  const cli = existsSync(settings.temporalCli);
-  add('temporal CLI', cli, settings.temporalCli, 'run `bash scripts/provision.sh`');
-  const temporalUp = await temporalIsUp();
-  add(
-    'Temporal server',
-    temporalUp,
-    `${settings.temporalAddress} ${temporalUp ? 'answers' : 'does not answer'}`,
-    TEMPORAL_FIX,
-  );
-  if (temporalUp) await checkTemporalSide(add);
-  return checks;
 }

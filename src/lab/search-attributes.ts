@@ -1,11 +1,13 @@
 /**
  * Registers faultline's search attributes on a Temporal server (dev server or any other), once.
- * `faultline setup` calls this against whatever TEMPORAL_ADDRESS names.
+ * `faultline setup` calls this against the configured Temporal (temporal-target.ts), `up` against
+ * the lab's dev server.
  */
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../shared/experiment-contract';
-import { labSettings } from '../platform/settings';
+import { connectTemporal } from '../platform/temporal-connection';
+import { configuredTemporal, type TemporalTarget } from '../platform/temporal-target';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -14,23 +16,23 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 
 /** Runs `use` with an operator connection and the names of faultline's attributes not registered yet. */
 async function withMissing<T>(
+  target: TemporalTarget,
   use: (connection: Connection, namespace: string, missing: string[]) => Promise<T>,
 ): Promise<T> {
-  const settings = labSettings();
-  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
+  const connection = await connectTemporal(target);
   try {
-    const existing = await connection.operatorService.listSearchAttributes({ namespace: settings.temporalNamespace });
+    const existing = await connection.operatorService.listSearchAttributes({ namespace: target.namespace });
     const present = new Set(Object.keys(existing.customAttributes ?? {}));
     const missing = SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name).filter((name) => !present.has(name));
-    return await use(connection, settings.temporalNamespace, missing);
+    return await use(connection, target.namespace, missing);
   } finally {
     await connection.close();
   }
 }
 
 /** Returns the names it added (empty when all were there). */
-export function ensureSearchAttributes(): Promise<string[]> {
-  return withMissing(async (connection, namespace, missing) => {
+export function ensureSearchAttributes(target: TemporalTarget = configuredTemporal()): Promise<string[]> {
+  return withMissing(target, async (connection, namespace, missing) => {
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
@@ -46,6 +48,6 @@ export function ensureSearchAttributes(): Promise<string[]> {
   });
 }
 
-export function missingSearchAttributes(): Promise<string[]> {
-  return withMissing(async (_connection, _namespace, missing) => missing);
+export function missingSearchAttributes(target: TemporalTarget = configuredTemporal()): Promise<string[]> {
+  return withMissing(target, async (_connection, _namespace, missing) => missing);
 }

@@ -4,10 +4,11 @@
  */
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../shared/experiment-contract';
 import { startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings } from '../platform/settings';
+import { connectTemporal } from '../platform/temporal-connection';
+import { labTemporalTarget } from '../platform/temporal-target';
 import { waitUntil } from './wait-until';
 
 const NAME = 'temporal-server';
@@ -15,11 +16,9 @@ const NAME = 'temporal-server';
 export const TEMPORAL_FIX = 'run `bin/faultline up` (starts the Temporal dev server)';
 
 export async function temporalIsUp(timeoutMs = 2000): Promise<boolean> {
-  const settings = labSettings();
-  let connection: Connection | undefined;
+  let connection: Awaited<ReturnType<typeof connectTemporal>> | undefined;
   try {
-    connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: timeoutMs });
-    await connection.workflowService.getSystemInfo({});
+    connection = await connectTemporal(labTemporalTarget(), timeoutMs);
     return true;
   } catch {
     return false;
@@ -54,7 +53,7 @@ export async function startTemporalDevServer(): Promise<'reused' | 'started'> {
     '--sqlite-pragma',
     'synchronous=normal',
     '--namespace',
-    settings.temporalNamespace,
+    labTemporalTarget().namespace,
     '--log-level',
     'warn',
     '--ui-disable-news-fetch',

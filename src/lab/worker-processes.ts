@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../platform/temporal-connection';
+import { labTemporalEnv, labTemporalTarget } from '../platform/temporal-target';
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
@@ -61,10 +62,11 @@ export function connectionsVersion(): string {
 
 /** True when a worker process with this pid polls the task queue. */
 export async function workerIsPolling(taskQueue: string, pid: number): Promise<boolean> {
-  const client = await connectClient();
+  const lab = labTemporalTarget();
+  const client = await connectClient(lab);
   try {
     const response = await client.workflowService.describeTaskQueue({
-      namespace: labSettings().temporalNamespace,
+      namespace: lab.namespace,
       taskQueue: { name: taskQueue },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
@@ -97,7 +99,7 @@ export async function startWorker(
   if (running) await stopBackgroundProcess(spec.name);
   const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, {
     version,
-    env: { ...process.env, ...spec.env },
+    env: { ...labTemporalEnv(), ...spec.env },
   });
   await waitUntil(
     `${spec.name} polling task queue ${spec.taskQueue}`,

@@ -3,6 +3,7 @@
  * docker-compose.yml, so a user can move ports and names without editing code.
  */
 import path from 'node:path';
+import { EXPERIMENT_TASK_QUEUE } from '../shared/experiment-contract';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -39,12 +40,10 @@ export interface LabSettings {
   clusterProxyContainer: string;
   dbName: string;
   dbUser: string;
+  /** The lab's dev server (the configured Temporal is temporal-target.ts's). */
   temporalAddress: string;
-  temporalNamespace: string;
   temporalPort: number;
   temporalUiPort: number;
-  /** Where people open the Web UI (FAULTLINE_TEMPORAL_UI_URL; the dev server's by default). */
-  temporalUiUrl: string;
   temporalCli: string;
   motoServer: string;
 }
@@ -69,17 +68,19 @@ export function labSettings(): LabSettings {
     clusterProxyContainer: env('FAULTLINE_CLUSTER_PROXY_CONTAINER', 'faultline-cluster-proxy'),
     dbName: env('FAULTLINE_DB_NAME', 'faultline'),
     dbUser: env('FAULTLINE_DB_USER', 'faultline'),
-    temporalAddress: env('TEMPORAL_ADDRESS', `127.0.0.1:${temporalPort}`),
-    temporalNamespace: env('TEMPORAL_NAMESPACE', 'default'),
+    temporalAddress: `127.0.0.1:${temporalPort}`,
     temporalPort,
     temporalUiPort,
-    temporalUiUrl: env('FAULTLINE_TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`).replace(/\/+$/, ''),
     temporalCli: env('FAULTLINE_TEMPORAL_CLI', path.join(labDir, 'venv', 'bin', 'temporal')),
     motoServer: env('FAULTLINE_MOTO_SERVER', path.join(labDir, 'venv', 'bin', 'moto_server')),
   };
 }
 
-/** The Web UI's page of one workflow, with the configured UI address and namespace. */
-export function workflowUiUrl(workflowId: string, settings = labSettings()): string {
-  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+/**
+ * The experiments' task queue: `faultline` (EXPERIMENT_TASK_QUEUE), or FAULTLINE_TASK_QUEUE for a
+ * worker with an environment of its own beside the lab's, and for the CLI that starts its
+ * experiments.
+ */
+export function experimentTaskQueue(): string {
+  return process.env.FAULTLINE_TASK_QUEUE?.trim() || EXPERIMENT_TASK_QUEUE;
 }

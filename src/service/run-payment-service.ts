@@ -5,9 +5,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../platform/database/open-database';
-import { labSettings } from '../platform/settings';
+import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
+import { configuredTemporal } from '../platform/temporal-target';
 import { logger } from '../platform/logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
 import { PAYMENT_SERVICE_POOL_SIZE } from '../shared/payment-settings';
@@ -21,7 +22,7 @@ import { serviceSettings } from './service-settings';
 export async function runPaymentService(): Promise<void> {
   installTemporalLogger();
   const settings = serviceSettings();
-  const lab = labSettings();
+  const temporal = configuredTemporal();
   const log = logger.child({ component: 'payment-service' });
   // Connect fast and give up fast: during an outage the retries, not one long wait, take the time.
   const db = openDatabase(settings.connection, {
@@ -48,10 +49,10 @@ export async function runPaymentService(): Promise<void> {
     'payment API listening',
   );
 
-  const connection = await NativeConnection.connect({ address: lab.temporalAddress });
+  const connection = await connectWorkerToTemporal(temporal);
   const worker = await Worker.create({
     connection,
-    namespace: lab.temporalNamespace,
+    namespace: temporal.namespace,
     taskQueue: PAYMENT_TASK_QUEUE,
     ...workflowCode(WORKFLOW_MODULES.payment),
     // The workflow's retry policy does the retrying: one database attempt per activity attempt.
@@ -59,7 +60,10 @@ export async function runPaymentService(): Promise<void> {
     maxConcurrentActivityTaskExecutions: 100,
     shutdownGraceTime: '5s',
   });
-  log.info({ taskQueue: PAYMENT_TASK_QUEUE, address: lab.temporalAddress }, 'payment worker started');
+  log.info(
+    { taskQueue: PAYMENT_TASK_QUEUE, address: temporal.address, namespace: temporal.namespace },
+    'payment worker started',
+  );
   try {
     await worker.run();
   } finally {

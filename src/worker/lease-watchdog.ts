@@ -7,7 +7,7 @@
  * a fault on forever; it only needs one faultline worker alive on the same Docker engine.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { labSettings } from '../platform/settings';
+import { configuredTemporal } from '../platform/temporal-target';
 import { logger } from '../platform/logger';
 import { sharedClient } from '../platform/temporal-client';
 import { resolveDockerTarget } from '../activities/faults/docker-fault';
@@ -55,7 +55,7 @@ async function ownerState(lease: FaultLease, client: Client | undefined, namespa
 export async function sweepLeases(
   options: { client?: Client; namespace?: string; now?: number; act?: boolean } = {},
 ): Promise<SweepEntry[]> {
-  const namespace = options.namespace ?? labSettings().temporalNamespace;
+  const namespace = options.namespace ?? configuredTemporal().namespace;
   const entries: SweepEntry[] = [];
   for (const lease of await listLeases()) {
     const owner = await ownerState(lease, options.client, namespace);

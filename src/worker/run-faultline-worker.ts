@@ -1,11 +1,13 @@
 /** The `faultline` worker: experiment workflows and their activities. */
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
-import { labSettings } from '../platform/settings';
+import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
+import { configuredTemporal } from '../platform/temporal-target';
 import { startLeaseWatchdog } from './lease-watchdog';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
-import { EXPERIMENT_TASK_QUEUE, shardTaskQueue } from '../shared/experiment-contract';
+import { shardTaskQueue } from '../shared/experiment-contract';
+import { experimentTaskQueue } from '../platform/settings';
 import { installTemporalLogger } from '../platform/temporal-logger';
 import { metricsPorts } from '../platform/metrics-settings';
 import { customSqlPolicy } from '../platform/custom-sql-policy';
@@ -19,13 +21,13 @@ export async function runFaultlineWorker(): Promise<void> {
   // A promise nobody handled is a bug: log it (the soak counts these lines) rather than let one
   // stray rejection kill a worker in the middle of a fault.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const settings = labSettings();
+  const temporal = configuredTemporal();
   // Another queue (FAULTLINE_TASK_QUEUE) runs a worker with its own environment beside the lab's.
-  const taskQueue = process.env.FAULTLINE_TASK_QUEUE || EXPERIMENT_TASK_QUEUE;
-  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const taskQueue = experimentTaskQueue();
+  const connection = await connectWorkerToTemporal(temporal);
   const worker = await Worker.create({
     connection,
-    namespace: settings.temporalNamespace,
+    namespace: temporal.namespace,
     taskQueue,
     ...workflowCode(WORKFLOW_MODULES.faultline),
     activities,
@@ -38,7 +40,7 @@ export async function runFaultlineWorker(): Promise<void> {
   // A path's shards: one at a time here, so that N shards land on N workers (shard-workers.ts).
   const shardWorker = await Worker.create({
     connection,
-    namespace: settings.temporalNamespace,
+    namespace: temporal.namespace,
     taskQueue: shardTaskQueue(taskQueue),
     activities,
     maxConcurrentActivityTaskExecutions: 1,
@@ -49,7 +51,10 @@ export async function runFaultlineWorker(): Promise<void> {
   collectProcessMetrics(metricsRegistry);
   const metrics =
     ports.faultline === undefined ? undefined : await startMetricsServer(metricsRegistry, ports.faultline);
-  logger.info({ taskQueue, address: settings.temporalAddress }, 'faultline worker started');
+  logger.info(
+    { taskQueue, address: temporal.address, namespace: temporal.namespace, tls: temporal.tls },
+    'faultline worker started',
+  );
   // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
   const watchdog = startLeaseWatchdog();
   try {

@@ -26,7 +26,6 @@ import {
 } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
-import { labSettings } from '../../src/platform/settings';
 import { experimentDirectory } from '../../src/activities/report/report-paths';
 import { ensureDbRunning } from './harness/lab-database';
 import { runExperiment } from './harness/experiments';
@@ -62,7 +61,7 @@ function shardedDefinition(name: string, shards = 2): Record<string, unknown> {
 async function pollerIdentities(): Promise<string[]> {
   const client = await testClient();
   const response = await client.workflowService.describeTaskQueue({
-    namespace: labSettings().temporalNamespace,
+    namespace: 'default',
     taskQueue: { name: SHARD_QUEUE },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
   });

@@ -174,9 +174,7 @@ describe('operating faultline the Temporal way', function () {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(
-        `http://127.0.0.1:${settings.temporalUiPort}/namespaces/${settings.temporalNamespace}/workflows/run-${tag}`,
-      );
+      await page.goto(`http://127.0.0.1:${settings.temporalUiPort}/namespaces/${'default'}/workflows/run-${tag}`);
       await page.getByText('chaosExperiment').first().waitFor({ timeout: 30_000 });
       await page.getByText('Inject docker:stop on faultline-db').first().waitFor({ timeout: 30_000 });
       await page

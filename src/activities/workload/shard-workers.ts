@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { temporal } from '@temporalio/proto';
 import { sharedClient } from '../../platform/temporal-client';
-import { labSettings } from '../../platform/settings';
+import { configuredTemporal } from '../../platform/temporal-target';
 
 /** A poller seen within this long is a live worker (idle workers poll again at least every minute). */
 const LIVE_POLLER_MS = 75_000;
@@ -20,7 +20,7 @@ export const workerIdentity = `${process.pid}@${os.hostname()}`;
 export async function shardWorkers(taskQueue: string): Promise<string[]> {
   const client = await sharedClient();
   const response = await client.workflowService.describeTaskQueue({
-    namespace: labSettings().temporalNamespace,
+    namespace: configuredTemporal().namespace,
     taskQueue: { name: taskQueue },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
   });

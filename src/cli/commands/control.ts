@@ -1,10 +1,10 @@
 /** `faultline start`, `status`, `abort`: an experiment without waiting for it. */
-import { labUp } from '../../lab/lab';
 import type { ExperimentStatus } from '../../shared/experiment-types';
 import { connectClient } from '../../platform/temporal-connection';
 import { defineCommand } from '../command';
 import { abortSignal, statusQuery } from '../../shared/experiment-contract';
 import { startExperiment } from '../start-experiment';
+import { labIfConfigured, warnWithoutWorkers } from '../lab-or-configured';
 import { clockOf, formatLive, loadDefinition } from './run';
 import { liveWorkloads } from '../live-workloads';
 
@@ -36,8 +36,11 @@ export const startCommand = defineCommand({
   examples: ['faultline start examples/db-outage.json', 'faultline start examples/db-outage.json --id nightly-1'],
   async run({ values, args }) {
     const { raw, definition } = await loadDefinition(args[0]!);
-    await labUp();
-    const handle = await withClient((client) => startExperiment(client, raw, definition, values.id));
+    await labIfConfigured();
+    const handle = await withClient(async (client) => {
+      await warnWithoutWorkers(client);
+      return startExperiment(client, raw, definition, values.id);
+    });
     process.stdout.write(`${handle.workflowId}\n`);
     return 0;
   },

@@ -1,4 +1,4 @@
-import { labDoctor } from '../../lab/lab';
+import { doctor } from '../../lab/doctor';
 import { defineCommand } from '../command';
 
 export const doctorCommand = defineCommand({
@@ -9,7 +9,7 @@ export const doctorCommand = defineCommand({
   options: { json: { type: 'boolean', description: 'one JSON array of the checks' } },
   examples: ['faultline doctor'],
   async run({ values }) {
-    const checks = await labDoctor();
+    const checks = await doctor();
     if (values.json) {
       process.stdout.write(`${JSON.stringify(checks)}\n`);
     } else {

@@ -1,4 +1,4 @@
-import { EXPERIMENT_TASK_QUEUE } from '../../shared/experiment-contract';
+import { experimentTaskQueue } from '../../platform/settings';
 import { connectClient } from '../../platform/temporal-connection';
 import type { probeDatabase } from '../../workflows';
 import { defineCommand } from '../command';
@@ -15,7 +15,7 @@ export const probeCommand = defineCommand({
     const client = await connectClient();
     try {
       const result = await client.workflow.execute<typeof probeDatabase>('probeDatabase', {
-        taskQueue: EXPERIMENT_TASK_QUEUE,
+        taskQueue: experimentTaskQueue(),
         workflowId: `probe-${connection}-${Date.now()}`,
         args: [connection],
         workflowExecutionTimeout: '2 minutes',

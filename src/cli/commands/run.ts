@@ -1,14 +1,15 @@
 /**
  * `faultline run <file>`: validates the definition (nothing is touched if it is invalid), starts
- * the lab parts that are not running, starts the chaosExperiment workflow, shows live progress,
- * waits, and prints the summary and the report paths. `--json`: the last line is one JSON object.
+ * the lab parts that are not running when the lab is the configured Temporal (lab-or-configured.ts;
+ * against another server it starts nothing), starts the chaosExperiment workflow, shows live
+ * progress, waits, and prints the summary and the report paths. `--json`: the last line is one
+ * JSON object.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ExperimentReport } from '../../activities/report/report-types';
 import { EXIT_CODES, junitXml } from '../junit-report';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { labUp } from '../../lab/lab';
-import { workflowUiUrl } from '../../platform/settings';
+import { workflowUiUrl } from '../../platform/temporal-target';
 import { parseExperiment, type ExperimentDefinition } from '../../shared/experiment-schema';
 import type { ExperimentResult, ExperimentStatus } from '../../shared/experiment-types';
 import { connectClient } from '../../platform/temporal-connection';
@@ -16,6 +17,7 @@ import type { WorkloadProgress } from '../../shared/workload-types';
 import { dryRunPlan, type DryRunPlan } from '../dry-run-plan';
 import { formatProgress, liveWorkloads } from '../live-workloads';
 import { startExperiment } from '../start-experiment';
+import { labIfConfigured, warnWithoutWorkers } from '../lab-or-configured';
 import { defineCommand } from '../command';
 import { statusQuery } from '../../shared/experiment-contract';
 
@@ -135,12 +137,16 @@ export const runCommand = defineCommand({
       return 0;
     }
     const out = (line: string) => process.stderr.write(`${line}\n`);
-    await labUp();
+    await labIfConfigured();
     const client = await connectClient();
     try {
+      await warnWithoutWorkers(client);
       const handle = await startExperiment(client, raw, definition, values.id);
       const workflowId = handle.workflowId;
-      out(`experiment ${workflowId} started (Web UI: ${workflowUiUrl(workflowId)})`);
+      const ui = workflowUiUrl(workflowId);
+      out(
+        `experiment ${workflowId} started (${ui ? `Web UI: ${ui}` : 'set FAULTLINE_TEMPORAL_UI_URL for a Web UI link'})`,
+      );
       const progress = showProgress(client, handle, out);
       let result: ExperimentResult;
       try {

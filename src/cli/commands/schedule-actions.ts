@@ -1,7 +1,8 @@
 /** What `faultline schedule`'s subcommands do with Temporal's schedules (schedule.ts parses them). */
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { experimentDetails, experimentSummary } from '../../shared/experiment-markdown';
-import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../shared/experiment-contract';
+import { EXPERIMENT_WORKFLOW_TYPE } from '../../shared/experiment-contract';
+import { experimentTaskQueue } from '../../platform/settings';
 import { loadDefinition } from './run';
 
 export const OVERLAP: Record<string, ScheduleOverlapPolicy> = {
@@ -29,7 +30,7 @@ export async function createSchedule(client: Client, o: CreateSchedule): Promise
     action: {
       type: 'startWorkflow',
       workflowType: EXPERIMENT_WORKFLOW_TYPE,
-      taskQueue: EXPERIMENT_TASK_QUEUE,
+      taskQueue: experimentTaskQueue(),
       workflowId: o.id,
       args: [raw],
       staticSummary: experimentSummary(definition),
