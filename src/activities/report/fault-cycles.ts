@@ -143,9 +143,14 @@ export function pathProbeTimings(outcome: ExperimentOutcome, path: string): Arra
   return (outcome.cycles ?? []).map((c) => c.injection.paths?.[path]?.timings);
 }
 
-export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
-  const perPath = outcome.definition.paths.map((p) => pathGroundTruth(outcome, p));
-  return (outcome.cycles ?? []).map((c, i) => {
+/** Each cycle, and each defined path's own ground truth of them (pathGroundTruth, worked out once here). */
+export function cyclesOf(outcome: ExperimentOutcome): {
+  cycles: CycleReport[];
+  groundTruth: Map<string, Array<number | null>>;
+} {
+  const groundTruth = new Map(outcome.definition.paths.map((p) => [p, pathGroundTruth(outcome, p)]));
+  const perPath = [...groundTruth.values()];
+  const cycles = (outcome.cycles ?? []).map((c, i) => {
     const { servingAgainAt } = targetSpan(c);
     const serving = t(servingAgainAt);
     const inject = Date.parse(c.injection.injectRequestedAt);
@@ -163,6 +168,7 @@ export function cyclesOf(outcome: ExperimentOutcome): CycleReport[] {
       ...(c.restore?.tcpDuringFault ? { targetTcp: c.restore.tcpDuringFault } : {}),
     };
   });
+  return { cycles, groundTruth };
 }
 
 /** Time of the windows inside [from, to]; an open window runs to `until`. */

@@ -8,7 +8,7 @@ import type { PaymentWorkloadResult } from '../../shared/payment-types';
 import { workloadMix } from '../../shared/workload-mix';
 import type { WorkloadResult } from '../../shared/workload-types';
 import { comparePaths } from './comparison';
-import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings } from './fault-cycles';
+import { cyclesOf, pathCycles, pathGroundTruth, pathProbeTimings, type CycleReport } from './fault-cycles';
 import { pastThresholdPerCycle } from './fault-figures';
 import { reconnectPolicy } from '../workload/clients/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
@@ -77,22 +77,25 @@ export function measuringClientOf(summary: PathMeasurementSummary | undefined, w
   };
 }
 
-/** One path's figures: its measurement, and its downtime cut per fault cycle. */
+/**
+ * One path's figures: its measurement, and its downtime cut per fault cycle. `groundTruth` is each
+ * defined path's, from cyclesOf; a path not defined has its own worked out here.
+ */
 function pathReport(
   w: WorkloadResult,
   outcome: ExperimentOutcome,
-  cycles: ReturnType<typeof cyclesOf>,
+  cycles: CycleReport[],
+  groundTruth: Map<string, Array<number | null>>,
   until: number,
 ): PathReport {
   const timings = pathProbeTimings(outcome, w.connection);
   const past = pastThresholdPerCycle(w.phases, cycles, w.downtime.stallThresholdMs);
-  const perCycle = pathCycles(cycles, w.downtime.windows, until, pathGroundTruth(outcome, w.connection)).map(
-    (c, i) => ({
-      ...c,
-      ...(timings[i] ? { probe: timings[i] } : {}),
-      ...(past[i] ? { pastStallThreshold: past[i] } : {}),
-    }),
-  );
+  const truth = groundTruth.get(w.connection) ?? pathGroundTruth(outcome, w.connection);
+  const perCycle = pathCycles(cycles, w.downtime.windows, until, truth).map((c, i) => ({
+    ...c,
+    ...(timings[i] ? { probe: timings[i] } : {}),
+    ...(past[i] ? { pastStallThreshold: past[i] } : {}),
+  }));
   const last = perCycle[perCycle.length - 1];
   const summary = outcome.paths.find((p) => p.connection === w.connection);
   const shards = summary?.shards?.map((m) => ({
@@ -135,10 +138,10 @@ export function buildReport(
   payments?: PaymentWorkloadResult,
 ): ExperimentReport {
   const { fault, target } = describeFault(outcome.definition.fault);
-  const cycles = cyclesOf(outcome);
+  const { cycles, groundTruth } = cyclesOf(outcome);
   const first = cycles[0];
   const until = Date.parse(outcome.endedAt);
-  const paths = workloads.map((w) => pathReport(w, outcome, cycles, until));
+  const paths = workloads.map((w) => pathReport(w, outcome, cycles, groundTruth, until));
   const comparison = comparePaths(paths);
   const writerChange = writerChangeOf(outcome, workloads);
   return {

@@ -3,38 +3,31 @@ import { readFileSync } from 'node:fs';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
 import { SpanMetrics } from './span-metrics';
 
-export interface Span {
-  phase: string;
-  occurrence: number;
-  metrics: SpanMetrics;
-  from: number;
-  to?: number;
-  /** When the experiment entered the phase (its phase log entry); `from` when unknown. */
-  entered?: number;
-}
-
 type SpanCheckpointEntry = MeasurementCheckpoint['spans'][number];
 
-export function spanFromCheckpoint(s: SpanCheckpointEntry): Span {
+/** Its phase, occurrence and bounds are those its checkpoint entry carries; only `metrics` changes form. */
+export interface Span extends Omit<SpanCheckpointEntry, 'metrics'> {
+  metrics: SpanMetrics;
+}
+
+/** A span's carried fields, each optional one only when present, with its figures in `metrics`'s form. */
+function withMetrics<M>(s: Omit<Span, 'metrics'>, metrics: M): Omit<Span, 'metrics'> & { metrics: M } {
   return {
     phase: s.phase,
     occurrence: s.occurrence,
     from: s.from,
     ...(s.to !== undefined ? { to: s.to } : {}),
     ...(s.entered !== undefined ? { entered: s.entered } : {}),
-    metrics: SpanMetrics.fromCheckpoint(s.metrics),
+    metrics,
   };
+}
+
+export function spanFromCheckpoint(s: SpanCheckpointEntry): Span {
+  return withMetrics(s, SpanMetrics.fromCheckpoint(s.metrics));
 }
 
 export function spanToCheckpoint(s: Span): SpanCheckpointEntry {
-  return {
-    phase: s.phase,
-    occurrence: s.occurrence,
-    from: s.from,
-    ...(s.to !== undefined ? { to: s.to } : {}),
-    ...(s.entered !== undefined ? { entered: s.entered } : {}),
-    metrics: s.metrics.checkpoint(),
-  };
+  return withMetrics(s, s.metrics.checkpoint());
 }
 
 /** The first `count` spans of a base file (a previous run's final checkpoint). */
