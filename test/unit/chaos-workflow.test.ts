@@ -9,12 +9,10 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type * as activities from '../../src/activities';
 import type { ExperimentOutcome, ExperimentResult } from '../../src/shared/experiment-types';
 import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
+import { steadyState, stubActivities, type Stubs } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
-
-type Stubs = Partial<typeof activities>;
 
 interface Scenario {
   beforeHolds?: boolean;
@@ -25,69 +23,31 @@ interface Scenario {
   duringMeasure?: (workflowId: string) => Promise<void>;
 }
 
-const iso = () => new Date().toISOString();
-const check = (holds: boolean) => ({
-  holds,
-  checkedAt: iso(),
-  paths: [
-    {
-      path: 'direct',
-      attempts: 10,
-      successRate: holds ? 1 : 0.4,
-      p99Ms: 2,
-      downAtEnd: false,
-      holds,
-      ...(holds ? {} : { reason: 'success rate 40.00% < 99.00%' }),
-    },
-  ],
-});
-const target = { kind: 'docker' as const, id: 'abc', name: 'faultline-db', networks: [] };
-
-function stubs(env: TestWorkflowEnvironment, s: Scenario, calls: string[], outcomes: ExperimentOutcome[]): Stubs {
+/** The harness's stubs, as the scenario has them; `outcomes` gets what is reported. */
+function stubs(s: Scenario, calls: string[], outcomes: ExperimentOutcome[]): Stubs {
   let checks = 0;
   let restoreFailures = s.restoreFailures ?? 0;
+  const stub = stubActivities(calls);
   return {
-    resolveFaultTarget: async () => {
+    ...stub,
+    resolveFaultTarget: async (fault) => {
+      if (!s.refuse) return await stub.resolveFaultTarget(fault);
       calls.push('resolve');
-      if (s.refuse)
-        throw ApplicationFailure.nonRetryable('fault.target: container "x" is not opted in', 'TargetRefused');
-      return target;
+      throw ApplicationFailure.nonRetryable('fault.target: container "x" is not opted in', 'TargetRefused');
     },
-    lockOwner: async () => 'lock-holder',
-    checkConnectionBudget: async () => (calls.push('budget'), { servers: [], unchecked: [] }),
-    setupSchema: async (path) => (calls.push(`setup ${path}`), { connection: path, users: 1, products: 1, orders: 1 }),
-    checkSteadyState: async () => {
-      calls.push('check');
-      return check(checks++ > 0 || (s.beforeHolds ?? true));
-    },
+    checkSteadyState: async () => (calls.push('check'), steadyState(checks++ > 0 || (s.beforeHolds ?? true))),
     measurePath: async (input) => {
-      calls.push(`measure ${input.connection}${input.continueFrom ? ' (continued)' : ''}`);
+      const measured = await stub.measurePath(input);
       await s.duringMeasure?.(Context.current().info.workflowExecution!.workflowId);
-      return {
-        connection: input.connection,
-        checkpointFile: `/tmp/${input.connection}.json`,
-        attempts: 100,
-        failures: 10,
-        downtimeMs: 1000,
-        openAtEnd: false,
-        openSince: null,
-        gaps: [],
-        stoppedBy: 'signal',
-      };
+      return measured;
     },
-    injectFault: async () => (calls.push('inject'), { target, injectRequestedAt: iso(), targetDownAt: iso() }),
-    restoreFault: async () => {
+    restoreFault: async (...args) => {
+      if (restoreFailures-- <= 0) return await stub.restoreFault(...args);
       calls.push('restore');
-      if (restoreFailures-- > 0) throw new Error('docker engine not answering');
-      return { restoreRequestedAt: iso(), action: 'start', targetRunningAt: iso(), servingAgainAt: iso() };
+      throw new Error('docker engine not answering');
     },
-    writeReport: async (outcome) => {
-      calls.push('report');
-      outcomes.push(outcome);
-      return { files: { json: '/tmp/r.json', html: '/tmp/r.html', console: '/tmp/s.txt' }, summary: '' };
-    },
+    writeReport: async (outcome) => (outcomes.push(outcome), await stub.writeReport(outcome)),
   };
-  void env;
 }
 
 const definition = (extra: Record<string, unknown> = {}) => ({
@@ -131,7 +91,7 @@ describe('chaosExperiment on the time-skipping test server (unit, stubbed activi
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: stubs(env, scenario, calls, outcomes),
+      activities: stubs(scenario, calls, outcomes),
     });
     const workflowId = `unit-${counter}-${Date.now()}`;
     return await worker.runUntil(async () => {

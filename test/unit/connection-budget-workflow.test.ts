@@ -8,39 +8,31 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type * as activities from '../../src/activities';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
+import { mustNotRun, stubActivities, type Stubs } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const REFUSAL =
   'connection budget: workload.concurrentWorkers 400 (workload.client dedicated) on direct + ... = 806 connections on the PostgreSQL server at 172.18.0.2:5432, which accepts 297 (max_connections 300 − superuser_reserved_connections 3)';
-const target = { kind: 'docker' as const, id: 'abc', name: 'faultline-db', networks: [] };
 
-function stubs(calls: string[], inputs: unknown[]): Partial<typeof activities> {
-  const unexpected = (name: string) => async () => {
-    calls.push(name);
-    throw ApplicationFailure.nonRetryable(`${name} must not run`);
-  };
-  return {
-    resolveFaultTarget: async () => (calls.push('resolve'), target),
+function stubs(calls: string[], inputs: unknown[]): Stubs {
+  return stubActivities(calls, {
     checkConnectionBudget: async (input) => {
       calls.push('budget');
       inputs.push(input);
       throw ApplicationFailure.nonRetryable(REFUSAL, 'ConnectionBudgetExceeded');
     },
-    lockOwner: unexpected('lock'),
-    shardWorkers: unexpected('shard workers'),
-    setupSchema: unexpected('setup'),
-    checkSteadyState: unexpected('check'),
-    measurePath: unexpected('measure'),
-    injectFault: unexpected('inject'),
-    restoreFault: unexpected('restore'),
-    writeReport: async () => {
-      calls.push('report');
-      return { files: { json: '/tmp/r.json', html: '/tmp/r.html', console: '/tmp/s.txt' }, summary: '' };
-    },
-  };
+    ...mustNotRun(calls, {
+      lockOwner: 'lock',
+      shardWorkers: 'shard workers',
+      setupSchema: 'setup',
+      checkSteadyState: 'check',
+      measurePath: 'measure',
+      injectFault: 'inject',
+      restoreFault: 'restore',
+    }),
+  });
 }
 
 describe('chaosExperiment over its connection budget (unit, stubbed activities)', function () {

@@ -8,38 +8,28 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type * as activities from '../../src/activities';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
+import { mustNotRun, stubActivities, type Stubs } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const REFUSAL =
   'workload.custom: this worker does not run custom statements on path direct (FAULTLINE_CUSTOM_SQL refuses them on every connection)';
-const target = { kind: 'docker' as const, id: 'abc', name: 'faultline-db', networks: [] };
 
-function stubs(calls: string[]): Partial<typeof activities> {
-  const unexpected = (name: string) => async () => {
-    calls.push(name);
-    throw ApplicationFailure.nonRetryable(`${name} must not run`);
-  };
-  return {
-    resolveFaultTarget: async () => (calls.push('resolve'), target),
-    lockOwner: async () => 'lock-holder',
-    checkConnectionBudget: async () => (calls.push('budget'), { servers: [], unchecked: [] }),
+function stubs(calls: string[]): Stubs {
+  return stubActivities(calls, {
     checkCustomOperations: async (path) => {
       calls.push(`plan ${path}`);
       throw ApplicationFailure.nonRetryable(REFUSAL, 'CustomSqlRefused');
     },
-    setupSchema: unexpected('setup'),
-    checkSteadyState: unexpected('check'),
-    measurePath: unexpected('measure'),
-    injectFault: unexpected('inject'),
-    restoreFault: unexpected('restore'),
-    writeReport: async () => {
-      calls.push('report');
-      return { files: { json: '/tmp/r.json', html: '/tmp/r.html', console: '/tmp/s.txt' }, summary: '' };
-    },
-  };
+    ...mustNotRun(calls, {
+      setupSchema: 'setup',
+      checkSteadyState: 'check',
+      measurePath: 'measure',
+      injectFault: 'inject',
+      restoreFault: 'restore',
+    }),
+  });
 }
 
 describe('chaosExperiment with custom statements the worker refuses (unit, stubbed activities)', function () {

@@ -7,22 +7,16 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type * as activities from '../../src/activities';
 import type { Fault } from '../../src/shared/experiment-schema';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ResolvedTarget } from '../../src/shared/fault-types';
 import { containerTouches, patroniTouches } from '../../src/shared/touched-things';
 import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
+import { iso, stubActivities, type Stubs } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const SCOPE = 'faultline-cluster';
 const NODES = ['faultline-node1', 'faultline-node2'];
-const iso = () => new Date().toISOString();
-const check = {
-  holds: true,
-  checkedAt: iso(),
-  paths: [{ path: 'direct', attempts: 10, successRate: 1, p99Ms: 2, downAtEnd: false, holds: true }],
-};
 
 /** What the resolve activity would find in the lab (`legacy`: as code before `touches` did). */
 function resolved(fault: Fault, legacy: boolean): ResolvedTarget {
@@ -36,41 +30,18 @@ function resolved(fault: Fault, legacy: boolean): ResolvedTarget {
   return { ...target, touches: containerTouches(target.name, NODES.includes(target.name) ? SCOPE : undefined) };
 }
 
-function stubs(env: TestWorkflowEnvironment, calls: string[], legacy: boolean): Partial<typeof activities> {
-  return {
-    checkConnectionBudget: async () => ({ servers: [], unchecked: [] }),
+/** The harness's stubs, the target as the lab has it; `calls` gets only the faults injected. */
+function stubs(env: TestWorkflowEnvironment, calls: string[], legacy: boolean): Stubs {
+  return stubActivities([], {
     resolveFaultTarget: async (fault) => resolved(fault, legacy),
     // As the real one: the experiment that started the lock.
     lockOwner: async (lockId) =>
       (await env.client.workflow.getHandle(lockId).describe()).parentExecution?.workflowId ?? null,
-    setupSchema: async (path) => ({ connection: path, users: 1, products: 1, orders: 1 }),
-    checkSteadyState: async () => check,
-    measurePath: async (input) => ({
-      connection: input.connection,
-      checkpointFile: `/tmp/${input.connection}.json`,
-      attempts: 100,
-      failures: 0,
-      downtimeMs: 0,
-      openAtEnd: false,
-      openSince: null,
-      gaps: [],
-      stoppedBy: 'signal',
-    }),
     injectFault: async (fault) => (
       calls.push(`inject ${fault.kind}`),
       { target: resolved(fault, legacy), injectRequestedAt: iso(), targetDownAt: iso() }
     ),
-    restoreFault: async () => ({
-      restoreRequestedAt: iso(),
-      action: 'none',
-      targetRunningAt: iso(),
-      servingAgainAt: iso(),
-    }),
-    writeReport: async () => ({
-      files: { json: '/tmp/r.json', html: '/tmp/r.html', console: '/tmp/s.txt' },
-      summary: '',
-    }),
-  };
+  });
 }
 
 const onContainer = (kind: 'docker' | 'network', container: string): Record<string, unknown> =>
