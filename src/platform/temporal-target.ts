@@ -6,12 +6,17 @@
  * over it. With none of them: the lab's dev server. Every connection to Temporal (the CLI's client,
  * the workers, the payment service, search attributes) is made from one of these.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TLSConfig } from '@temporalio/client';
 import { labSettings } from './settings';
-import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
+import {
+  loadClientConfig,
+  loadClientConfigProfile,
+  toClientOptions,
+  type ClientConfigProfile,
+} from '@temporalio/envconfig';
 
 export interface TemporalConnectOptions {
   address: string;
@@ -51,14 +56,23 @@ export function temporalConfigFile(env: Env = process.env): string | undefined {
 
 function loadProfile(env: Env): ClientConfigProfile {
   const defined = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const file = temporalConfigFile(env);
+  // envconfig 1.24 fails on a file without a [profile] table (an empty or comments-only one):
+  // such a file configures nothing, as no file.
+  const empty = file !== undefined && existsSync(file) && !/^\s*\[profile/m.test(readFileSync(file, 'utf8'));
   try {
-    return loadClientConfigProfile({ overrideEnvVars: defined });
+    return loadClientConfigProfile({ overrideEnvVars: defined, disableFile: empty });
   } catch (err) {
-    const file = temporalConfigFile(env) ?? 'no config file';
     throw new Error(
-      `Temporal configuration (${file}${env.TEMPORAL_PROFILE ? `, TEMPORAL_PROFILE=${env.TEMPORAL_PROFILE}` : ''}): ${(err as Error).message}`,
+      `Temporal configuration (${file ?? 'no config file'}${env.TEMPORAL_PROFILE ? `, TEMPORAL_PROFILE=${env.TEMPORAL_PROFILE}` : ''}): ${(err as Error).message}`,
     );
   }
+}
+
+/** Whether the config file has that profile (one without any has none). */
+function hasProfile(file: string, name: string): boolean {
+  if (!existsSync(file) || !/^\s*\[profile/m.test(readFileSync(file, 'utf8'))) return false;
+  return loadClientConfig({ configSource: { path: file } }).profiles[name] !== undefined;
 }
 
 function sourceOf(env: Env, profileUsed: boolean): string {
@@ -80,7 +94,7 @@ function isLoopbackLab(address: string, env: Env): boolean {
 export function temporalTarget(env: Env = process.env): TemporalTarget {
   const profile = loadProfile(env);
   const file = temporalConfigFile(env);
-  const profileUsed = file !== undefined && existsSync(file) && Object.keys(profile).length > 0;
+  const profileUsed = file !== undefined && hasProfile(file, env.TEMPORAL_PROFILE || 'default');
   let options;
   try {
     options = toClientOptions(profile);

@@ -29,6 +29,11 @@ describe('Temporal target (unit)', () => {
     assert.match(t.source, /nothing configured/);
   });
 
+  it('takes a config file without profiles (comments only) as no configuration', () => {
+    const t = temporalTarget({ TEMPORAL_CONFIG_FILE: file('comments.toml', '# nothing here\n') });
+    assert.equal(t.lab, true);
+  });
+
   it('takes TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE, and another address is not the lab', () => {
     const t = temporalTarget({ ...NO_FILE, TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'drills' });
     assert.deepEqual([t.address, t.namespace, t.lab], ['temporal.internal:7233', 'drills', false]);
