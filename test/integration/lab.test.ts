@@ -57,8 +57,20 @@ describe('a missing part fails with a message naming it', () => {
     const result = await runCli(['probe'], { TEMPORAL_ADDRESS: '127.0.0.1:1' }, 60_000);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /127\.0\.0\.1:1/);
+    assert.match(result.stderr, /nothing listens at 127\.0\.0\.1:1/, 'the cause, found by faultline itself');
     const doctor = await runCli(['doctor'], { TEMPORAL_ADDRESS: '127.0.0.1:1' }, 60_000);
     assert.equal(doctor.code, 1);
-    assert.match(doctor.stdout, /MISS\s+Temporal server\s+127\.0\.0\.1:1 does not answer/);
+    assert.match(
+      doctor.stdout,
+      /ok\s+Temporal configuration\s+127\.0\.0\.1:1, namespace default, no TLS \(from TEMPORAL_ADDRESS\); not the lab/,
+    );
+    assert.match(
+      doctor.stdout,
+      /MISS\s+Temporal server\s+.*127\.0\.0\.1:1.* is not reachable: nothing listens at 127\.0\.0\.1:1/,
+    );
+    // The lab's own dev server on a port where none runs: the lab's checks, with the lab's fix.
+    const lab = await runCli(['doctor'], { FAULTLINE_TEMPORAL_PORT: '1' }, 60_000);
+    assert.equal(lab.code, 1);
+    assert.match(lab.stdout, /MISS\s+Temporal server\s+127\.0\.0\.1:1 does not answer/);
   });
 });
