@@ -8,14 +8,31 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { PROJECT_ROOT } from '../../../src/platform/settings';
 import { testClient } from './temporal-client';
 
+let quiet = false;
+
+/** The SDK's replay logs (worker states, the bundle's assets) stay out of the suite's output. */
+function quietRuntime(): void {
+  if (quiet) return;
+  quiet = true;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' } } },
+    });
+  } catch {
+    // installed already (by another harness): its logger stays
+  }
+}
+
 export async function recordHistory(workflowId: string, name: string): Promise<void> {
   const client = await testClient();
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  quietRuntime();
   await Worker.runReplayHistory(
     { workflowsPath: require.resolve('../../../src/workflows'), replayName: `replay-${name}` },
     history,
