@@ -9,6 +9,7 @@
 import type { ExperimentDefinition } from './experiment-schema';
 import { PAYMENT_SERVICE_POOL_SIZE } from './payment-settings';
 import { shardSettings, type WorkloadSettings } from './workload-settings';
+import { checkLogins } from './fault-kind-facts';
 
 /** The moments of an experiment whose connections are open together, in order. */
 export const BUDGET_MOMENTS = ['steady-state-before', 'inject-restore', 'beside-workload', 'audit'] as const;
@@ -81,16 +82,15 @@ function pathTerms(d: DemandInput, path: string): DemandTerm[] {
       connections: w.pgbench.clients,
       what: `workload.pgbench.clients ${w.pgbench.clients} on ${path}`,
     });
-  if (d.fault)
+  if (d.fault) {
+    const checks = checkLogins(d.fault);
     terms.push({
       connection: path,
       moments: ['inject-restore'],
-      connections: PROBE_CONNECTED_LOGINS + (d.fault.kind === 'patroni' ? 1 : 0),
-      what:
-        d.fault.kind === 'patroni'
-          ? `the probe's logins ${PROBE_CONNECTED_LOGINS} + the cluster check's 1 on ${path}`
-          : `the probe's logins ${PROBE_CONNECTED_LOGINS} on ${path}`,
+      connections: PROBE_CONNECTED_LOGINS + (checks?.count ?? 0),
+      what: `the probe's logins ${PROBE_CONNECTED_LOGINS}${checks ? ` + ${checks.what}` : ''} on ${path}`,
     });
+  }
   return terms;
 }
 

@@ -6,6 +6,7 @@ import { CancellationScope } from '@temporalio/workflow';
 import { act, FAULT, STEP } from './activity-options';
 import { enter, hold } from './phases';
 import { currentCycle, recordInjection, recordRestore, type ExperimentState } from './state';
+import { injectWaitSeconds } from '../../shared/fault-kind-facts';
 
 /** Longer than the workloads' phase poll (250 ms): they see `inject` before the fault lands. */
 const PHASE_SETTLE_MS = 500;
@@ -25,8 +26,8 @@ export async function injectAndHold(s: ExperimentState): Promise<void> {
   s.injectAskedAt = Date.now();
   // The lease's deadline: the fault window plus the grace the restore gets to come (a Patroni inject
   // also waits for the election and the promotion, each up to electionTimeoutSeconds).
-  const election = d.fault?.kind === 'patroni' ? 2 * d.fault.electionTimeoutSeconds : 0;
-  const deadlineSeconds = PHASE_SETTLE_MS / 1000 + election + d.durations.faultSeconds + d.safety.leaseGraceSeconds;
+  const deadlineSeconds =
+    PHASE_SETTLE_MS / 1000 + injectWaitSeconds(d.fault!) + d.durations.faultSeconds + d.safety.leaseGraceSeconds;
   const injection = await act(FAULT, `Inject ${s.fault} on ${s.target}${of}`).injectFault(d.fault!, {
     deadlineSeconds,
     settleMs: PHASE_SETTLE_MS,
