@@ -10,6 +10,7 @@ export { shardWorkers } from './workload/shard-workers';
 export { resolveFaultTarget, injectFault, restoreFault } from './faults/fault-activities';
 export { lockOwner } from './faults/lock-owner';
 export { checkSteadyState } from './probes/check-steady-state';
+export { registeredSearchAttributes } from './probes/registered-search-attributes';
 export { writeReport } from './report/write-report';
 export { runPaymentWorkload } from './workload/run-payment-workload';
 export { auditPayments } from './audit/audit-payments';

@@ -12,4 +12,6 @@ export interface HistoryRow {
   successRate: Record<string, number> | null;
   /** The Temporal Schedule that started it, if one did. */
   schedule: string | null;
+  /** faultline's search attributes the server lacked when it ran (it set none of them). */
+  searchAttributesMissing?: string[];
 }

@@ -6,6 +6,7 @@ import type { WorkloadProgress } from './workload-types';
 import type { InjectionRecord, RestoreRecord } from './fault-types';
 import type { SteadyStateCheck } from './steady-state-types';
 import type { PathMeasurementSummary } from './measurement-types';
+import type { SearchAttributesMissing } from './search-attributes-missing';
 
 export type Verdict = 'held' | 'violated' | 'aborted' | 'not-run';
 
@@ -41,6 +42,8 @@ export interface ExperimentOutcome {
   paths: PathMeasurementSummary[];
   /** Experiments with payments: the payment workload (its figures in its state file), and the audit. */
   payments?: { workload: PaymentWorkloadSummary; audit?: PaymentAudit };
+  /** faultline's search attributes the Temporal server lacks: the experiment set none of them. */
+  searchAttributesMissing?: SearchAttributesMissing;
 }
 
 export interface ReportFiles {
@@ -57,6 +60,8 @@ export interface ExperimentResult {
   report: ReportFiles;
   downtimeMs: Record<string, number>;
   summary: string;
+  /** The search attributes the server lacked (names only; the report says more). */
+  searchAttributesMissing?: string[];
 }
 
 /** Answer of the `status` query. */

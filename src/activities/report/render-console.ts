@@ -5,6 +5,7 @@ import { paymentConsole } from './payment-section';
 import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
+import { missingAttributesText } from '../../shared/search-attributes-missing';
 import type { ExperimentReport, PathReport } from './report-types';
 
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
@@ -160,6 +161,8 @@ export function renderConsole(report: ExperimentReport): string {
     `- Concurrent workers: ${w.concurrentWorkers}, pool ${w.poolSize}, think time ${w.thinkTimeSeconds.min}-${w.thinkTimeSeconds.max} s, stall threshold ${w.stallThresholdMs} ms`,
     ...configurationConsole(report),
   ];
+  if (report.searchAttributesMissing)
+    lines.push(`- Temporal: ${missingAttributesText(report.searchAttributesMissing)}`);
   if (report.cycles.length > 1)
     lines.push(`- Repeated: ${report.cycles.length} faults, every ${d.repeat?.everySeconds} s`);
   for (const c of report.cycles) {

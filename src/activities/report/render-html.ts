@@ -12,6 +12,7 @@ import { phaseLatencyChart, timeChart } from './render-charts';
 import { injectedText, networkFaultText, pastThresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import type { ExperimentReport, PathReport } from './report-types';
+import { missingAttributesText } from '../../shared/search-attributes-missing';
 
 function pgbenchTable(path: PathReport): string {
   const b = path.pgbench;
@@ -177,6 +178,7 @@ figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;p
 <h1>${esc(report.name)}</h1>
 <p><span class="verdict ${esc(report.verdict)}">${esc(report.verdict)}</span> ${esc(report.verdictReason)}</p>
 <p class="muted">Experiment ${esc(report.experimentId)} · ${esc(report.fault.kind)} on ${esc(report.fault.target)} · ${esc(report.startedAt)} to ${esc(report.endedAt)}${report.faultWindowMs !== null ? ` · fault window ${(report.faultWindowMs / 1000).toFixed(2)} s (ground truth)` : ''}</p>
+${report.searchAttributesMissing ? `<p class="muted">Temporal: ${esc(missingAttributesText(report.searchAttributesMissing))}.</p>` : ''}
 ${timeChart(report, 'Throughput (operations per second)', (s) => s.ops - s.errors, 'ops/s')}
 ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}

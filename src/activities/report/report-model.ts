@@ -182,5 +182,6 @@ export function buildReport(
     ...(payments
       ? { payments: { workload: payments, ...(outcome.payments?.audit ? { audit: outcome.payments.audit } : {}) } }
       : {}),
+    ...(outcome.searchAttributesMissing ? { searchAttributesMissing: outcome.searchAttributesMissing } : {}),
   };
 }

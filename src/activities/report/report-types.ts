@@ -119,4 +119,6 @@ export interface ExperimentReport {
   comparison?: Comparison;
   /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
   payments?: { workload: PaymentWorkloadResult; audit?: PaymentAudit };
+  /** faultline's search attributes the Temporal server lacked: the experiment set none of them. */
+  searchAttributesMissing?: ExperimentOutcome['searchAttributesMissing'];
 }

@@ -10,6 +10,7 @@ import { connectClient } from '../../platform/temporal-connection';
 import { defineCommand, wholeNumber } from '../command';
 import { historyHtml } from '../history-html';
 import type { HistoryRow } from '../history-row';
+import { missingInQuery, missingNote, serverMissing } from '../history-visibility';
 
 /** The name and success rates a run's report gives; nulls when it cannot be read here. */
 async function reportFigures(file: string | undefined): Promise<Pick<HistoryRow, 'name' | 'successRate'>> {
@@ -28,11 +29,15 @@ async function reportFigures(file: string | undefined): Promise<Pick<HistoryRow,
 }
 
 /** The newest `limit` experiments in Temporal's visibility (optionally narrowed by a visibility query). */
-async function listExperiments(limit: number, extraQuery: string | undefined): Promise<HistoryRow[]> {
+async function listExperiments(
+  limit: number,
+  extraQuery: string | undefined,
+  missing: string[] | null,
+): Promise<HistoryRow[]> {
   const client = await connectClient();
   const rows: HistoryRow[] = [];
+  const query = `WorkflowType = "${EXPERIMENT_WORKFLOW_TYPE}"${extraQuery ? ` AND (${extraQuery})` : ''}`;
   try {
-    const query = `WorkflowType = "${EXPERIMENT_WORKFLOW_TYPE}"${extraQuery ? ` AND (${extraQuery})` : ''}`;
     for await (const w of client.workflow.list({ query })) {
       const sa = (name: string) => {
         const v = w.searchAttributes?.[name];
@@ -50,13 +55,16 @@ async function listExperiments(limit: number, extraQuery: string | undefined): P
         status: w.status.name,
         fault: sa('FaultlineFault'),
         target: sa('FaultlineTarget'),
-        verdict: sa('FaultlineVerdict'),
+        verdict: sa('FaultlineVerdict') ?? result?.verdict ?? null,
         downtimeMs: result?.downtimeMs ?? null,
         ...(await reportFigures(result?.report.json)),
         schedule: sa('TemporalScheduledById'),
+        ...(result?.searchAttributesMissing ? { searchAttributesMissing: result.searchAttributesMissing } : {}),
       });
       if (rows.length >= limit) break;
     }
+  } catch (err) {
+    throw missingInQuery(err, query, missing) ?? err;
   } finally {
     await client.connection.close();
   }
@@ -71,7 +79,7 @@ function historyTable(rows: HistoryRow[]): string {
           .map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}s`)
           .join(', ')
       : '-';
-    text += `${r.startTime.padEnd(24)} ${(r.verdict ?? '-').padEnd(9)} ${r.status.padEnd(10)} ${(r.fault ?? '-').padEnd(22)} ${(r.target ?? '-').padEnd(16)} ${downtime.padEnd(19)} ${r.workflowId}\n`;
+    text += `${r.startTime.padEnd(24)} ${(r.verdict ?? '-').padEnd(9)} ${r.status.padEnd(10)} ${(r.fault ?? '-').padEnd(22)} ${(r.target ?? '-').padEnd(16)} ${downtime.padEnd(19)} ${r.workflowId}${r.searchAttributesMissing ? `  (search attributes missing: ${r.searchAttributesMissing.join(', ')})` : ''}\n`;
   }
   return text;
 }
@@ -93,7 +101,9 @@ export const historyCommand = defineCommand({
   },
   examples: ['faultline history --limit 5', 'faultline history --limit 200 --html trends.html'],
   async run({ values }) {
-    const rows = await listExperiments(Number(values.limit), values.query);
+    const missing = await serverMissing();
+    if (missing?.length) process.stderr.write(missingNote(missing));
+    const rows = await listExperiments(Number(values.limit), values.query, missing);
     rows.sort((a, b) => b.startTime.localeCompare(a.startTime));
     if (values.html) {
       await writeFile(values.html, historyHtml(rows, new Date()));

@@ -9,6 +9,12 @@ export const STEP: ActivityOptions = {
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
 };
 
+/** A question to Temporal itself (which search attributes it has): quick, a few tries. */
+export const LOOKUP: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+};
+
 /**
  * Inject and restore: the restore must get there, so it is retried patiently; a refused target is
  * final. A cancel that lands while the inject runs waits for it to finish, so the rollback always

@@ -3,7 +3,7 @@
  * over, the payment audit, the report, the verdict. Runs whatever ended the method, and cannot be
  * cancelled.
  */
-import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { experimentDetails } from '../../shared/experiment-markdown';
 import type { ExperimentOutcome, ExperimentResult } from '../../shared/experiment-types';
 import type { PaymentWorkloadSummary } from '../../shared/payment-types';
@@ -17,6 +17,7 @@ import { unlockTarget } from './target-lock-step';
 import { gapsDuringFault, judge } from './verdict';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { errorText } from '../error-text';
+import { upsert } from './search-attributes-step';
 
 async function recoverAndCheckAfter(s: ExperimentState): Promise<void> {
   const ran = s.cycles.length > 0 || (!s.definition.fault && s.before?.holds);
@@ -111,10 +112,11 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       ...(recoveredAt ? { recoveredAt } : {}),
       paths,
       ...(payments ? { payments: { workload: payments, ...(s.audit ? { audit: s.audit } : {}) } } : {}),
+      ...(s.searchAttributesMissing ? { searchAttributesMissing: s.searchAttributesMissing } : {}),
     };
     const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);
     const downtimeMs = Object.fromEntries(paths.map((p) => [p.connection, p.downtimeMs]));
-    upsertSearchAttributes([
+    upsert(s, [
       { key: searchAttributes.verdict, value: verdict },
       { key: searchAttributes.downtimeMs, value: Math.max(0, ...Object.values(downtimeMs)) },
       { key: searchAttributes.gapMs, value: Math.round(gapMs) },
@@ -134,6 +136,7 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       report: written.files,
       downtimeMs,
       summary: written.summary,
+      ...(s.searchAttributesMissing ? { searchAttributesMissing: s.searchAttributesMissing.names } : {}),
     };
   });
 }

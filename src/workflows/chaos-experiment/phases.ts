@@ -1,5 +1,5 @@
 /** Moving through the experiment's phases: what the queries, the Web UI and the search attributes see. */
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { ExperimentPhase } from '../../shared/experiment-phases';
 import { experimentDetails } from '../../shared/experiment-markdown';
 import {
@@ -12,12 +12,13 @@ import {
 } from '../../shared/experiment-contract';
 import type { ExperimentState } from './state';
 import { liveByPath, liveKey } from '../../shared/live-progress';
+import { upsert } from './search-attributes-step';
 
 export function enter(s: ExperimentState, next: ExperimentPhase, durationMs?: number): void {
   s.phase = next;
   s.phaseLog.push({ phase: next, at: Date.now() });
   s.phaseEndsAt = durationMs !== undefined ? Date.now() + durationMs : null;
-  upsertSearchAttributes([{ key: searchAttributes.phase, value: next }]);
+  upsert(s, [{ key: searchAttributes.phase, value: next }]);
   const elapsed = Math.round((Date.now() - s.startedAt.getTime()) / 1000);
   setCurrentDetails(
     `**Phase** \`${next}\`${durationMs !== undefined ? ` (${Math.round(durationMs / 1000)} s)` : ''} at ${elapsed} s${s.run > 1 ? ` (run ${s.run})` : ''}\n\n${experimentDetails(s.definition)}`,
@@ -50,7 +51,11 @@ export function installHandlers(s: ExperimentState, workflowId: string): void {
     ...(s.abort ? { abortReason: s.abort.reason } : {}),
     workloads: liveByPath([...s.live.values()]),
   }));
-  upsertSearchAttributes([
+}
+
+/** What the experiment does to what, for the Web UI's filters: once the server's attributes are known. */
+export function upsertFaultAndTarget(s: ExperimentState): void {
+  upsert(s, [
     { key: searchAttributes.fault, value: s.fault },
     { key: searchAttributes.target, value: s.target },
   ]);

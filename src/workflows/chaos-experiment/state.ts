@@ -12,6 +12,7 @@ import type { WorkloadProgress } from '../../shared/workload-types';
 import type { InjectionRecord, ResolvedTarget, RestoreRecord } from '../../shared/fault-types';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import type { SearchAttributesMissing } from '../../shared/search-attributes-missing';
 
 /** What a run of the experiment hands to the next when it continues as new. */
 export interface Carried {
@@ -68,6 +69,8 @@ export interface ExperimentState {
   readonly locks: Array<ChildWorkflowHandle<typeof targetLock>>;
   /** Why the experiment did not run (what it would touch is locked by another, say). */
   refused?: string;
+  /** faultline's search attributes the server lacks: none of them is upserted (search-attributes-step.ts). */
+  searchAttributesMissing?: SearchAttributesMissing;
 }
 
 export function newState(definition: ExperimentDefinition, now: Date, carried?: Carried): ExperimentState {

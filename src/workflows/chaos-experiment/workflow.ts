@@ -17,12 +17,13 @@ import { act, STEP } from './activity-options';
 import { conclude } from './conclusion';
 import { filesOf, measurementsOf, startMeasurement } from './measurement';
 import { faultCycle, hypothesis, rollBack } from './method';
-import { enter, hold, installHandlers } from './phases';
+import { enter, hold, installHandlers, upsertFaultAndTarget } from './phases';
 import { lockTarget, unlockTarget } from './target-lock-step';
 import { carry, newState, type Carried, type ExperimentState } from './state';
 import { errorText, refusedAs } from '../error-text';
 import { withinConnectionBudget } from './connection-budget-step';
 import { enoughShardWorkers, everyShardMeasuring } from './shard-check';
+import { learnSearchAttributes } from './search-attributes-step';
 
 function validated(input: unknown): ExperimentDefinition {
   try {
@@ -105,6 +106,9 @@ export async function chaosExperiment(input: unknown, carried?: Carried): Promis
   installHandlers(s, workflowId);
   const cyclesAtStart = s.cycles.length;
   try {
+    // Before the first upsert: which of its search attributes the server has.
+    await learnSearchAttributes(s);
+    upsertFaultAndTarget(s);
     if (carried) {
       // Between two faults, as the previous run was when it handed over; the lock is taken again.
       enter(s, 'recovery');

@@ -1,11 +1,13 @@
 /**
  * The experiment's activities, stubbed for the workflow unit tests on the time-skipping test server
  * (chaos-workflow.test.ts and its kin): a Docker target that resolves, a connection budget that
- * fits, a steady state that holds, a measurement, a fault injected and restored, a report. Each
- * stub records what it did in `calls`; a test overrides only the activities its scenario changes.
+ * fits, a steady state that holds, a measurement, a fault injected and restored, a report, and
+ * every search attribute registered (as workflow-env.ts registers them). Each stub records what it
+ * did in `calls`; a test overrides only the activities its scenario changes.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type * as activities from '../../../src/activities';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../../src/shared/experiment-contract';
 
 type Activities = typeof activities;
 export type Stubs = Partial<Activities>;
@@ -20,6 +22,7 @@ type Defaults = Pick<
   | 'injectFault'
   | 'restoreFault'
   | 'writeReport'
+  | 'registeredSearchAttributes'
 >;
 
 export const iso = () => new Date().toISOString();
@@ -69,6 +72,7 @@ export function stubActivities(calls: string[], overrides: Stubs = {}): Defaults
       calls.push('restore'),
       { restoreRequestedAt: iso(), action: 'start', targetRunningAt: iso(), servingAgainAt: iso() }
     ),
+    registeredSearchAttributes: async () => SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name),
     writeReport: async () => (
       calls.push('report'),
       { files: { json: '/tmp/r.json', html: '/tmp/r.html', console: '/tmp/s.txt' }, summary: '' }
