@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../platform/settings';
+import { temporalTarget } from '../platform/temporal-target';
 import { workerIsPolling } from './worker-processes';
 
 export async function startExtraWorker(queue: string, env: NodeJS.ProcessEnv, logPath: string): Promise<ChildProcess> {
@@ -17,7 +18,9 @@ export async function startExtraWorker(queue: string, env: NodeJS.ProcessEnv, lo
     stdio: ['ignore', out, out],
   });
   const deadline = Date.now() + 120_000;
-  while (!(await workerIsPolling(queue, worker.pid!))) {
+  // Asked of the Temporal the worker was given (its namespace, through its TLS front).
+  const target = temporalTarget({ ...process.env, ...env });
+  while (!(await workerIsPolling(queue, worker.pid!, target))) {
     if (worker.exitCode !== null)
       throw new Error(`the worker for ${queue} exited (${worker.exitCode}); see ${logPath}`);
     if (Date.now() > deadline) throw new Error(`the worker did not poll ${queue} within 120 s; see ${logPath}`);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../platform/temporal-connection';
-import { labTemporalEnv, labTemporalTarget } from '../platform/temporal-target';
+import { labTemporalEnv, labTemporalTarget, type TemporalTarget } from '../platform/temporal-target';
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
@@ -61,12 +61,15 @@ export function connectionsVersion(): string {
 }
 
 /** True when a worker process with this pid polls the task queue. */
-export async function workerIsPolling(taskQueue: string, pid: number): Promise<boolean> {
-  const lab = labTemporalTarget();
-  const client = await connectClient(lab);
+export async function workerIsPolling(
+  taskQueue: string,
+  pid: number,
+  target: TemporalTarget = labTemporalTarget(),
+): Promise<boolean> {
+  const client = await connectClient(target);
   try {
     const response = await client.workflowService.describeTaskQueue({
-      namespace: lab.namespace,
+      namespace: target.namespace,
       taskQueue: { name: taskQueue },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
