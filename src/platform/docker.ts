@@ -5,6 +5,10 @@ export const docker = new Docker();
 
 export const DOCKER_FIX = 'run `bash scripts/provision.sh` (installs Docker and starts dockerd)';
 
+/** Where this process reaches Docker, for people: DOCKER_HOST, else the default socket. */
+export const dockerEndpoint = (): string =>
+  process.env.DOCKER_HOST ? `DOCKER_HOST ${process.env.DOCKER_HOST}` : 'no answer at /var/run/docker.sock';
+
 export async function dockerIsUp(): Promise<boolean> {
   try {
     await docker.ping();

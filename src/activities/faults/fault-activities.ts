@@ -1,5 +1,7 @@
 /** The fault activities the experiment calls, whatever the fault's kind: resolve, inject, restore. */
 import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { dockerEndpoint, dockerIsUp } from '../../platform/docker';
 import { beatWaiting, markInjected } from './heartbeat-marker';
 import type { Fault } from '../../shared/experiment-schema';
 import { TightProbe } from '../probes/tight-probe';
@@ -33,7 +35,14 @@ function leaseOwner(): { workflowId: string; runId: string } {
 
 /** Resolves and checks the target without touching it: refuses anything not opted in. */
 export async function resolveFaultTarget(fault: Fault): Promise<ResolvedTarget> {
-  return await kindOf(fault).resolve(fault);
+  const kind = kindOf(fault);
+  if (kind.needsDocker && !(await dockerIsUp()))
+    throw ApplicationFailure.nonRetryable(
+      `this worker reaches no Docker engine (${dockerEndpoint()}): a ${fault.kind} fault needs a worker with the ` +
+        'Docker socket mounted (docs/worker-image.md); nothing was touched',
+      'TargetRefused',
+    );
+  return await kind.resolve(fault);
 }
 
 /** Faults after which the target serves again by itself: the probe waits for that in the inject. */

@@ -54,6 +54,12 @@ export interface FaultKindModule<F extends Fault> {
   inject(fault: F, context: InjectContext): Promise<Injected>;
   /** Puts the target back (idempotent); the containers whose leases the restore ends. */
   restore(fault: F, context: RestoreContext): Promise<{ restored: Restored; leasedContainers: string[] }>;
+  /**
+   * It acts through the Docker engine (a container, its network namespace, a Patroni node): a
+   * worker without one (no socket mounted, an RDS-only team's) refuses it at the resolve, before
+   * anything is touched.
+   */
+  needsDocker: boolean;
   /** The target serves again by itself: the inject waits for that, and the lease covers it. */
   healsByItself(fault: F): boolean;
   /** Seconds the action itself may take on top of the probe's waits (a stop's grace period). */

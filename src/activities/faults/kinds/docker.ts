@@ -11,6 +11,7 @@ export const dockerKind = {
     const resolved = target?.kind === 'docker' ? target : await resolveDockerTarget(fault);
     return { restored: await restoreDockerFault(fault, resolved), leasedContainers: [resolved.id] };
   },
+  needsDocker: true,
   healsByItself: (fault) => DOCKER_ACTIONS[fault.action].healsByItself,
   actionSeconds: (fault) => fault.gracePeriodSeconds,
   lease: { restore: restoreDockerFault },

@@ -15,6 +15,7 @@ export const networkKind = {
     const restored = await restoreNetworkFault(resolved, restoreRequestedAt, tcpAtInject);
     return { restored, leasedContainers: [resolved.id] };
   },
+  needsDocker: true,
   healsByItself: () => false,
   actionSeconds: () => 0,
   lease: { restore: async (_fault, target) => await clearNetworkFault(target) },

@@ -19,6 +19,7 @@ export const patroniKind = {
     const { nodeContainerIds, ...restored } = await restorePatroniFault(fault);
     return { restored, leasedContainers: nodeContainerIds };
   },
+  needsDocker: true,
   healsByItself: () => true,
   actionSeconds: () => 0,
   lease: { restore: async (fault) => await restorePatroniFault(fault) },

@@ -7,6 +7,7 @@ export const rdsKind = {
   resolve: resolveRdsTarget,
   inject: async (fault) => await injectRdsFault(fault),
   restore: async (fault) => ({ restored: await waitRdsAvailable(fault), leasedContainers: [] }),
+  needsDocker: false,
   healsByItself: () => false,
   actionSeconds: () => 0,
 } satisfies FaultKindModule<RdsFault>;
