@@ -5,6 +5,7 @@
 import { COMMANDS } from './commands';
 import { parseCommandLine, UsageError } from './command-line';
 import { helpText } from './help';
+import { NoLabHereError } from '../platform/checkout';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -30,6 +31,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`faultline: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // A lab command where the lab is not (an installed package) is refused as a usage error: 2.
+    process.exitCode = err instanceof NoLabHereError ? err.exitCode : 1;
   },
 );

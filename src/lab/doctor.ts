@@ -21,6 +21,7 @@ import { missingSearchAttributes } from './search-attributes';
 import { TEMPORAL_FIX, temporalIsUp } from './temporal-dev-server';
 import { workerIsPolling } from './worker-processes';
 import { WORKERS } from './lab';
+import { missingLabFiles, noLabHereMessage } from '../platform/checkout';
 import { connectClient } from '../platform/temporal-connection';
 import {
   configuredTemporal,
@@ -190,7 +191,9 @@ export async function doctor(): Promise<DoctorCheck[]> {
     true,
     `${describeTarget(target)}${target.lab ? "; the lab's dev server" : '; not the lab: the lab is not checked'}`,
   );
-  if (target.lab) await labChecks(add);
+  const missing = target.lab ? missingLabFiles() : [];
+  if (missing.length > 0) add('lab files', false, `missing: ${missing.join(', ')}`, noLabHereMessage(missing));
+  else if (target.lab) await labChecks(add);
   else await configuredChecks(add, target);
   return checks;
 }

@@ -12,6 +12,7 @@ import { heldLocks, heldLocksText, onLabContainers, type HeldLock } from './held
 import { startTemporalDevServer, stopTemporalDevServer } from './temporal-dev-server';
 import { startWorker, stopWorker, type WorkerSpec } from './worker-processes';
 import { ensureWorkloadRole } from './workload-role';
+import { requireLabFiles } from '../platform/checkout';
 
 export const FAULTLINE_WORKER: WorkerSpec = {
   name: 'faultline-worker',
@@ -62,6 +63,7 @@ export interface UpOptions {
  * attributes, the workers. `faultline up`, and `run`/`start` before they start an experiment.
  */
 export async function labUp(options: UpOptions = {}): Promise<void> {
+  requireLabFiles();
   const settings = labSettings();
   const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -117,6 +119,7 @@ function runningFaultlineWorkers(): number {
 }
 
 export async function labDown(): Promise<void> {
+  requireLabFiles();
   const extra = Array.from({ length: MAX_FAULTLINE_WORKERS - 1 }, (_, i) => faultlineWorker(i + 2));
   for (const worker of [...WORKERS, ...extra]) {
     if (await stopWorker(worker)) process.stderr.write(`lab: ${worker.name} stopped\n`);

@@ -1,6 +1,7 @@
 /**
  * Where an experiment's files go: `<reports root>/<report.directory>/<experiment id>/`. The root is
- * the worker's (FAULTLINE_REPORTS_DIR, default the project folder); a definition's directory is a
+ * the worker's (FAULTLINE_REPORTS_DIR, default the project folder, or the worker's current folder when it
+ * runs from an installed package); a definition's directory is a
  * relative path inside it, and an experiment id becomes one safe folder name. Nothing resolves outside
  * the root, whatever a definition or a workflow id says, nor through a symbolic link: the folder's
  * deepest existing ancestor, links followed, must be inside the root, links followed.
@@ -9,9 +10,11 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { PROJECT_ROOT } from '../../platform/settings';
+import { isCheckout } from '../../platform/checkout';
 
+/** FAULTLINE_REPORTS_DIR, else the checkout, else (an installed package) the worker's current folder. */
 export function reportsRoot(): string {
-  return path.resolve(process.env.FAULTLINE_REPORTS_DIR || PROJECT_ROOT);
+  return path.resolve(process.env.FAULTLINE_REPORTS_DIR || (isCheckout() ? PROJECT_ROOT : process.cwd()));
 }
 
 /** One folder name from a workflow id: letters, digits, `.`, `_`, `-`; never `.` or `..`. */
