@@ -112,7 +112,10 @@ export const runCommand = defineCommand({
     'The exit code is the verdict: 0 held, 3 violated, 4 aborted, 5 not run, 1 an error.',
   arguments: [{ name: 'FILE', description: 'the experiment definition (JSON; `faultline schema` gives its schema)' }],
   options: {
-    json: { type: 'boolean', description: 'the last line of output is one JSON object: workflow id, verdict, reports' },
+    json: {
+      type: 'boolean',
+      description: 'the last line of output is one JSON object: workflow id, verdict and its reason, reports',
+    },
     id: {
       type: 'string',
       value: 'ID',
@@ -161,7 +164,7 @@ export const runCommand = defineCommand({
       if (values.json) {
         process.stdout.write(`${result.summary}\n`);
         process.stdout.write(
-          `${JSON.stringify({ workflowId, verdict: result.verdict, report: { json: result.report.json, html: result.report.html } })}\n`,
+          `${JSON.stringify({ workflowId, verdict: result.verdict, verdictReason: result.verdictReason, report: { json: result.report.json, html: result.report.html } })}\n`,
         );
       } else {
         process.stdout.write(`\n${result.summary}\nreport: ${result.report.json}\n        ${result.report.html}\n`);
