@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { ExperimentOutcome, ExperimentResult } from '../../src/shared/experiment-types';
 import { abortSignal, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
-import { steadyState, stubActivities, type Stubs } from './harness/stub-activities';
+import { steadyState, stubActivities, type Stubs, FULL_RUN_CALLS } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 interface Scenario {
@@ -133,18 +133,7 @@ describe('chaosExperiment on the time-skipping test server (unit, stubbed activi
       'report',
       'done',
     ]);
-    assert.deepEqual(calls, [
-      'resolve',
-      'budget',
-      'setup direct',
-      'check',
-      'measure direct',
-      'inject',
-      'restore',
-      'check',
-      'check',
-      'report',
-    ]);
+    assert.deepEqual(calls, FULL_RUN_CALLS);
   });
 
   it('does not inject when the steady state does not hold before: not-run', async () => {

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { ExperimentOutcome, ExperimentResult } from '../../src/shared/experiment-types';
 import { EXPERIMENT_WORKFLOW_TYPE, SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/experiment-contract';
-import { stubActivities, type Stubs } from './harness/stub-activities';
+import { stubActivities, type Stubs, FULL_RUN_CALLS } from './harness/stub-activities';
 import { timeSkippingEnvironment, workflowBundle } from './harness/workflow-env';
 
 const ALL = SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name);
@@ -62,18 +62,7 @@ describe('chaosExperiment on a server without its search attributes (unit, stubb
   it('runs to its verdict and names every attribute missing when the server has none', async () => {
     const { result, outcome, calls } = await run(async () => []);
     assert.equal(result.verdict, 'held');
-    assert.deepEqual(calls, [
-      'resolve',
-      'budget',
-      'setup direct',
-      'check',
-      'measure direct',
-      'inject',
-      'restore',
-      'check',
-      'check',
-      'report',
-    ]);
+    assert.deepEqual(calls, FULL_RUN_CALLS);
     assert.deepEqual(result.searchAttributesMissing, ALL);
     assert.deepEqual(outcome.searchAttributesMissing, { names: ALL });
   });

@@ -92,3 +92,17 @@ export function mustNotRun(calls: string[], names: Partial<Record<keyof Activiti
   };
   return Object.fromEntries(Object.entries(names).map(([activity, name]) => [activity, unexpected(name)]));
 }
+
+/** What the default stubs record, in order, for one experiment with a fault that runs to its report. */
+export const FULL_RUN_CALLS = [
+  'resolve',
+  'budget',
+  'setup direct',
+  'check',
+  'measure direct',
+  'inject',
+  'restore',
+  'check',
+  'check',
+  'report',
+];
