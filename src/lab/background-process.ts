@@ -6,7 +6,17 @@
  * that started at another time is not ours, never signalled.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { labSettings } from '../platform/settings';
 import { processStartedAtMs, processStartTime } from './process-identity';
@@ -122,4 +132,18 @@ export async function stopBackgroundProcess(name: string, graceMs = 10_000): Pro
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Gives a running process's state another name (its log file stays the one it writes). */
+export function renameProcessState(from: string, to: string): void {
+  renameSync(stateFile(from), stateFile(to));
+}
+
+/** The names of the states on record whose name starts with `prefix`. */
+export function processStateNames(prefix: string): string[] {
+  const dir = path.join(labSettings().labDir, 'state');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length));
 }

@@ -12,6 +12,7 @@ import { heldLocks, heldLocksText, onLabContainers, type HeldLock } from './held
 import { startTemporalDevServer, stopTemporalDevServer } from './temporal-dev-server';
 import { startWorker, stopWorker, type WorkerSpec } from './worker-processes';
 import { ensureWorkloadRole } from './workload-role';
+import { stopKept } from './draining-workers';
 import { requireLabFiles } from '../platform/checkout';
 
 export const FAULTLINE_WORKER: WorkerSpec = {
@@ -123,6 +124,7 @@ export async function labDown(): Promise<void> {
   const extra = Array.from({ length: MAX_FAULTLINE_WORKERS - 1 }, (_, i) => faultlineWorker(i + 2));
   for (const worker of [...WORKERS, ...extra]) {
     if (await stopWorker(worker)) process.stderr.write(`lab: ${worker.name} stopped\n`);
+    await stopKept(worker);
   }
   if (await stopTemporalDevServer()) process.stderr.write('lab: Temporal dev server stopped\n');
   await stopStack();

@@ -12,6 +12,7 @@ import { labTemporalEnv, labTemporalTarget, type TemporalTarget } from '../platf
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
 import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
+import { keepWhilePinned, stopDrained } from './draining-workers';
 
 export interface WorkerSpec {
   /** Process name (state and log file). */
@@ -89,6 +90,7 @@ export async function startWorker(
   spec: WorkerSpec,
   applyConnections = false,
 ): Promise<'reused' | 'started' | 'restarted'> {
+  await stopDrained(spec);
   const code = sourceVersion();
   const version = `${code}.${connectionsVersion()}`;
   const running = runningProcess(spec.name);
@@ -99,10 +101,14 @@ export async function startWorker(
     );
     return 'reused';
   }
-  if (running) await stopBackgroundProcess(spec.name);
+  // Another build: kept while workflows are pinned to it (draining-workers.ts), else stopped.
+  const oldBuild = running?.version?.split('.')[0];
+  const kept = running && oldBuild && oldBuild !== code ? await keepWhilePinned(spec, oldBuild) : false;
+  if (running && !kept) await stopBackgroundProcess(spec.name);
   const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, {
     version,
-    env: { ...labTemporalEnv(), ...spec.env },
+    // Its build id is the lab's source version (platform/worker-deployment.ts).
+    env: { ...labTemporalEnv(), FAULTLINE_BUILD_ID: code, ...spec.env },
   });
   await waitUntil(
     `${spec.name} polling task queue ${spec.taskQueue}`,

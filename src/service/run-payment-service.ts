@@ -9,6 +9,7 @@ import { Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../platform/database/open-database';
 import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
 import { configuredTemporal } from '../platform/temporal-target';
+import { becomeCurrentVersion, deploymentOptions } from '../platform/worker-deployment';
 import { logger } from '../platform/logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
 import { PAYMENT_SERVICE_POOL_SIZE } from '../shared/payment-settings';
@@ -50,10 +51,12 @@ export async function runPaymentService(): Promise<void> {
   );
 
   const connection = await connectWorkerToTemporal(temporal);
+  const deployment = deploymentOptions(PAYMENT_TASK_QUEUE);
   const worker = await Worker.create({
     connection,
     namespace: temporal.namespace,
     taskQueue: PAYMENT_TASK_QUEUE,
+    workerDeploymentOptions: deployment,
     ...workflowCode(WORKFLOW_MODULES.payment),
     // The workflow's retry policy does the retrying: one database attempt per activity attempt.
     activities: createPaymentActivities(new PaymentStore(db, { attempts: 1, delayMs: 0 })),
@@ -65,7 +68,7 @@ export async function runPaymentService(): Promise<void> {
     'payment worker started',
   );
   try {
-    await worker.run();
+    await Promise.all([worker.run(), becomeCurrentVersion(connection, temporal.namespace, deployment)]);
   } finally {
     await new Promise((resolve) => api.close(resolve));
     await starter.close();

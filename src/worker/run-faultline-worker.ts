@@ -3,6 +3,7 @@ import { Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
 import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
 import { configuredTemporal } from '../platform/temporal-target';
+import { becomeCurrentVersion, deploymentOptions } from '../platform/worker-deployment';
 import { startLeaseWatchdog } from './lease-watchdog';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
@@ -25,10 +26,13 @@ export async function runFaultlineWorker(): Promise<void> {
   // Another queue (FAULTLINE_TASK_QUEUE) runs a worker with its own environment beside the lab's.
   const taskQueue = experimentTaskQueue();
   const connection = await connectWorkerToTemporal(temporal);
+  // One version for both workers: an experiment's shards run on its own build (worker-deployment.ts).
+  const deployment = deploymentOptions(taskQueue);
   const worker = await Worker.create({
     connection,
     namespace: temporal.namespace,
     taskQueue,
+    workerDeploymentOptions: deployment,
     ...workflowCode(WORKFLOW_MODULES.faultline),
     activities,
     maxConcurrentActivityTaskExecutions: 50,
@@ -42,6 +46,7 @@ export async function runFaultlineWorker(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: shardTaskQueue(taskQueue),
+    workerDeploymentOptions: deployment,
     activities,
     maxConcurrentActivityTaskExecutions: 1,
     shutdownGraceTime: '5s',
@@ -52,13 +57,23 @@ export async function runFaultlineWorker(): Promise<void> {
   const metrics =
     ports.faultline === undefined ? undefined : await startMetricsServer(metricsRegistry, ports.faultline);
   logger.info(
-    { taskQueue, address: temporal.address, namespace: temporal.namespace, tls: temporal.tls },
+    {
+      taskQueue,
+      address: temporal.address,
+      namespace: temporal.namespace,
+      tls: temporal.tls,
+      version: deployment ? `${deployment.version.deploymentName}:${deployment.version.buildId}` : 'unversioned',
+    },
     'faultline worker started',
   );
   // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
   const watchdog = startLeaseWatchdog();
   try {
-    await Promise.all([worker.run(), shardWorker.run()]);
+    await Promise.all([
+      worker.run(),
+      shardWorker.run(),
+      becomeCurrentVersion(connection, temporal.namespace, deployment),
+    ]);
   } finally {
     await watchdog.stop();
     await metrics?.close();

@@ -16,13 +16,13 @@ import { testClient } from './temporal-client';
 let quiet = false;
 
 /** The SDK's replay logs (worker states, the bundle's assets) stay out of the suite's output. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (quiet) return;
   quiet = true;
   try {
     Runtime.install({
       logger: new DefaultLogger('WARN'),
-      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' } } },
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } },
     });
   } catch {
     // installed already (by another harness): its logger stays

@@ -1,0 +1,102 @@
+/**
+ * Worker Versioning (Temporal worker deployments): every worker polls as a version of its
+ * deployment, `<deployment>:<build id>`, and a workflow runs to its end on the version it started
+ * on. A deployment is named by the worker's task queue (`faultline`, `payment-service`, or the
+ * FAULTLINE_TASK_QUEUE of a worker beside the lab's): the workers of one queue are one deployment,
+ * whose current version is theirs alone. Stated per workflow type:
+ *   chaosExperiment    PINNED: an experiment finishes on the code it started with (its history
+ *                      need not replay on the next build); its target locks (child workflows) and
+ *                      its activities, shards included, go to the same version
+ *   payment workflows  PINNED: a payment finishes on its own build too (they are short)
+ * The build id is FAULTLINE_BUILD_ID (the lab sets its source version), else the stamp of the build
+ * (dist/.stamp), else a hash of the sources. A worker makes its version the deployment's current
+ * one once it polls (the newest started wins), so new experiments go to it; an older version keeps
+ * its open experiments, and the lab keeps its worker until they close (worker-processes.ts).
+ * FAULTLINE_WORKER_VERSIONING=off: unversioned workers, for a server without worker deployments.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { NativeConnection, WorkerDeploymentOptions } from '@temporalio/worker';
+import { logger } from './logger';
+import { PROJECT_ROOT } from './settings';
+
+export const workerVersioningOn = (): boolean => (process.env.FAULTLINE_WORKER_VERSIONING ?? 'on') !== 'off';
+
+/** A hash of the TypeScript sources (what a worker run from them executes). */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else hash.update(path.relative(PROJECT_ROOT, full)).update(readFileSync(full));
+    }
+  };
+  walk(path.join(PROJECT_ROOT, 'src'));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** This worker's build id (see the opening comment). */
+export function buildId(): string {
+  const set = process.env.FAULTLINE_BUILD_ID?.trim();
+  if (set) return set;
+  const compiled = __filename.endsWith('.js');
+  const stamp = path.join(PROJECT_ROOT, 'dist', '.stamp');
+  if (compiled && existsSync(stamp)) return readFileSync(stamp, 'utf8').trim().slice(0, 16);
+  return sourcesHash();
+}
+
+/** The worker's deployment options, or none when versioning is off. */
+export function deploymentOptions(deploymentName: string): WorkerDeploymentOptions | undefined {
+  if (!workerVersioningOn()) return undefined;
+  return {
+    useWorkerVersioning: true,
+    version: { deploymentName, buildId: buildId() },
+    defaultVersioningBehavior: 'PINNED',
+  };
+}
+
+/**
+ * What the server answers until every task queue of the version has polled: NOT_FOUND (no poller
+ * yet), FAILED_PRECONDITION (a queue the current version has, the shards', not polled yet).
+ */
+const NOT_YET = new Set([5, 9]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes this worker's version its deployment's current one: new workflows go to it. The server
+ * knows a version only once its workers have polled every task queue (NOT_YET), so this retries for
+ * a minute.
+ */
+export async function becomeCurrentVersion(
+  connection: NativeConnection,
+  namespace: string,
+  options: WorkerDeploymentOptions | undefined,
+): Promise<void> {
+  if (!options) return;
+  const { deploymentName, buildId: id } = options.version;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await connection.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName,
+        buildId: id,
+        identity: `${process.pid}`,
+      });
+      logger.info({ deployment: deploymentName, buildId: id }, 'this build is the current version');
+      return;
+    } catch (err) {
+      if (!NOT_YET.has((err as { code?: number }).code ?? 0) || Date.now() > deadline) {
+        logger.error({ err, deployment: deploymentName, buildId: id }, 'could not make this build the current version');
+        return;
+      }
+      await sleep(500);
+    }
+  }
+}
+
+/** The visibility query of a version's open workflows (the server's own search attribute). */
+export const openOnVersionQuery = (deploymentName: string, id: string): string =>
+  `TemporalWorkerDeploymentVersion = '${deploymentName}:${id}' AND ExecutionStatus = 'Running'`;
