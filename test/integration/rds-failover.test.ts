@@ -1,51 +1,17 @@
 /** Aurora failover through the RDS API, against moto (a real RDS API emulator), never real AWS. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { PROJECT_ROOT } from '../../src/platform/settings';
 import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
 import { recordHistory } from './harness/histories';
+import { createCluster, rds } from './harness/rds-cluster';
 import { testClient } from './harness/temporal-client';
 import path from 'node:path';
 
 const tag = Date.now().toString(36);
-const rds = () =>
-  new RDSClient({
-    endpoint: process.env.FAULTLINE_RDS_ENDPOINT,
-    region: 'us-east-1',
-    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
-  });
-
-async function createCluster(id: string, instances: number, optedIn: boolean): Promise<void> {
-  const client = rds();
-  await client.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: id,
-      Engine: 'aurora-postgresql',
-      MasterUsername: 'faultline',
-      MasterUserPassword: 'not-a-real-password',
-      Tags: optedIn ? [{ Key: 'faultline:target', Value: 'true' }] : [{ Key: 'team', Value: 'payments' }],
-    }),
-  );
-  for (let i = 1; i <= instances; i++) {
-    await client.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: `${id}-${i}`,
-        DBClusterIdentifier: id,
-        Engine: 'aurora-postgresql',
-        DBInstanceClass: 'db.r6g.large',
-      }),
-    );
-  }
-}
-
 const experiment = (cluster: string) => ({
   name: `aurora-${cluster}`,
   paths: ['direct'],

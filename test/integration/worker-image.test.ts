@@ -17,6 +17,7 @@ import { temporalTarget } from '../../src/platform/temporal-target';
 import { EXPERIMENT_TASK_QUEUE, SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/shared/experiment-contract';
 import { temporal as proto } from '@temporalio/proto';
 import { freePort } from './harness/free-port';
+import { createCluster } from './harness/rds-cluster';
 import { runCli, runProgram } from './harness/run-cli';
 
 const tag = Date.now().toString(36);
@@ -59,17 +60,31 @@ describe('the worker image: a containerised worker runs an experiment', function
 
   /** A worker container on `queue`, with the Docker socket or without; resolves once it polls. */
   async function startWorker(name: string, queue: string, withSocket: boolean): Promise<Docker.Container> {
+    // With the socket: on the lab's network, Temporal and the database by their service names. Without
+    // (an RDS-only team's worker): on the host's network, where the RDS emulator (moto) listens.
+    const [temporalAt, dbAt] = withSocket
+      ? ['temporal:7233', 'faultline-db:5432']
+      : [`127.0.0.1:${temporalPort}`, `127.0.0.1:${settings.dbPort}`];
     const container = await startContainer({
       name,
       Image: 'faultline/worker:latest',
       Env: [
-        'TEMPORAL_ADDRESS=temporal:7233',
+        `TEMPORAL_ADDRESS=${temporalAt}`,
         `FAULTLINE_TASK_QUEUE=${queue}`,
-        `FAULTLINE_CONNECTION_DIRECT=postgres://faultline_workload:faultline-workload@faultline-db:5432/${settings.dbName}`,
-        `FAULTLINE_SETUP_CONNECTION_DIRECT=postgres://${settings.dbUser}:${process.env.FAULTLINE_DB_PASSWORD || 'faultline'}@faultline-db:5432/${settings.dbName}`,
+        `FAULTLINE_CONNECTION_DIRECT=postgres://faultline_workload:faultline-workload@${dbAt}/${settings.dbName}`,
+        `FAULTLINE_SETUP_CONNECTION_DIRECT=postgres://${settings.dbUser}:${process.env.FAULTLINE_DB_PASSWORD || 'faultline'}@${dbAt}/${settings.dbName}`,
+        ...(withSocket
+          ? []
+          : [
+              'FAULTLINE_METRICS_PORT=0',
+              'FAULTLINE_TEMPORAL_METRICS_PORT=0',
+              ...['FAULTLINE_RDS_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map(
+                (k) => `${k}=${process.env[k] ?? ''}`,
+              ),
+            ]),
       ],
       HostConfig: {
-        NetworkMode: NETWORK,
+        NetworkMode: withSocket ? NETWORK : 'host',
         Binds: [
           ...(withSocket ? ['/var/run/docker.sock:/var/run/docker.sock'] : []),
           `${REPORTS}:/var/lib/faultline/reports`,
@@ -184,10 +199,19 @@ describe('the worker image: a containerised worker runs an experiment', function
     assert.match(await logsOf(worker), /faultline worker started/);
   });
 
-  it('without the Docker socket: runs a database-only experiment, refuses a Docker fault up front', async () => {
+  it('without the Docker socket: runs a database-only and an RDS experiment, refuses a Docker fault up front', async () => {
     const queue = { ...env(), FAULTLINE_TASK_QUEUE: NO_DOCKER_QUEUE };
     const baseline = await runCli(['run', definitionFile('no-docker-baseline', undefined), '--json'], queue, 300_000);
     assert.equal(baseline.code, 0, `${baseline.stderr}\nworker:\n${await logsOf(withoutDocker)}`);
+    const cluster = `image-aurora-${tag}`;
+    await createCluster(cluster, 2, true);
+    const failover = { kind: 'rds', action: 'failover-cluster', cluster, pollIntervalMs: 200, waitTimeoutSeconds: 60 };
+    const aurora = await runCli(['run', definitionFile('no-docker-rds', failover), '--json'], queue, 300_000);
+    const auroraResult = JSON.parse(aurora.stdout.trim().split('\n').at(-1)!) as {
+      verdict: string;
+      verdictReason: string;
+    };
+    assert.equal(auroraResult.verdict, 'held', `${auroraResult.verdictReason}\n${aurora.stderr}`);
     const dbFault = await runCli(['run', definitionFile('no-docker-stop', stop), '--json'], queue, 300_000);
     const result = JSON.parse(dbFault.stdout.trim().split('\n').at(-1)!) as { verdict: string; verdictReason: string };
     assert.equal(result.verdict, 'not-run', dbFault.stderr);

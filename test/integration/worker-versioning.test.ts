@@ -1,7 +1,8 @@
 /**
  * Safe upgrades with Worker Versioning (platform/worker-deployment.ts): an experiment started on
  * build A finishes on A's code after build B, whose workflow code does not replay A's history,
- * became current; a new experiment runs on B. Which build ran each workflow task is read from the
+ * became current; a new experiment runs on B; and the lab's `up` keeps an old build's worker while
+ * an experiment is pinned to it. Which build ran each workflow task is read from the
  * server's own history (WorkflowTaskCompleted's deployment version), and both histories are
  * replayed: each on its own build's code, and A's on B's code fails, as the change means it to.
  */
@@ -12,7 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { runningProcess } from '../../src/lab/background-process';
+import { stopKept } from '../../src/lab/draining-workers';
 import { startExtraWorker, stopExtraWorker } from '../../src/lab/extra-worker';
+import { sourceVersion, startWorker, stopWorker } from '../../src/lab/worker-processes';
+import { openOnVersionQuery } from '../../src/platform/worker-deployment';
 import { PROJECT_ROOT } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { quietRuntime } from './harness/histories';
@@ -71,21 +76,24 @@ const taskBuilds = (history: History) =>
     ),
   ].sort();
 
-async function currentBuild(): Promise<string | undefined> {
+async function currentBuild(deploymentName = QUEUE): Promise<string | undefined> {
   const client = await testClient();
   const d = await client.workflowService
-    .describeWorkerDeployment({ namespace: 'default', deploymentName: QUEUE })
+    .describeWorkerDeployment({ namespace: 'default', deploymentName })
     .catch(() => undefined);
   return d?.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
 }
 
-async function untilCurrent(build: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while ((await currentBuild()) !== build) {
-    if (Date.now() > deadline) throw new Error(`build ${build} did not become current (it is ${await currentBuild()})`);
+async function until(holds: () => Promise<boolean>, what = 'a condition', timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await holds().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+const untilCurrent = (build: string, deploymentName = QUEUE) =>
+  until(async () => (await currentBuild(deploymentName)) === build, `build ${build} current in ${deploymentName}`);
 
 describe('worker versioning: an experiment finishes on the build it started on', function () {
   this.timeout(300_000);
@@ -145,5 +153,47 @@ describe('worker versioning: an experiment finishes on the build it started on',
       /DeterminismViolation|[Nn]ondeterminis/,
       "A's history does not replay on B: only versioning kept it on A",
     );
+  });
+
+  it("`up` keeps the old build's worker while an experiment is pinned to it, and stops it once it is closed", async () => {
+    const queue = `faultline-upgrade-${tag}`;
+    const spec = {
+      name: `upgrade-${tag}`,
+      args: ['worker'],
+      taskQueue: queue,
+      env: { FAULTLINE_TASK_QUEUE: queue, ...NO_METRICS },
+    };
+    const saved = process.env.FAULTLINE_RDS_ENDPOINT;
+    try {
+      assert.equal(await startWorker(spec), 'started');
+      const oldBuild = sourceVersion();
+      const old = runningProcess(spec.name)!;
+      await untilCurrent(oldBuild, queue);
+      const client = await testClient();
+      const pinned = await client.workflow.start('chaosExperiment', {
+        taskQueue: queue,
+        workflowId: `upgrade-${tag}`,
+        args: [definition(`upgrade-${tag}`, 30)],
+      });
+      await until(async () => (await client.workflow.count(openOnVersionQuery(queue, oldBuild))).count === 1);
+      // Another build, as far as the lab can tell: its source version hashes the RDS endpoint too.
+      process.env.FAULTLINE_RDS_ENDPOINT = `http://127.0.0.1:1/another-build-${tag}`;
+      assert.notEqual(sourceVersion(), oldBuild);
+      assert.equal(await startWorker(spec), 'restarted');
+      const kept = runningProcess(`${spec.name}@${oldBuild}`);
+      assert.equal(kept?.pid, old.pid, 'the old build runs on, under its build name');
+      assert.notEqual(runningProcess(spec.name)?.pid, old.pid, 'the new build runs beside it');
+      const result = (await pinned.result()) as ExperimentResult;
+      assert.equal(result.verdict, 'held', result.verdictReason);
+      assert.deepEqual(taskBuilds(await pinned.fetchHistory()), [oldBuild], 'it finished on the old build');
+      await until(async () => (await client.workflow.count(openOnVersionQuery(queue, oldBuild))).count === 0);
+      assert.equal(await startWorker(spec), 'reused');
+      assert.equal(runningProcess(`${spec.name}@${oldBuild}`), undefined, 'the drained build was stopped');
+    } finally {
+      if (saved === undefined) delete process.env.FAULTLINE_RDS_ENDPOINT;
+      else process.env.FAULTLINE_RDS_ENDPOINT = saved;
+      await stopWorker(spec);
+      await stopKept(spec);
+    }
   });
 });
