@@ -107,8 +107,9 @@ export async function startWorker(
   if (running && !kept) await stopBackgroundProcess(spec.name);
   const state = startBackgroundProcess(spec.name, path.join(PROJECT_ROOT, 'bin', 'faultline'), spec.args, {
     version,
-    // Its build id is the lab's source version (platform/worker-deployment.ts).
-    env: { ...labTemporalEnv(), FAULTLINE_BUILD_ID: code, ...spec.env },
+    // Its build id is the lab's source version (platform/worker-deployment.ts); the lab's `up` is its
+    // deploy step, so its build becomes current at once (platform/current-version.ts).
+    env: { ...labTemporalEnv(), FAULTLINE_BUILD_ID: code, FAULTLINE_BECOME_CURRENT: 'on-start', ...spec.env },
   });
   await waitUntil(
     `${spec.name} polling task queue ${spec.taskQueue}`,

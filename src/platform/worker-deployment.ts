@@ -9,16 +9,15 @@
  *                      its activities, shards included, go to the same version
  *   payment workflows  PINNED: a payment finishes on its own build too (they are short)
  * The build id is FAULTLINE_BUILD_ID (the lab sets its source version), else the stamp of the build
- * (dist/.stamp), else a hash of the sources. A worker makes its version the deployment's current
- * one once it polls (the newest started wins), so new experiments go to it; an older version keeps
- * its open experiments, and the lab keeps its worker until they close (worker-processes.ts).
+ * (dist/.stamp), else a hash of the sources. Which version is current (new workflows go to it) is
+ * current-version.ts's; an older version keeps its open experiments, and the lab keeps its worker
+ * until they close (worker-processes.ts).
  * FAULTLINE_WORKER_VERSIONING=off: unversioned workers, for a server without worker deployments.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { NativeConnection, WorkerDeploymentOptions } from '@temporalio/worker';
-import { logger } from './logger';
+import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { PROJECT_ROOT } from './settings';
 
 export const workerVersioningOn = (): boolean => (process.env.FAULTLINE_WORKER_VERSIONING ?? 'on') !== 'off';
@@ -55,46 +54,6 @@ export function deploymentOptions(deploymentName: string): WorkerDeploymentOptio
     version: { deploymentName, buildId: buildId() },
     defaultVersioningBehavior: 'PINNED',
   };
-}
-
-/**
- * What the server answers until every task queue of the version has polled: NOT_FOUND (no poller
- * yet), FAILED_PRECONDITION (a queue the current version has, the shards', not polled yet).
- */
-const NOT_YET = new Set([5, 9]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Makes this worker's version its deployment's current one: new workflows go to it. The server
- * knows a version only once its workers have polled every task queue (NOT_YET), so this retries for
- * a minute.
- */
-export async function becomeCurrentVersion(
-  connection: NativeConnection,
-  namespace: string,
-  options: WorkerDeploymentOptions | undefined,
-): Promise<void> {
-  if (!options) return;
-  const { deploymentName, buildId: id } = options.version;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await connection.workflowService.setWorkerDeploymentCurrentVersion({
-        namespace,
-        deploymentName,
-        buildId: id,
-        identity: `${process.pid}`,
-      });
-      logger.info({ deployment: deploymentName, buildId: id }, 'this build is the current version');
-      return;
-    } catch (err) {
-      if (!NOT_YET.has((err as { code?: number }).code ?? 0) || Date.now() > deadline) {
-        logger.error({ err, deployment: deploymentName, buildId: id }, 'could not make this build the current version');
-        return;
-      }
-      await sleep(500);
-    }
-  }
 }
 
 /** The visibility query of a version's open workflows (the server's own search attribute). */

@@ -9,7 +9,8 @@ import { Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '../platform/database/open-database';
 import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
 import { configuredTemporal } from '../platform/temporal-target';
-import { becomeCurrentVersion, deploymentOptions } from '../platform/worker-deployment';
+import { currentVersionPolicy, keepDeploymentServed } from '../platform/current-version';
+import { deploymentOptions } from '../platform/worker-deployment';
 import { logger } from '../platform/logger';
 import { PAYMENT_TASK_QUEUE } from '../shared/names';
 import { PAYMENT_SERVICE_POOL_SIZE } from '../shared/payment-settings';
@@ -24,6 +25,7 @@ export async function runPaymentService(): Promise<void> {
   installTemporalLogger();
   const settings = serviceSettings();
   const temporal = configuredTemporal();
+  const becomeCurrent = currentVersionPolicy(); // a bad value stops the service before it listens
   const log = logger.child({ component: 'payment-service' });
   // Connect fast and give up fast: during an outage the retries, not one long wait, take the time.
   const db = openDatabase(settings.connection, {
@@ -67,9 +69,14 @@ export async function runPaymentService(): Promise<void> {
     { taskQueue: PAYMENT_TASK_QUEUE, address: temporal.address, namespace: temporal.namespace },
     'payment worker started',
   );
+  const stopped = new AbortController();
   try {
-    await Promise.all([worker.run(), becomeCurrentVersion(connection, temporal.namespace, deployment)]);
+    await Promise.all([
+      worker.run().finally(() => stopped.abort()),
+      keepDeploymentServed(connection, temporal.namespace, deployment, stopped.signal, becomeCurrent),
+    ]);
   } finally {
+    stopped.abort();
     await new Promise((resolve) => api.close(resolve));
     await starter.close();
     await db.destroy();

@@ -3,7 +3,8 @@ import { Runtime, Worker } from '@temporalio/worker';
 import * as activities from '../activities';
 import { connectWorkerToTemporal } from '../platform/temporal-native-connection';
 import { configuredTemporal } from '../platform/temporal-target';
-import { becomeCurrentVersion, deploymentOptions } from '../platform/worker-deployment';
+import { currentVersionPolicy, keepDeploymentServed } from '../platform/current-version';
+import { deploymentOptions } from '../platform/worker-deployment';
 import { startLeaseWatchdog } from './lease-watchdog';
 import { WORKFLOW_MODULES, workflowCode } from '../platform/workflow-code';
 import { logger } from '../platform/logger';
@@ -28,6 +29,7 @@ export async function runFaultlineWorker(): Promise<void> {
   const connection = await connectWorkerToTemporal(temporal);
   // One version for both workers: an experiment's shards run on its own build (worker-deployment.ts).
   const deployment = deploymentOptions(taskQueue);
+  const becomeCurrent = currentVersionPolicy(); // a bad value stops the worker before it polls
   const worker = await Worker.create({
     connection,
     namespace: temporal.namespace,
@@ -68,13 +70,15 @@ export async function runFaultlineWorker(): Promise<void> {
   );
   // The dead man's switch: restores Docker faults whose lease expired or whose workflow is gone.
   const watchdog = startLeaseWatchdog();
+  const stopped = new AbortController();
   try {
     await Promise.all([
-      worker.run(),
+      worker.run().finally(() => stopped.abort()),
       shardWorker.run(),
-      becomeCurrentVersion(connection, temporal.namespace, deployment),
+      keepDeploymentServed(connection, temporal.namespace, deployment, stopped.signal, becomeCurrent),
     ]);
   } finally {
+    stopped.abort();
     await watchdog.stop();
     await metrics?.close();
     await connection.close();

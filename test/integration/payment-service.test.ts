@@ -10,11 +10,13 @@ import path from 'node:path';
 import { runningProcess } from '../../src/lab/background-process';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
 import { paymentServiceUrl } from '../../src/service/client/service-url';
+import { PAYMENT_TASK_QUEUE } from '../../src/shared/names';
 import { experimentOrderPrefix } from '../../src/activities/workload/payments/payment-state';
 import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { runExperiment, type RunOutcome } from './harness/experiments';
 import { recordHistory } from './harness/histories';
 import { runProgram } from './harness/run-cli';
+import { currentBuild, pollingBuilds } from './harness/deployment-versions';
 import { paymentsAtRest, paymentsSnapshot, rowsAfter } from './harness/payments-table';
 
 const base = paymentServiceUrl();
@@ -467,6 +469,8 @@ describe('payment service (seed 000) on the real lab', function () {
         ],
         { FAULTLINE_SERVICE_PORT: '15081', FAULTLINE_NODE_BINARY: process.execPath },
       );
+    const served = await currentBuild(PAYMENT_TASK_QUEUE);
+    assert.ok(served, "the lab's payment service made its build current");
     const up = await compose(['up', '-d', '--no-build', 'payment-service']);
     assert.equal(up.code, 0, up.stderr);
     try {
@@ -491,10 +495,19 @@ describe('payment service (seed 000) on the real lab', function () {
         orderId,
       ]);
       assert.deepEqual(rows, [{ amount: '42.42' }]);
+      // It runs the sources (another build id than the lab's) and polls beside the lab's worker,
+      // which serves the deployment: it must not take new payments to a build that goes away.
+      let polling = await pollingBuilds(PAYMENT_TASK_QUEUE);
+      for (const until = Date.now() + 30_000; polling.length < 2 && Date.now() < until; await sleep(500))
+        polling = await pollingBuilds(PAYMENT_TASK_QUEUE);
+      assert.ok(polling.length >= 2 && polling.includes(served), `two builds poll: ${polling}`);
+      await sleep(3000); // its first look at the deployment is as it polls
+      assert.equal(await currentBuild(PAYMENT_TASK_QUEUE), served, 'the container left the current version alone');
     } finally {
       const down = await compose(['rm', '-s', '-f', 'payment-service']);
       assert.equal(down.code, 0, down.stderr);
     }
+    assert.equal(await currentBuild(PAYMENT_TASK_QUEUE), served, "the lab's build serves the payments after it");
   });
 
   it('normal operation (a baseline without a fault): every payment acknowledged and confirmed', async () => {

@@ -1,7 +1,8 @@
 /**
  * Safe upgrades with Worker Versioning (platform/worker-deployment.ts): an experiment started on
  * build A finishes on A's code after build B, whose workflow code does not replay A's history,
- * became current; a new experiment runs on B; and the lab's `up` keeps an old build's worker while
+ * became current; a new experiment runs on B; a build started beside a served one does not take new
+ * work from it until its workers are gone; and the lab's `up` keeps an old build's worker while
  * an experiment is pinned to it. Which build ran each workflow task is read from the
  * server's own history (WorkflowTaskCompleted's deployment version), and both histories are
  * replayed: each on its own build's code, and A's on B's code fails, as the change means it to.
@@ -20,6 +21,7 @@ import { sourceVersion, startWorker, stopWorker } from '../../src/lab/worker-pro
 import { openOnVersionQuery } from '../../src/platform/worker-deployment';
 import { PROJECT_ROOT } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
+import { currentBuild } from './harness/deployment-versions';
 import { quietRuntime } from './harness/histories';
 import { testClient } from './harness/temporal-client';
 
@@ -76,14 +78,6 @@ const taskBuilds = (history: History) =>
     ),
   ].sort();
 
-async function currentBuild(deploymentName = QUEUE): Promise<string | undefined> {
-  const client = await testClient();
-  const d = await client.workflowService
-    .describeWorkerDeployment({ namespace: 'default', deploymentName })
-    .catch(() => undefined);
-  return d?.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
-}
-
 async function until(holds: () => Promise<boolean>, what = 'a condition', timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await holds().catch(() => false))) {
@@ -92,7 +86,7 @@ async function until(holds: () => Promise<boolean>, what = 'a condition', timeou
   }
 }
 
-const untilCurrent = (build: string, deploymentName = QUEUE) =>
+const untilCurrent = (build: string, deploymentName: string) =>
   until(async () => (await currentBuild(deploymentName)) === build, `build ${build} current in ${deploymentName}`);
 
 describe('worker versioning: an experiment finishes on the build it started on', function () {
@@ -108,7 +102,7 @@ describe('worker versioning: an experiment finishes on the build it started on',
     workers.push(
       await startExtraWorker(QUEUE, { FAULTLINE_BUILD_ID: A, ...NO_METRICS }, path.join(LOGS, `versions-a-${tag}.log`)),
     );
-    await untilCurrent(A);
+    await untilCurrent(A, QUEUE);
     const client = await testClient();
     const onA = await client.workflow.start('chaosExperiment', {
       taskQueue: QUEUE,
@@ -118,11 +112,17 @@ describe('worker versioning: an experiment finishes on the build it started on',
     workers.push(
       await startExtraWorker(
         QUEUE,
-        { FAULTLINE_BUILD_ID: B, FAULTLINE_WORKFLOW_BUNDLE_DIR: bundles, ...NO_METRICS },
+        // A deploy step's worker: it takes the current version from A's live one.
+        {
+          FAULTLINE_BUILD_ID: B,
+          FAULTLINE_BECOME_CURRENT: 'on-start',
+          FAULTLINE_WORKFLOW_BUNDLE_DIR: bundles,
+          ...NO_METRICS,
+        },
         path.join(LOGS, `versions-b-${tag}.log`),
       ),
     );
-    await untilCurrent(B);
+    await untilCurrent(B, QUEUE);
     const onB = await client.workflow.start('chaosExperiment', {
       taskQueue: QUEUE,
       workflowId: `versions-b-${tag}`,
@@ -153,6 +153,37 @@ describe('worker versioning: an experiment finishes on the build it started on',
       /DeterminismViolation|[Nn]ondeterminis/,
       "A's history does not replay on B: only versioning kept it on A",
     );
+  });
+
+  it('a build started beside a served one leaves it current, and takes over once its worker is gone', async () => {
+    const queue = `faultline-takeover-${tag}`;
+    const [X, Y] = [`x-${tag}`, `y-${tag}`];
+    const start = (build: string) =>
+      startExtraWorker(queue, { FAULTLINE_BUILD_ID: build, ...NO_METRICS }, path.join(LOGS, `takeover-${build}.log`));
+    const x = await start(X);
+    workers.push(x);
+    await untilCurrent(X, queue);
+    workers.push(await start(Y));
+    // Y's first look at the deployment comes as it polls, the next one 10 s later: both see X served.
+    await new Promise((r) => setTimeout(r, 12_000));
+    assert.equal(await currentBuild(queue), X, 'a second build (say, a container tried for a minute) leaves X current');
+
+    await stopExtraWorker(x);
+    const stoppedAt = Date.now();
+    // Started while X's worker is gone and X still current: it waits, and runs on Y once Y takes over.
+    const client = await testClient();
+    const waiting = await client.workflow.start('chaosExperiment', {
+      taskQueue: queue,
+      workflowId: `takeover-${tag}`,
+      args: [definition(`takeover-${tag}`, 1)],
+    });
+    await until(async () => (await currentBuild(queue)) === Y, `build ${Y} current in ${queue}`, 150_000);
+    process.stdout.write(
+      `      takeover: ${Y} current ${((Date.now() - stoppedAt) / 1000).toFixed(0)} s after X's worker stopped\n`,
+    );
+    const result = (await waiting.result()) as ExperimentResult;
+    assert.equal(result.verdict, 'held', result.verdictReason);
+    assert.deepEqual(taskBuilds(await waiting.fetchHistory()), [Y], 'the experiment that waited ran on Y');
   });
 
   it("`up` keeps the old build's worker while an experiment is pinned to it, and stops it once it is closed", async () => {
