@@ -71,6 +71,9 @@ export interface ErrorClassStats {
   sqlStates: Record<string, number>;
   /** One example message, for the report. */
   example: string;
+  /** When the first and the last operation that failed so started (absent in older reports). */
+  firstAt?: string;
+  lastAt?: string;
 }
 
 /** Figures for one span of time (a phase, or the whole run). */

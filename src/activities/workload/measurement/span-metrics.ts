@@ -14,6 +14,16 @@ import {
   type WorkloadStats,
 } from '../../../shared/workload-types';
 import { addEncoded, encodeHistogram, latencySummary, newHistogram } from './histograms';
+import { combine, OperationAccumulator } from './operation-accumulator';
+
+/** An error class in a span: its count, SQLSTATEs, an example, and its first and last failure (ms). */
+interface ErrorEntry {
+  count: number;
+  sqlStates: Map<string, number>;
+  example: string;
+  firstAt?: number;
+  lastAt?: number;
+}
 
 /** A span's figures as plain data: what a checkpoint keeps of it. */
 export interface SpanCheckpoint {
@@ -27,58 +37,24 @@ export interface SpanCheckpoint {
     /** Successes that took the stall threshold or longer; absent in checkpoints that did not count them. */
     slow?: number;
   }>;
-  errors: Array<{ errorClass: ErrorClass; count: number; sqlStates: Record<string, number>; example: string }>;
+  errors: Array<{
+    errorClass: ErrorClass;
+    count: number;
+    sqlStates: Record<string, number>;
+    example: string;
+    firstAt?: number;
+    lastAt?: number;
+  }>;
   purchasesOutOfStock: number;
   held: string;
   firstAt?: number;
   lastAt?: number;
 }
 
-class OperationAccumulator {
-  attempts = 0;
-  failures = 0;
-  /** Successes that took the stall threshold or longer; unknown once a part of them was not counted. */
-  slow = 0;
-  slowCounted = true;
-  readonly latency = newHistogram();
-
-  stats(): OperationStats {
-    const successes = this.attempts - this.failures;
-    return {
-      attempts: this.attempts,
-      successes,
-      failures: this.failures,
-      successRate: this.attempts === 0 ? null : successes / this.attempts,
-      latencyMs: latencySummary(this.latency),
-      ...(this.slowCounted ? { pastStallThreshold: this.slow } : {}),
-    };
-  }
-
-  add(other: OperationAccumulator): void {
-    this.attempts += other.attempts;
-    this.failures += other.failures;
-    this.slow += other.slow;
-    this.slowCounted &&= other.slowCounted;
-    this.latency.add(other.latency);
-  }
-
-  destroy(): void {
-    this.latency.destroy();
-  }
-}
-
-function combine(parts: OperationAccumulator[]): OperationStats {
-  const merged = new OperationAccumulator();
-  for (const part of parts) merged.add(part);
-  const stats = merged.stats();
-  merged.destroy();
-  return stats;
-}
-
 /** The figures of one span of time: a phase of the experiment. */
 export class SpanMetrics {
   readonly byOperation = new Map<OperationName, { type: OperationType; acc: OperationAccumulator }>();
-  readonly errors = new Map<ErrorClass, { count: number; sqlStates: Map<string, number>; example: string }>();
+  readonly errors = new Map<ErrorClass, ErrorEntry>();
   purchasesOutOfStock = 0;
   /** Held time of operations that stalled, then succeeded (µs). */
   readonly held = newHistogram(2);
@@ -136,6 +112,8 @@ export class SpanMetrics {
       this.errors.set(errorClass, entry);
     }
     entry.count++;
+    entry.firstAt ??= at;
+    entry.lastAt = at;
     const key = sqlState ?? 'none';
     entry.sqlStates.set(key, (entry.sqlStates.get(key) ?? 0) + 1);
     this.touch(at);
@@ -153,7 +131,13 @@ export class SpanMetrics {
     const total = combine(all.map((e) => e.acc));
     const errors: Partial<Record<ErrorClass, ErrorClassStats>> = {};
     for (const [cls, e] of this.errors) {
-      errors[cls] = { count: e.count, sqlStates: Object.fromEntries(e.sqlStates), example: e.example };
+      errors[cls] = {
+        count: e.count,
+        sqlStates: Object.fromEntries(e.sqlStates),
+        example: e.example,
+        ...(e.firstAt !== undefined ? { firstAt: new Date(e.firstAt).toISOString() } : {}),
+        ...(e.lastAt !== undefined ? { lastAt: new Date(e.lastAt).toISOString() } : {}),
+      };
     }
     const durationMs = Math.max(0, endedAt - startedAt);
     return {
@@ -190,6 +174,7 @@ export class SpanMetrics {
         count: e.count,
         sqlStates: Object.fromEntries(e.sqlStates),
         example: e.example,
+        ...(e.firstAt !== undefined ? { firstAt: e.firstAt, lastAt: e.lastAt } : {}),
       })),
       purchasesOutOfStock: this.purchasesOutOfStock,
       held: encodeHistogram(this.held),
@@ -214,6 +199,8 @@ export class SpanMetrics {
         count: e.count,
         sqlStates: new Map(Object.entries(e.sqlStates)),
         example: e.example,
+        firstAt: e.firstAt,
+        lastAt: e.lastAt,
       });
     span.purchasesOutOfStock = c.purchasesOutOfStock;
     addEncoded(span.held, c.held);
@@ -226,8 +213,10 @@ export class SpanMetrics {
   absorb(other: SpanMetrics): void {
     for (const [name, e] of other.byOperation) this.operation(name, e.type).add(e.acc);
     for (const [cls, e] of other.errors) {
-      const mine = this.errors.get(cls) ?? { count: 0, sqlStates: new Map<string, number>(), example: e.example };
+      const mine: ErrorEntry = this.errors.get(cls) ?? { count: 0, sqlStates: new Map(), example: e.example };
       mine.count += e.count;
+      if (e.firstAt !== undefined) mine.firstAt = Math.min(mine.firstAt ?? e.firstAt, e.firstAt);
+      if (e.lastAt !== undefined) mine.lastAt = Math.max(mine.lastAt ?? e.lastAt, e.lastAt);
       for (const [state, n] of e.sqlStates) mine.sqlStates.set(state, (mine.sqlStates.get(state) ?? 0) + n);
       this.errors.set(cls, mine);
     }
