@@ -50,7 +50,8 @@ export const rdsFaultSchema = z
     targetInstance: z.string().regex(RDS_ID, 'must be a DB instance identifier').optional(),
     /** reboot-instance: the instance to reboot (default: the current writer). */
     instance: z.string().regex(RDS_ID, 'must be a DB instance identifier').optional(),
-    forceFailover: z.boolean().default(true),
+    /** reboot-instance: RebootDBInstance's ForceFailover (Multi-AZ DB instances only; refused on Aurora). */
+    forceFailover: z.boolean().default(false),
     /** AWS region (default: the SDK's chain, AWS_REGION). */
     region: z
       .string()

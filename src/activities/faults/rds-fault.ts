@@ -1,52 +1,41 @@
 /**
  * Aurora faults through the RDS API (@aws-sdk/client-rds): `failover-cluster` (FailoverDBCluster,
- * optional target instance) and `reboot-instance` (RebootDBInstance with ForceFailover).
+ * optional target instance: a reader is promoted, the writer changes) and `reboot-instance`
+ * (RebootDBInstance: an Aurora instance restarts in place, the writer does not change; ForceFailover
+ * belongs to Multi-AZ DB instances and is refused on an Aurora cluster's).
  *
  * Safety: before anything, the cluster must exist, be `available`, have a replica to promote and
  * carry the opt-in tag `faultline:target=true`; otherwise a clear, final refusal.
- * After injecting it polls until the writer has changed (failover) and the cluster is available,
- * recording the old and new writer, its own observations and the RDS events (DescribeEvents).
+ * After injecting it polls (rds-cluster-state.ts) until the writer has changed (failover) and the
+ * cluster is available, or the rebooted instance is available again, recording the old and new writer, its own observations and the RDS events (DescribeEvents).
  * The restore of a failover is "wait until available": there is nothing to undo.
  *
  * Region, endpoint and credentials: the AWS SDK's standard chain (AWS_REGION, AWS_PROFILE,
- * AWS_ACCESS_KEY_ID, ...), with FAULTLINE_RDS_ENDPOINT to point at another endpoint (moto in tests).
+ * AWS_ACCESS_KEY_ID, ...), with FAULTLINE_RDS_ENDPOINT to point at another endpoint (the lab's).
  * Nothing of it passes through the workflow.
  */
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  DescribeDBClustersCommand,
   DescribeEventsCommand,
   FailoverDBClusterCommand,
   ListTagsForResourceCommand,
-  RDSClient,
+  type RDSClient,
   RebootDBInstanceCommand,
-  type DBCluster,
 } from '@aws-sdk/client-rds';
 import type { RdsFault } from '../../shared/experiment-schema';
 import { RDS_TARGET_TAG } from '../../shared/names';
 import { logger } from '../../platform/logger';
-import type { RdsInjection, Locked, RdsObservation, ResolvedRdsTarget } from '../../shared/fault-types';
+import type { RdsInjection, Locked, RdsObservation, ResolvedRdsTarget, TouchedThing } from '../../shared/fault-types';
 import { rdsTouches } from '../../shared/touched-things';
+import { describeCluster, isAurora, pollCluster, rdsClient, writerOf } from './rds-cluster-state';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
-function rdsClient(fault: RdsFault): RDSClient {
-  const endpoint = process.env.FAULTLINE_RDS_ENDPOINT || undefined;
-  return new RDSClient({ ...(fault.region ? { region: fault.region } : {}), ...(endpoint ? { endpoint } : {}) });
-}
-
-async function describeCluster(rds: RDSClient, cluster: string): Promise<DBCluster | undefined> {
-  try {
-    return (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }))).DBClusters?.[0];
-  } catch (err) {
-    if ((err as { name?: string }).name === 'DBClusterNotFoundFault') return undefined;
-    throw err;
-  }
-}
-
-const writerOf = (cluster: DBCluster) =>
-  cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
+/** The tag naming the Patroni cluster (its scope) whose nodes a lab cluster's instances are. */
+const PATRONI_SCOPE_TAG = 'faultline:patroni-scope';
+const patroniBehind = (tags: Array<{ Key?: string; Value?: string }>): TouchedThing[] =>
+  tags.filter((t) => t.Key === PATRONI_SCOPE_TAG && t.Value).map((t) => ({ kind: 'patroni' as const, name: t.Value! }));
 
 export async function resolveRdsTarget(fault: RdsFault): Promise<Locked<ResolvedRdsTarget>> {
   const rds = rdsClient(fault);
@@ -79,6 +68,10 @@ export async function resolveRdsTarget(fault: RdsFault): Promise<Locked<Resolved
   }
   if (fault.targetInstance && fault.targetInstance === writer)
     throw refuse(`fault.targetInstance: "${fault.targetInstance}" is already the writer`);
+  if (fault.action === 'reboot-instance' && fault.forceFailover && isAurora(cluster))
+    throw refuse(
+      `fault.forceFailover: ForceFailover belongs to Multi-AZ DB instances; an Aurora instance reboots in place (use action failover-cluster to change the writer)`,
+    );
   return {
     kind: 'rds',
     name: fault.cluster,
@@ -86,7 +79,8 @@ export async function resolveRdsTarget(fault: RdsFault): Promise<Locked<Resolved
     arn: cluster.DBClusterArn!,
     writer,
     members,
-    touches: rdsTouches(fault.cluster),
+    // A cluster whose instances are a Patroni cluster's nodes (the lab's Aurora) touches that too.
+    touches: [...rdsTouches(fault.cluster), ...patroniBehind(tags)],
   };
 }
 
@@ -110,66 +104,43 @@ async function rdsEvents(rds: RDSClient, target: ResolvedRdsTarget, since: Date)
 
 /** What the inject activity heartbeats as soon as the API call returned: a retry polls, never calls again. */
 interface RdsRequested {
-  rdsRequested: { target: ResolvedRdsTarget; injectRequestedAt: string; observed: RdsObservation[]; attempt: number };
+  rdsRequested: {
+    target: ResolvedRdsTarget;
+    injectRequestedAt: string;
+    observed: RdsObservation[];
+    attempt: number;
+    /** A reboot the API said was under way: the instance to wait for. */
+    rebooting?: string;
+  };
 }
 
-/** Polls until the writer changed (a failover) and the cluster is available again. */
-async function pollFailover(
-  rds: RDSClient,
-  fault: RdsFault,
-  target: ResolvedRdsTarget,
-  note: (message: string) => void,
-  keep: () => void,
-): Promise<{ writerChangedAt: string | null; newWriter: string }> {
-  const deadline = Date.now() + fault.waitTimeoutSeconds * 1000;
-  const needsNewWriter = fault.action === 'failover-cluster';
-  let writerChangedAt: string | null = null;
-  let newWriter = target.writer;
-  let lastStatus = '';
-  for (;;) {
-    const cluster = await describeCluster(rds, target.cluster);
-    const status = cluster?.Status ?? 'missing';
-    if (status !== lastStatus) note(`cluster status ${status}`);
-    lastStatus = status;
-    const writer = cluster ? writerOf(cluster) : '';
-    if (writer && writer !== target.writer && !writerChangedAt) {
-      writerChangedAt = new Date().toISOString();
-      newWriter = writer;
-      note(`writer changed: ${target.writer} -> ${writer}`);
-    }
-    if (status === 'available' && (!needsNewWriter || writerChangedAt)) return { writerChangedAt, newWriter };
-    if (Date.now() > deadline) {
-      throw ApplicationFailure.nonRetryable(
-        `cluster ${target.cluster} did not ${needsNewWriter && !writerChangedAt ? 'change writer' : 'become available'} within ${fault.waitTimeoutSeconds} s`,
-        'FailoverTimeout',
-      );
-    }
-    keep();
-    await new Promise((r) => setTimeout(r, fault.pollIntervalMs));
-  }
-}
-
-/** The one API call of the fault: FailoverDBCluster, or RebootDBInstance with ForceFailover. */
+/**
+ * The one API call of the fault: FailoverDBCluster, or RebootDBInstance; for a reboot, the instance
+ * to wait for when the API answered that it is rebooting.
+ */
 async function requestFailover(
   rds: RDSClient,
   fault: RdsFault,
   target: ResolvedRdsTarget,
   note: (message: string) => void,
-): Promise<void> {
+): Promise<string | undefined> {
   logger.info({ action: fault.action, cluster: target.cluster, writer: target.writer }, 'injecting rds fault');
   switch (fault.action) {
     case 'failover-cluster': {
       const to = fault.targetInstance ? { TargetDBInstanceIdentifier: fault.targetInstance } : {};
       await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster, ...to }));
       const toText = fault.targetInstance ? `, target ${fault.targetInstance}` : '';
-      return note(`FailoverDBCluster requested (writer ${target.writer}${toText})`);
+      note(`FailoverDBCluster requested (writer ${target.writer}${toText})`);
+      return undefined;
     }
     case 'reboot-instance': {
       const instance = fault.instance ?? target.writer;
-      await rds.send(
+      const out = await rds.send(
         new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: fault.forceFailover }),
       );
-      return note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover})`);
+      const status = out.DBInstance?.DBInstanceStatus ?? 'unknown';
+      note(`RebootDBInstance ${instance} requested (ForceFailover ${fault.forceFailover}); the API answered ${status}`);
+      return status === 'rebooting' ? instance : undefined;
     }
     default:
       fault.action satisfies never;
@@ -189,18 +160,19 @@ export async function injectRdsFault(
   const note = (message: string) => observed.push({ at: new Date().toISOString(), source: 'faultline', message });
   let target: ResolvedRdsTarget;
   let injectRequestedAt: string;
+  let rebooting: string | undefined;
   if (previous) {
     // An earlier attempt made the call: calling again would fail the cluster over a second time.
-    ({ target, injectRequestedAt } = previous);
+    ({ target, injectRequestedAt, rebooting } = previous);
     note(
       `attempt ${activityInfo().attempt} resumes: the failover was requested by attempt ${previous.attempt} at ${injectRequestedAt}; polling it`,
     );
   } else {
     target = await resolveRdsTarget(fault);
     injectRequestedAt = new Date().toISOString();
-    await requestFailover(rds, fault, target, note);
+    rebooting = await requestFailover(rds, fault, target, note);
     heartbeat({
-      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt },
+      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt, rebooting },
     } satisfies RdsRequested);
     if (failAfterCallForTests()) {
       await new Promise((r) => setTimeout(r, 500)); // the heartbeat reaches the server first
@@ -210,9 +182,17 @@ export async function injectRdsFault(
   const since = new Date(injectRequestedAt);
   const keep = () =>
     heartbeat({
-      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt },
+      rdsRequested: { target, injectRequestedAt, observed, attempt: activityInfo().attempt, rebooting },
     } satisfies RdsRequested);
-  const { writerChangedAt, newWriter } = await pollFailover(rds, fault, target, note, keep);
+  const needsNewWriter = fault.action === 'failover-cluster';
+  const { writerChangedAt, newWriter } = await pollCluster(
+    rds,
+    fault,
+    target,
+    { needsNewWriter, rebooting },
+    note,
+    keep,
+  );
   const availableAt = new Date().toISOString();
   const events = [...observed, ...(await rdsEvents(rds, target, since))].sort((a, b) => a.at.localeCompare(b.at));
   return {
