@@ -4,6 +4,7 @@ import { configurationConsole, shardClientText } from './configuration-section';
 import { paymentConsole } from './payment-section';
 import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
+import { staleWriterText } from './stale-writer';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import { missingAttributesText } from '../../shared/search-attributes-missing';
 import type { ExperimentReport, PathReport } from './report-types';
@@ -183,6 +184,7 @@ export function renderConsole(report: ExperimentReport): string {
     );
   }
   if (report.writerChange) lines.push(...writerChangeLines(report.writerChange));
+  if (report.staleWriter) lines.push(`- Stale writer: ${report.staleWriter.map(staleWriterText).join('; ')}`);
   if (report.restore) lines.push(`- Restore: ${report.restore.note}`);
   lines.push(`- Downtime: ${report.downtimeDefinition}`);
   for (const path of report.paths) lines.push(...pathLines(report, path));

@@ -8,6 +8,7 @@ import { esc } from './html-escape';
 import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
+import { staleWriterText } from './stale-writer';
 import { phaseLatencyChart, timeChart } from './render-charts';
 import { injectedText, networkFaultText, pastThresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
@@ -197,6 +198,7 @@ ${
     : ''
 }
 ${report.writerChange ? writerChangeHtml(report.writerChange) : ''}
+${report.staleWriter ? `<h2>Stale writer</h2><ul class="stale-writer">${report.staleWriter.map((w) => `<li>${esc(staleWriterText(w))}</li>`).join('')}</ul>` : ''}
 <h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
 </body></html>
 `;

@@ -13,6 +13,7 @@ import { pastThresholdPerCycle } from './fault-figures';
 import { reconnectPolicy } from '../workload/clients/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
+import { staleWriterWindows } from './stale-writer';
 
 function restoreNote(kind: FaultKind | 'none', action: string): string {
   switch (kind) {
@@ -144,6 +145,10 @@ export function buildReport(
   const paths = workloads.map((w) => pathReport(w, outcome, cycles, groundTruth, until));
   const comparison = comparePaths(paths);
   const writerChange = writerChangeOf(outcome, workloads);
+  // After a writer change (Aurora's or Patroni's), where each path met the demoted writer.
+  const writerMoved = outcome.injection?.rds?.writerChanged || writerChange?.newLeader;
+  const injectAt = first ? Date.parse(first.injectRequestedAt) : until;
+  const staleWriter = writerMoved ? staleWriterWindows(paths, workloads, injectAt, until) : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     experimentId: outcome.experimentId,
@@ -176,6 +181,7 @@ export function buildReport(
     downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     ...(writerChange ? { writerChange } : {}),
+    ...(staleWriter ? { staleWriter } : {}),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/workload-types';
 import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
+import type { StaleWriterWindow } from './stale-writer';
 import type { WriterChangeReport } from './writer-change';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -113,6 +114,8 @@ export interface ExperimentReport {
   rds?: NonNullable<ExperimentOutcome['injection']>['rds'];
   /** Patroni faults: the writer change (old -> new leader, timelines) and each path's first write after it. */
   writerChange?: WriterChangeReport;
+  /** After a writer change: per path, the span of read-only errors (25006) met on the demoted writer. */
+  staleWriter?: StaleWriterWindow[];
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
   paths: PathReport[];
   /** Present when more than one path ran: proxy against direct, as in seed 001. */
