@@ -141,7 +141,11 @@ async function watchLanding(
 export async function injectFault(fault: Fault, options: InjectOptions = {}): Promise<InjectionRecord> {
   if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
   const kind = kindOf(fault);
-  if (!isLeasedFault(fault)) return await kind.inject(fault, { beforeAction: async () => {}, paths: [], resume: {} });
+  // A fault with nothing to undo (an Aurora failover) takes no lease, but its paths still get their
+  // ground truth from the probe: without it, "down" would run to the restore's check.
+  const leased = isLeasedFault(fault);
+  if (!leased && !options.paths?.length)
+    return await kind.inject(fault, { beforeAction: async () => {}, paths: [], resume: {} });
   const info = activityInfo();
   const owner = leaseOwner();
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
@@ -154,6 +158,7 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
       done ??
       (await kind.inject(fault, {
         beforeAction: async (target) => {
+          if (!leased) return;
           const now = Date.now();
           await recordLease({
             ...owner,

@@ -8,6 +8,7 @@ export const rdsKind = {
   inject: async (fault) => await injectRdsFault(fault),
   restore: async (fault) => ({ restored: await waitRdsAvailable(fault), leasedContainers: [] }),
   needsDocker: false,
-  healsByItself: () => false,
+  // The cluster promotes a reader (or restarts the instance) by itself: the probe waits for it to serve.
+  healsByItself: () => true,
   actionSeconds: () => 0,
 } satisfies FaultKindModule<RdsFault>;
