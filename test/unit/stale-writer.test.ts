@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { SpanMetrics } from '../../src/activities/workload/measurement/span-metrics';
+import { detectionNote } from '../../src/activities/report/detection-notes';
 import { staleWriterText, staleWriterWindows } from '../../src/activities/report/stale-writer';
 import type { PathReport } from '../../src/activities/report/report-types';
 import type { WorkloadResult } from '../../src/shared/workload-types';
@@ -50,9 +51,18 @@ describe('stale-writer window: the span of read-only errors a path met', () => {
       failures: 3,
     });
     const workloads = [
-      // one before the inject (counted from it), one open at the end (counted to it)
-      { connection: 'aurora', writeOutages: [outage(-500, 1000), outage(2000, 6500)] },
-      { connection: 'aurora-proxy', writeOutages: [outage(3000, null)] },
+      // one before the inject, and a downtime window overlapping the second
+      {
+        connection: 'aurora',
+        writeOutages: [outage(-500, 1000), outage(2000, 6500)],
+        downtime: { windows: [{ ...outage(1500, 2500), durationMs: 1000, stalls: 0 }] },
+      },
+      // every worker held: a downtime window and no write attempted
+      {
+        connection: 'aurora-proxy',
+        writeOutages: [],
+        downtime: { windows: [{ ...outage(3000, null), durationMs: 7000, stalls: 3 }] },
+      },
     ] as unknown as WorkloadResult[];
     const [aurora, proxy] = staleWriterWindows(
       [
@@ -77,14 +87,24 @@ describe('stale-writer window: the span of read-only errors a path met', () => {
       firstAt: '2026-12-02T07:15:11.367Z',
       lastAt: '2026-12-02T07:15:15.990Z',
       spanMs: 4623,
-      writeDowntimeMs: 1000 + 4500,
+      writeDowntimeMs: 1000 + 5000,
     });
     assert.equal(
       staleWriterText(aurora!),
-      'aurora: writes down 5.50 s; 41 read-only errors (25006) over 4.62 s, 07:15:11.367 to 07:15:15.990',
+      'aurora: writes down 6.00 s; 41 read-only errors (25006) over 4.62 s, 07:15:11.367 to 07:15:15.990',
     );
     assert.equal(proxy!.spanMs, 0);
     assert.equal(proxy!.writeDowntimeMs, 7000);
     assert.equal(staleWriterText(proxy!), 'aurora-proxy: writes down 7.00 s; no read-only error (25006)');
+  });
+
+  it('explains a detection above the ground truth by the writes that met a read-only server', () => {
+    const readOnly = { count: 29, lastAt: new Date(T0 + 4000).toISOString() };
+    assert.match(
+      detectionNote(5853, 3699, undefined, T0, readOnly)!,
+      /^its writes met a read-only server \(29 errors 25006, the last at 2026-12-02T07:15:15.000Z\).* down 2.2 s longer/,
+    );
+    assert.equal(detectionNote(5853, 3699, undefined, T0 + 5000, readOnly), undefined, 'not this cycle: no note');
+    assert.equal(detectionNote(3800, 3699, undefined, T0, readOnly), undefined, 'within 250 ms: nothing to explain');
   });
 });

@@ -19,6 +19,7 @@ export interface PastThreshold {
  * each path saw of it: recovery after the restore and detected downtime against the ground truth.
  * Pure.
  */
+import { detectionNote } from './detection-notes';
 import type { OperationType } from '../../shared/workload-types';
 import type { ExperimentOutcome, FaultCycle } from '../../shared/experiment-types';
 import type { ProbeTimingSummary, TcpDuringFault } from '../../shared/fault-types';
@@ -179,15 +180,14 @@ export function downtimeBetween(windows: DowntimeWindow[], from: number, to: num
   );
 }
 
-/** Detection may exceed the ground truth by this much before the report explains it. */
-const EXPLAIN_ABOVE_MS = 250;
-
 /** What one path saw of each cycle. `until` is the end of the measurement. */
 export function pathCycles(
   cycles: CycleReport[],
   windows: DowntimeWindow[],
   until: number,
   groundTruth: Array<number | null>,
+  /** The path's read-only errors (25006): writes that met a demoted writer. */
+  readOnly?: { count: number; lastAt?: string },
 ): PathCycle[] {
   return cycles.map((c, i) => {
     const from = Date.parse(c.injectRequestedAt) - 1000; // a stalled operation can start just before the fault lands
@@ -219,22 +219,7 @@ export function pathCycles(
     }
     const truth = groundTruth[i] ?? null;
     const inCycle = windows.filter((w) => Date.parse(w.start) >= from && Date.parse(w.start) < to);
-    const last = inCycle[inCycle.length - 1];
-    let note: string | undefined;
-    if (truth !== null && detected - truth > EXPLAIN_ABOVE_MS && last?.closedByHeld) {
-      note =
-        `every worker was held on a connection that crossed the fault (${last.stalls} stalled) until ${last.end}; ` +
-        'no later operation could start, so the path counts as down until they were served. Fresh connections (the ground-truth probe) were served ' +
-        `${((detected - truth) / 1000).toFixed(1)} s sooner.`;
-    } else if (truth !== null && truth - detected > EXPLAIN_ABOVE_MS) {
-      // Open sessions and new logins can see different outages (a paused server freezes its postmaster
-      // before its backends and, thawed, serves the sessions it has before the logins queued meanwhile).
-      // Detection is what the workload's sessions saw; a client that logs in during the outage saw more.
-      note =
-        `the workload's open sessions were down ${((truth - detected) / 1000).toFixed(2)} s less than new connections: ` +
-        `the ground-truth probe, one new login per attempt, saw logins fail or go unanswered for ${(truth / 1000).toFixed(2)} s. ` +
-        'A client that opens connections during the outage, or right after it, sees that figure.';
-    }
+    const note = detectionNote(detected, truth, inCycle[inCycle.length - 1], from, readOnly);
     return {
       cycle: c.cycle,
       detectedDowntimeMs: detected,

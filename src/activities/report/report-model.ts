@@ -92,7 +92,8 @@ function pathReport(
   const timings = pathProbeTimings(outcome, w.connection);
   const past = pastThresholdPerCycle(w.phases, cycles, w.downtime.stallThresholdMs);
   const truth = groundTruth.get(w.connection) ?? pathGroundTruth(outcome, w.connection);
-  const perCycle = pathCycles(cycles, w.downtime.windows, until, truth).map((c, i) => ({
+  const readOnly = w.overall.errors.read_only;
+  const perCycle = pathCycles(cycles, w.downtime.windows, until, truth, readOnly).map((c, i) => ({
     ...c,
     ...(timings[i] ? { probe: timings[i] } : {}),
     ...(past[i] ? { pastStallThreshold: past[i] } : {}),

@@ -16,19 +16,29 @@ export interface StaleWriterWindow {
   /** lastAt - firstAt; 0 with one error or none. */
   spanMs: number;
   /**
-   * How long its writes were down from the inject on (its write outages: from a failed write to the
-   * first successful write started after it). Reads that still succeed on the demoted writer close
-   * the path's downtime windows; they do not close these.
+   * How long its writes were not served from the inject on: its write outages (from a failed write
+   * to the first successful write started after it) with its downtime windows. Reads that still
+   * succeed on the demoted writer close the path's downtime windows; they do not close these.
    */
   writeDowntimeMs: number | null;
 }
 
+/**
+ * The time writes were not served from `fromMs` on: the union of the path's write outages (a write
+ * failed, reads may have gone on) and its downtime windows (no operation that started in one
+ * succeeded, writes included: every worker held by a proxy is such a window).
+ */
 function writeDowntime(w: WorkloadResult | undefined, fromMs: number, untilMs: number): number | null {
   if (!w?.writeOutages) return null;
-  let total = 0;
-  for (const o of w.writeOutages) {
-    const [start, end] = [Math.max(Date.parse(o.start), fromMs), o.end ? Date.parse(o.end) : untilMs];
-    if (end > start) total += end - start;
+  const spans = [...w.writeOutages, ...w.downtime.windows]
+    .map((o) => [Math.max(Date.parse(o.start), fromMs), o.end ? Date.parse(o.end) : untilMs] as const)
+    .filter(([start, end]) => end > start)
+    .sort((a, b) => a[0] - b[0]);
+  let [total, reach] = [0, -Infinity];
+  for (const [start, end] of spans) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
   }
   return total;
 }
