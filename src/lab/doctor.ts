@@ -6,6 +6,8 @@
  * checks that server (reachable, search attributes, a worker on the experiment queue) and the
  * connections this shell names, and leaves the lab alone.
  */
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { LAB_CREDENTIALS, labRdsEndpoint } from './aurora-lab';
 import { existsSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { experimentTaskQueue } from '../platform/settings';
@@ -39,7 +41,31 @@ export interface DoctorCheck {
 
 type AddCheck = (part: string, ok: boolean, detail: string, fix?: string) => void;
 
-const LAB_CONNECTIONS = ['direct', 'proxy', 'cluster', 'cluster-proxy'];
+/** The lab's Aurora cluster as its RDS API describes it: its writer and status. */
+async function labAuroraWriter(): Promise<{ ok: boolean; detail: string }> {
+  const { aurora } = labSettings();
+  const rds = new RDSClient({
+    endpoint: labRdsEndpoint(),
+    region: 'us-east-1',
+    credentials: LAB_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  try {
+    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: aurora.cluster }));
+    const c = out.DBClusters?.[0];
+    const writer = c?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? 'none';
+    return {
+      ok: c?.Status === 'available' && writer !== 'none',
+      detail: `${aurora.cluster} ${c?.Status}, writer ${writer}`,
+    };
+  } catch (err) {
+    return { ok: false, detail: `does not answer (${(err as Error).message})` };
+  } finally {
+    rds.destroy();
+  }
+}
+
+const LAB_CONNECTIONS = ['direct', 'proxy', 'cluster', 'cluster-proxy', 'aurora', 'aurora-proxy'];
 
 async function checkDocker(add: AddCheck, settings: ReturnType<typeof labSettings>): Promise<void> {
   for (const image of [
@@ -112,6 +138,8 @@ async function labChecks(add: AddCheck): Promise<void> {
   add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
   if (dockerUp) await checkDocker(add, settings);
   await checkConnections(add, LAB_CONNECTIONS, 'run `bin/faultline up`');
+  const aurora = await labAuroraWriter();
+  add(`the lab's Aurora (RDS API ${labRdsEndpoint()})`, aurora.ok, aurora.detail, 'run `bin/faultline up`');
   const cli = existsSync(settings.temporalCli);
   add('temporal CLI', cli, settings.temporalCli, 'run `bash scripts/provision.sh`');
   const temporalUp = await temporalIsUp();

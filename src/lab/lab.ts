@@ -14,6 +14,7 @@ import { startWorker, stopWorker, type WorkerSpec } from './worker-processes';
 import { ensureWorkloadRole } from './workload-role';
 import { stopKept } from './draining-workers';
 import { requireLabFiles } from '../platform/checkout';
+import { startAuroraLab, stopAuroraLab } from './aurora-lab';
 
 export const FAULTLINE_WORKER: WorkerSpec = {
   name: 'faultline-worker',
@@ -92,6 +93,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     await step('Patroni cluster (etcd, 2 nodes, HAProxy, PgBouncer)', waitClusterReady);
     await step('workload role', ensureWorkloadRole);
   }
+  await step("the lab's Aurora (RDS API on the Patroni cluster, its writer and reader endpoints)", startAuroraLab);
   await step(
     `Temporal dev server on ${settings.temporalAddress} (Web UI http://127.0.0.1:${settings.temporalUiPort})`,
     startTemporalDevServer,
@@ -126,6 +128,7 @@ export async function labDown(): Promise<void> {
     if (await stopWorker(worker)) process.stderr.write(`lab: ${worker.name} stopped\n`);
     await stopKept(worker);
   }
+  if (await stopAuroraLab()) process.stderr.write("lab: the lab's Aurora stopped\n");
   if (await stopTemporalDevServer()) process.stderr.write('lab: Temporal dev server stopped\n');
   await stopStack();
   process.stderr.write('lab: containers removed\n');

@@ -13,6 +13,7 @@ import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from '.
 import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
 import { keepWhilePinned, stopDrained } from './draining-workers';
+import { labRdsEnv } from './aurora-lab';
 
 export interface WorkerSpec {
   /** Process name (state and log file). */
@@ -38,7 +39,8 @@ export function sourceVersion(): string {
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'init.sql')));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   // Where the worker's RDS client points (not credentials): a change means a restart.
-  hash.update(`${process.env.FAULTLINE_RDS_ENDPOINT ?? ''}|${process.env.AWS_REGION ?? ''}`);
+  const rds = labRdsEnv();
+  hash.update(`${rds.FAULTLINE_RDS_ENDPOINT ?? ''}|${rds.AWS_REGION ?? process.env.AWS_REGION ?? ''}`);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -109,7 +111,13 @@ export async function startWorker(
     version,
     // Its build id is the lab's source version (platform/worker-deployment.ts); the lab's `up` is its
     // deploy step, so its build becomes current at once (platform/current-version.ts).
-    env: { ...labTemporalEnv(), FAULTLINE_BUILD_ID: code, FAULTLINE_BECOME_CURRENT: 'on-start', ...spec.env },
+    env: {
+      ...labTemporalEnv(),
+      ...labRdsEnv(),
+      FAULTLINE_BUILD_ID: code,
+      FAULTLINE_BECOME_CURRENT: 'on-start',
+      ...spec.env,
+    },
   });
   await waitUntil(
     `${spec.name} polling task queue ${spec.taskQueue}`,

@@ -6,7 +6,9 @@
  *
  * Without it, the lab's names resolve to the lab: `direct` (the database), `proxy` (PgBouncer in
  * front of it), `cluster` (the Patroni cluster's writer endpoint, HAProxy), `cluster-reader` (its
- * reader endpoint) and `cluster-proxy` (PgBouncer in front of the writer endpoint).
+ * reader endpoint) and `cluster-proxy` (PgBouncer in front of the writer endpoint); the lab's Aurora
+ * (the same cluster behind an RDS API, src/lab/aurora-lab.ts): `aurora` (its writer endpoint, a DNS
+ * TTL late after a failover), `aurora-reader` and `aurora-proxy` (its RDS Proxy stand-in).
  *
  * Two roles log in (docs/database-roles.md): the workload's (measured operations, probes, audit,
  * the payment service), which may only read and write the business tables, and setup's (the
@@ -53,6 +55,9 @@ export function labPorts(lab = labSettings()): Record<string, number> {
     cluster: lab.clusterPort,
     'cluster-reader': lab.clusterReaderPort,
     'cluster-proxy': lab.clusterProxyPort,
+    aurora: lab.aurora.writerPort,
+    'aurora-reader': lab.aurora.readerPort,
+    'aurora-proxy': lab.aurora.proxyPort,
   };
 }
 

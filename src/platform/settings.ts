@@ -12,6 +12,14 @@ function env(name: string, fallback: string): string {
   return value === undefined || value === '' ? fallback : value;
 }
 
+function seconds(name: string, fallback: number): number {
+  const raw = env(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 300)
+    throw new Error(`${name} must be 0-300 seconds, got "${raw}"`);
+  return value;
+}
+
 function port(name: string, fallback: number): number {
   const raw = env(name, String(fallback));
   const value = Number(raw);
@@ -38,6 +46,18 @@ export interface LabSettings {
   /** Patroni's scope (the cluster's name in the DCS); its nodes carry it as a label. */
   clusterScope: string;
   clusterProxyContainer: string;
+  /** The lab's Aurora (lab/aurora/aurora_lab.py): its RDS API, writer and reader endpoints, RDS Proxy stand-in. */
+  aurora: {
+    rdsPort: number;
+    cluster: string;
+    writerPort: number;
+    readerPort: number;
+    proxyPort: number;
+    /** Seconds the writer endpoint keeps resolving to the old writer (Aurora's DNS TTL). */
+    dnsTtlSeconds: number;
+    /** The nodes' PostgreSQL ports on 127.0.0.1, by member. */
+    nodePorts: Record<string, number>;
+  };
   dbName: string;
   dbUser: string;
   /** The lab's dev server (the configured Temporal is temporal-target.ts's). */
@@ -45,7 +65,6 @@ export interface LabSettings {
   temporalPort: number;
   temporalUiPort: number;
   temporalCli: string;
-  motoServer: string;
 }
 
 export function labSettings(): LabSettings {
@@ -66,13 +85,21 @@ export function labSettings(): LabSettings {
     clusterProxyPort: port('FAULTLINE_CLUSTER_PROXY_PORT', 16433),
     clusterScope: env('FAULTLINE_CLUSTER_SCOPE', 'faultline-cluster'),
     clusterProxyContainer: env('FAULTLINE_CLUSTER_PROXY_CONTAINER', 'faultline-cluster-proxy'),
+    aurora: {
+      rdsPort: port('FAULTLINE_MOTO_PORT', 5055),
+      cluster: env('FAULTLINE_AURORA_CLUSTER', 'faultline-aurora'),
+      writerPort: port('FAULTLINE_AURORA_WRITER_PORT', 15437),
+      readerPort: port('FAULTLINE_AURORA_READER_PORT', 15438),
+      proxyPort: port('FAULTLINE_AURORA_PROXY_PORT', 16434),
+      dnsTtlSeconds: seconds('FAULTLINE_AURORA_DNS_TTL', 5),
+      nodePorts: { node1: port('FAULTLINE_NODE1_PG_PORT', 15435), node2: port('FAULTLINE_NODE2_PG_PORT', 15436) },
+    },
     dbName: env('FAULTLINE_DB_NAME', 'faultline'),
     dbUser: env('FAULTLINE_DB_USER', 'faultline'),
     temporalAddress: `127.0.0.1:${temporalPort}`,
     temporalPort,
     temporalUiPort,
     temporalCli: env('FAULTLINE_TEMPORAL_CLI', path.join(labDir, 'venv', 'bin', 'temporal')),
-    motoServer: env('FAULTLINE_MOTO_SERVER', path.join(labDir, 'venv', 'bin', 'moto_server')),
   };
 }
 
