@@ -6,9 +6,12 @@
  * the live ones before an experiment starts.
  */
 import os from 'node:os';
-import { isLive, taskQueuePollers } from '../../platform/task-queue-pollers';
+import { temporal } from '@temporalio/proto';
 import { sharedClient } from '../../platform/temporal-client';
 import { configuredTemporal } from '../../platform/temporal-target';
+
+/** A poller seen within this long is a live worker (idle workers poll again at least every minute). */
+const LIVE_POLLER_MS = 75_000;
 
 /** This process's identity as its Temporal worker reports it (the SDK's default). */
 export const workerIdentity = `${process.pid}@${os.hostname()}`;
@@ -16,10 +19,14 @@ export const workerIdentity = `${process.pid}@${os.hostname()}`;
 /** The identities of the workers polling `taskQueue` for activities now. */
 export async function shardWorkers(taskQueue: string): Promise<string[]> {
   const client = await sharedClient();
-  const pollers = await taskQueuePollers(client.workflowService, configuredTemporal().namespace, taskQueue, 'activity');
+  const response = await client.workflowService.describeTaskQueue({
+    namespace: configuredTemporal().namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
   const now = Date.now();
-  return pollers
-    .filter((p) => isLive(p, now))
-    .map((p) => p.identity)
+  return (response.pollers ?? [])
+    .filter((p) => now - Number(p.lastAccessTime?.seconds ?? 0) * 1000 <= LIVE_POLLER_MS)
+    .map((p) => p.identity ?? '')
     .sort();
 }
