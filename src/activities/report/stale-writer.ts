@@ -6,6 +6,7 @@
  * writer itself meets none.
  */
 import type { WorkloadResult } from '../../shared/workload-types';
+import { union } from '../workload/measurement/interval-union';
 import type { PathReport } from './report-types';
 
 export interface StaleWriterWindow {
@@ -31,16 +32,9 @@ export interface StaleWriterWindow {
 function writeDowntime(w: WorkloadResult | undefined, fromMs: number, untilMs: number): number | null {
   if (!w?.writeOutages) return null;
   const spans = [...w.writeOutages, ...w.downtime.windows]
-    .map((o) => [Math.max(Date.parse(o.start), fromMs), o.end ? Date.parse(o.end) : untilMs] as const)
-    .filter(([start, end]) => end > start)
-    .sort((a, b) => a[0] - b[0]);
-  let [total, reach] = [0, -Infinity];
-  for (const [start, end] of spans) {
-    if (end <= reach) continue;
-    total += end - Math.max(start, reach);
-    reach = end;
-  }
-  return total;
+    .map((o) => ({ start: Math.max(Date.parse(o.start), fromMs), end: o.end ? Date.parse(o.end) : null }))
+    .filter((o) => o.end === null || o.end > o.start); // ended before the inject
+  return union(spans).reduce((total, o) => total + (o.end ?? untilMs) - o.start, 0);
 }
 
 /** `fromMs`: the inject request; `untilMs`: the end of the run (for a write outage still open). */

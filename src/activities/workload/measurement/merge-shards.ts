@@ -22,16 +22,11 @@
 import type { TimelineBucket, WriteOutage } from '../../../shared/workload-types';
 import type { AvailabilitySnapshot, AvailabilityWindow } from './availability-types';
 import type { MeasurementCheckpoint } from './measurement-checkpoint';
+import { union } from './interval-union';
 import { mergeGaps } from './merge-gaps';
 import { SpanMetrics, type SpanCheckpoint } from './span-metrics';
 
 type SpanEntry = MeasurementCheckpoint['spans'][number];
-
-interface Interval {
-  start: number;
-  /** null: still open, so it overlaps everything after its start. */
-  end: number | null;
-}
 
 /**
  * One checkpoint for the whole path from its shards' final (whole) checkpoints; `shares`: each
@@ -130,22 +125,6 @@ function mergeSpanMetrics(parts: SpanCheckpoint[]): SpanCheckpoint {
   } finally {
     for (const span of spans) span.destroy();
   }
-}
-
-/**
- * Sorted by start, overlapping or touching intervals coalesce: start the earliest, end the latest
- * (null if any is open). `combine(into, next)` adds next's counts into `into` before its end moves.
- */
-function union<W extends Interval>(windows: W[], combine: (into: W, next: W) => void): W[] {
-  const merged: W[] = [];
-  for (const w of [...windows].sort((a, b) => a.start - b.start)) {
-    const last = merged.at(-1);
-    if (last && (last.end === null || w.start <= last.end)) {
-      combine(last, w);
-      last.end = last.end === null || w.end === null ? null : Math.max(last.end, w.end);
-    } else merged.push({ ...w });
-  }
-  return merged;
 }
 
 /** Whether the window ending last of the two was closed by a held operation (either, on a tie). */
