@@ -3,11 +3,11 @@
  * workers) when the configured Temporal is the lab's dev server, else nothing: they only talk to
  * the configured server, and say so, warning when no worker polls the experiment queue there.
  */
-import { temporal } from '@temporalio/proto';
 import { labUp } from '../lab/lab';
 import type { Client } from '@temporalio/client';
 import { configuredTemporal, describeTarget } from '../platform/temporal-target';
 import { experimentTaskQueue } from '../platform/settings';
+import { taskQueuePollers } from '../platform/task-queue-pollers';
 
 export async function labIfConfigured(): Promise<void> {
   const target = configuredTemporal();
@@ -20,14 +20,8 @@ export async function warnWithoutWorkers(client: Client): Promise<void> {
   const target = configuredTemporal();
   if (target.lab) return;
   const taskQueue = experimentTaskQueue();
-  const response = await client.workflowService
-    .describeTaskQueue({
-      namespace: target.namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    })
-    .catch(() => undefined);
-  if (response && (response.pollers ?? []).length === 0)
+  const pollers = await taskQueuePollers(client.workflowService, target.namespace, taskQueue).catch(() => undefined);
+  if (pollers && pollers.length === 0)
     process.stderr.write(
       `warning: no worker polls task queue ${taskQueue} on ${target.address} (namespace ${target.namespace}): ` +
         'the experiment waits until one does (`faultline worker`, configured like this shell)\n',

@@ -8,8 +8,8 @@
  */
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { LAB_CREDENTIALS, labRdsEndpoint } from './aurora-lab';
+import { taskQueuePollers } from '../platform/task-queue-pollers';
 import { existsSync } from 'node:fs';
-import { temporal } from '@temporalio/proto';
 import { experimentTaskQueue } from '../platform/settings';
 import { runningProcess } from './background-process';
 import { databaseAnswers } from '../platform/database/database-answers';
@@ -185,12 +185,9 @@ async function configuredChecks(add: AddCheck, target: TemporalTarget): Promise<
       'run `faultline setup` (Temporal Cloud: add them in its UI or with tcld; docs/temporal.md)',
     );
     const taskQueue = experimentTaskQueue();
-    const response = await client.workflowService.describeTaskQueue({
-      namespace: target.namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    const pollers = (response.pollers ?? []).map((p) => p.identity ?? '?');
+    const pollers = (await taskQueuePollers(client.workflowService, target.namespace, taskQueue)).map(
+      (p) => p.identity,
+    );
     add(
       `workers on ${taskQueue}`,
       pollers.length > 0,

@@ -4,9 +4,10 @@
  * talks to stale code; an up-to-date one is reused.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { temporal } from '@temporalio/proto';
+import { taskQueuePollers } from '../platform/task-queue-pollers';
+import { hashSourceTree } from '../platform/source-tree-hash';
 import { connectClient } from '../platform/temporal-connection';
 import { labTemporalEnv, labTemporalTarget, type TemporalTarget } from '../platform/temporal-target';
 import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from './background-process';
@@ -27,15 +28,7 @@ export interface WorkerSpec {
 
 /** A hash of everything a worker runs: the sources, init.sql, the lockfile and its RDS endpoint. */
 export function sourceVersion(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = path.join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else hash.update(full).update(readFileSync(full));
-    }
-  };
-  walk(path.join(PROJECT_ROOT, 'src'));
+  const hash = hashSourceTree(createHash('sha256'));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'init.sql')));
   hash.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   // Where the worker's RDS client points (not credentials): a change means a restart.
@@ -71,12 +64,8 @@ export async function workerIsPolling(
 ): Promise<boolean> {
   const client = await connectClient(target);
   try {
-    const response = await client.workflowService.describeTaskQueue({
-      namespace: target.namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (response.pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
+    const pollers = await taskQueuePollers(client.workflowService, target.namespace, taskQueue);
+    return pollers.some((p) => p.identity.startsWith(`${pid}@`));
   } finally {
     await client.connection.close();
   }

@@ -5,22 +5,20 @@
  * build nobody runs once it stops: new experiments and payments would wait for a worker forever.
  * So a worker takes the current version by FAULTLINE_BECOME_CURRENT:
  *   when-unserved (default)  when the deployment has no current version, or no worker of the
- *                            current version has polled within LIVE_POLLER_MS; checked every
+ *                            current version has polled within LIVE_POLLER_MS (90 s); checked every
  *                            WATCH_INTERVAL_MS while it runs, so it takes over once the serving
  *                            build's workers are gone (a rolling upgrade, a crash)
  *   on-start                 as soon as it polls (a deploy step; the lab's `up`), then as above
  *   never                    only `temporal worker deployment set-current-version` moves it
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { temporal } from '@temporalio/proto';
 import type { NativeConnection, WorkerDeploymentOptions } from '@temporalio/worker';
 import { logger } from './logger';
+import { isLive, taskQueuePollers, type SeenPoller } from './task-queue-pollers';
 
 export const CURRENT_VERSION_POLICIES = ['when-unserved', 'on-start', 'never'] as const;
 export type CurrentVersionPolicy = (typeof CURRENT_VERSION_POLICIES)[number];
 
-/** An idle worker's long poll lasts a minute; its last access is at most that old while it lives. */
-export const LIVE_POLLER_MS = 90_000;
 const WATCH_INTERVAL_MS = 10_000;
 
 export function currentVersionPolicy(env: NodeJS.ProcessEnv = process.env): CurrentVersionPolicy {
@@ -31,16 +29,10 @@ export function currentVersionPolicy(env: NodeJS.ProcessEnv = process.env): Curr
   );
 }
 
-export interface SeenPoller {
-  buildId: string | undefined;
-  /** When the server last saw it poll (ms since the epoch). */
-  lastAccessMs: number;
-}
-
 /** True when a worker of build `current` polled within LIVE_POLLER_MS of `nowMs`. */
 export function isServed(current: string | undefined, pollers: SeenPoller[], nowMs: number): boolean {
   if (current === undefined) return false;
-  return pollers.some((p) => p.buildId === current && nowMs - p.lastAccessMs <= LIVE_POLLER_MS);
+  return pollers.some((p) => p.buildId === current && isLive(p, nowMs));
 }
 
 type Service = NativeConnection['workflowService'];
@@ -53,18 +45,6 @@ async function currentBuild(service: Service, namespace: string, deploymentName:
     if ((err as { code?: number }).code === 5) return undefined; // no such deployment yet
     throw err;
   }
-}
-
-async function seenPollers(service: Service, namespace: string, taskQueue: string): Promise<SeenPoller[]> {
-  const { pollers } = await service.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return (pollers ?? []).map((p) => ({
-    buildId: p.deploymentOptions?.buildId || undefined,
-    lastAccessMs: Number(p.lastAccessTime?.seconds ?? 0) * 1000 + Math.floor((p.lastAccessTime?.nanos ?? 0) / 1e6),
-  }));
 }
 
 /**
@@ -122,7 +102,10 @@ export async function keepDeploymentServed(
   while (!stop.aborted) {
     try {
       const current = await currentBuild(service, namespace, deploymentName);
-      if (current !== buildId && !isServed(current, await seenPollers(service, namespace, deploymentName), Date.now()))
+      if (
+        current !== buildId &&
+        !isServed(current, await taskQueuePollers(service, namespace, deploymentName), Date.now())
+      )
         await takeCurrent(
           service,
           namespace,

@@ -15,26 +15,13 @@
  * FAULTLINE_WORKER_VERSIONING=off: unversioned workers, for a server without worker deployments.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { PROJECT_ROOT } from './settings';
+import { hashSourceTree } from './source-tree-hash';
 
 export const workerVersioningOn = (): boolean => (process.env.FAULTLINE_WORKER_VERSIONING ?? 'on') !== 'off';
-
-/** A hash of the TypeScript sources (what a worker run from them executes). */
-function sourcesHash(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = path.join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else hash.update(path.relative(PROJECT_ROOT, full)).update(readFileSync(full));
-    }
-  };
-  walk(path.join(PROJECT_ROOT, 'src'));
-  return hash.digest('hex').slice(0, 16);
-}
 
 /** This worker's build id (see the opening comment). */
 export function buildId(): string {
@@ -43,7 +30,7 @@ export function buildId(): string {
   const compiled = __filename.endsWith('.js');
   const stamp = path.join(PROJECT_ROOT, 'dist', '.stamp');
   if (compiled && existsSync(stamp)) return readFileSync(stamp, 'utf8').trim().slice(0, 16);
-  return sourcesHash();
+  return hashSourceTree(createHash('sha256')).digest('hex').slice(0, 16);
 }
 
 /** The worker's deployment options, or none when versioning is off. */

@@ -4,22 +4,31 @@
  * beside a served one leaves it current, and takes over once that build's worker is gone.
  */
 import assert from 'node:assert/strict';
-import { currentVersionPolicy, isServed, LIVE_POLLER_MS } from '../../src/platform/current-version';
+import { currentVersionPolicy, isServed } from '../../src/platform/current-version';
+import { LIVE_POLLER_MS } from '../../src/platform/task-queue-pollers';
 
 describe('current version: which build serves a deployment', () => {
   const now = Date.parse('2026-12-02T07:00:00Z');
 
   it('is served while a worker of the current build polled within the live window', () => {
-    assert.equal(isServed('a', [{ buildId: 'a', lastAccessMs: now - 55_000 }], now), true);
-    assert.equal(isServed('a', [{ buildId: 'a', lastAccessMs: now - LIVE_POLLER_MS }], now), true);
+    assert.equal(isServed('a', [{ identity: 'w', buildId: 'a', lastAccessMs: now - 55_000 }], now), true);
+    assert.equal(isServed('a', [{ identity: 'w', buildId: 'a', lastAccessMs: now - LIVE_POLLER_MS }], now), true);
   });
 
   it('is unserved without a current build, or when only other builds, or stale pollers, are left', () => {
-    assert.equal(isServed(undefined, [{ buildId: 'a', lastAccessMs: now }], now), false);
+    assert.equal(isServed(undefined, [{ identity: 'w', buildId: 'a', lastAccessMs: now }], now), false);
     assert.equal(isServed('a', [], now), false);
-    assert.equal(isServed('a', [{ buildId: 'b', lastAccessMs: now }], now), false);
-    assert.equal(isServed('a', [{ buildId: undefined, lastAccessMs: now }], now), false, 'an unversioned poller');
-    assert.equal(isServed('a', [{ buildId: 'a', lastAccessMs: now - LIVE_POLLER_MS - 1 }], now), false, 'gone');
+    assert.equal(isServed('a', [{ identity: 'w', buildId: 'b', lastAccessMs: now }], now), false);
+    assert.equal(
+      isServed('a', [{ identity: 'w', buildId: undefined, lastAccessMs: now }], now),
+      false,
+      'an unversioned poller',
+    );
+    assert.equal(
+      isServed('a', [{ identity: 'w', buildId: 'a', lastAccessMs: now - LIVE_POLLER_MS - 1 }], now),
+      false,
+      'gone',
+    );
   });
 
   it('reads FAULTLINE_BECOME_CURRENT, when-unserved by default, and names the variable when it is wrong', () => {

@@ -6,7 +6,7 @@
  * the live ones before an experiment starts.
  */
 import os from 'node:os';
-import { temporal } from '@temporalio/proto';
+import { isLive, taskQueuePollers } from '../../platform/task-queue-pollers';
 import { sharedClient } from '../../platform/temporal-client';
 import { configuredTemporal } from '../../platform/temporal-target';
 
@@ -19,14 +19,10 @@ export const workerIdentity = `${process.pid}@${os.hostname()}`;
 /** The identities of the workers polling `taskQueue` for activities now. */
 export async function shardWorkers(taskQueue: string): Promise<string[]> {
   const client = await sharedClient();
-  const response = await client.workflowService.describeTaskQueue({
-    namespace: configuredTemporal().namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-  });
+  const pollers = await taskQueuePollers(client.workflowService, configuredTemporal().namespace, taskQueue, 'activity');
   const now = Date.now();
-  return (response.pollers ?? [])
-    .filter((p) => now - Number(p.lastAccessTime?.seconds ?? 0) * 1000 <= LIVE_POLLER_MS)
-    .map((p) => p.identity ?? '')
+  return pollers
+    .filter((p) => isLive(p, now, LIVE_POLLER_MS))
+    .map((p) => p.identity)
     .sort();
 }
