@@ -5,6 +5,7 @@
  * late. Every other cluster a test creates is plain moto. Started by `faultline up`; the lab's
  * workers reach it through FAULTLINE_RDS_ENDPOINT (labRdsEnv). Never real AWS.
  */
+import { RDSClient } from '@aws-sdk/client-rds';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,11 +17,15 @@ const NAME = 'aurora-lab';
 const SCRIPT = path.join(PROJECT_ROOT, 'lab', 'aurora', 'aurora_lab.py');
 const REGION = 'us-east-1';
 /** The lab's dummy AWS credentials (its RDS API checks a signature, not who signed). */
-export const LAB_CREDENTIALS = { accessKeyId: 'faultline-lab', secretAccessKey: 'faultline-lab' };
+const LAB_CREDENTIALS = { accessKeyId: 'faultline-lab', secretAccessKey: 'faultline-lab' };
 
 export function labRdsEndpoint(): string {
   return `http://127.0.0.1:${labSettings().aurora.rdsPort}`;
 }
+
+/** A client of the lab's RDS API, whatever this shell's AWS settings (one attempt: a check, not a wait). */
+export const labRdsClient = (): RDSClient =>
+  new RDSClient({ endpoint: labRdsEndpoint(), region: REGION, credentials: LAB_CREDENTIALS, maxAttempts: 1 });
 
 /** Where the lab's Aurora logs its endpoints' switches (`{ switches: [{ at, endpoint, from, to }] }`). */
 export function auroraStateFile(): string {

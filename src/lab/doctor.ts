@@ -6,8 +6,8 @@
  * checks that server (reachable, search attributes, a worker on the experiment queue) and the
  * connections this shell names, and leaves the lab alone.
  */
-import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { LAB_CREDENTIALS, labRdsEndpoint } from './aurora-lab';
+import { describeCluster, writerOf } from '../platform/rds-cluster';
+import { labRdsClient, labRdsEndpoint } from './aurora-lab';
 import { taskQueuePollers } from '../platform/task-queue-pollers';
 import { existsSync } from 'node:fs';
 import { experimentTaskQueue } from '../platform/settings';
@@ -44,19 +44,13 @@ type AddCheck = (part: string, ok: boolean, detail: string, fix?: string) => voi
 /** The lab's Aurora cluster as its RDS API describes it: its writer and status. */
 async function labAuroraWriter(): Promise<{ ok: boolean; detail: string }> {
   const { aurora } = labSettings();
-  const rds = new RDSClient({
-    endpoint: labRdsEndpoint(),
-    region: 'us-east-1',
-    credentials: LAB_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  const rds = labRdsClient();
   try {
-    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: aurora.cluster }));
-    const c = out.DBClusters?.[0];
-    const writer = c?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? 'none';
+    const c = await describeCluster(rds, aurora.cluster);
+    const writer = (c && writerOf(c)) || 'none';
     return {
       ok: c?.Status === 'available' && writer !== 'none',
-      detail: `${aurora.cluster} ${c?.Status}, writer ${writer}`,
+      detail: `${aurora.cluster} ${c?.Status ?? 'missing'}, writer ${writer}`,
     };
   } catch (err) {
     return { ok: false, detail: `does not answer (${(err as Error).message})` };

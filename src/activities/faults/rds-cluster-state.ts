@@ -1,11 +1,11 @@
 /**
- * An Aurora cluster as the RDS API describes it: the client (FAULTLINE_RDS_ENDPOINT, or the SDK's
- * own endpoint when unset or `aws`), the cluster and its writer, an instance's status, and the
- * waits of a fault: until a failover has a new writer and the cluster is available again, or until
+ * An Aurora cluster as a fault sees it through the RDS API: the client (FAULTLINE_RDS_ENDPOINT, or
+ * the SDK's own endpoint when unset or `aws`), an instance's status, and the waits of a fault: until a failover has a new writer and the cluster is available again, or until
  * a rebooted instance is available again.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
+import { describeCluster, writerOf } from '../../platform/rds-cluster';
 import type { RdsFault } from '../../shared/experiment-schema';
 import type { ResolvedRdsTarget } from '../../shared/fault-types';
 
@@ -14,18 +14,6 @@ export function rdsClient(fault: RdsFault): RDSClient {
   const endpoint = set && set !== 'aws' ? set : undefined;
   return new RDSClient({ ...(fault.region ? { region: fault.region } : {}), ...(endpoint ? { endpoint } : {}) });
 }
-
-export async function describeCluster(rds: RDSClient, cluster: string): Promise<DBCluster | undefined> {
-  try {
-    return (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }))).DBClusters?.[0];
-  } catch (err) {
-    if ((err as { name?: string }).name === 'DBClusterNotFoundFault') return undefined;
-    throw err;
-  }
-}
-
-export const writerOf = (cluster: DBCluster): string =>
-  cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier ?? '';
 
 /** Aurora's engines: their instances reboot in place, ForceFailover is not theirs. */
 export const isAurora = (cluster: DBCluster): boolean => (cluster.Engine ?? '').startsWith('aurora');

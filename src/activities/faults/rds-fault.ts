@@ -28,7 +28,8 @@ import { RDS_TARGET_TAG } from '../../shared/names';
 import { logger } from '../../platform/logger';
 import type { RdsInjection, Locked, RdsObservation, ResolvedRdsTarget, TouchedThing } from '../../shared/fault-types';
 import { rdsTouches } from '../../shared/touched-things';
-import { describeCluster, isAurora, pollCluster, rdsClient, writerOf } from './rds-cluster-state';
+import { describeCluster, writerOf } from '../../platform/rds-cluster';
+import { isAurora, pollCluster, rdsClient } from './rds-cluster-state';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
 
