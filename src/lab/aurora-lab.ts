@@ -47,6 +47,30 @@ export function labRdsEnv(env: NodeJS.ProcessEnv = process.env): Record<string, 
   };
 }
 
+/** AWS settings that would lead the SDK past the lab's dummy credentials (a session, a profile, a role). */
+const FOREIGN_AWS = [
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+];
+
+/**
+ * A lab worker's environment: this shell's, with the lab's RDS settings; on the lab's endpoint, none
+ * of this shell's own AWS session or profile settings (a real session token never reaches the lab).
+ */
+export function labWorkerAwsEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rds = labRdsEnv(env);
+  const merged: NodeJS.ProcessEnv = { ...env, ...rds };
+  if (rds.FAULTLINE_RDS_ENDPOINT === labRdsEndpoint()) for (const key of FOREIGN_AWS) delete merged[key];
+  return merged;
+}
+
 function launchArgs(): string[] {
   const { aurora, clusterScope } = labSettings();
   const rest = { node1: 'FAULTLINE_NODE1_REST_PORT', node2: 'FAULTLINE_NODE2_REST_PORT' };

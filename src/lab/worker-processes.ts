@@ -14,7 +14,7 @@ import { runningProcess, startBackgroundProcess, stopBackgroundProcess } from '.
 import { labSettings, PROJECT_ROOT } from '../platform/settings';
 import { waitUntil } from './wait-until';
 import { keepWhilePinned, stopDrained } from './draining-workers';
-import { labRdsEnv } from './aurora-lab';
+import { labRdsEnv, labWorkerAwsEnv } from './aurora-lab';
 
 export interface WorkerSpec {
   /** Process name (state and log file). */
@@ -101,8 +101,7 @@ export async function startWorker(
     // Its build id is the lab's source version (platform/worker-deployment.ts); the lab's `up` is its
     // deploy step, so its build becomes current at once (platform/current-version.ts).
     env: {
-      ...labTemporalEnv(),
-      ...labRdsEnv(),
+      ...labWorkerAwsEnv(labTemporalEnv()),
       FAULTLINE_BUILD_ID: code,
       FAULTLINE_BECOME_CURRENT: 'on-start',
       ...spec.env,

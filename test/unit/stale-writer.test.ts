@@ -42,6 +42,16 @@ describe('stale-writer window: the span of read-only errors a path met', () => {
     for (const s of [fault, recovery, overall]) s.destroy();
   });
 
+  it('takes the earliest and the latest failure whatever order they were filed in', () => {
+    const span = new SpanMetrics('fault');
+    for (const at of [T0 + 900, T0 + 200, T0 + 1500, T0 + 700])
+      span.recordFailure('create_order', 'write', 'read_only', '25006', 'read-only', at);
+    const e = span.stats(T0, T0 + 2000).errors.read_only!;
+    assert.equal(e.firstAt, new Date(T0 + 200).toISOString());
+    assert.equal(e.lastAt, new Date(T0 + 1500).toISOString());
+    span.destroy();
+  });
+
   it('gives each path its window and its write downtime, and says so when a path met no read-only error', () => {
     const path = (name: string, errors: PathReport['overall']['errors']) =>
       ({ path: name, overall: { errors } }) as unknown as PathReport;

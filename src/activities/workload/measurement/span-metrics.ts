@@ -73,8 +73,8 @@ export class SpanMetrics {
   }
 
   private touch(at: number): void {
-    this.firstAt ??= at;
-    this.lastAt = at;
+    this.firstAt = Math.min(this.firstAt ?? at, at);
+    this.lastAt = Math.max(this.lastAt ?? at, at);
   }
 
   /** `slow`: it took the stall threshold or longer. */
@@ -112,8 +112,9 @@ export class SpanMetrics {
       this.errors.set(errorClass, entry);
     }
     entry.count++;
-    entry.firstAt ??= at;
-    entry.lastAt = at;
+    // Records are filed in the order they ended, not started: the span is their extremes.
+    entry.firstAt = Math.min(entry.firstAt ?? at, at);
+    entry.lastAt = Math.max(entry.lastAt ?? at, at);
     const key = sqlState ?? 'none';
     entry.sqlStates.set(key, (entry.sqlStates.get(key) ?? 0) + 1);
     this.touch(at);
