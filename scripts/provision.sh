@@ -34,11 +34,11 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ $apt_updated = 0 ]; then
     say "apt-get update"
-    as_root apt-get update -qq >"$LAB/logs/apt.log" 2>&1 || fail "apt-get update (see $LAB/logs/apt.log)"
+    as_root apt-get -o DPkg::Lock::Timeout=300 update -qq >"$LAB/logs/apt.log" 2>&1 || fail "apt-get update (see $LAB/logs/apt.log)"
     apt_updated=1
   fi
   say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$LAB/logs/apt.log" 2>&1 \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >>"$LAB/logs/apt.log" 2>&1 \
     || fail "apt-get install ${missing[*]} (see $LAB/logs/apt.log)"
 }
 
