@@ -55,7 +55,7 @@ export interface UpOptions {
    * kept, however many (at least one): an experiment with `workload.shards` needs them.
    */
   faultlineWorkers?: number;
-  /** Restart a worker whose named connections (FAULTLINE_CONNECTION_*) differ from this shell's (`faultline up`). */
+  /** Restart a worker whose named connections or HTTP targets (FAULTLINE_CONNECTION_*, FAULTLINE_HTTP_*) differ from this shell's (`faultline up`). */
   applyConnections?: boolean;
 }
 

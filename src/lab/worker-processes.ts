@@ -38,10 +38,10 @@ export function sourceVersion(): string {
 }
 
 /**
- * The named connections this shell would give a worker (FAULTLINE_CONNECTION_*), and where it would
- * let custom statements run (FAULTLINE_CUSTOM_SQL), as a keyed hash:
- * the key is the lab's own (random, readable by its owner only), so the hash in a state file says
- * nothing about a password.
+ * The named connections and HTTP targets this shell would give a worker (FAULTLINE_CONNECTION_*,
+ * FAULTLINE_HTTP_*), and where it would let custom statements run (FAULTLINE_CUSTOM_SQL), as a keyed
+ * hash: the key is the lab's own (random, readable by its owner only), so the hash in a state file
+ * says nothing about a password.
  */
 export function connectionsVersion(): string {
   const keyFile = path.join(labSettings().labDir, 'state', 'connections.key');
@@ -51,7 +51,7 @@ export function connectionsVersion(): string {
   }
   const hmac = createHmac('sha256', readFileSync(keyFile, 'utf8'));
   for (const [key, value] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b)))
-    if (key.startsWith('FAULTLINE_CONNECTION_') || key === 'FAULTLINE_CUSTOM_SQL')
+    if (key.startsWith('FAULTLINE_CONNECTION_') || key.startsWith('FAULTLINE_HTTP_') || key === 'FAULTLINE_CUSTOM_SQL')
       hmac.update(`${key}=${value ?? ''}\n`);
   return hmac.digest('hex').slice(0, 16);
 }
@@ -88,7 +88,7 @@ export async function startWorker(
   if (running?.version === version) return 'reused';
   if (running?.version?.startsWith(`${code}.`) && !applyConnections) {
     process.stderr.write(
-      `lab: ${spec.name} runs with other FAULTLINE_CONNECTION_* or FAULTLINE_CUSTOM_SQL values than this shell's; \`bin/faultline up\` from a shell with the ones you want restarts it with them\n`,
+      `lab: ${spec.name} runs with other FAULTLINE_CONNECTION_*, FAULTLINE_HTTP_* or FAULTLINE_CUSTOM_SQL values than this shell's; \`bin/faultline up\` from a shell with the ones you want restarts it with them\n`,
     );
     return 'reused';
   }

@@ -25,11 +25,25 @@ function fields(err: unknown): { code: string | undefined; message: string } {
 
 /** A SQLSTATE is five characters of digits and capitals; Node's codes (ECONNREFUSED) are not. */
 export function sqlState(err: unknown): string | undefined {
+  if (err instanceof ClassifiedError) return err.code;
   const { code } = fields(err);
   return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** An error its maker already classified (an HTTP answer: `http_status` with its status as the code). */
+export class ClassifiedError extends Error {
+  constructor(
+    readonly errorClass: ErrorClass,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'ClassifiedError';
+  }
+}
+
 export function classifyError(err: unknown): ErrorClass {
+  if (err instanceof ClassifiedError) return err.errorClass;
   const { code, message } = fields(err);
   const text = message.toLowerCase();
   if (code === '57P01' || code === '57P02' || text.includes('terminating connection due to administrator command')) {

@@ -58,6 +58,9 @@ export interface LabSettings {
     /** The nodes' PostgreSQL ports on 127.0.0.1, by member. */
     nodePorts: Record<string, number>;
   };
+  /** Seed 000's Flask payment service (lab/payments-flask), the lab's HTTP target `flask`. */
+  flaskPort: number;
+  flaskContainer: string;
   dbName: string;
   dbUser: string;
   /** The lab's dev server (the configured Temporal is temporal-target.ts's). */
@@ -79,6 +82,8 @@ export function labSettings(): LabSettings {
     proxyContainer: env('FAULTLINE_PROXY_CONTAINER', 'faultline-proxy'),
     dbHost: '127.0.0.1',
     dbPort: port('FAULTLINE_DB_PORT', 15432),
+    flaskPort: port('FAULTLINE_FLASK_PORT', 15000),
+    flaskContainer: env('FAULTLINE_FLASK_CONTAINER', 'faultline-payments-flask'),
     proxyPort: port('FAULTLINE_PROXY_PORT', 16432),
     clusterPort: port('FAULTLINE_CLUSTER_PORT', 15433),
     clusterReaderPort: port('FAULTLINE_CLUSTER_READER_PORT', 15434),

@@ -4,6 +4,7 @@
  * (the fault and its phases) and a rollback (the restore, which always runs). Pure.
  */
 import { z } from 'zod';
+import { httpWorkloadSchema } from './http-workload-schema';
 import { paymentWorkloadSchema } from './payment-settings';
 import { CONTAINER_NAME, dockerTargetSchema } from './container-target-schema';
 import { networkFaultSchema, networkFaultIssues } from './network-fault-schema';
@@ -93,6 +94,8 @@ export const experimentSchema = z
     workload: workloadSettingsSchema.prefault(workloadSettingsSchema.parse({})),
     /** The fault to inject. Without one the experiment is a baseline: it measures for faultSeconds. */
     fault: faultSchema.optional(),
+    /** Your own service's HTTP API, measured beside the database paths (docs/your-own-service.md). */
+    http: httpWorkloadSchema.optional(),
     /** Payments through the payment service during the experiment, audited afterwards (seed 000). */
     payments: paymentWorkloadSchema.optional(),
     durations: z
@@ -159,6 +162,9 @@ export const experimentSchema = z
       for (const issue of networkFaultIssues(d.fault))
         ctx.addIssue({ code: 'custom', ...issue, path: ['fault', ...issue.path] });
     }
+    for (const [i, t] of (d.http?.targets ?? []).entries())
+      if (d.paths.includes(t))
+        ctx.addIssue({ code: 'custom', path: ['http', 'targets', i], message: `"${t}" is also a database path` });
     if (d.repeat && !d.fault) ctx.addIssue({ code: 'custom', path: ['repeat'], message: 'needs a fault to repeat' });
     if (d.repeat && d.repeat.everySeconds <= d.durations.faultSeconds) {
       ctx.addIssue({

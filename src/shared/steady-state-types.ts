@@ -13,6 +13,18 @@ export interface SteadyStateCheck {
     reason?: string;
   }>;
   paymentService?: PaymentServiceCheck;
+  /** Each HTTP target's health request (`http.health`). */
+  http?: HttpHealthCheck[];
+}
+
+export interface HttpHealthCheck {
+  target: string;
+  path: string;
+  /** null: no answer. */
+  status: number | null;
+  latencyMs: number | null;
+  holds: boolean;
+  reason?: string;
 }
 
 export interface PaymentServiceCheck {

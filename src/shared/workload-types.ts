@@ -1,5 +1,6 @@
 /** The workload's vocabulary and result shapes, shared by activities, workflows and reports. Pure. */
 import type { WorkloadClient } from './workload-settings';
+import type { HttpLoadFigures } from './http-workload-types';
 
 export const OPERATION_TYPES = ['read', 'write', 'transaction'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
@@ -21,6 +22,8 @@ export const ERROR_CLASSES = [
   'admin_shutdown',
   'read_only',
   'timeout',
+  'http_status', // an HTTP answer neither served nor an expected refusal
+  'malformed', // a served HTTP answer whose body is not the JSON it must be
   'other',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
@@ -43,6 +46,7 @@ export interface OperationStats {
   attempts: number;
   successes: number;
   failures: number;
+  refused?: number; // expected refusals (an HTTP 503 in an outage): not served, not failures; absent when none
   /** successes / attempts, 0..1; null when nothing was attempted (never 100% of nothing). */
   successRate: number | null;
   latencyMs: LatencySummary;
@@ -154,8 +158,7 @@ export interface PgbenchGap {
   end: string | null;
   exitCode: number | null;
   cause: 'pgbench exited' | 'worker lost';
-  /** The phase it began in. */
-  phase?: string;
+  phase?: string; // the phase it began in
 }
 
 /**
@@ -202,9 +205,9 @@ export interface WorkloadResult {
   /** When writes failed: from a failed write to the first successful one started after it. */
   writeOutages?: WriteOutage[];
   gaps: MeasurementGap[];
-  /** How the run ended. */
-  stoppedBy: 'duration' | 'cancelled' | 'signal';
+  stoppedBy: 'duration' | 'cancelled' | 'signal'; // how the run ended
   pgbench?: PgbenchFigures;
+  http?: HttpLoadFigures; // an HTTP path's load (measureHttpPath)
 }
 
 export interface WriteOutage {
@@ -243,6 +246,5 @@ export interface WorkloadProgress {
   held: number;
   /** Sent by one shard of a path measured in several (`workload.shards`), and the worker running it. */
   shard?: { index: number; count: number; worker?: string };
-  /** Merged from this many shards' figures (live-progress.ts). */
-  shards?: number;
+  shards?: number; // merged from this many shards' figures (live-progress.ts)
 }

@@ -177,8 +177,8 @@ describe('scale-out: a path measured in shards on two workers', function () {
         { client: configured, workers: 2, connections: 2 },
       ],
     );
-    assert.equal(direct.measuringClient.client, configured);
-    assert.equal(direct.measuringClient.poolSize, 4);
+    assert.equal(direct.measuringClient!.client, configured);
+    assert.equal(direct.measuringClient!.poolSize, 4);
     const named =
       /Measuring client:(<\/b>)? pool \(the workers share a pg pool\), 5 workers, pool size 4; connect timeout/;
     const html = readFileSync(result.report.html, 'utf8');

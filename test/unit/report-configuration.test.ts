@@ -80,9 +80,9 @@ describe('the measuring client in the report (unit)', () => {
       tcpConnectTimeoutMs: 250,
       statementTimeoutMs: 15000,
       stallThresholdMs: 1000,
-      reconnect: path.measuringClient.reconnect,
+      reconnect: path.measuringClient!.reconnect,
     });
-    assert.match(path.measuringClient.reconnect, /^The workers share a pool of up to 4 connections/);
+    assert.match(path.measuringClient!.reconnect, /^The workers share a pool of up to 4 connections/);
     assert.deepEqual(
       path.shards!.map((s) => s.measuredWith),
       [
@@ -109,14 +109,14 @@ describe('the measuring client in the report (unit)', () => {
 
   it('an unsharded dedicated path: its own record, and the dedicated reconnect policy', () => {
     const { json, console } = reportOf({}, summary({ client: 'dedicated', workers: 3, connections: 3 }));
-    assert.equal(json.paths[0]!.measuringClient.client, 'dedicated');
+    assert.equal(json.paths[0]!.measuringClient!.client, 'dedicated');
     assert.match(console, /Measuring client: dedicated \(each worker its own connection\), 3 workers, pool size 5/);
     assert.match(console, /Reconnect policy: Each worker keeps its own connection; .* is dropped at once/);
   });
 
   it('reports what the measurement recorded, not what the definition asked (pool asked, dedicated recorded)', () => {
     const { json } = reportOf({ client: 'pool' }, summary({ client: 'dedicated', workers: 3, connections: 3 }));
-    assert.equal(json.paths[0]!.measuringClient.client, 'dedicated');
+    assert.equal(json.paths[0]!.measuringClient!.client, 'dedicated');
   });
 
   it('shards that differed are "mixed"; a measurement that recorded nothing falls back to the definition', () => {
@@ -125,10 +125,10 @@ describe('the measuring client in the report (unit)', () => {
       summary({ client: 'dedicated', workers: 2, connections: 2 }, 1),
     ];
     const mixed = reportOf({ concurrentWorkers: 5, poolSize: 4, shards: 2 }, { ...summary(), shards });
-    assert.equal(mixed.json.paths[0]!.measuringClient.client, 'mixed');
+    assert.equal(mixed.json.paths[0]!.measuringClient!.client, 'mixed');
     assert.match(mixed.console, /Measuring client: mixed \(the shards differed\)/);
     const older = reportOf({ concurrentWorkers: 5, poolSize: 4 }, summary());
-    assert.equal(older.json.paths[0]!.measuringClient.client, 'pool');
+    assert.equal(older.json.paths[0]!.measuringClient!.client, 'pool');
   });
 
   it('custom reads: all three forms say they ran READ ONLY, and in how many round trips for the client', () => {
@@ -139,13 +139,13 @@ describe('the measuring client in the report (unit)', () => {
       ],
     };
     const dedicated = reportOf(custom, summary({ client: 'dedicated', workers: 3, connections: 3 }));
-    assert.match(dedicated.json.paths[0]!.measuringClient.customReads ?? '', /READ ONLY transaction, one round trip/);
+    assert.match(dedicated.json.paths[0]!.measuringClient!.customReads ?? '', /READ ONLY transaction, one round trip/);
     assert.match(dedicated.console, /Custom reads: a READ ONLY transaction, one round trip each .*under one Sync/);
     assert.match(dedicated.html, /<b>Custom reads:<\/b> a READ ONLY transaction, one round trip/);
     const pool = reportOf(custom, summary({ client: 'pool', workers: 3, connections: 2 }));
     assert.match(pool.console, /Custom reads: a READ ONLY transaction, three round trips each/);
     const business = reportOf({}, summary({ client: 'dedicated', workers: 3, connections: 3 }));
-    assert.equal(business.json.paths[0]!.measuringClient.customReads, undefined);
+    assert.equal(business.json.paths[0]!.measuringClient!.customReads, undefined);
     assert.doesNotMatch(business.console, /Custom reads/);
   });
 });

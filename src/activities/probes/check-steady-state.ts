@@ -8,6 +8,8 @@ import { runWorkloadEngine } from '../workload/engine/workload-engine';
 import { STEADY_STATE_APPLICATION_NAME } from '../../shared/names';
 import { checkPaymentService } from '../../service/client/check-payment-service';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
+import type { HttpHealth } from '../../shared/http-workload-schema';
+import { checkHttpHealth } from './check-http-health';
 
 export interface SteadyStateInput {
   paths: string[];
@@ -17,6 +19,8 @@ export interface SteadyStateInput {
   windowSeconds: number;
   /** Also require the payment service's health to answer 200 (experiments that run payments). */
   paymentService?: boolean;
+  /** Also require each HTTP target's health request to answer as `http.health` says. */
+  http?: { targets: string[]; health: HttpHealth };
 }
 
 export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyStateCheck> {
@@ -58,11 +62,14 @@ export async function checkSteadyState(input: SteadyStateInput): Promise<SteadyS
       };
     });
     const paymentService = input.paymentService ? await checkPaymentService() : undefined;
+    const h = input.http;
+    const http = h ? await Promise.all(h.targets.map((t) => checkHttpHealth(t, h.health))) : undefined;
     return {
-      holds: paths.every((p) => p.holds) && (paymentService?.holds ?? true),
+      holds: paths.every((p) => p.holds) && (paymentService?.holds ?? true) && (http ?? []).every((c) => c.holds),
       checkedAt: new Date().toISOString(),
       paths,
       ...(paymentService ? { paymentService } : {}),
+      ...(http ? { http } : {}),
     };
   } finally {
     clearInterval(beat);

@@ -27,9 +27,10 @@ function clientText(m: MeasuringClient): string {
 
 /** Once when every path measured with the same client, else once per path. */
 function byClient(report: ExperimentReport): Array<{ label: string; client: MeasuringClient }> {
-  const distinct = new Set(report.paths.map((p) => JSON.stringify(p.measuringClient)));
-  if (distinct.size === 1) return [{ label: '', client: report.paths[0]!.measuringClient }];
-  return report.paths.map((p) => ({ label: ` on ${p.path}`, client: p.measuringClient }));
+  const db = report.paths.flatMap((p) => (p.measuringClient ? [{ path: p.path, client: p.measuringClient }] : []));
+  const distinct = new Set(db.map((p) => JSON.stringify(p.client)));
+  if (distinct.size <= 1) return db.slice(0, 1).map((p) => ({ label: '', client: p.client }));
+  return db.map((p) => ({ label: ` on ${p.path}`, client: p.client }));
 }
 
 export function configurationConsole(report: ExperimentReport): string[] {

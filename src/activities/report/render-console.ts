@@ -5,6 +5,7 @@ import { paymentConsole } from './payment-section';
 import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { staleWriterText } from './stale-writer';
+import { httpConsoleLines } from './http-path-section';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import { missingAttributesText } from '../../shared/search-attributes-missing';
 import type { ExperimentReport, PathReport } from './report-types';
@@ -138,8 +139,8 @@ function pgbenchLines(path: PathReport): string[] {
 function pathLines(report: ExperimentReport, path: PathReport): string[] {
   return [
     '',
-    `${path.path} connection:`,
-    ...figureLines(path),
+    path.http ? `${path.path} (HTTP):` : `${path.path} connection:`,
+    ...(path.http ? httpConsoleLines(path) : figureLines(path)),
     ...availabilityLines(report, path),
     ...phaseLines(report, path),
     ...pgbenchLines(path),

@@ -9,6 +9,7 @@ import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { writerChangeHtml } from './writer-change-html';
 import { staleWriterText } from './stale-writer';
+import { httpRequestsHtml } from './http-path-section';
 import { phaseLatencyChart, timeChart } from './render-charts';
 import { injectedText, networkFaultText, pastThresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
@@ -54,9 +55,10 @@ function pastCell(p: PathReport['phases'][number]): string {
   return `${count(past)} (${pct(p.total.successes > 0 ? past / p.total.successes : null)})`;
 }
 
-function pathTables(report: ExperimentReport, path: PathReport): string {
+/** A database path's figures by operation type and by operation; an HTTP path's by request. */
+function operationTables(path: PathReport): string {
+  if (path.http) return httpRequestsHtml(path);
   const o = path.overall;
-  const repeated = report.cycles.length > 1;
   const typeRows = OPERATION_TYPES.map((t) => {
     const s = o.byType[t];
     const l = s.latencyMs;
@@ -68,6 +70,13 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
       return `<tr><td>${esc(name)}</td><td>${s!.attempts}</td><td>${pct(s!.successRate)}</td><td>${msText(l.mean)}</td><td>${msText(l.p50)}</td><td>${msText(l.p95)}</td><td>${msText(l.p99)}</td></tr>`;
     })
     .join('');
+  return `<table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
+<table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>`;
+}
+
+function pathTables(report: ExperimentReport, path: PathReport): string {
+  const o = path.overall;
+  const repeated = report.cycles.length > 1;
   const phaseRows = path.phases
     .map(
       (p) =>
@@ -102,10 +111,9 @@ function pathTables(report: ExperimentReport, path: PathReport): string {
     : path.recoveryMs !== null
       ? `<span><b>${seconds(path.recoveryMs, 2)}</b> recovery after restore</span>`
       : '';
-  return `<section class="path"><h2>${esc(path.path)}</h2>
+  return `<section class="path"><h2>${esc(path.path)}${path.http ? ' (HTTP)' : ''}</h2>
 <p class="kpis"><span><b>${o.total.attempts.toLocaleString('en-US')}</b> operations</span><span><b>${pct(o.total.successRate)}</b> success</span><span><b>${o.tps}</b> TPS</span><span><b>${seconds(path.downtimeMs, 2)}</b> detected downtime${path.openAtEnd ? ' (still open at the end)' : ''}</span><span><b>${path.held.count}</b> held (max ${msText(path.held.maxMs)} ms)</span>${recovery}</p>
-<table><caption>By operation type (ms)</caption><tr><th>type</th><th>ops</th><th>success</th><th>avg</th><th>min</th><th>max</th><th>p50</th><th>p95</th><th>p99</th></tr>${typeRows}</table>
-<table><caption>By operation (ms)</caption><tr><th>operation</th><th>ops</th><th>success</th><th>avg</th><th>p50</th><th>p95</th><th>p99</th></tr>${operationRows}</table>
+${operationTables(path)}
 <table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>past ${path.stallThresholdMs} ms</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
 ${gapsHtml(path)}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}

@@ -91,7 +91,10 @@ function pathReport(
 ): PathReport {
   const timings = pathProbeTimings(outcome, w.connection);
   const past = pastThresholdPerCycle(w.phases, cycles, w.downtime.stallThresholdMs);
-  const truth = groundTruth.get(w.connection) ?? pathGroundTruth(outcome, w.connection);
+  // An HTTP path has no probe of its own: its ground truth is unknown, never the database's.
+  const truth = w.http
+    ? cycles.map(() => null)
+    : (groundTruth.get(w.connection) ?? pathGroundTruth(outcome, w.connection));
   const readOnly = w.overall.errors.read_only;
   const perCycle = pathCycles(cycles, w.downtime.windows, until, truth, readOnly).map((c, i) => ({
     ...c,
@@ -111,7 +114,7 @@ function pathReport(
   }));
   return {
     path: w.connection,
-    measuringClient: measuringClientOf(summary, outcome.definition.workload),
+    ...(w.http ? { http: w.http } : { measuringClient: measuringClientOf(summary, outcome.definition.workload) }),
     overall: w.overall,
     phases: w.phases,
     downtimeMs: w.downtime.totalMs,
@@ -144,7 +147,8 @@ export function buildReport(
   const first = cycles[0];
   const until = Date.parse(outcome.endedAt);
   const paths = workloads.map((w) => pathReport(w, outcome, cycles, groundTruth, until));
-  const comparison = comparePaths(paths);
+  // The comparison is of database paths (direct vs proxy); HTTP paths stand beside them.
+  const comparison = comparePaths(paths.filter((p) => !p.http));
   const writerChange = writerChangeOf(outcome, workloads);
   // After a writer change (Aurora's or Patroni's), where each path met the demoted writer.
   const writerMoved = outcome.injection?.rds?.writerChanged || writerChange?.newLeader;

@@ -10,6 +10,7 @@ import type {
   WorkloadResult,
   WorkloadStats,
 } from '../../shared/workload-types';
+import type { HttpLoadFigures } from '../../shared/http-workload-types';
 import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { StaleWriterWindow } from './stale-writer';
@@ -39,7 +40,10 @@ export interface MeasuringClient {
 
 export interface PathReport {
   path: string;
-  measuringClient: MeasuringClient;
+  /** A database path's client; absent on an HTTP path (`http`). */
+  measuringClient?: MeasuringClient;
+  /** An HTTP path (`http.targets`): its target and its load. */
+  http?: HttpLoadFigures;
   overall: WorkloadStats;
   phases: WorkloadResult['phases'];
   /** Detected downtime: failures and stalls (see `stallThresholdMs`), every window of the run. */

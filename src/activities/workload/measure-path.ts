@@ -13,8 +13,7 @@
  *   error budget breaks. Cancelled, it stops within a second and fails with a CancelledFailure whose
  *   details carry its summary (the file is written).
  */
-import { existsSync } from 'node:fs';
-import { activityInfo, ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import {
   parseWorkloadSettings,
   shardSettings,
@@ -24,12 +23,16 @@ import {
 import type { ClientInUse, PgbenchFigures, WorkloadProgress } from '../../shared/workload-types';
 import { ErrorBudget } from './measurement/error-budget';
 import type { MeasurementCheckpoint } from './measurement/measurement-checkpoint';
-import { PathMeasurement } from './measurement/path-measurement';
-import type { PhaseClock } from './measurement/phase-clock';
-import { followExperimentPhase } from './experiment-link/phase-follower';
+import type { PathMeasurement } from './measurement/path-measurement';
+import {
+  followFrom,
+  keepCheckpointing,
+  openMeasurement,
+  type MeasurePathHeartbeat,
+} from './measurement/durable-measurement';
 import { progressSignals, watchBudget } from './experiment-link/measurement-signals';
 import { BackgroundPgbench } from './pgbench/background-pgbench';
-import { pathFiles, readCheckpointFile, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import { pathFiles, summarise, writeCheckpointFile } from './measurement/measure-path-files';
 import { measurementHorizonMs } from './engine/workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { workerIdentity } from './shard-workers';
@@ -51,56 +54,6 @@ export interface MeasurePathInput {
   shard?: { index: number; count: number };
 }
 
-/** Heartbeat details: live counters for people, the checkpoint (and pgbench's figures) for a retry. */
-export interface MeasurePathHeartbeat {
-  progress?: WorkloadProgress;
-  checkpoint?: MeasurementCheckpoint;
-  pgbench?: PgbenchFigures;
-}
-
-/** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
-const HEARTBEAT_MS = 250;
-const CHECKPOINT_MS = 500;
-
-/** Where to take up from: this activity's own last checkpoint (a worker was lost), or the previous run's final one. */
-function resumeSource(beat: MeasurePathHeartbeat | undefined, input: MeasurePathInput) {
-  if (beat?.checkpoint) return { from: beat.checkpoint, cause: 'worker lost' as const };
-  if (input.continueFrom && existsSync(input.continueFrom))
-    return {
-      from: readCheckpointFile(input.continueFrom),
-      cause: 'continued as new' as const,
-      baseFile: input.continueFrom,
-    };
-  return undefined;
-}
-
-/** Heartbeats every 250 ms with the latest checkpoint, taken every 500 ms. */
-function keepCheckpointing(
-  measurement: PathMeasurement,
-  pgbench: BackgroundPgbench | undefined,
-  latest: () => WorkloadProgress | undefined,
-): () => void {
-  let checkpoint = measurement.checkpoint(Date.now());
-  let pgbenchFigures = pgbench?.figures();
-  const beats = setInterval(
-    () =>
-      heartbeat({
-        progress: latest(),
-        checkpoint,
-        ...(pgbenchFigures ? { pgbench: pgbenchFigures } : {}),
-      } satisfies MeasurePathHeartbeat),
-    HEARTBEAT_MS,
-  );
-  const checkpoints = setInterval(() => {
-    checkpoint = measurement.checkpoint(Date.now());
-    pgbenchFigures = pgbench?.figures();
-  }, CHECKPOINT_MS);
-  return () => {
-    clearInterval(beats);
-    clearInterval(checkpoints);
-  };
-}
-
 /** Tests only (FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE): fails for good once the experiment reaches that phase. */
 function testHook(phaseOf: () => string, stop: AbortController): { check: () => void; fired: () => boolean } {
   const failIn = process.env.FAULTLINE_TEST_FAIL_MEASUREMENT_IN_PHASE;
@@ -118,32 +71,6 @@ function testHook(phaseOf: () => string, stop: AbortController): { check: () => 
       return false;
     },
   };
-}
-
-/** The measurement, new or taken up from the heartbeat or a previous run's file. */
-function openMeasurement(
-  input: MeasurePathInput,
-  settings: WorkloadSettings,
-  timelineFile: string,
-  beat: MeasurePathHeartbeat | undefined,
-  phases: PhaseClock,
-): { measurement: PathMeasurement; resumedPgbench: PgbenchFigures | undefined } {
-  const previous = resumeSource(beat, input);
-  const options = {
-    connection: input.connection,
-    stallThresholdMs: settings.stallThresholdMs,
-    phases,
-    horizonMs: measurementHorizonMs(settings),
-    timelineFile,
-  };
-  const measurement = new PathMeasurement(options, previous ? { ...previous, at: Date.now() } : undefined);
-  if (previous)
-    Context.current().log.warn('measurement resumed', {
-      connection: input.connection,
-      from: new Date(previous.from.at).toISOString(),
-      cause: previous.cause,
-    });
-  return { measurement, resumedPgbench: beat?.pgbench ?? previous?.from.end?.pgbench };
 }
 
 function startPgbench(
@@ -165,6 +92,12 @@ function startPgbench(
   pgbench.start();
   return pgbench;
 }
+
+/** pgbench's figures, for the heartbeat beside the checkpoint. */
+const pgbenchBeside = (pgbench: BackgroundPgbench | undefined) => () => {
+  const figures = pgbench?.figures();
+  return figures ? { pgbench: figures } : {};
+};
 
 /** The settings, a shard's share of them when it is one. */
 const settingsOf = ({ settings, shard }: MeasurePathInput): WorkloadSettings =>
@@ -192,16 +125,13 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const stop = new AbortController();
   context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
   const beat = info.heartbeatDetails as MeasurePathHeartbeat | undefined;
-  const follower = await followExperimentPhase(
-    stop,
-    beat?.checkpoint?.spans.at(-1)?.phase ?? 'warmup',
-    !beat?.checkpoint,
-  );
+  const follower = await followFrom(stop, beat);
   const phaseOf = () => follower.current();
-  const { measurement, resumedPgbench } = openMeasurement(input, settings, files.timeline, beat, follower);
+  const horizon = { stallThresholdMs: settings.stallThresholdMs, horizonMs: measurementHorizonMs(settings) };
+  const { measurement, resumedPgbench } = openMeasurement(input, horizon, files.timeline, beat, follower);
   const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
   let latest: WorkloadProgress | undefined;
-  const stopCheckpointing = keepCheckpointing(measurement, pgbench, () => latest);
+  const stopCheckpointing = keepCheckpointing(measurement, pgbenchBeside(pgbench), () => latest);
   const signals = progressSignals(input, () => latest);
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
   const hook = testHook(phaseOf, stop);

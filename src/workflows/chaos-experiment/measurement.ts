@@ -99,6 +99,19 @@ export function startMeasurement(s: ExperimentState, continueFrom?: MeasurementF
       })
       .catch((err: unknown) => measurementFailed(s, err, connection, index, count)),
   );
+  for (const target of d.http?.targets ?? []) {
+    s.measurements.push(
+      act(WORKLOAD, `HTTP workload on ${target}`)
+        .measureHttpPath({
+          target,
+          settings: d.http!,
+          reportDirectory: d.report.directory,
+          progressSignalSeconds: every,
+          ...(continueFrom?.paths[target] ? { continueFrom: continueFrom.paths[target] } : {}),
+        })
+        .catch((err: unknown) => measurementFailed(s, err, target, 0, 1)),
+    );
+  }
   if (d.payments) {
     s.payments = act(WORKLOAD, `Payments at ${d.payments.ratePerSecond}/s via ${d.payments.channels.join(' and ')}`)
       .runPaymentWorkload({
@@ -135,7 +148,7 @@ export async function measurementsOf(
 ): Promise<{ paths: PathMeasurementSummary[]; payments?: PaymentWorkloadSummary }> {
   const measured = (await Promise.all(s.measurements)).filter((m): m is PathMeasurementSummary => m !== undefined);
   const paths: PathMeasurementSummary[] = [];
-  for (const connection of s.definition.paths) {
+  for (const connection of [...s.definition.paths, ...(s.definition.http?.targets ?? [])]) {
     const shards = measured.filter((m) => m.connection === connection);
     if (shards.length <= 1) paths.push(...shards);
     else

@@ -12,8 +12,14 @@ import { injectWaitSeconds } from '../../shared/fault-kind-facts';
 const PHASE_SETTLE_MS = 500;
 
 export function hypothesis(s: ExperimentState) {
-  const { paths, workload, steadyState, payments } = s.definition;
-  return { paths, workload, ...steadyState, paymentService: payments !== undefined };
+  const { paths, workload, steadyState, payments, http } = s.definition;
+  return {
+    paths,
+    workload,
+    ...steadyState,
+    paymentService: payments !== undefined,
+    ...(http?.health ? { http: { targets: http.targets, health: http.health } } : {}),
+  };
 }
 
 /** Injects the next fault and holds it for the fault window. */

@@ -33,10 +33,13 @@ export interface Judgement {
 }
 
 const failing = (check?: SteadyStateCheck) =>
-  check?.paths
-    .filter((p) => !p.holds)
-    .map((p) => `${p.path}: ${p.reason}`)
-    .join('; ');
+  [
+    ...(check?.paths ?? []).filter((p) => !p.holds).map((p) => `${p.path}: ${p.reason}`),
+    ...(check?.http ?? []).filter((c) => !c.holds).map((c) => `${c.target} (HTTP): ${c.reason}`),
+    ...(check?.paymentService && !check.paymentService.holds
+      ? [`payment service: ${check.paymentService.reason}`]
+      : []),
+  ].join('; ');
 
 function paymentViolation(f: VerdictFacts): string | undefined {
   const a = f.audit;

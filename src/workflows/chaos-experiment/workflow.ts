@@ -55,6 +55,20 @@ async function setUpPaths(s: ExperimentState): Promise<boolean> {
   }
 }
 
+/** Every HTTP target resolves on the worker; false (`s.refused` names the field) when one does not. */
+async function httpTargetsKnown(s: ExperimentState): Promise<boolean> {
+  const targets = s.definition.http?.targets;
+  if (!targets) return true;
+  try {
+    await act(STEP, `Check the HTTP targets ${targets.join(', ')}`).checkHttpTargets(targets);
+    return true;
+  } catch (err) {
+    if (!refusedAs(err, 'HttpTargetRefused')) throw err;
+    s.refused = err.cause.message;
+    return false;
+  }
+}
+
 /** Setup and the hypothesis before; true when the experiment may go on. */
 async function prepare(s: ExperimentState, workflowId: string): Promise<boolean> {
   const d = s.definition;
@@ -71,6 +85,7 @@ async function prepare(s: ExperimentState, workflowId: string): Promise<boolean>
       return false;
     }
   }
+  if (!(await httpTargetsKnown(s))) return false;
   if (!(await withinConnectionBudget(s))) return false;
   if (!(await enoughShardWorkers(s))) return false;
   if (!(await lockTarget(s, workflowId))) return false;

@@ -122,7 +122,7 @@ async function worker(run: Run, connection: StatementRunner): Promise<void> {
  * tight-probe.ts): answers that arrived while this process was blocked are read before the tick
  * looks for stalls.
  */
-function startTicker(measurement: PathMeasurement, onTick: ((m: PathMeasurement) => void) | undefined) {
+export function startTicker(measurement: PathMeasurement, onTick: ((m: PathMeasurement) => void) | undefined) {
   let ticking = true;
   const timer = setInterval(
     () =>

@@ -14,5 +14,5 @@ export function resultFromCheckpoint(cp: MeasurementCheckpoint): WorkloadResult 
     { from: cp, at: cp.at },
   );
   const result = m.result(end.endedAt, end.stoppedBy);
-  return { ...result, ...(end.pgbench ? { pgbench: end.pgbench } : {}) };
+  return { ...result, ...(end.pgbench ? { pgbench: end.pgbench } : {}), ...(end.http ? { http: end.http } : {}) };
 }

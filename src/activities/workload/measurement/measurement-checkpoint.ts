@@ -11,6 +11,7 @@ import type {
 import type { PhaseClock } from './phase-clock';
 import type { AvailabilitySnapshot } from './availability-types';
 import type { SpanCheckpoint } from './span-metrics';
+import type { HttpLoadFigures } from '../../../shared/http-workload-types';
 
 /** The state of a measurement as plain data (see `PathMeasurement.checkpoint`). */
 export interface MeasurementCheckpoint {
@@ -33,7 +34,7 @@ export interface MeasurementCheckpoint {
   pending?: PendingRecord[];
   availability: AvailabilitySnapshot;
   writeOutages?: WriteOutage[];
-  counters: { attempts: number; failures: number; held: number };
+  counters: { attempts: number; failures: number; held: number; refused?: number };
   gaps: MeasurementGap[];
   timeline: { bucketMs: number; file?: string; bytes: number };
   /**
@@ -42,7 +43,7 @@ export interface MeasurementCheckpoint {
    */
   base?: { file: string; spans: number };
   /** Set on the checkpoint taken when the measurement ended. */
-  end?: { endedAt: number; stoppedBy: WorkloadResult['stoppedBy']; pgbench?: PgbenchFigures };
+  end?: { endedAt: number; stoppedBy: WorkloadResult['stoppedBy']; pgbench?: PgbenchFigures; http?: HttpLoadFigures };
 }
 
 /** An ended operation, waiting to be filed under its phase. */
@@ -55,6 +56,8 @@ export interface PendingRecord {
   /** Outstanding past the stall threshold, then served. */
   held?: boolean;
   failure?: { errorClass: ErrorClass; sqlState?: string; message: string };
+  /** An expected refusal (an HTTP request's refused answer). */
+  refused?: boolean;
 }
 
 export interface MeasurementOptions {

@@ -46,7 +46,7 @@ export function mergeCheckpoints(
   if (shards.length === 1) return first;
   if (shards.some((s) => s.base))
     throw new Error("mergeCheckpoints: a shard's checkpoint is a delta on a base file; merge whole checkpoints");
-  const sum = (key: keyof MeasurementCheckpoint['counters']) => shards.reduce((n, s) => n + s.counters[key], 0);
+  const sum = (key: keyof MeasurementCheckpoint['counters']) => shards.reduce((n, s) => n + (s.counters[key] ?? 0), 0);
   const outages = shards.some((s) => s.writeOutages) ? shards.flatMap((s) => s.writeOutages ?? []) : undefined;
   return {
     version: 1,
@@ -57,7 +57,12 @@ export function mergeCheckpoints(
     spans: mergeSpans(shards.map((s) => s.spans)),
     availability: mergeAvailability(shards.map((s) => s.availability)),
     ...(outages ? { writeOutages: mergeWriteOutages(outages) } : {}),
-    counters: { attempts: sum('attempts'), failures: sum('failures'), held: sum('held') },
+    counters: {
+      attempts: sum('attempts'),
+      failures: sum('failures'),
+      held: sum('held'),
+      ...(sum('refused') ? { refused: sum('refused') } : {}),
+    },
     gaps: mergeGaps(
       shards.map((s) => s.gaps),
       shares,

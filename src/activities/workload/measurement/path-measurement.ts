@@ -25,6 +25,7 @@ import { readBaseSpans, spanFromCheckpoint, spanToCheckpoint } from './measureme
 import { SpanMetrics } from './span-metrics';
 import { Timeline } from './timeline';
 import { WriteOutages } from './write-outages';
+import { LiveProgressMeter } from './live-progress-meter';
 
 export interface OperationRef {
   name: OperationName;
@@ -40,12 +41,12 @@ export class PathMeasurement {
   private readonly phases: PhaseClock;
   private readonly filed: PhaseSpans;
   private readonly timeline: Timeline;
-  private readonly counters = { attempts: 0, failures: 0, held: 0 };
+  private readonly counters: MeasurementCheckpoint['counters'] = { attempts: 0, failures: 0, held: 0 };
   private readonly gaps: MeasurementGap[] = [];
   /** Spans taken over from a base file (a previous run's), left out of delta checkpoints. */
   private base: { file: string; spans: number } | undefined;
   private openGap: MeasurementGap | undefined;
-  private lastProgress: { at: number; attempts: number; failures: number };
+  private readonly meter: LiveProgressMeter;
 
   /**
    * `resume.from`: the state to take up. `resume.baseFile`: the file `from` was read from, when it is a
@@ -93,7 +94,8 @@ export class PathMeasurement {
         this.gaps.push(this.openGap);
       }
     }
-    this.lastProgress = { at: resume?.at ?? this.startedAt, ...this.counters };
+    const path = { connection: this.connection, startedAt: this.startedAt, phase: () => this.phases.current() };
+    this.meter = new LiveProgressMeter(path, this.counters, this.availability, resume?.at ?? this.startedAt);
   }
 
   started(at: number): number {
@@ -129,11 +131,22 @@ export class PathMeasurement {
 
   failed(token: number, op: OperationRef, at: number, latencyUs: number, err: unknown): void {
     this.filed.file({ at, name: op.name, type: op.type, latencyUs, failure: failureOf(err) });
+    this.notServed(token, op, at, latencyUs);
+    this.counters.failures++;
+  }
+
+  /** An expected refusal (an HTTP service's 503 in an outage): down as for a failure, counted apart from them. */
+  refused(token: number, op: OperationRef, at: number, latencyUs: number): void {
+    this.filed.file({ at, name: op.name, type: op.type, latencyUs, refused: true });
+    this.notServed(token, op, at, latencyUs);
+    this.counters.refused = (this.counters.refused ?? 0) + 1;
+  }
+
+  private notServed(token: number, op: OperationRef, at: number, latencyUs: number): void {
     this.timeline.record(at, false, latencyUs);
     this.availability.failed(token, at);
     if (op.type !== 'read') this.writes.failed(at);
     this.counters.attempts++;
-    this.counters.failures++;
   }
 
   /** Cut short by our own shutdown: neither a success nor a failure of the path. */
@@ -156,29 +169,7 @@ export class PathMeasurement {
 
   /** Live figures; ops/s and the error rate are over the time since the previous call. */
   progress(now: number): WorkloadProgress {
-    const { attempts, failures } = this.counters;
-    const dAttempts = attempts - this.lastProgress.attempts;
-    const dFailures = failures - this.lastProgress.failures;
-    const seconds = (now - this.lastProgress.at) / 1000;
-    this.lastProgress = { at: now, attempts, failures };
-    const live = this.availability.live(now);
-    return {
-      connection: this.connection,
-      phase: this.phases.current(),
-      at: now,
-      elapsedMs: now - this.startedAt,
-      attempts,
-      successes: attempts - failures,
-      failures,
-      opsPerSecond: seconds > 0 ? Math.round(dAttempts / seconds) : 0,
-      errorRate: dAttempts > 0 ? dFailures / dAttempts : 0,
-      down: live.down,
-      downSince: live.downSince === null ? null : new Date(live.downSince).toISOString(),
-      stalled: live.stalled,
-      oldestInFlightMs: live.oldestInFlightMs,
-      downtimeMs: Math.round(this.availability.totalMs(now)),
-      held: this.counters.held,
-    };
+    return this.meter.read(now);
   }
 
   /**

@@ -142,6 +142,10 @@ export class PhaseSpans {
 }
 
 function applyRecord(span: SpanMetrics, r: PendingRecord, stallThresholdUs: number): void {
+  if (r.refused) {
+    span.recordRefusal(r.name, r.type, r.at);
+    return;
+  }
   if (r.failure) {
     const f = r.failure;
     span.recordFailure(r.name, r.type, f.errorClass, f.sqlState, f.message, r.at);

@@ -33,6 +33,7 @@ export interface SpanCheckpoint {
     type: OperationType;
     attempts: number;
     failures: number;
+    refused?: number;
     latency: string;
     /** Successes that took the stall threshold or longer; absent in checkpoints that did not count them. */
     slow?: number;
@@ -83,6 +84,14 @@ export class SpanMetrics {
     acc.attempts++;
     if (slow) acc.slow++;
     acc.latency.recordValue(Math.max(1, Math.round(latencyUs)));
+    this.touch(at);
+  }
+
+  /** An expected refusal: the request was answered, as agreed for an outage, but not served. */
+  recordRefusal(name: OperationName, type: OperationType, at: number): void {
+    const acc = this.operation(name, type);
+    acc.attempts++;
+    acc.refused++;
     this.touch(at);
   }
 
@@ -167,6 +176,7 @@ export class SpanMetrics {
         type: e.type,
         attempts: e.acc.attempts,
         failures: e.acc.failures,
+        ...(e.acc.refused ? { refused: e.acc.refused } : {}),
         latency: encodeHistogram(e.acc.latency),
         ...(e.acc.slowCounted ? { slow: e.acc.slow } : {}),
       })),
@@ -190,6 +200,7 @@ export class SpanMetrics {
       const acc = span.operation(op.name, op.type);
       acc.attempts = op.attempts;
       acc.failures = op.failures;
+      acc.refused = op.refused ?? 0;
       acc.slow = op.slow ?? 0;
       // An older checkpoint did not count them: known only when nothing succeeded.
       acc.slowCounted = op.slow !== undefined || op.attempts === op.failures;

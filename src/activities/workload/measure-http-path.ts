@@ -1,0 +1,101 @@
+/**
+ * `measureHttpPath`: the HTTP workload on one target (`http.targets`) for the length of an
+ * experiment, as a Temporal activity. Like `measurePath`, whose measurement it shares: it follows
+ * the experiment's phases, checkpoints every 500 ms into its heartbeat (a retry after a lost worker
+ * resumes, the time between a measurement gap), writes its final checkpoint beside the report (the
+ * report reads it like any path's) and returns a small summary. Request ids carry the experiment,
+ * the run and the attempt, so no two requests of an experiment share one.
+ */
+import { activityInfo, CancelledFailure, Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { httpWorkloadSchema, type HttpWorkloadInput } from '../../shared/http-workload-schema';
+import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
+import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import type { WorkloadProgress } from '../../shared/workload-types';
+import { resolveHttpTarget } from '../../platform/http-targets';
+import { progressSignals } from './experiment-link/measurement-signals';
+import { startTicker } from './engine/workload-engine';
+import { pathFiles, summarise, writeCheckpointFile } from './measurement/measure-path-files';
+import {
+  followFrom,
+  keepCheckpointing,
+  openMeasurement,
+  type MeasurePathHeartbeat,
+} from './measurement/durable-measurement';
+import { newFigures, runHttpLoad } from './http/http-load';
+
+export interface MeasureHttpPathInput {
+  /** The target's name (its base URL: FAULTLINE_HTTP_<NAME>). */
+  target: string;
+  settings: HttpWorkloadInput;
+  reportDirectory: string;
+  progressSignalSeconds?: number;
+  /** This run continues an experiment that continued as new: the previous run's final checkpoint. */
+  continueFrom?: string;
+}
+
+/** Ids of one experiment's requests: `fl-<hash of its workflow id>-<run>a<attempt>-<n>`. */
+const requestIdPrefix = (workflowId: string, runId: string, attempt: number): string =>
+  `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}-${runId.slice(0, 6)}a${attempt}`;
+
+function parseSettings(input: HttpWorkloadInput) {
+  const parsed = httpWorkloadSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, 'http.'));
+  return parsed.data;
+}
+
+export async function measureHttpPath(input: MeasureHttpPathInput): Promise<PathMeasurementSummary> {
+  const settings = parseSettings(input.settings);
+  const target = resolveHttpTarget(input.target);
+  const context = Context.current();
+  const info = activityInfo();
+  const { workflowId, runId } = info.workflowExecution!;
+  const files = pathFiles(input.reportDirectory, workflowId, input.target, runId.slice(0, 8));
+  const stop = new AbortController();
+  context.cancellationSignal.addEventListener('abort', () => stop.abort(), { once: true });
+  const beat = info.heartbeatDetails as MeasurePathHeartbeat | undefined;
+  const follower = await followFrom(stop, beat);
+  const horizon = { stallThresholdMs: settings.stallThresholdMs, horizonMs: settings.timeoutMs + 5000 };
+  const { measurement, resumed } = openMeasurement(
+    { connection: input.target, continueFrom: input.continueFrom },
+    horizon,
+    files.timeline,
+    beat,
+    follower,
+  );
+  const figures = beat?.http ?? resumed?.end?.http ?? newFigures(target, settings);
+  let latest: WorkloadProgress | undefined;
+  const stopCheckpointing = keepCheckpointing(
+    measurement,
+    () => ({ http: { ...figures } }),
+    () => latest,
+  );
+  const signals = progressSignals(input, () => latest);
+  const ticker = startTicker(measurement, undefined);
+  const progress = setInterval(() => (latest = measurement.progress(Date.now())), 1000);
+  try {
+    await runHttpLoad({
+      target,
+      settings,
+      measurement,
+      prefix: requestIdPrefix(workflowId, runId, info.attempt),
+      stop: stop.signal,
+      figures,
+    });
+    const endedAt = Date.now();
+    const stoppedBy = context.cancellationSignal.aborted ? 'cancelled' : 'signal';
+    const final = measurement.checkpoint(endedAt, { endedAt, stoppedBy, http: figures }, true);
+    writeCheckpointFile(files.checkpoint, final);
+    const summary = summarise(final, files.checkpoint);
+    if (context.cancellationSignal.aborted)
+      throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
+    return summary;
+  } finally {
+    clearInterval(progress);
+    ticker.stop();
+    stopCheckpointing();
+    if (signals) clearInterval(signals);
+    follower.close();
+    stop.abort();
+  }
+}
