@@ -99,6 +99,7 @@ build_image "${FAULTLINE_POSTGRES_IMAGE:-faultline/postgres:15}" "$ROOT/lab/post
 build_image "${FAULTLINE_PGBOUNCER_IMAGE:-faultline/pgbouncer:1.18}" "$ROOT/lab/pgbouncer"
 build_image "${FAULTLINE_CLUSTER_IMAGE:-faultline/cluster:15}" "$ROOT/lab/cluster"
 build_image "${FAULTLINE_NETTOOLS_IMAGE:-faultline/nettools:1}" "$ROOT/lab/nettools"
+build_image "${FAULTLINE_FLASK_IMAGE:-faultline/payments-flask:1}" "$ROOT/lab/payments-flask"
 
 # --- Python tools: temporal CLI, moto server, schemathesis, openapi-spec-validator, pinned ---
 VENV="$LAB/venv"

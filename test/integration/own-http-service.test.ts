@@ -1,0 +1,96 @@
+/**
+ * A service faultline did not write, as the test subject: seed 000's Flask payment service
+ * (lab/payments-flask, started by `faultline up`) under examples/own-http-service.json, its
+ * database stopped. The report's HTTP figures are held to things faultline did not compute: its
+ * downtime to an independent HTTP probe (node:http, judged offline by the reference definition),
+ * and every served and refused count per request to the service's own log of what it answered.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
+import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
+import type { ExperimentResult } from '../../src/shared/experiment-types';
+import type { ExperimentReport } from '../../src/activities/report/report-types';
+import { referenceTotalMs, referenceWindows } from '../reference/availability-reference';
+import { HttpProbe } from './harness/http-probe';
+import { pathOf, STALL_MS } from './harness/probed-experiment';
+import { testClient } from './harness/temporal-client';
+import { ensureDbRunning } from './harness/lab-database';
+
+const run = promisify(execFile);
+
+/** The service's own log lines of the requests faultline sent (X-Request-Id `fl-...`), since `since`. */
+async function serviceLog(since: Date): Promise<Array<{ method: string; path: string; status: number }>> {
+  const { stdout } = await run('docker', ['logs', '--since', since.toISOString(), labSettings().flaskContainer], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; fields: Record<string, unknown> })
+    .filter((e) => e.msg === 'request' && String(e.fields.request_id ?? '').startsWith('fl-'))
+    .map((e) => ({ method: String(e.fields.method), path: String(e.fields.path), status: Number(e.fields.status) }));
+}
+
+describe("seed 000's Flask service under the HTTP workload (lab)", function () {
+  this.timeout(240_000);
+  after(ensureDbRunning);
+
+  it("measures it through a database stop: downtime held to an independent probe, answers to the service's log", async () => {
+    const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'own-http-service.json'), 'utf8'));
+    const definition = {
+      ...example,
+      durations: { warmupSeconds: 5, faultSeconds: 8, recoveryTimeoutSeconds: 60 },
+      report: { directory: 'test-artifacts/reports' },
+    };
+    const since = new Date(Date.now() - 1000);
+    const probe = new HttpProbe(`probe-${process.pid}-${Date.now().toString(36)}`);
+    let result: ExperimentResult;
+    try {
+      const client = await testClient();
+      result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+        taskQueue: EXPERIMENT_TASK_QUEUE,
+        workflowId: `test-own-http-${Date.now()}`,
+        args: [definition],
+      });
+    } finally {
+      await probe.stop();
+    }
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.verdict, 'held', report.verdictReason);
+    const flask = pathOf(report, 'flask');
+    assert.equal(flask.http?.display, `http://127.0.0.1:${labSettings().flaskPort}`);
+
+    // Downtime: the probe's, by the reference definition, from a second before the injection.
+    const until = Date.parse(report.endedAt);
+    const from = Date.parse(report.cycles[0]!.injectRequestedAt) - 1000;
+    const probeMs = referenceTotalMs(referenceWindows(probe.attempts, STALL_MS, until), until, from, until);
+    console.log(`      flask: report ${flask.downtimeMs} ms, independent probe ${Math.round(probeMs)} ms`);
+    assert.ok(probeMs > 5000, `the probe saw the outage (${probeMs} ms)`);
+    assert.ok(Math.abs(flask.downtimeMs - probeMs) <= 500, `report ${flask.downtimeMs} ms vs probe ${probeMs} ms`);
+
+    // Each request's answers, as the service logged them.
+    const log = await serviceLog(since);
+    const counted = (method: string, p: string, statuses: number[]) =>
+      log.filter((e) => e.method === method && e.path === p && statuses.includes(e.status)).length;
+    const ops = flask.overall.byOperation;
+    const expected = {
+      create_payment: { served: counted('POST', '/payment', [200, 201]), refused: counted('POST', '/payment', [503]) },
+      health: { served: counted('GET', '/health', [200]), refused: counted('GET', '/health', [503]) },
+    };
+    console.log(`      the service logged ${JSON.stringify(expected)}`);
+    for (const [name, want] of Object.entries(expected)) {
+      assert.equal(ops[name]?.successes, want.served, `${name} served`);
+      assert.equal(ops[name]?.refused ?? 0, want.refused, `${name} refused`);
+      assert.equal(ops[name]?.failures, 0, `${name}: no failure (a graceful service refuses, it does not fail)`);
+    }
+    assert.ok(expected.create_payment.refused > 0, 'the service refused payments while its database was stopped');
+    assert.ok(
+      report.steadyState.after?.http?.every((c) => c.holds),
+      'the health request holds after',
+    );
+  });
+});
