@@ -41,6 +41,7 @@ RETRY_ATTEMPTS = max(1, int(os.environ.get('PAYMENT_RETRY_ATTEMPTS', '3')))
 RETRY_DELAY = float(os.environ.get('PAYMENT_RETRY_DELAY', '2'))
 CONNECT_TIMEOUT = float(os.environ.get('DB_CONNECT_TIMEOUT', '2'))
 STATEMENT_TIMEOUT_MS = int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))
+AUDIT_READER = os.environ.get('DB_AUDIT_READER', '')  # a role that may read the payments (an auditor)
 ACK_BEFORE_COMMIT = os.environ.get('PAYMENT_ACK_BEFORE_COMMIT', 'false').strip().lower() in ('1', 'true', 'yes', 'on')
 QUERY_BUDGET = STATEMENT_TIMEOUT_MS / 1000 + 1  # the server cancels first; this is for a silent server
 MAX_IDLE = 16  # idle connections kept per worker process: as many as its threads
@@ -54,7 +55,13 @@ CREATE TABLE IF NOT EXISTS flask_payments (
   amount numeric(12,2) NOT NULL CHECK (amount > 0),
   status text NOT NULL DEFAULT 'pending',
   created_at timestamptz NOT NULL DEFAULT now(),
-  confirmed_at timestamptz)
+  confirmed_at timestamptz);
+-- An auditor's read access (DB_AUDIT_READER), once that role exists (else whoever makes it grants it).
+DO $$ BEGIN
+  IF %(reader)s <> '' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %(reader)s) THEN
+    EXECUTE format('GRANT SELECT ON flask_payments TO %%I', %(reader)s);
+  END IF;
+END $$;
 """
 COLUMNS = 'order_id, amount, status, created_at, confirmed_at'
 SELECT_PAYMENT = f'SELECT {COLUMNS} FROM flask_payments WHERE order_id = %s'
@@ -103,7 +110,7 @@ def connect():
     if not _schema_ready:
         try:
             with conn, conn.cursor() as cur:
-                cur.execute(SCHEMA)
+                cur.execute(SCHEMA, {'reader': AUDIT_READER})
         except BaseException:
             conn.close()
             raise

@@ -16,4 +16,5 @@ export { registeredSearchAttributes } from './probes/registered-search-attribute
 export { writeReport } from './report/write-report';
 export { runPaymentWorkload } from './workload/run-payment-workload';
 export { auditPayments } from './audit/audit-payments';
+export { auditHttpAcknowledgements } from './audit/audit-http';
 export { checkPaymentService } from '../service/client/check-payment-service';

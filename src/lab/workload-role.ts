@@ -32,6 +32,9 @@ export async function ensureWorkloadRole(): Promise<string> {
       await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
       const tables = await client.query("SELECT 1 WHERE to_regclass('business_users') IS NOT NULL");
       if (tables.rowCount) await grantBusinessTables(client, user);
+      // The lab's Flask service's payments, for the HTTP audit (the service grants it too, if it made the table later).
+      const flask = await client.query("SELECT 1 WHERE to_regclass('flask_payments') IS NOT NULL");
+      if (flask.rowCount) await client.query(`GRANT SELECT ON flask_payments TO ${role}`);
     });
   return `${user} (not a superuser; the business tables' rows only) on ${SERVERS.join(' and ')}`;
 }

@@ -5,7 +5,7 @@
  *   FAULTLINE_HTTP_<NAME>=https://shop.internal:8443/api   (any name)
  *
  * Without it, the lab's names resolve to the lab: `flask` (seed 000's Flask payment service,
- * lab/payments-flask) and `payment-service` (faultline's own payment service's HTTP API). A URL's
+ * lab/payments-flask), `flask-broken` (the same, answering 201 before it writes; started by a test) and `payment-service` (faultline's own payment service's HTTP API). A URL's
  * user and password (if any) never reach a log, a report or the workflow's history.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -26,6 +26,7 @@ export interface ResolvedHttpTarget {
 export function labHttpTargets(lab = labSettings()): Record<string, string> {
   return {
     flask: `http://127.0.0.1:${lab.flaskPort}`,
+    'flask-broken': `http://127.0.0.1:${process.env.FAULTLINE_FLASK_BROKEN_PORT || 15001}`,
     'payment-service': `http://127.0.0.1:${process.env.FAULTLINE_SERVICE_PORT || 15080}`,
   };
 }

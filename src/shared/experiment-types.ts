@@ -1,4 +1,5 @@
 /** What an experiment collects, what its report holds, and what the workflow returns. Pure. */
+import type { HttpAuditResult } from './http-audit-types';
 import type { ExperimentDefinition } from './experiment-schema';
 import type { PaymentAudit, PaymentWorkloadSummary } from './payment-types';
 import type { ExperimentPhase } from './experiment-phases';
@@ -42,6 +43,8 @@ export interface ExperimentOutcome {
   paths: PathMeasurementSummary[];
   /** Experiments with payments: the payment workload (its figures in its state file), and the audit. */
   payments?: { workload: PaymentWorkloadSummary; audit?: PaymentAudit };
+  /** Experiments with `http.audit`: each HTTP target's audit of what it acknowledged. */
+  httpAudits?: HttpAuditResult[];
   /** faultline's search attributes the Temporal server lacks: the experiment set none of them. */
   searchAttributesMissing?: SearchAttributesMissing;
 }

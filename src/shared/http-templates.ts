@@ -66,6 +66,15 @@ export function pathTemplateIssue(path: string): string | undefined {
   return bad.length ? `unknown placeholder ${bad[0]} (only {requestId})` : undefined;
 }
 
+/** Whether a request sends its id (in its path or its body): what an audit looks it up by. */
+export function carriesRequestId(r: { path: string; body?: unknown }): boolean {
+  const inBody = (v: unknown): boolean =>
+    Array.isArray(v)
+      ? v.some(inBody)
+      : isObject(v) && (v.$requestId === true || (!generatorOf(v) && Object.values(v).some(inBody)));
+  return r.path.includes('{requestId}') || inBody(r.body);
+}
+
 /** What a rendering draws from: the request's id and the random sources. */
 export interface Draws {
   requestId: string;

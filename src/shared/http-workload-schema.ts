@@ -6,7 +6,8 @@
  * expected refusal (downtime, not a failure), and everything else is a failure. Pure.
  */
 import { z } from 'zod';
-import { bodyTemplateIssues, pathTemplateIssue } from './http-templates';
+import { bodyTemplateIssues, carriesRequestId, pathTemplateIssue } from './http-templates';
+import { firstKeyword, hasSecondStatement, highestPlaceholder } from './sql-text';
 import { CONNECTION_NAME, wholeNumber } from './schema-fields';
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -68,6 +69,29 @@ export const httpRequestSchema = z
     if (both.length) ctx.addIssue({ code: 'custom', path: ['refused'], message: `${both.join(', ')} also served` });
   });
 
+/**
+ * The audit of what the service acknowledged (`http.audit`): after recovery, a query through a named
+ * connection, keyed on the id each request of `request` sent ($1), finds its writes: an
+ * acknowledged one missing is lost; a refused or failed one present was written despite the answer.
+ */
+export const httpAuditSchema = z
+  .object({
+    /** The request whose answers are audited; its body or path carries {"$requestId": true} or {requestId}. */
+    request: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a request name'),
+    connection: z.string().regex(CONNECTION_NAME, 'must be a connection name'),
+    /** One SELECT (or WITH) whose rows are the writes of the request id $1, e.g. SELECT 1 FROM payments WHERE order_id = $1. */
+    query: z
+      .string()
+      .trim()
+      .max(4000, 'at most 4000 characters')
+      .refine((q) => !hasSecondStatement(q), { message: 'one statement only' })
+      .refine((q) => ['select', 'with'].includes(firstKeyword(q)), { message: 'must be a SELECT or WITH query' })
+      .refine((q) => highestPlaceholder(q) === 1, { message: 'must use $1 (the request id), and no other $n' }),
+    /** How long an acknowledged write may take to show (a service that writes after it answers). */
+    settleSeconds: wholeNumber(0, 600).default(10),
+  })
+  .strict();
+
 /** The health request of the steady-state hypothesis: its status, a JSON field's value, a latency bound. */
 export const httpHealthSchema = z
   .object({
@@ -115,9 +139,19 @@ export const httpWorkloadSchema = z
       .refine((r) => new Set(r.map((x) => x.name)).size === r.length, { message: 'request names must be unique' }),
     /** Checked before and after, beside the success-rate and latency checks. */
     health: httpHealthSchema.optional(),
+    audit: httpAuditSchema.optional(),
   })
   .strict()
   .superRefine((h, ctx) => {
+    const audited = h.audit && h.requests.find((r) => r.name === h.audit!.request);
+    if (h.audit && !audited)
+      ctx.addIssue({ code: 'custom', path: ['audit', 'request'], message: `no request named "${h.audit.request}"` });
+    if (audited && !carriesRequestId(audited))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['audit', 'request'],
+        message: `"${audited.name}" sends no request id to look up: put {"$requestId": true} in its body or {requestId} in its path`,
+      });
     if (h.ratePerSecond !== undefined && h.workers !== undefined)
       ctx.addIssue({
         code: 'custom',
@@ -130,6 +164,7 @@ export type HttpWorkload = z.output<typeof httpWorkloadSchema>;
 export type HttpWorkloadInput = z.input<typeof httpWorkloadSchema>;
 export type HttpRequestTemplate = z.output<typeof httpRequestSchema>;
 export type HttpHealth = z.output<typeof httpHealthSchema>;
+export type HttpAudit = z.output<typeof httpAuditSchema>;
 
 /** The open loop's rate when neither a rate nor workers are given. */
 export const DEFAULT_HTTP_RATE = 10;

@@ -17,6 +17,8 @@ export interface PathMeasurementSummary {
   measuredWith?: ClientInUse;
   /** A shard's own summary: which shard, on which worker (`pid@host`, the worker's Temporal identity). */
   shard?: { index: number; count: number; worker: string };
+  /** An HTTP path with `http.audit`: the audited request's ledger (what each caller was told). */
+  ledgerFile?: string;
   /** A path measured in shards: each shard's summary; the figures above are their merge. */
   shards?: PathMeasurementSummary[];
 }

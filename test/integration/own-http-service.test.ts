@@ -3,7 +3,9 @@
  * (lab/payments-flask, started by `faultline up`) under examples/own-http-service.json, its
  * database stopped. The report's HTTP figures are held to things faultline did not compute: its
  * downtime to an independent HTTP probe (node:http, judged offline by the reference definition),
- * and every served and refused count per request to the service's own log of what it answered.
+ * every served and refused count per request to the service's own log of what it answered, and
+ * the audit of what it acknowledged to the table. A version broken on purpose (201 before it
+ * writes) must fail the verdict by the audit, its lost count the test's own from log and table.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,13 +20,24 @@ import { referenceTotalMs, referenceWindows } from '../reference/availability-re
 import { HttpProbe } from './harness/http-probe';
 import { pathOf, STALL_MS } from './harness/probed-experiment';
 import { testClient } from './harness/temporal-client';
-import { ensureDbRunning } from './harness/lab-database';
+import { ensureDbRunning, sqlQuery } from './harness/lab-database';
+import { runProgram } from './harness/run-cli';
 
 const run = promisify(execFile);
 
+const BROKEN_PORT = Number(process.env.FAULTLINE_FLASK_BROKEN_PORT || 15001);
+const BROKEN_CONTAINER = process.env.FAULTLINE_FLASK_BROKEN_CONTAINER || 'faultline-payments-flask-broken';
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
+}
+
 /** The service's own log lines of the requests faultline sent (X-Request-Id `fl-...`), since `since`. */
-async function serviceLog(since: Date): Promise<Array<{ method: string; path: string; status: number }>> {
-  const { stdout } = await run('docker', ['logs', '--since', since.toISOString(), labSettings().flaskContainer], {
+async function serviceLog(since: Date, container = labSettings().flaskContainer): Promise<LoggedRequest[]> {
+  const { stdout } = await run('docker', ['logs', '--since', since.toISOString(), container], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout
@@ -32,11 +45,38 @@ async function serviceLog(since: Date): Promise<Array<{ method: string; path: st
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { msg: string; fields: Record<string, unknown> })
     .filter((e) => e.msg === 'request' && String(e.fields.request_id ?? '').startsWith('fl-'))
-    .map((e) => ({ method: String(e.fields.method), path: String(e.fields.path), status: Number(e.fields.status) }));
+    .map((e) => ({
+      method: String(e.fields.method),
+      path: String(e.fields.path),
+      status: Number(e.fields.status),
+      requestId: String(e.fields.request_id),
+    }));
+}
+
+const compose = (args: string[]) =>
+  runProgram('docker-compose', [
+    '-p',
+    labSettings().composeProject,
+    '-f',
+    path.join(PROJECT_ROOT, 'docker-compose.yml'),
+    '--profile',
+    'broken',
+    ...args,
+  ]);
+
+async function waitForHealth(port: number): Promise<void> {
+  for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+    const status = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+  }
+  throw new Error(`nothing healthy on 127.0.0.1:${port} within 60 s`);
 }
 
 describe("seed 000's Flask service under the HTTP workload (lab)", function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   after(ensureDbRunning);
 
   it("measures it through a database stop: downtime held to an independent probe, answers to the service's log", async () => {
@@ -92,5 +132,56 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
       report.steadyState.after?.http?.every((c) => c.holds),
       'the health request holds after',
     );
+    // Every payment it acknowledged is in its table: the audit holds, and says so in numbers.
+    const audit = report.httpAudits?.[0];
+    assert.ok(audit, 'the report has the HTTP audit');
+    assert.equal(audit.holds, true, JSON.stringify(audit));
+    assert.equal(audit.acknowledged, expected.create_payment.served);
+    assert.equal(audit.lost, 0);
+    assert.equal(audit.refused, expected.create_payment.refused);
+  });
+
+  it('catches the payments a broken version loses (201 before it writes): violated, by the audit, lost = the table', async () => {
+    const up = await compose(['up', '-d', '--no-build', 'payments-flask-broken']);
+    assert.equal(up.code, 0, up.stderr);
+    try {
+      await waitForHealth(BROKEN_PORT);
+      const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'own-http-service.json'), 'utf8'));
+      const definition = {
+        ...example,
+        name: 'broken Flask service',
+        http: { ...example.http, targets: ['flask-broken'], audit: { ...example.http.audit, settleSeconds: 20 } },
+        durations: { warmupSeconds: 4, faultSeconds: 6, recoveryTimeoutSeconds: 60 },
+        report: { directory: 'test-artifacts/reports' },
+      };
+      const since = new Date(Date.now() - 1000);
+      const client = await testClient();
+      const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+        taskQueue: EXPERIMENT_TASK_QUEUE,
+        workflowId: `test-own-http-broken-${Date.now()}`,
+        args: [definition],
+      });
+      const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+      // The test's own count: the ids the service logged a 201 for, looked up in the table.
+      const acknowledged = (await serviceLog(since, BROKEN_CONTAINER))
+        .filter((e) => e.method === 'POST' && e.path === '/payment' && e.status === 201)
+        .map((e) => e.requestId);
+      const rows = await sqlQuery<{ order_id: string }>(
+        'SELECT order_id FROM flask_payments WHERE order_id = ANY($1)',
+        [acknowledged],
+      );
+      const present = new Set(rows.map((r) => r.order_id));
+      const lost = acknowledged.filter((id) => !present.has(id)).length;
+      console.log(`      acknowledged ${acknowledged.length}, lost by the table ${lost}; ${report.verdictReason}`);
+      assert.ok(lost > 0, 'the broken service lost payments while its database was stopped');
+      assert.equal(report.verdict, 'violated', report.verdictReason);
+      assert.match(report.verdictReason, /^HTTP audit of flask-broken \(create_payment\): \d+ lost/);
+      const audit = report.httpAudits![0]!;
+      assert.equal(audit.acknowledged, acknowledged.length);
+      assert.equal(audit.lost, lost);
+    } finally {
+      const down = await compose(['rm', '-s', '-f', 'payments-flask-broken']);
+      assert.equal(down.code, 0, down.stderr);
+    }
   });
 });

@@ -15,25 +15,25 @@ import { httpWorkloadSchema } from '../../src/shared/http-workload-schema';
 const RATE = 50;
 const RUN_MS = 4000;
 
-/** Serves 200 but from `stall[0]` to `stall[1]` (ms after it started) holds answers until `stall[1]`, then 503 until `refuseUntil`. */
-async function server(stall: [number, number], refuseUntil: number) {
+/**
+ * Serves 200, but requests arriving in `stall` (ms after it started) are held until its end (then
+ * served), and those arriving in `refuse` get 503 with Retry-After at once.
+ */
+async function server(stall: [number, number], refuse: [number, number]) {
   const t0 = Date.now();
   const counts = { served: 0, refused: 0 };
   const s = http.createServer((req, res) => {
     req.resume();
     const at = Date.now() - t0;
-    const answer = () => {
-      const now = Date.now() - t0;
-      if (now >= stall[1] && now < refuseUntil) {
-        counts.refused++;
-        res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":"down"}');
-      } else {
-        counts.served++;
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      }
+    const serve = () => {
+      counts.served++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     };
-    if (at >= stall[0] && at < stall[1]) setTimeout(answer, stall[1] - at);
-    else answer();
+    if (at >= stall[0] && at < stall[1]) setTimeout(serve, stall[1] - at);
+    else if (at >= refuse[0] && at < refuse[1]) {
+      counts.refused++;
+      res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":"down"}');
+    } else serve();
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return { t0, counts, port: (s.address() as AddressInfo).port, close: () => s.close() };
@@ -62,7 +62,7 @@ describe('HTTP open loop (real HTTP server)', function () {
   this.timeout(20_000);
 
   it('sends every due request through a stall, times it from when it was due, counts refusals apart', async () => {
-    const srv = await server([1000, 2500], 3000);
+    const srv = await server([1000, 2500], [3000, 3500]);
     try {
       const { result, figures } = await measure(srv.port, 200);
       const total = result.overall.total;
@@ -70,15 +70,18 @@ describe('HTTP open loop (real HTTP server)', function () {
       assert.ok(Math.abs(total.attempts - (RUN_MS / 1000) * RATE) <= 2, `attempts ${total.attempts}`);
       assert.equal(total.successes, srv.counts.served, 'served as the server counted');
       assert.equal(total.refused, srv.counts.refused, 'refused as the server counted');
+      assert.ok(srv.counts.refused >= 20, `refused ${srv.counts.refused}`);
       assert.equal(total.failures, 0);
       assert.equal(figures.capReached, 0);
-      // One window: from the first request due in the stall to the first 200 after the refusals.
-      const [w, ...more] = result.downtime.windows;
+      // Two windows: the stall, from the first request due in it to its end (the held ones served
+      // then); the refusals, to the first request served after them.
+      const at = (iso: string | null) => Date.parse(iso!) - srv.t0;
+      const [stalled, refused, ...more] = result.downtime.windows;
       assert.equal(more.length, 0, JSON.stringify(result.downtime.windows));
-      const start = Date.parse(w!.start) - srv.t0;
-      const end = Date.parse(w!.end!) - srv.t0;
-      assert.ok(start >= 1000 - 25 && start <= 1000 + 40, `window starts at +${start} ms`);
-      assert.ok(end >= 3000 && end <= 3000 + 60, `window ends at +${end} ms`);
+      assert.ok(Math.abs(at(stalled!.start) - 1000) <= 40, `stall window starts at +${at(stalled!.start)} ms`);
+      assert.ok(Math.abs(at(stalled!.end) - 2500) <= 60, `stall window ends at +${at(stalled!.end)} ms`);
+      assert.ok(Math.abs(at(refused!.start) - 3000) <= 40, `refusal window starts at +${at(refused!.start)} ms`);
+      assert.ok(Math.abs(at(refused!.end) - 3500) <= 60, `refusal window ends at +${at(refused!.end)} ms`);
       // The first request held by the stall waited ~1.5 s: timed from when it was due.
       assert.ok(total.latencyMs.max! >= 1400, `max latency ${total.latencyMs.max} ms`);
     } finally {
@@ -87,7 +90,7 @@ describe('HTTP open loop (real HTTP server)', function () {
   });
 
   it('at the cap on requests in flight, waits for a slot and counts it, and still omits no request', async () => {
-    const srv = await server([1000, 2000], 0);
+    const srv = await server([1000, 2000], [0, 0]);
     try {
       const { result, figures } = await measure(srv.port, 5);
       assert.ok(figures.capReached >= 1, `cap reached ${figures.capReached} times`);

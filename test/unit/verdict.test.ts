@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { gapsDuringFault, judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
 import type { PaymentAudit } from '../../src/shared/payment-types';
+import type { HttpAuditResult } from '../../src/shared/http-audit-types';
 import type { SteadyStateCheck } from '../../src/shared/steady-state-types';
 
 const check = (holds: boolean): SteadyStateCheck => ({
@@ -39,6 +40,27 @@ const audit = (lost: number): PaymentAudit => ({
   examples: [],
   holds: lost === 0,
 });
+const httpAudit = (lost: number, writtenDespiteRefusal = 0): HttpAuditResult => ({
+  target: 'flask',
+  request: 'create_payment',
+  connection: 'direct',
+  checkedAt: '',
+  waitedMs: 0,
+  audited: 20,
+  acknowledged: 10,
+  found: 10 - lost,
+  lost,
+  duplicated: 0,
+  refused: 10,
+  writtenDespiteRefusal,
+  failed: 0,
+  writtenDespiteFailure: 0,
+  unknown: { count: 0, written: 0, absent: 0 },
+  unaudited: 0,
+  incompleteSegments: 0,
+  examples: [],
+  holds: lost === 0 && writtenDespiteRefusal === 0,
+});
 const base: VerdictFacts = {
   hasFault: true,
   recoveryTimeoutSeconds: 60,
@@ -54,6 +76,19 @@ describe('verdict (unit)', () => {
     ['held', {}, 'held', /returned after the fault within the recovery timeout/],
     ['held, with payments', { audit: audit(0) }, 'held', /all 10 acknowledged payments accounted for/],
     ['a lost payment', { audit: audit(1) }, 'violated', /payment audit: 1 lost/],
+    ['an HTTP audit that holds', { httpAudits: [httpAudit(0)] }, 'held', /returned after the fault/],
+    [
+      'an HTTP service that lost an acknowledged write',
+      { httpAudits: [httpAudit(3)] },
+      'violated',
+      /^HTTP audit of flask \(create_payment\): 3 lost, 0 duplicated of 10 acknowledged/,
+    ],
+    [
+      'an HTTP service that wrote despite a refusal',
+      { httpAudits: [httpAudit(0, 2)] },
+      'violated',
+      /2 written despite a refusal/,
+    ],
     [
       'a lost payment in an aborted run is still violated',
       { audit: audit(2), abort: { by: 'signal', reason: 'stop' } },

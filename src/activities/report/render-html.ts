@@ -7,6 +7,7 @@ import { OPERATION_TYPES } from '../../shared/workload-types';
 import { esc } from './html-escape';
 import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
+import { httpAuditHtml } from './http-audit-section';
 import { writerChangeHtml } from './writer-change-html';
 import { staleWriterText } from './stale-writer';
 import { httpRequestsHtml } from './http-path-section';
@@ -193,6 +194,7 @@ ${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
 ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}
+${httpAuditHtml(report)}
 <h2>Configuration</h2>
 ${configurationHtml(report)}
 <p class="definition"><b>Downtime.</b> ${esc(report.downtimeDefinition)}</p>

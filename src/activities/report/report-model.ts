@@ -193,6 +193,7 @@ export function buildReport(
     ...(payments
       ? { payments: { workload: payments, ...(outcome.payments?.audit ? { audit: outcome.payments.audit } : {}) } }
       : {}),
+    ...(outcome.httpAudits ? { httpAudits: outcome.httpAudits } : {}),
     ...(outcome.searchAttributesMissing ? { searchAttributesMissing: outcome.searchAttributesMissing } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type {
   WorkloadStats,
 } from '../../shared/workload-types';
 import type { HttpLoadFigures } from '../../shared/http-workload-types';
+import type { HttpAuditResult } from '../../shared/http-audit-types';
 import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { StaleWriterWindow } from './stale-writer';
@@ -126,6 +127,7 @@ export interface ExperimentReport {
   comparison?: Comparison;
   /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
   payments?: { workload: PaymentWorkloadResult; audit?: PaymentAudit };
+  httpAudits?: HttpAuditResult[];
   /** faultline's search attributes the Temporal server lacked: the experiment set none of them. */
   searchAttributesMissing?: ExperimentOutcome['searchAttributesMissing'];
 }

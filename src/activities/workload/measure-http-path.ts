@@ -23,6 +23,9 @@ import {
   type MeasurePathHeartbeat,
 } from './measurement/durable-measurement';
 import { newFigures, runHttpLoad } from './http/http-load';
+import { HttpLedger } from './http/http-ledger';
+import { ledgerFileOf, readLedgerFile, writeLedgerFile } from './http/http-ledger-file';
+import { existsSync } from 'node:fs';
 
 export interface MeasureHttpPathInput {
   /** The target's name (its base URL: FAULTLINE_HTTP_<NAME>). */
@@ -37,6 +40,20 @@ export interface MeasureHttpPathInput {
 /** Ids of one experiment's requests: `fl-<hash of its workflow id>-<run>a<attempt>-<n>`. */
 const requestIdPrefix = (workflowId: string, runId: string, attempt: number): string =>
   `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}-${runId.slice(0, 6)}a${attempt}`;
+
+/** The audited request's ledger: this attempt's, after the segments of earlier attempts and runs. */
+function auditLedger(
+  request: string | undefined,
+  prefix: string,
+  beat: MeasurePathHeartbeat | undefined,
+  continueFrom: string | undefined,
+) {
+  if (!request) return undefined;
+  const previousFile = continueFrom ? ledgerFileOf(continueFrom) : undefined;
+  const earlier = beat?.ledger ?? (previousFile && existsSync(previousFile) ? readLedgerFile(previousFile) : []);
+  const ledger = new HttpLedger(`${prefix}.${request}`); // a dot: never one of the other requests' ids
+  return { request, ledger, segments: (complete: boolean) => [...earlier, ledger.segment(complete)] };
+}
 
 function parseSettings(input: HttpWorkloadInput) {
   const parsed = httpWorkloadSchema.safeParse(input);
@@ -64,12 +81,11 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
     follower,
   );
   const figures = beat?.http ?? resumed?.end?.http ?? newFigures(target, settings);
+  const prefix = requestIdPrefix(workflowId, runId, info.attempt);
+  const audit = auditLedger(settings.audit?.request, prefix, beat, input.continueFrom);
   let latest: WorkloadProgress | undefined;
-  const stopCheckpointing = keepCheckpointing(
-    measurement,
-    () => ({ http: { ...figures } }),
-    () => latest,
-  );
+  const beside = () => ({ http: { ...figures }, ...(audit ? { ledger: audit.segments(false) } : {}) });
+  const stopCheckpointing = keepCheckpointing(measurement, beside, () => latest);
   const signals = progressSignals(input, () => latest);
   const ticker = startTicker(measurement, undefined);
   const progress = setInterval(() => (latest = measurement.progress(Date.now())), 1000);
@@ -78,15 +94,20 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
       target,
       settings,
       measurement,
-      prefix: requestIdPrefix(workflowId, runId, info.attempt),
+      prefix,
       stop: stop.signal,
       figures,
+      ...(audit ? { audit: { request: audit.request, ledger: audit.ledger } } : {}),
     });
     const endedAt = Date.now();
     const stoppedBy = context.cancellationSignal.aborted ? 'cancelled' : 'signal';
     const final = measurement.checkpoint(endedAt, { endedAt, stoppedBy, http: figures }, true);
     writeCheckpointFile(files.checkpoint, final);
-    const summary = summarise(final, files.checkpoint);
+    if (audit) writeLedgerFile(ledgerFileOf(files.checkpoint), audit.segments(true));
+    const summary = {
+      ...summarise(final, files.checkpoint),
+      ...(audit ? { ledgerFile: ledgerFileOf(files.checkpoint) } : {}),
+    };
     if (context.cancellationSignal.aborted)
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;

@@ -50,6 +50,25 @@ async function auditPayments(s: ExperimentState, payments: PaymentWorkloadSummar
   }
 }
 
+/** Each HTTP target's audit (`http.audit`), after recovery, whatever ended the method. */
+async function auditHttp(s: ExperimentState, paths: PathMeasurementSummary[]): Promise<void> {
+  const audit = s.definition.http?.audit;
+  if (!audit) return;
+  for (const target of s.definition.http!.targets) {
+    const ledgerFile = paths.find((p) => p.connection === target)?.ledgerFile;
+    if (!ledgerFile) continue;
+    try {
+      const result = await act(
+        auditOptions(audit.settleSeconds + 600),
+        `Audit: what ${target} acknowledged against ${audit.connection}`,
+      ).auditHttpAcknowledgements({ target, ledgerFile, audit });
+      (s.httpAudits ??= []).push(result);
+    } catch (err) {
+      s.abort ??= { by: 'failure', reason: `HTTP audit of ${target} failed: ${errorText(err)}` };
+    }
+  }
+}
+
 function faultSpan(s: ExperimentState): { from: string; to: string } | undefined {
   const first = s.cycles[0];
   const last = s.cycles[s.cycles.length - 1];
@@ -81,6 +100,7 @@ function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments
     ...(span ? { faultSpan: span } : {}),
     ...(payments ? { unexpectedPaymentAnswers: payments.unexpected } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
+    ...(s.httpAudits ? { httpAudits: s.httpAudits } : {}),
   };
   return { ...judge(facts), recoveredAt: recovered, gapMs: gapsDuringFault(facts) };
 }
@@ -89,10 +109,11 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
   return await CancellationScope.nonCancellable(async () => {
     await recoverAndCheckAfter(s);
     // The workloads see a phase past the measured ones and hand over their figures.
-    enter(s, s.definition.payments ? 'audit' : 'report');
+    enter(s, s.definition.payments || s.definition.http?.audit ? 'audit' : 'report');
     const { paths, payments } = await measurementsOf(s);
     // The audit runs whatever happened: an aborted experiment must not hide a lost payment.
     if (payments) await auditPayments(s, payments);
+    await auditHttp(s, paths);
     if (s.phase !== 'report') enter(s, 'report');
 
     const { verdict, reason, recoveredAt, gapMs } = verdictOf(s, paths, payments);
@@ -112,6 +133,7 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       ...(recoveredAt ? { recoveredAt } : {}),
       paths,
       ...(payments ? { payments: { workload: payments, ...(s.audit ? { audit: s.audit } : {}) } } : {}),
+      ...(s.httpAudits ? { httpAudits: s.httpAudits } : {}),
       ...(s.searchAttributesMissing ? { searchAttributesMissing: s.searchAttributesMissing } : {}),
     };
     const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);

@@ -2,6 +2,7 @@
  * Everything one run of an experiment knows, in one object that every step reads and writes; and
  * what a run hands over when the experiment continues as new (many repeated faults).
  */
+import type { HttpAuditResult } from '../../shared/http-audit-types';
 import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ExperimentPhase, PhaseEntry } from '../../shared/experiment-phases';
@@ -62,6 +63,8 @@ export interface ExperimentState {
   measurements: Array<Promise<PathMeasurementSummary | undefined>>;
   payments?: Promise<PaymentWorkloadSummary | undefined>;
   audit?: PaymentAudit;
+  /** Each HTTP target's audit of what it acknowledged (`http.audit`). */
+  httpAudits?: HttpAuditResult[];
   /**
    * The locks this run holds, one per thing its fault touches (target-lock-step.ts). Not carried
    * across continue-as-new: a run gives them back before it hands over, the next takes them again.

@@ -5,6 +5,7 @@
  */
 import type { ExperimentOutcome, Verdict } from '../../shared/experiment-types';
 import type { PaymentAudit } from '../../shared/payment-types';
+import type { HttpAuditResult } from '../../shared/http-audit-types';
 import type { MeasurementGap } from '../../shared/workload-types';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
 
@@ -25,6 +26,7 @@ export interface VerdictFacts {
   /** Answers from the payment service that a service under a database outage must never give. */
   unexpectedPaymentAnswers?: { serverErrors: number; timeouts: number; noAnswer: number };
   audit?: PaymentAudit;
+  httpAudits?: HttpAuditResult[];
 }
 
 export interface Judgement {
@@ -41,7 +43,21 @@ const failing = (check?: SteadyStateCheck) =>
       : []),
   ].join('; ');
 
+/** An HTTP audit that does not hold, in words: what the service told its callers against its table. */
+function httpAuditViolation(f: VerdictFacts): string | undefined {
+  const broken = (f.httpAudits ?? []).filter((a) => !a.holds);
+  if (!broken.length) return undefined;
+  return broken
+    .map(
+      (a) =>
+        `HTTP audit of ${a.target} (${a.request}): ${a.lost} lost, ${a.duplicated} duplicated of ${a.acknowledged} acknowledged; ${a.writtenDespiteRefusal} written despite a refusal, ${a.writtenDespiteFailure} despite a failure`,
+    )
+    .join('; ');
+}
+
 function paymentViolation(f: VerdictFacts): string | undefined {
+  const http = httpAuditViolation(f);
+  if (http) return http;
   const a = f.audit;
   if (a && !a.holds)
     return `payment audit: ${a.lost} lost, ${a.duplicated} duplicated, ${a.wrongAmount} wrong amount, ${a.stillPending} still pending of ${a.acknowledged} acknowledged`;

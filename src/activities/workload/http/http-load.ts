@@ -19,6 +19,7 @@ import type { HttpLoadFigures } from '../../../shared/http-workload-types';
 import type { PathMeasurement } from '../measurement/path-measurement';
 import { weightedChooser } from '../operations/random-draws';
 import { sendRequest, type HttpOutcome } from './http-request';
+import { ledgerCode, type HttpLedger } from './http-ledger';
 
 export interface HttpLoadOptions {
   target: ResolvedHttpTarget;
@@ -28,6 +29,8 @@ export interface HttpLoadOptions {
   prefix: string;
   stop: AbortSignal;
   figures: HttpLoadFigures;
+  /** The audited request's ledger (`http.audit`), its ids `<ledger prefix>-<n>`. */
+  audit?: { request: string; ledger: HttpLedger };
 }
 
 /** Once asked to stop, requests in flight get this long to answer before they are cut. */
@@ -51,7 +54,7 @@ class HttpLoad {
   readonly cut = new AbortController();
   private readonly running = new Set<Promise<HttpOutcome>>();
   private readonly choose: () => HttpRequestTemplate;
-  private seq = 0;
+  private readonly counters = new Map<string, number>();
   private readonly stopped: Promise<void>;
 
   constructor(private readonly o: HttpLoadOptions) {
@@ -69,7 +72,7 @@ class HttpLoad {
     const request = this.choose();
     const op = { name: request.name, type: requestType(request) };
     const token = m.started(dueAt);
-    const requestId = `${this.o.prefix}-${this.seq++}`;
+    const { requestId, seq } = this.idFor(request.name);
     const timeoutMs = settings.timeoutMs - (performance.now() - duePerf);
     if (timeoutMs > 0) this.o.figures.sent++;
     else this.o.figures.neverSent++;
@@ -81,9 +84,20 @@ class HttpLoad {
         else if (outcome.kind === 'refused') m.refused(token, op, at, latencyUs);
         else if (outcome.kind === 'failed') m.failed(token, op, at, latencyUs, outcome.error);
         else m.abandoned(token);
+        if (seq !== undefined) this.o.audit!.ledger.record(seq, ledgerCode(outcome));
         return outcome;
       },
     );
+  }
+
+  /** The audited request's ids are its ledger's (`<prefix>.<name>-<n>`); any other's `<prefix>-<name>-<n>`. */
+  private idFor(name: string): { requestId: string; seq?: number } {
+    const audit = this.o.audit;
+    const seq = audit?.request === name ? audit.ledger.next() : undefined;
+    if (seq !== undefined) return { requestId: `${audit!.ledger.prefix}-${seq}`, seq };
+    const n = this.counters.get(name) ?? 0;
+    this.counters.set(name, n + 1);
+    return { requestId: `${this.o.prefix}-${name}-${n}` };
   }
 
   private track(run: Promise<HttpOutcome>): void {

@@ -13,6 +13,7 @@ import type { PhaseClock } from './phase-clock';
 import { followExperimentPhase } from '../experiment-link/phase-follower';
 import { readCheckpointFile } from './measure-path-files';
 import type { HttpLoadFigures } from '../../../shared/http-workload-types';
+import type { HttpLedgerSegment } from '../http/http-ledger';
 
 /** Heartbeat details: live counters for people, the checkpoint (and pgbench's or the HTTP load's figures) for a retry. */
 export interface MeasurePathHeartbeat {
@@ -20,6 +21,8 @@ export interface MeasurePathHeartbeat {
   checkpoint?: MeasurementCheckpoint;
   pgbench?: PgbenchFigures;
   http?: HttpLoadFigures;
+  /** The audited request's ledger so far (an HTTP path with `http.audit`). */
+  ledger?: HttpLedgerSegment[];
 }
 
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
@@ -41,7 +44,7 @@ export function resumeSource(beat: MeasurePathHeartbeat | undefined, input: { co
 /** Heartbeats every 250 ms with the latest checkpoint (and `beside`: what else a retry takes up), taken every 500 ms. */
 export function keepCheckpointing(
   measurement: PathMeasurement,
-  beside: () => Pick<MeasurePathHeartbeat, 'pgbench' | 'http'>,
+  beside: () => Pick<MeasurePathHeartbeat, 'pgbench' | 'http' | 'ledger'>,
   latest: () => WorkloadProgress | undefined,
 ): () => void {
   let checkpoint = measurement.checkpoint(Date.now());
