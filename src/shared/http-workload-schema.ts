@@ -169,6 +169,9 @@ export type HttpAudit = z.output<typeof httpAuditSchema>;
 /** The open loop's rate when neither a rate nor workers are given. */
 export const DEFAULT_HTTP_RATE = 10;
 
+/** The lab's HTTP target names (src/platform/http-targets.ts resolves them). */
+export const labHttpTargetNames = ['flask', 'flask-broken', 'payment-service'];
+
 /** The variable a target's base URL is read from. */
 export const httpEnvKey = (name: string): string => `FAULTLINE_HTTP_${name.toUpperCase().replace(/-/g, '_')}`;
 

@@ -17,6 +17,7 @@ import { referenceTotalMs, referenceWindows } from '../reference/availability-re
 import { freePort } from './harness/free-port';
 import { IndependentProbe } from './harness/independent-probe';
 import { runCli } from './harness/run-cli';
+import { parseExperiment } from '../../src/shared/experiment-schema';
 
 const run = promisify(execFile);
 const PROJECT = `faultline-own-${process.pid}`;
@@ -95,6 +96,65 @@ describe('your own compose service (issue 17)', function () {
 
   after(async () => {
     await compose(dir, 'down', '-v').catch(() => undefined);
+  });
+
+  it("init --http writes seed 000's three cases for the service, and the two variables to export", async () => {
+    const out = path.join(dir, 'suite');
+    const r = await runCli([
+      'init',
+      '--http',
+      'shop=http://127.0.0.1:18080/',
+      '--service',
+      'inventory',
+      '--project',
+      PROJECT,
+      '--out',
+      out,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /export FAULTLINE_HTTP_SHOP='http:\/\/127\.0\.0\.1:18080'/);
+    assert.match(
+      r.stdout,
+      /export FAULTLINE_CONNECTION_INVENTORY='postgres:\/\/shop:<password>@127\.0\.0\.1:\d+\/shop'/,
+    );
+    const cases = ['normal', 'database-failure', 'all'].map((c) =>
+      parseExperiment(JSON.parse(readFileSync(path.join(out, `shop-${c}.json`), 'utf8'))),
+    );
+    for (const d of cases) {
+      assert.deepEqual(d.http?.targets, ['shop']);
+      assert.equal(d.http?.audit?.connection, 'inventory');
+      assert.deepEqual(d.paths, ['inventory']);
+    }
+    assert.equal(cases[0]!.fault, undefined, 'normal operation injects nothing');
+    for (const d of cases.slice(1))
+      assert.equal(d.fault?.kind === 'docker' && d.fault.target.container, `${PROJECT}_inventory_1`);
+    const lab = await runCli([
+      'init',
+      '--http',
+      'flask=http://127.0.0.1:1',
+      '--service',
+      'inventory',
+      '--project',
+      PROJECT,
+      '--out',
+      out,
+    ]);
+    assert.equal(lab.code, 2);
+    assert.match(lab.stderr, /--http: "flask" is one of the lab's HTTP targets/);
+    const bare = await runCli([
+      'init',
+      '--http',
+      'shop',
+      '--service',
+      'inventory',
+      '--project',
+      PROJECT,
+      '--out',
+      out,
+      '--force',
+    ]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /--http: "shop" must be NAME=BASE_URL/);
   });
 
   it('init refuses a service that did not opt in, and says which label to add', async () => {

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { parseExperiment } from '../../src/shared/experiment-schema';
 import { renderBody, renderPath } from '../../src/shared/http-templates';
+import { labHttpTargetNames } from '../../src/shared/http-workload-schema';
+import { labHttpTargets } from '../../src/platform/http-targets';
 
 const request = { name: 'create_payment', method: 'POST', path: '/payment', body: { order_id: { $requestId: true } } };
 const withHttp = (http: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -80,5 +82,11 @@ describe('request templates', () => {
 
   it("fills a path's {requestId}, percent-encoded", () => {
     assert.equal(renderPath('/payment/{requestId}/confirm', 'a b/c'), '/payment/a%20b%2Fc/confirm');
+  });
+});
+
+describe("the lab's HTTP targets", () => {
+  it("are the names init refuses for a user's own target", () => {
+    assert.deepEqual(Object.keys(labHttpTargets()).sort(), [...labHttpTargetNames].sort());
   });
 });
