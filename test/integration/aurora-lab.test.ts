@@ -118,7 +118,14 @@ describe("the lab's Aurora: seed 001's failover on a real data plane", function 
     );
     const aurora = stale.aurora!;
     assert.ok(aurora.readOnlyErrors > 0, 'the writer endpoint led writes to the demoted writer');
-    assert.ok(Date.parse(aurora.lastAt!) <= switchedAt + 1000, 'and none after the endpoint switched');
+    // After the switch only a connection the endpoint routed before it can reach the demoted writer:
+    // one whose login to the restarting node was still under way may take up to the connect
+    // timeout, then fails at its first write and is dropped (seen once: 1.6 s after the switch).
+    const routedBefore = switchedAt + report.definition.workload.connectTimeoutMs + 1000;
+    assert.ok(
+      Date.parse(aurora.lastAt!) <= routedBefore,
+      `and none from a connection made after the endpoint switched (last ${Date.parse(aurora.lastAt!) - switchedAt} ms after it)`,
+    );
     assert.ok(stale['aurora-proxy']!.spanMs < aurora.spanMs, 'the proxy follows the writer itself');
 
     // Per path: its writes' downtime against an independent write probe (a read-only server refuses
