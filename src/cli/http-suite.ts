@@ -11,7 +11,8 @@ import type { OwnService } from './own-service';
 
 export interface HttpTargetArg {
   name: string;
-  baseUrl: string;
+  /** The URL to print: a password in it replaced by <password>, as init does for connections. */
+  shown: string;
   envVar: string;
 }
 
@@ -32,11 +33,15 @@ export function parseHttpArg(arg: string): HttpTargetArg {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`--http: "${baseUrl}" is not a URL (e.g. http://127.0.0.1:8080)`);
+    throw new Error(
+      `--http: the base URL of "${name}" is not a URL (e.g. http://127.0.0.1:8080); the value is not shown`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error(`--http: "${baseUrl}" must be an http:// or https:// URL`);
-  return { name, baseUrl: baseUrl.replace(/\/+$/, ''), envVar: httpEnvKey(name) };
+    throw new Error(`--http: the base URL of "${name}" must be an http:// or https:// URL`);
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  const shown = url.password ? trimmed.replace(`:${url.password}@`, ':<password>@') : trimmed;
+  return { name, shown, envVar: httpEnvKey(name) };
 }
 
 const REFUSED = [{ status: 503, retryAfter: true }];

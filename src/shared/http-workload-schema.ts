@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { bodyTemplateIssues, carriesRequestId, pathTemplateIssue } from './http-templates';
 import { firstKeyword, hasSecondStatement, highestPlaceholder } from './sql-text';
-import { CONNECTION_NAME, wholeNumber } from './schema-fields';
+import { CONNECTION_NAME, thinkTimeSeconds, wholeNumber } from './schema-fields';
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const statusCode = wholeNumber(100, 599, 'an HTTP status code');
@@ -118,14 +118,7 @@ export const httpWorkloadSchema = z
     ratePerSecond: z.number().min(0.1, 'must be >= 0.1').max(2000, 'must be <= 2000').optional(),
     /** Closed loop instead: this many clients per target, each sending its next request after an answer and a think time. */
     workers: wholeNumber(1, 512).optional(),
-    thinkTimeSeconds: z
-      .object({
-        min: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.1),
-        max: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.5),
-      })
-      .strict()
-      .default({ min: 0.1, max: 0.5 })
-      .refine((t) => t.min <= t.max, { message: 'min must be <= max' }),
+    thinkTimeSeconds: thinkTimeSeconds(),
     /** Open loop: requests in flight at most per target; a due request then waits for a slot (counted). */
     maxInFlight: wholeNumber(1, 10_000).default(200),
     /** No answer this long after it was due: a `timeout` failure. */

@@ -16,4 +16,6 @@ export interface HttpLoadFigures {
   capReached: number;
   /** Requests still waiting for a slot when their timeout had passed: timeout failures, never sent. */
   neverSent: number;
+  /** Requests due when the load stopped that were still waiting for a slot: not measured. */
+  unsentAtStop?: number;
 }

@@ -10,3 +10,14 @@ export const wholeNumber = (min: number, max: number, what = 'a whole number') =
 
 /** A whole number of seconds in [min, max]. */
 export const wholeSeconds = (min: number, max: number) => wholeNumber(min, max, 'a whole number of seconds');
+
+/** A pause drawn uniformly in [min, max] seconds (0.1-0.5 by default, seed 001's); 0/0 = no pause. */
+export const thinkTimeSeconds = () =>
+  z
+    .object({
+      min: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.1),
+      max: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.5),
+    })
+    .strict()
+    .default({ min: 0.1, max: 0.5 })
+    .refine((t) => t.min <= t.max, { message: 'min must be <= max' });

@@ -4,7 +4,7 @@
  * workflow validates with it too.
  */
 import { z } from 'zod';
-import { wholeNumber } from './schema-fields';
+import { thinkTimeSeconds, wholeNumber } from './schema-fields';
 import { firstKeyword, hasSecondStatement, highestPlaceholder, PLANNABLE } from './sql-text';
 
 const weight = wholeNumber(0, 100);
@@ -95,14 +95,7 @@ export const workloadSettingsSchema = z
           '(the workers share a pg pool of poolSize). Default: "dedicated" when poolSize >= concurrentWorkers, else "pool".',
       ),
     /** Pause between a worker's operations, drawn uniformly in [min, max] seconds; 0/0 = closed loop. */
-    thinkTimeSeconds: z
-      .object({
-        min: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.1),
-        max: z.number().min(0, 'must be >= 0').max(60, 'must be <= 60').default(0.5),
-      })
-      .strict()
-      .default({ min: 0.1, max: 0.5 })
-      .refine((t) => t.min <= t.max, { message: 'min must be <= max' }),
+    thinkTimeSeconds: thinkTimeSeconds(),
     connectTimeoutMs: wholeNumber(100, 60_000).default(3000),
     /**
      * The TCP handshake alone may take this long before it is tried again (a SYN lost while the

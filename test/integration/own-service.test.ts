@@ -100,17 +100,9 @@ describe('your own compose service (issue 17)', function () {
 
   it("init --http writes seed 000's three cases for the service, and the two variables to export", async () => {
     const out = path.join(dir, 'suite');
-    const r = await runCli([
-      'init',
-      '--http',
-      'shop=http://127.0.0.1:18080/',
-      '--service',
-      'inventory',
-      '--project',
-      PROJECT,
-      '--out',
-      out,
-    ]);
+    const initHttp = (arg: string, ...more: string[]) =>
+      runCli(['init', '--http', arg, '--service', 'inventory', '--project', PROJECT, '--out', out, ...more]);
+    const r = await initHttp('shop=http://127.0.0.1:18080/');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /export FAULTLINE_HTTP_SHOP='http:\/\/127\.0\.0\.1:18080'/);
     assert.match(
@@ -128,31 +120,10 @@ describe('your own compose service (issue 17)', function () {
     assert.equal(cases[0]!.fault, undefined, 'normal operation injects nothing');
     for (const d of cases.slice(1))
       assert.equal(d.fault?.kind === 'docker' && d.fault.target.container, `${PROJECT}_inventory_1`);
-    const lab = await runCli([
-      'init',
-      '--http',
-      'flask=http://127.0.0.1:1',
-      '--service',
-      'inventory',
-      '--project',
-      PROJECT,
-      '--out',
-      out,
-    ]);
+    const lab = await initHttp('flask=http://127.0.0.1:1');
     assert.equal(lab.code, 2);
     assert.match(lab.stderr, /--http: "flask" is one of the lab's HTTP targets/);
-    const bare = await runCli([
-      'init',
-      '--http',
-      'shop',
-      '--service',
-      'inventory',
-      '--project',
-      PROJECT,
-      '--out',
-      out,
-      '--force',
-    ]);
+    const bare = await initHttp('shop', '--force');
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /--http: "shop" must be NAME=BASE_URL/);
   });

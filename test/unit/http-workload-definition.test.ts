@@ -1,9 +1,12 @@
-/** The HTTP workload's definition (pure logic): bad templates and fields refused by name, templates drawn. */
+/** The HTTP workload's pure logic: bad templates and fields refused by name, templates drawn, answers coded for the audit. */
 import assert from 'node:assert/strict';
 import { parseExperiment } from '../../src/shared/experiment-schema';
 import { renderBody, renderPath } from '../../src/shared/http-templates';
 import { labHttpTargetNames } from '../../src/shared/http-workload-schema';
 import { labHttpTargets } from '../../src/platform/http-targets';
+import { ClassifiedError } from '../../src/platform/error-classification';
+import { LEDGER_CODES, ledgerCode } from '../../src/activities/workload/http/http-ledger';
+import type { ErrorClass } from '../../src/shared/workload-types';
 
 const request = { name: 'create_payment', method: 'POST', path: '/payment', body: { order_id: { $requestId: true } } };
 const withHttp = (http: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -88,5 +91,25 @@ describe('request templates', () => {
 describe("the lab's HTTP targets", () => {
   it("are the names init refuses for a user's own target", () => {
     assert.deepEqual(Object.keys(labHttpTargets()).sort(), [...labHttpTargetNames].sort());
+  });
+});
+
+describe('what the audit ledger records of each answer', () => {
+  const failed = (errorClass: ErrorClass, message: string, code?: string) =>
+    ledgerCode({ kind: 'failed', error: new ClassifiedError(errorClass, message, code) });
+
+  it('served, refused; a 500 or a refused connection failed; a gateway, a malformed body, no answer unknown', () => {
+    assert.equal(ledgerCode({ kind: 'served', status: 201 }), LEDGER_CODES.served);
+    assert.equal(ledgerCode({ kind: 'refused', status: 503 }), LEDGER_CODES.refused);
+    assert.equal(failed('http_status', 'HTTP 500', '500'), LEDGER_CODES.failed);
+    assert.equal(failed('http_status', 'HTTP 409', '409'), LEDGER_CODES.failed);
+    assert.equal(failed('connection_refused', 'connect ECONNREFUSED', 'ECONNREFUSED'), LEDGER_CODES.failed);
+    assert.equal(failed('timeout', 'due longer than the timeout ago: never sent'), LEDGER_CODES.failed);
+    for (const status of ['502', '503', '504'])
+      assert.equal(failed('http_status', `HTTP ${status}`, status), LEDGER_CODES.unknown, status);
+    assert.equal(failed('malformed', 'HTTP 201 with a body that is not JSON'), LEDGER_CODES.unknown);
+    assert.equal(failed('timeout', 'no answer within the timeout'), LEDGER_CODES.unknown);
+    assert.equal(failed('connection_reset', 'socket hang up', 'ECONNRESET'), LEDGER_CODES.unknown);
+    assert.equal(ledgerCode({ kind: 'cut' }), LEDGER_CODES.unknown);
   });
 });

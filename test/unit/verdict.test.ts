@@ -84,6 +84,24 @@ describe('verdict (unit)', () => {
       /^HTTP audit of flask \(create_payment\): 3 lost, 0 duplicated of 10 acknowledged/,
     ],
     [
+      'an HTTP audit that could not run is not a held verdict',
+      { httpAuditErrors: ['flask: connect ECONNREFUSED'] },
+      'aborted',
+      /the HTTP audit could not run: flask: connect ECONNREFUSED/,
+    ],
+    [
+      'an HTTP audit that could not run hides no recovery violation',
+      { httpAuditErrors: ['flask: connect ECONNREFUSED'], recoveredAt: undefined },
+      'violated',
+      /steady state did not return/,
+    ],
+    [
+      'both audits broken: both in the reason',
+      { httpAudits: [httpAudit(1)], audit: audit(2) },
+      'violated',
+      /HTTP audit of flask .*1 lost.*; payment audit: 2 lost/,
+    ],
+    [
       'an HTTP service that wrote despite a refusal',
       { httpAudits: [httpAudit(0, 2)] },
       'violated',

@@ -4,8 +4,8 @@
  * unknown) gives the ids; the user's query through a named connection, keyed on the id ($1), gives
  * each one's rows. Served and absent is lost, served and twice is duplicated, refused or failed and
  * present was written despite the answer; unknown answers are resolved either way. Acknowledged
- * writes that do not show yet are looked for again until `settleSeconds` (a service that writes
- * after it answers). Memory stays bounded: counts, and at most 20 examples.
+ * writes that do not show yet are looked for again until `settleSeconds`, at least once (a service
+ * that writes after it answers). Memory stays bounded: counts, and at most 20 examples.
  */
 import { heartbeat } from '@temporalio/activity';
 import { CompiledQuery } from 'kysely';
@@ -19,11 +19,10 @@ export interface AuditHttpInput {
   target: string;
   ledgerFile: string;
   audit: HttpAudit;
-  /** Requests past the ledger's capacity (the load's count). */
-  unaudited?: number;
 }
 
 const RECHECK_MS = 1000;
+const HEARTBEAT_MS = 5000;
 const MAX_EXAMPLES = 20;
 
 type Tally = Omit<HttpAuditResult, 'target' | 'request' | 'connection' | 'checkedAt' | 'waitedMs' | 'holds'>;
@@ -81,33 +80,48 @@ function file(t: Tally, id: string, code: number, rows: number): boolean {
   return false;
 }
 
+/** Acknowledged writes not found at first, looked for again until the settle time (at least once) is up. */
+async function settle(t: Tally, missing: string[], settleMs: number, rowsOf: (id: string) => Promise<number>) {
+  const deadline = Date.now() + settleMs;
+  let first = true;
+  while (missing.length > 0 && (first || Date.now() < deadline)) {
+    first = false;
+    await new Promise((resolve) => setTimeout(resolve, RECHECK_MS));
+    const still: string[] = [];
+    for (const id of missing) {
+      const rows = await rowsOf(id);
+      if (rows === 0) still.push(id);
+      else if (rows > 1) {
+        t.duplicated++;
+        note(t, id, `acknowledged, ${rows} rows`);
+      }
+    }
+    missing = still;
+  }
+  return missing;
+}
+
 export async function auditHttpAcknowledgements(input: AuditHttpInput): Promise<HttpAuditResult> {
   const segments = readLedgerFile(input.ledgerFile);
   const db = openDatabase(input.audit.connection, { poolSize: 1, connectTimeoutMs: 5000, statementTimeoutMs: 30_000 });
   const rowsOf = async (id: string) => (await db.executeQuery(CompiledQuery.raw(input.audit.query, [id]))).rows.length;
-  const tally = emptyTally(input.unaudited ?? 0, segments.filter((s) => !s.complete).length);
+  const unaudited = segments.reduce((n, s) => n + (s.unaudited ?? 0), 0);
+  const tally = emptyTally(unaudited, segments.filter((s) => !s.complete).length);
   const started = Date.now();
+  // On a timer, whatever one query takes: a slow lookup must not look like a lost worker.
+  const beat = setInterval(() => heartbeat({ audited: tally.audited }), HEARTBEAT_MS);
   try {
-    let missing: string[] = [];
+    const missing: string[] = [];
     for (const segment of segments) {
       for (const { id, code } of ledgerEntries(segment)) {
         if (code === 0) continue; // in flight when a lost attempt's ledger was taken
         if (file(tally, id, code, await rowsOf(id))) missing.push(id);
-        if (tally.audited % 500 === 0) heartbeat({ audited: tally.audited });
       }
     }
-    // A write acknowledged but not yet visible: looked for again until the settle time is up.
-    while (missing.length > 0 && Date.now() - started < input.audit.settleSeconds * 1000) {
-      await new Promise((resolve) => setTimeout(resolve, RECHECK_MS));
-      heartbeat({ audited: tally.audited, missing: missing.length });
-      const still: string[] = [];
-      for (const id of missing) if ((await rowsOf(id)) === 0) still.push(id);
-      missing = still;
-    }
-    const found = tally.acknowledged - missing.length - tally.found;
-    tally.found += found;
-    tally.lost = missing.length;
-    for (const id of missing) note(tally, id, 'acknowledged, not in the table (lost)');
+    const lost = await settle(tally, missing, input.audit.settleSeconds * 1000, rowsOf);
+    tally.found = tally.acknowledged - lost.length;
+    tally.lost = lost.length;
+    for (const id of lost) note(tally, id, 'acknowledged, not in the table (lost)');
     const holds =
       tally.lost === 0 &&
       tally.duplicated === 0 &&
@@ -123,6 +137,7 @@ export async function auditHttpAcknowledgements(input: AuditHttpInput): Promise<
       holds,
     };
   } finally {
+    clearInterval(beat);
     await db.destroy();
   }
 }

@@ -21,7 +21,8 @@ export function loadText(h: HttpLoadFigures): string {
 export function capText(h: HttpLoadFigures): string {
   if (h.capReached === 0) return '';
   const never = h.neverSent ? `, ${count(h.neverSent)} never sent (their timeout passed while waiting: timeouts)` : '';
-  return `the ${h.maxInFlight}-request cap was reached ${count(h.capReached)} time(s): ${count(h.waitedForSlot)} due requests waited for a slot${never}`;
+  const unsent = h.unsentAtStop ? `, ${count(h.unsentAtStop)} still waiting when the load stopped (not measured)` : '';
+  return `the ${h.maxInFlight}-request cap was reached ${count(h.capReached)} time(s): ${count(h.waitedForSlot)} due requests waited for a slot${never}${unsent}`;
 }
 
 const refusedOf = (s: OperationStats): number => s.refused ?? 0;

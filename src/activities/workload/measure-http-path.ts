@@ -37,9 +37,9 @@ export interface MeasureHttpPathInput {
   continueFrom?: string;
 }
 
-/** Ids of one experiment's requests: `fl-<hash of its workflow id>-<run>a<attempt>-<n>`. */
-const requestIdPrefix = (workflowId: string, runId: string, attempt: number): string =>
-  `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}-${runId.slice(0, 6)}a${attempt}`;
+/** Ids of one experiment's requests: `fl-<hash of its workflow id>-<run>t<target>a<attempt>...`, unique across its targets. */
+const requestIdPrefix = (workflowId: string, runId: string, target: number, attempt: number): string =>
+  `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}-${runId.slice(0, 6)}t${target}a${attempt}`;
 
 /** The audited request's ledger: this attempt's, after the segments of earlier attempts and runs. */
 function auditLedger(
@@ -81,7 +81,7 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
     follower,
   );
   const figures = beat?.http ?? resumed?.end?.http ?? newFigures(target, settings);
-  const prefix = requestIdPrefix(workflowId, runId, info.attempt);
+  const prefix = requestIdPrefix(workflowId, runId, Math.max(0, settings.targets.indexOf(input.target)), info.attempt);
   const audit = auditLedger(settings.audit?.request, prefix, beat, input.continueFrom);
   let latest: WorkloadProgress | undefined;
   const beside = () => ({ http: { ...figures }, ...(audit ? { ledger: audit.segments(false) } : {}) });

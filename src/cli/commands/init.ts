@@ -146,7 +146,7 @@ function httpNextSteps(own: OwnService, http: HttpTargetArg, files: string[]): s
     'Edit http.requests to your own API (path, body template, which answers are served and which refused),',
     'http.health to your health request, and http.audit.query to the table your service writes',
     '($1 is the id each request sent), then tell the worker where both are:',
-    `  export ${http.envVar}='${http.baseUrl}'`,
+    `  export ${http.envVar}='${http.shown}'`,
     `  export ${own.envVar}='${own.urlTemplate}'`,
     '',
     'then start the lab (it passes the variables to the worker) and run a case:',

@@ -56,15 +56,19 @@ async function auditHttp(s: ExperimentState, paths: PathMeasurementSummary[]): P
   if (!audit) return;
   for (const target of s.definition.http!.targets) {
     const ledgerFile = paths.find((p) => p.connection === target)?.ledgerFile;
-    if (!ledgerFile) continue;
+    if (!ledgerFile) {
+      (s.httpAuditErrors ??= []).push(`${target}: its measurement left no ledger, nothing was audited`);
+      continue;
+    }
     try {
       const result = await act(
-        auditOptions(audit.settleSeconds + 600),
+        auditOptions(audit.settleSeconds + 3600),
         `Audit: what ${target} acknowledged against ${audit.connection}`,
       ).auditHttpAcknowledgements({ target, ledgerFile, audit });
       (s.httpAudits ??= []).push(result);
     } catch (err) {
-      s.abort ??= { by: 'failure', reason: `HTTP audit of ${target} failed: ${errorText(err)}` };
+      // Not an abort: a violation found meanwhile (not recovered, still down) must still be the verdict.
+      (s.httpAuditErrors ??= []).push(`${target}: ${errorText(err)}`);
     }
   }
 }
@@ -101,6 +105,7 @@ function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments
     ...(payments ? { unexpectedPaymentAnswers: payments.unexpected } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.httpAudits ? { httpAudits: s.httpAudits } : {}),
+    ...(s.httpAuditErrors ? { httpAuditErrors: s.httpAuditErrors } : {}),
   };
   return { ...judge(facts), recoveredAt: recovered, gapMs: gapsDuringFault(facts) };
 }

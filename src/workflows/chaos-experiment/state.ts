@@ -65,6 +65,7 @@ export interface ExperimentState {
   audit?: PaymentAudit;
   /** Each HTTP target's audit of what it acknowledged (`http.audit`). */
   httpAudits?: HttpAuditResult[];
+  httpAuditErrors?: string[];
   /**
    * The locks this run holds, one per thing its fault touches (target-lock-step.ts). Not carried
    * across continue-as-new: a run gives them back before it hands over, the next takes them again.

@@ -27,6 +27,8 @@ export interface VerdictFacts {
   unexpectedPaymentAnswers?: { serverErrors: number; timeouts: number; noAnswer: number };
   audit?: PaymentAudit;
   httpAudits?: HttpAuditResult[];
+  /** HTTP audits that could not run (a database that never came back, a measurement that left no ledger). */
+  httpAuditErrors?: string[];
 }
 
 export interface Judgement {
@@ -55,9 +57,13 @@ function httpAuditViolation(f: VerdictFacts): string | undefined {
     .join('; ');
 }
 
+/** Every audit's and the payment service's violations, in one text. */
 function paymentViolation(f: VerdictFacts): string | undefined {
-  const http = httpAuditViolation(f);
-  if (http) return http;
+  const all = [httpAuditViolation(f), paymentsViolation(f)].filter(Boolean);
+  return all.length ? all.join('; ') : undefined;
+}
+
+function paymentsViolation(f: VerdictFacts): string | undefined {
   const a = f.audit;
   if (a && !a.holds)
     return `payment audit: ${a.lost} lost, ${a.duplicated} duplicated, ${a.wrongAmount} wrong amount, ${a.stillPending} still pending of ${a.acknowledged} acknowledged`;
@@ -109,6 +115,8 @@ function core(f: VerdictFacts): Judgement {
   if (!f.hasFault) {
     if (f.after && !f.after.holds)
       return { verdict: 'violated', reason: `steady state at the end does not hold (${failing(f.after)})` };
+    if (f.httpAuditErrors?.length)
+      return { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` };
     return { verdict: 'held', reason: `baseline without a fault: the steady state held before and after${accounted}` };
   }
   if (!f.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
@@ -126,6 +134,8 @@ function core(f: VerdictFacts): Judgement {
   }
   if (f.after && !f.after.holds)
     return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(f.after)})` };
+  if (f.httpAuditErrors?.length)
+    return { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` };
   return {
     verdict: 'held',
     reason: `the steady state held before, and returned after the fault within the recovery timeout${accounted}`,

@@ -5,6 +5,7 @@
  * its last checkpoint.
  */
 import type { HttpOutcome } from './http-request';
+import { ByteLedger, decodeRuns } from '../measurement/byte-ledger';
 
 export const LEDGER_CODES = { served: 1, refused: 2, failed: 3, unknown: 4 } as const;
 
@@ -16,36 +17,42 @@ export interface HttpLedgerSegment {
   /** Run-length encoded codes: [code, count] pairs. */
   runs: Array<[number, number]>;
   complete: boolean;
+  /** Requests past the ledger's capacity (not audited). */
+  unaudited?: number;
 }
 
-/** served, refused; a failure the caller got an answer for (or that never reached the service); or unknown. */
+/** Answers a gateway gives without knowing whether the service behind it wrote: the outcome is unknown. */
+const GATEWAY_STATUSES = ['502', '503', '504'];
+
+/**
+ * served; refused; failed: the service answered that it failed (a 4xx, a 500), or the request never
+ * reached it (refused connection, never sent); unknown: no answer, a gateway's answer, or a served
+ * status whose body was not the JSON asked for (the caller may have taken it as acknowledged).
+ */
 export function ledgerCode(outcome: HttpOutcome): number {
   if (outcome.kind === 'served') return LEDGER_CODES.served;
   if (outcome.kind === 'refused') return LEDGER_CODES.refused;
   if (outcome.kind === 'cut') return LEDGER_CODES.unknown;
-  const definite = ['http_status', 'malformed', 'connection_refused'].includes(outcome.error.errorClass);
-  return definite || outcome.error.message.includes('never sent') ? LEDGER_CODES.failed : LEDGER_CODES.unknown;
+  const { errorClass, code, message } = outcome.error;
+  if (errorClass === 'http_status')
+    return GATEWAY_STATUSES.includes(code ?? '') ? LEDGER_CODES.unknown : LEDGER_CODES.failed;
+  return errorClass === 'connection_refused' || message.includes('never sent')
+    ? LEDGER_CODES.failed
+    : LEDGER_CODES.unknown;
 }
 
-export class HttpLedger {
-  private codes = new Uint8Array(1024);
-  length = 0;
+export class HttpLedger extends ByteLedger {
   unaudited = 0;
 
-  constructor(readonly prefix: string) {}
+  constructor(readonly prefix: string) {
+    super(MAX_LEDGER_ENTRIES);
+  }
 
-  /** The next request's number, or undefined when the ledger is full. */
-  next(): number | undefined {
-    if (this.length >= MAX_LEDGER_ENTRIES) {
-      this.unaudited++;
-      return undefined;
-    }
-    if (this.length === this.codes.length) {
-      const grown = new Uint8Array(Math.min(MAX_LEDGER_ENTRIES, this.codes.length * 2));
-      grown.set(this.codes);
-      this.codes = grown;
-    }
-    return this.length++;
+  /** The next request's number, or undefined (counted as unaudited) when the ledger is full. */
+  override next(): number | undefined {
+    const seq = super.next();
+    if (seq === undefined) this.unaudited++;
+    return seq;
   }
 
   record(seq: number, code: number): void {
@@ -53,20 +60,16 @@ export class HttpLedger {
   }
 
   segment(complete: boolean): HttpLedgerSegment {
-    const runs: Array<[number, number]> = [];
-    for (let i = 0; i < this.length; i++) {
-      const code = this.codes[i]!;
-      const last = runs[runs.length - 1];
-      if (last && last[0] === code) last[1]++;
-      else runs.push([code, 1]);
-    }
-    return { prefix: this.prefix, runs, complete };
+    return {
+      prefix: this.prefix,
+      runs: this.encode(),
+      complete,
+      ...(this.unaudited ? { unaudited: this.unaudited } : {}),
+    };
   }
 }
 
 /** Each request of a segment with its code (0: still in flight when the segment was taken). */
 export function* ledgerEntries(segment: HttpLedgerSegment): Generator<{ id: string; code: number }> {
-  let seq = 0;
-  for (const [code, count] of segment.runs)
-    for (let i = 0; i < count; i++) yield { id: `${segment.prefix}-${seq++}`, code };
+  for (const { seq, code } of decodeRuns(segment.runs)) yield { id: `${segment.prefix}-${seq}`, code };
 }

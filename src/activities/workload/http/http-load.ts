@@ -115,7 +115,8 @@ class HttpLoad {
     const startEpoch = Date.now();
     const startPerf = performance.now();
     let atCap = false;
-    for (let n = 0; !this.o.stop.aborted;) {
+    let n = 0;
+    while (!this.o.stop.aborted) {
       const wait = startPerf + n * intervalMs - performance.now();
       if (wait > 0) await sleep(wait, undefined, { signal: this.o.stop }).catch(() => undefined);
       if (this.o.stop.aborted) break;
@@ -125,10 +126,13 @@ class HttpLoad {
         await this.waitForSlot();
         continue;
       }
-      atCap = false;
+      if (wait > 0) atCap = false; // sent on time: the next wait for a slot is a new episode
       this.track(this.send(startEpoch + n * intervalMs, startPerf + n * intervalMs));
       n++;
     }
+    // Stopped while behind (every slot taken): the requests due by now that were never sent.
+    const behind = Math.floor((performance.now() - startPerf) / intervalMs) + 1 - n;
+    if (behind > 0) this.o.figures.unsentAtStop = (this.o.figures.unsentAtStop ?? 0) + behind;
   }
 
   async closedLoop(workers: number): Promise<void> {
