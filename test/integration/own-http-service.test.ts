@@ -20,8 +20,9 @@ import { referenceTotalMs, referenceWindows } from '../reference/availability-re
 import { HttpProbe } from './harness/http-probe';
 import { pathOf, STALL_MS } from './harness/probed-experiment';
 import { testClient } from './harness/temporal-client';
-import { ensureDbRunning, sqlQuery } from './harness/lab-database';
-import { runProgram } from './harness/run-cli';
+import { dbContainer, ensureDbRunning, sqlQuery } from './harness/lab-database';
+import { runCli, runProgram } from './harness/run-cli';
+import { writeDefinition } from './harness/experiments';
 
 const run = promisify(execFile);
 
@@ -139,6 +140,30 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
     assert.equal(audit.acknowledged, expected.create_payment.served);
     assert.equal(audit.lost, 0);
     assert.equal(audit.refused, expected.create_payment.refused);
+  });
+
+  it('refuses an unknown HTTP target and a bad request template before anything runs, naming the field', async () => {
+    const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'own-http-service.json'), 'utf8'));
+    const startedBefore = (await dbContainer().inspect()).State.StartedAt;
+    const client = await testClient();
+    const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId: `test-own-http-unknown-${Date.now()}`,
+      args: [
+        { ...example, http: { ...example.http, targets: ['nope'] }, report: { directory: 'test-artifacts/reports' } },
+      ],
+    });
+    assert.equal(result.verdict, 'not-run', result.verdictReason);
+    assert.match(result.verdictReason, /http\.targets\.0: unknown HTTP target "nope": set FAULTLINE_HTTP_NOPE/);
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    assert.equal(report.cycles.length, 0, 'nothing injected');
+    assert.equal((await dbContainer().inspect()).State.StartedAt, startedBefore, 'the database was not touched');
+
+    const bad = structuredClone(example);
+    bad.http.requests[0].body.amount = { $random: [1, 2] };
+    const cli = await runCli(['run', writeDefinition('own-http-bad-template', bad)]);
+    assert.equal(cli.code, 1, cli.stdout);
+    assert.match(cli.stderr, /http\.requests\.0\.body\.amount: unknown generator \$random/);
   });
 
   it('catches the payments a broken version loses (201 before it writes): violated, by the audit, lost = the table', async () => {
