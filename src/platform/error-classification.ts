@@ -68,6 +68,9 @@ export function classifyError(err: unknown): ErrorClass {
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||
+    // undici's (Node's fetch): the socket closed under a request
+    code === 'UND_ERR_SOCKET' ||
+    code === 'UND_ERR_CLOSED' ||
     (code !== undefined && code.startsWith('08')) ||
     text.includes('connection terminated') ||
     text.includes('server conn crashed') ||

@@ -6,6 +6,7 @@ import { labHttpTargetNames } from '../../src/shared/http-workload-schema';
 import { labHttpTargets } from '../../src/platform/http-targets';
 import { ClassifiedError } from '../../src/platform/error-classification';
 import { LEDGER_CODES, ledgerCode } from '../../src/activities/workload/http/http-ledger';
+import { NEVER_SENT } from '../../src/activities/workload/http/http-request';
 import type { ErrorClass } from '../../src/shared/workload-types';
 
 const request = { name: 'create_payment', method: 'POST', path: '/payment', body: { order_id: { $requestId: true } } };
@@ -104,7 +105,7 @@ describe('what the audit ledger records of each answer', () => {
     assert.equal(failed('http_status', 'HTTP 500', '500'), LEDGER_CODES.failed);
     assert.equal(failed('http_status', 'HTTP 409', '409'), LEDGER_CODES.failed);
     assert.equal(failed('connection_refused', 'connect ECONNREFUSED', 'ECONNREFUSED'), LEDGER_CODES.failed);
-    assert.equal(failed('timeout', 'due longer than the timeout ago: never sent'), LEDGER_CODES.failed);
+    assert.equal(failed('timeout', 'due longer than the timeout ago: never sent', NEVER_SENT), LEDGER_CODES.failed);
     for (const status of ['502', '503', '504'])
       assert.equal(failed('http_status', `HTTP ${status}`, status), LEDGER_CODES.unknown, status);
     assert.equal(failed('malformed', 'HTTP 201 with a body that is not JSON'), LEDGER_CODES.unknown);

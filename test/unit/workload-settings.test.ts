@@ -69,6 +69,7 @@ describe('error classification', () => {
       undefined,
     ],
     [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'connection_reset', undefined],
+    [Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), 'connection_reset', undefined],
     [new Error('Connection terminated unexpectedly'), 'connection_reset', undefined],
     [
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),

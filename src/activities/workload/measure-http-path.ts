@@ -7,7 +7,6 @@
  * the run and the attempt, so no two requests of an experiment share one.
  */
 import { activityInfo, CancelledFailure, Context } from '@temporalio/activity';
-import { createHash } from 'node:crypto';
 import { httpWorkloadSchema, type HttpWorkloadInput } from '../../shared/http-workload-schema';
 import { formatIssues, InvalidSettingsError } from '../../shared/workload-settings';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
@@ -23,6 +22,7 @@ import {
   type MeasurePathHeartbeat,
 } from './measurement/durable-measurement';
 import { newFigures, runHttpLoad } from './http/http-load';
+import { experimentOrderPrefix } from './payments/payment-state';
 import { HttpLedger } from './http/http-ledger';
 import { ledgerFileOf, readLedgerFile, writeLedgerFile } from './http/http-ledger-file';
 import { existsSync } from 'node:fs';
@@ -39,7 +39,7 @@ export interface MeasureHttpPathInput {
 
 /** Ids of one experiment's requests: `fl-<hash of its workflow id>-<run>t<target>a<attempt>...`, unique across its targets. */
 const requestIdPrefix = (workflowId: string, runId: string, target: number, attempt: number): string =>
-  `fl-${createHash('sha256').update(workflowId).digest('hex').slice(0, 12)}-${runId.slice(0, 6)}t${target}a${attempt}`;
+  `${experimentOrderPrefix(workflowId)}-${runId.slice(0, 6)}t${target}a${attempt}`;
 
 /** The audited request's ledger: this attempt's, after the segments of earlier attempts and runs. */
 function auditLedger(

@@ -57,6 +57,12 @@ function httpAuditViolation(f: VerdictFacts): string | undefined {
     .join('; ');
 }
 
+/** Nothing may be called held while an HTTP audit could not run. */
+const unaudited = (f: VerdictFacts): Judgement | undefined =>
+  f.httpAuditErrors?.length
+    ? { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` }
+    : undefined;
+
 /** Every audit's and the payment service's violations, in one text. */
 function paymentViolation(f: VerdictFacts): string | undefined {
   const all = [httpAuditViolation(f), paymentsViolation(f)].filter(Boolean);
@@ -115,9 +121,12 @@ function core(f: VerdictFacts): Judgement {
   if (!f.hasFault) {
     if (f.after && !f.after.holds)
       return { verdict: 'violated', reason: `steady state at the end does not hold (${failing(f.after)})` };
-    if (f.httpAuditErrors?.length)
-      return { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` };
-    return { verdict: 'held', reason: `baseline without a fault: the steady state held before and after${accounted}` };
+    return (
+      unaudited(f) ?? {
+        verdict: 'held',
+        reason: `baseline without a fault: the steady state held before and after${accounted}`,
+      }
+    );
   }
   if (!f.injected) return { verdict: 'not-run', reason: 'the fault was not injected' };
   if (!f.recoveredAt)
@@ -134,12 +143,12 @@ function core(f: VerdictFacts): Judgement {
   }
   if (f.after && !f.after.holds)
     return { verdict: 'violated', reason: `steady state after the fault does not hold (${failing(f.after)})` };
-  if (f.httpAuditErrors?.length)
-    return { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` };
-  return {
-    verdict: 'held',
-    reason: `the steady state held before, and returned after the fault within the recovery timeout${accounted}`,
-  };
+  return (
+    unaudited(f) ?? {
+      verdict: 'held',
+      reason: `the steady state held before, and returned after the fault within the recovery timeout${accounted}`,
+    }
+  );
 }
 
 export function judge(f: VerdictFacts): Judgement {

@@ -4,7 +4,7 @@
  * activity (or one run of an experiment that continued as new); one whose worker was lost ends at
  * its last checkpoint.
  */
-import type { HttpOutcome } from './http-request';
+import { NEVER_SENT, type HttpOutcome } from './http-request';
 import { ByteLedger, decodeRuns } from '../measurement/byte-ledger';
 
 export const LEDGER_CODES = { served: 1, refused: 2, failed: 3, unknown: 4 } as const;
@@ -33,12 +33,10 @@ export function ledgerCode(outcome: HttpOutcome): number {
   if (outcome.kind === 'served') return LEDGER_CODES.served;
   if (outcome.kind === 'refused') return LEDGER_CODES.refused;
   if (outcome.kind === 'cut') return LEDGER_CODES.unknown;
-  const { errorClass, code, message } = outcome.error;
+  const { errorClass, code } = outcome.error;
   if (errorClass === 'http_status')
     return GATEWAY_STATUSES.includes(code ?? '') ? LEDGER_CODES.unknown : LEDGER_CODES.failed;
-  return errorClass === 'connection_refused' || message.includes('never sent')
-    ? LEDGER_CODES.failed
-    : LEDGER_CODES.unknown;
+  return errorClass === 'connection_refused' || code === NEVER_SENT ? LEDGER_CODES.failed : LEDGER_CODES.unknown;
 }
 
 export class HttpLedger extends ByteLedger {

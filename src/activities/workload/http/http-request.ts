@@ -6,9 +6,8 @@
  * when the request was due), `connection_refused`, `connection_reset`, `other`.
  */
 import { randomUUID } from 'node:crypto';
-import { ClassifiedError } from '../../../platform/error-classification';
+import { ClassifiedError, classifyError } from '../../../platform/error-classification';
 import type { ResolvedHttpTarget } from '../../../platform/http-targets';
-import type { ErrorClass } from '../../../shared/workload-types';
 import type { HttpRequestTemplate } from '../../../shared/http-workload-schema';
 import { renderBody, renderPath } from '../../../shared/http-templates';
 
@@ -19,27 +18,15 @@ export type HttpOutcome =
   /** Cut short by the workload's own stop: neither served nor failed. */
   | { kind: 'cut' };
 
-/** Node's socket and undici's error codes, as the classes an outage is read by. */
-const NETWORK_CLASSES: Record<string, ErrorClass> = {
-  ECONNREFUSED: 'connection_refused',
-  ENOTFOUND: 'connection_refused',
-  EAI_AGAIN: 'connection_refused',
-  ECONNRESET: 'connection_reset',
-  EPIPE: 'connection_reset',
-  UND_ERR_SOCKET: 'connection_reset',
-  UND_ERR_CLOSED: 'connection_reset',
-  ETIMEDOUT: 'timeout',
-  UND_ERR_CONNECT_TIMEOUT: 'timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
-};
+/** The code of a request whose timeout passed before a slot was free: it never reached the service. */
+export const NEVER_SENT = 'never-sent';
 
+/** fetch's failure, classed by its cause (Node's socket, undici's codes) as database errors are. */
 function networkFailure(err: unknown): ClassifiedError {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return new ClassifiedError('timeout', 'no answer within the timeout');
-  const code = e.cause?.code;
   const message = `${e.message ?? String(err)}${e.cause?.message ? `: ${e.cause.message}` : ''}`;
-  return new ClassifiedError((code && NETWORK_CLASSES[code]) || 'other', message, code);
+  return new ClassifiedError(classifyError(e.cause ?? err), message, e.cause?.code);
 }
 
 const SNIPPET = 120;
@@ -84,7 +71,10 @@ export interface SendOptions {
 
 export async function sendRequest(o: SendOptions): Promise<HttpOutcome> {
   if (o.timeoutMs <= 0)
-    return { kind: 'failed', error: new ClassifiedError('timeout', 'due longer than the timeout ago: never sent') };
+    return {
+      kind: 'failed',
+      error: new ClassifiedError('timeout', 'due longer than the timeout ago: never sent', NEVER_SENT),
+    };
   const { request, requestId } = o;
   const body =
     request.body === undefined

@@ -30,7 +30,7 @@ const HEARTBEAT_MS = 250;
 const CHECKPOINT_MS = 500;
 
 /** Where to take up from: this activity's own last checkpoint (a worker was lost), or the previous run's final one. */
-export function resumeSource(beat: MeasurePathHeartbeat | undefined, input: { continueFrom?: string }) {
+function resumeSource(beat: MeasurePathHeartbeat | undefined, input: { continueFrom?: string }) {
   if (beat?.checkpoint) return { from: beat.checkpoint, cause: 'worker lost' as const };
   if (input.continueFrom && existsSync(input.continueFrom))
     return {
