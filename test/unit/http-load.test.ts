@@ -90,7 +90,7 @@ describe('HTTP open loop (real HTTP server)', function () {
   });
 
   it('at the cap on requests in flight, waits for a slot and counts it, and still omits no request', async () => {
-    const srv = await server([1000, 2000], [0, 0]);
+    const srv = await server([1000, 2500], [0, 0]);
     try {
       const { result, figures } = await measure(srv.port, 5);
       assert.ok(figures.capReached >= 1, `cap reached ${figures.capReached} times`);
