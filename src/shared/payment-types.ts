@@ -3,6 +3,7 @@
  * payment workload and audit, and the report. Pure.
  */
 import type { LatencySummary, MeasurementGap } from './workload-types';
+import type { WriteAccount } from './write-audit-types';
 
 /** Workflow type of one payment (create, then confirm), on the `payment-service` task queue. */
 export const PAYMENT_WORKFLOW_TYPE = 'payment';
@@ -62,8 +63,9 @@ export interface PaymentPhaseStats {
 /**
  * What was acknowledged, per channel, in bounded memory: the order ids and amounts are derived
  * from a sequence number, so one byte per payment (run-length encoded here) says what the caller
- * was told and in which phase. Code 0: not acknowledged; otherwise bit 0 created, bit 1
- * confirmed, bits 2-5 the index of the phase in MEASURED_PHASES.
+ * was told and in which phase. Bit 0 created (acknowledged), bit 1 confirmed, bits 2-5 the index of
+ * the phase in MEASURED_PHASES; a create not acknowledged has its answer in bits 6-7 (LEDGER_ANSWERS).
+ * Code 0: no answer recorded (in flight when a lost worker's ledger was taken).
  */
 export type PaymentLedger = Record<PaymentChannel, Array<[code: number, count: number]>>;
 
@@ -127,42 +129,32 @@ export interface PaymentAuditChannel {
   acceptedDuringOutageCompletedAfter: number;
 }
 
-/** The audit after recovery: every acknowledged payment exists exactly once, with the right amount and status. */
-export interface PaymentAudit {
+/**
+ * The audit after recovery, in the audits' one vocabulary (WriteAccount: lost, duplicated, written
+ * despite a refusal or a failure, unknown resolved), and the payment service's own checks: every
+ * acknowledged payment with the right amount and final status.
+ */
+export interface PaymentAudit extends WriteAccount {
   checkedAt: string;
   /** How long the audit waited for pending payments to complete. */
   waitedMs: number;
-  acknowledged: number;
-  found: number;
-  lost: number;
-  duplicated: number;
   wrongAmount: number;
   stillPending: number;
   acceptedDuringOutageCompletedAfter: number;
-  /** Payments in the table that no caller was told about (a failed or timed-out call whose write landed): not a loss. */
-  storedButNotAcknowledged: number;
-  /**
-   * Payments in the table that a lost attempt issued after its last checkpoint: their callers may have
-   * been told; nobody can say. Found, so not lost; an acknowledged one that vanished would not be seen.
-   */
-  acknowledgementUnknown: number;
-  /** Attempts of the payment workload whose end was lost with a worker (their ledgers end at a checkpoint). */
-  incompleteSegments: number;
   /** Per segment (attempt, or run after a continue-as-new): what its ledger holds. */
   bySegment: Array<{
     prefix: string;
     complete: boolean;
     ledgerAt: string;
     acknowledged: number;
-    acknowledgementUnknown: number;
+    /** Its payments with no answer (in flight, or issued by a lost worker after its last checkpoint) found in the table. */
+    unknownWritten: number;
   }>;
   /** When the last pending payment (accepted during the outage, or pending when the audit began) was confirmed. */
   lastPendingCompletedAt: string | null;
   /** Payments pending when the audit began. */
   pendingAtStart: number;
   byChannel: PaymentAuditChannel[];
-  /** Up to 20 lost or wrong order ids, to look into. */
-  examples: string[];
   holds: boolean;
 }
 
@@ -175,4 +167,7 @@ export const ledgerOrderId = (prefix: string, channel: PaymentChannel, seq: numb
 
 export const LEDGER_CREATED = 1;
 export const LEDGER_CONFIRMED = 2;
-export const ledgerPhaseIndex = (code: number): number => code >> 2;
+export const ledgerPhaseIndex = (code: number): number => (code >> 2) & 0xf;
+/** The answer to a create that was not acknowledged, in bits 6-7 of its code. */
+export const LEDGER_ANSWERS = { refused: 1, failed: 2, unknown: 3 } as const;
+export const ledgerAnswerOf = (code: number): number => code >> 6;

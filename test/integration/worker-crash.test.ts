@@ -116,14 +116,14 @@ describe('worker crash mid-fault', function () {
     // The audit covers the payments acknowledged before the crash.
     const audit = report.payments!.audit!;
     process.stdout.write(
-      `      audit: ${audit.acknowledged} acknowledged (${audit.bySegment.map((s) => `${s.prefix.slice(-2)} ${s.acknowledged}${s.complete ? '' : ` + ${s.acknowledgementUnknown} unknown`}`).join(', ')}), ${beforeCrash} stored before the crash, ${audit.lost} lost\n`,
+      `      audit: ${audit.acknowledged} acknowledged (${audit.bySegment.map((s) => `${s.prefix.slice(-2)} ${s.acknowledged}${s.complete ? '' : ` + ${s.unknownWritten} unknown`}`).join(', ')}), ${beforeCrash} stored before the crash, ${audit.lost} lost\n`,
     );
     assert.equal(audit.incompleteSegments, 1);
     const first = audit.bySegment[0]!;
     assert.equal(first.complete, false);
     assert.ok(
-      first.acknowledged + first.acknowledgementUnknown >= beforeCrash - 5,
-      `segment 1: ${first.acknowledged} acknowledged + ${first.acknowledgementUnknown} unknown vs ${beforeCrash} stored before the crash`,
+      first.acknowledged + first.unknownWritten >= beforeCrash - 5,
+      `segment 1: ${first.acknowledged} acknowledged + ${first.unknownWritten} unknown vs ${beforeCrash} stored before the crash`,
     );
     assert.ok(
       first.acknowledged >= 0.8 * beforeCrash,

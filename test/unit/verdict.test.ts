@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { gapsDuringFault, judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
 import type { PaymentAudit } from '../../src/shared/payment-types';
 import type { HttpAuditResult } from '../../src/shared/http-audit-types';
+import { emptyWriteAccount } from '../../src/shared/write-audit-types';
 import type { SteadyStateCheck } from '../../src/shared/steady-state-types';
 
 const check = (holds: boolean): SteadyStateCheck => ({
@@ -20,45 +21,37 @@ const check = (holds: boolean): SteadyStateCheck => ({
     },
   ],
 });
-const audit = (lost: number): PaymentAudit => ({
+const audit = (lost: number, wrongAmount = 0): PaymentAudit => ({
+  ...emptyWriteAccount(),
   checkedAt: '',
   waitedMs: 0,
+  audited: 10,
   acknowledged: 10,
   found: 10 - lost,
   lost,
-  duplicated: 0,
-  wrongAmount: 0,
+  wrongAmount,
   stillPending: 0,
   acceptedDuringOutageCompletedAfter: 0,
-  storedButNotAcknowledged: 0,
-  acknowledgementUnknown: 0,
-  incompleteSegments: 0,
   bySegment: [],
   lastPendingCompletedAt: null,
   pendingAtStart: 0,
   byChannel: [],
   examples: [],
-  holds: lost === 0,
+  holds: lost === 0 && wrongAmount === 0,
 });
 const httpAudit = (lost: number, writtenDespiteRefusal = 0): HttpAuditResult => ({
   target: 'flask',
   request: 'create_payment',
   connection: 'direct',
+  ...emptyWriteAccount(),
   checkedAt: '',
   waitedMs: 0,
   audited: 20,
   acknowledged: 10,
   found: 10 - lost,
   lost,
-  duplicated: 0,
   refused: 10,
   writtenDespiteRefusal,
-  failed: 0,
-  writtenDespiteFailure: 0,
-  unknown: { count: 0, written: 0, absent: 0 },
-  unaudited: 0,
-  incompleteSegments: 0,
-  examples: [],
   holds: lost === 0 && writtenDespiteRefusal === 0,
 });
 const base: VerdictFacts = {
@@ -75,13 +68,19 @@ describe('verdict (unit)', () => {
   const cases: Array<[string, Partial<VerdictFacts>, string, RegExp]> = [
     ['held', {}, 'held', /returned after the fault within the recovery timeout/],
     ['held, with payments', { audit: audit(0) }, 'held', /all 10 acknowledged payments accounted for/],
-    ['a lost payment', { audit: audit(1) }, 'violated', /payment audit: 1 lost/],
+    ['a lost payment', { audit: audit(1) }, 'violated', /payment audit: 1 lost of 10 acknowledged/],
+    [
+      "a wrong amount, in the audits' words beside the payment service's own",
+      { audit: audit(1, 2) },
+      'violated',
+      /payment audit: 1 lost, 2 wrong amount of 10 acknowledged/,
+    ],
     ['an HTTP audit that holds', { httpAudits: [httpAudit(0)] }, 'held', /returned after the fault/],
     [
       'an HTTP service that lost an acknowledged write',
       { httpAudits: [httpAudit(3)] },
       'violated',
-      /^HTTP audit of flask \(create_payment\): 3 lost, 0 duplicated of 10 acknowledged/,
+      /^HTTP audit of flask \(create_payment\): 3 lost of 10 acknowledged/,
     ],
     [
       'an HTTP audit that could not run is not a held verdict',

@@ -1,6 +1,12 @@
-/** The audit's figures: what the ledgers expected against what the table holds. Pure. */
+/**
+ * The payment audit's figures: what the ledgers say each caller was told against what the table
+ * holds, filed by the WriteAccountant in the audits' one vocabulary, and the payment service's own
+ * checks beside it (amounts, confirmations, payments completed after the outage). Pure.
+ */
 import type { PaymentAudit, PaymentAuditChannel, PaymentChannel, PaymentSegment } from '../../shared/payment-types';
-import { acknowledgementUnknown, type Expected, type Row } from './expected-payments';
+import { writeViolations } from '../../shared/write-audit-types';
+import { unacknowledgedPayments, type Expected, type Row } from './expected-payments';
+import { WriteAccountant } from './write-accountant';
 
 export interface TallyInput {
   expected: Map<string, Expected>;
@@ -12,7 +18,7 @@ export interface TallyInput {
   waitedMs: number;
 }
 
-function byChannel({ expected, rows, channels }: TallyInput, examples: string[]): PaymentAuditChannel[] {
+function byChannel({ expected, rows, channels }: TallyInput, accountant: WriteAccountant): PaymentAuditChannel[] {
   const tally = new Map<PaymentChannel, PaymentAuditChannel>(
     channels.map((channel) => [
       channel,
@@ -31,15 +37,15 @@ function byChannel({ expected, rows, channels }: TallyInput, examples: string[])
     const c = tally.get(e.channel)!;
     c.acknowledged++;
     const row = rows.get(id);
+    accountant.file(id, 'acknowledged', row?.copies ?? 0);
     if (!row) {
       c.lost++;
-      if (examples.length < 20) examples.push(`${id}: lost`);
       continue;
     }
     c.found++;
     if (row.cents !== e.cents) {
       c.wrongAmount++;
-      if (examples.length < 20) examples.push(`${id}: amount ${row.cents / 100}, acknowledged ${e.cents / 100}`);
+      accountant.note(id, `amount ${row.cents / 100}, acknowledged ${e.cents / 100}`);
     }
     if (e.mustBeConfirmed && row.status !== 'confirmed') c.stillPending++;
     if (e.outageRestoreAt !== null && row.confirmed_at && Date.parse(row.confirmed_at) >= e.outageRestoreAt)
@@ -48,10 +54,35 @@ function byChannel({ expected, rows, channels }: TallyInput, examples: string[])
   return [...tally.values()];
 }
 
+/**
+ * Files the payments whose callers were not told "created", then the rows no ledger accounts for:
+ * issued by a lost worker after its last checkpoint, their answer unknown. Per segment prefix, the
+ * unknown ones found in the table.
+ */
+function fileUnacknowledged({ expected, rows, segments, channels }: TallyInput, accountant: WriteAccountant) {
+  const unknownWritten = new Map<string, number>();
+  const filed = new Set<string>();
+  const unknown = (prefix: string) => unknownWritten.set(prefix, (unknownWritten.get(prefix) ?? 0) + 1);
+  for (const { id, prefix, answer } of unacknowledgedPayments(segments, channels)) {
+    const copies = rows.get(id)?.copies ?? 0;
+    accountant.file(id, answer, copies);
+    if (copies > 0) filed.add(id);
+    if (copies > 0 && answer === 'unknown') unknown(prefix);
+  }
+  for (const [id, row] of rows) {
+    if (expected.has(id) || filed.has(id)) continue;
+    accountant.file(id, 'unknown', row.copies);
+    const segment = segments.find((s) => id.startsWith(`${s.prefix}-`));
+    if (segment) unknown(segment.prefix);
+  }
+  return unknownWritten;
+}
+
 export function tallyAudit(input: TallyInput): PaymentAudit {
   const { expected, rows, segments, pendingAtStart } = input;
-  const examples: string[] = [];
-  const channels = byChannel(input, examples);
+  const accountant = new WriteAccountant({ incompleteSegments: segments.filter((s) => !s.complete).length });
+  const channels = byChannel(input, accountant);
+  const unknownWritten = fileUnacknowledged(input, accountant);
   // Pending because of an outage: accepted during one, or still pending when the audit began.
   const wasPending = new Set([
     ...pendingAtStart,
@@ -61,36 +92,26 @@ export function tallyAudit(input: TallyInput): PaymentAudit {
     .map((id) => rows.get(id)?.confirmed_at)
     .filter((t): t is string => typeof t === 'string');
   const sum = (key: keyof Omit<PaymentAuditChannel, 'channel'>) => channels.reduce((total, c) => total + c[key], 0);
-  const unlisted = [...rows.keys()].filter((id) => !expected.has(id));
-  const unknown = unlisted.filter((id) => acknowledgementUnknown(id, segments)).length;
+  const account = accountant.account();
   const audit: PaymentAudit = {
     checkedAt: new Date().toISOString(),
     waitedMs: input.waitedMs,
-    acknowledged: sum('acknowledged'),
-    found: sum('found'),
-    lost: sum('lost'),
-    duplicated: [...rows.values()].filter((r) => r.copies > 1).length,
+    ...account,
     wrongAmount: sum('wrongAmount'),
     stillPending: sum('stillPending'),
     acceptedDuringOutageCompletedAfter: sum('acceptedDuringOutageCompletedAfter'),
-    storedButNotAcknowledged: unlisted.length - unknown,
-    acknowledgementUnknown: unknown,
-    incompleteSegments: segments.filter((s) => !s.complete).length,
     bySegment: segments.map((seg) => ({
       prefix: seg.prefix,
       complete: seg.complete,
       ledgerAt: seg.ledgerAt,
       acknowledged: [...expected.keys()].filter((id) => id.startsWith(`${seg.prefix}-`)).length,
-      acknowledgementUnknown: unlisted.filter(
-        (id) => id.startsWith(`${seg.prefix}-`) && acknowledgementUnknown(id, [seg]),
-      ).length,
+      unknownWritten: unknownWritten.get(seg.prefix) ?? 0,
     })),
     lastPendingCompletedAt: completedTimes.length ? completedTimes.sort().at(-1)! : null,
     pendingAtStart: pendingAtStart.length,
     byChannel: channels,
-    examples,
     holds: false,
   };
-  audit.holds = audit.lost === 0 && audit.duplicated === 0 && audit.wrongAmount === 0 && audit.stillPending === 0;
+  audit.holds = writeViolations(audit).length === 0 && audit.wrongAmount === 0 && audit.stillPending === 0;
   return audit;
 }

@@ -3,9 +3,12 @@
  * whether it must be confirmed, and the restore of the fault it was acknowledged during. Pure.
  */
 import { MEASURED_PHASES } from '../../shared/experiment-phases';
+import type { WriteAnswer } from '../../shared/write-audit-types';
 import {
+  LEDGER_ANSWERS,
   LEDGER_CONFIRMED,
   LEDGER_CREATED,
+  ledgerAnswerOf,
   ledgerAmountCents,
   ledgerOrderId,
   ledgerPhaseIndex,
@@ -65,14 +68,25 @@ export function expectedPayments(
   return expected;
 }
 
-/** A row issued by a lost segment after its last checkpoint: its caller may have been told. */
-export function acknowledgementUnknown(orderId: string, segments: PaymentSegment[]): boolean {
-  for (const s of segments) {
-    if (s.complete || !orderId.startsWith(`${s.prefix}-`)) continue;
-    const channel: PaymentChannel = orderId.charAt(s.prefix.length + 1) === 'h' ? 'http' : 'workflow';
-    const seq = Number(orderId.slice(s.prefix.length + 2));
-    const known = (s.ledger[channel] ?? []).reduce((n, [, count]) => n + count, 0);
-    return seq >= known;
+const ANSWERS: Record<number, WriteAnswer> = {
+  [LEDGER_ANSWERS.refused]: 'refused',
+  [LEDGER_ANSWERS.failed]: 'failed',
+  [LEDGER_ANSWERS.unknown]: 'unknown',
+};
+
+/** Each payment a ledger holds whose caller was not told it was created, with the answer it got. */
+export function* unacknowledgedPayments(
+  segments: PaymentSegment[],
+  channels: PaymentChannel[],
+): Generator<{ id: string; prefix: string; answer: WriteAnswer }> {
+  for (const segment of segments) {
+    for (const channel of channels) {
+      for (const { seq, code } of decodeLedger(segment.ledger, channel)) {
+        if (code & LEDGER_CREATED) continue;
+        // Code 0: in flight when a lost worker's ledger was taken.
+        const answer = ANSWERS[ledgerAnswerOf(code)] ?? 'unknown';
+        yield { id: ledgerOrderId(segment.prefix, channel, seq), prefix: segment.prefix, answer };
+      }
+    }
   }
-  return false;
 }

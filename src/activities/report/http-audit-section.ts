@@ -1,21 +1,13 @@
 /** The HTTP audit's part of the report (console and HTML): what each service acknowledged against its table. */
 import type { HttpAuditResult } from '../../shared/http-audit-types';
 import { esc } from './html-escape';
-import { count, seconds } from './report-format';
+import { seconds } from './report-format';
 import type { ExperimentReport } from './report-types';
+import { writeAccountLines } from './write-account-lines';
 
 function auditText(a: HttpAuditResult): string[] {
-  const u = a.unknown;
   return [
-    `${a.holds ? 'HOLDS' : 'VIOLATED'}: ${count(a.acknowledged)} acknowledged, ${count(a.found)} found, ${count(a.lost)} lost, ${count(a.duplicated)} duplicated`,
-    `${count(a.refused)} refused, ${count(a.writtenDespiteRefusal)} of them written anyway; ${count(a.failed)} failed, ${count(a.writtenDespiteFailure)} written anyway`,
-    `${count(u.count)} without an answer (timeout, reset): ${count(u.written)} written, ${count(u.absent)} not`,
-    ...(a.unaudited ? [`${count(a.unaudited)} requests past the ledger's capacity, not audited`] : []),
-    ...(a.incompleteSegments
-      ? [
-          `${a.incompleteSegments} attempt(s) lost with their worker: their requests after the last checkpoint are not audited`,
-        ]
-      : []),
+    ...writeAccountLines(a, a.holds),
     `checked through ${a.connection} at ${a.checkedAt}, after waiting ${seconds(a.waitedMs)} for writes to show`,
   ];
 }

@@ -6,6 +6,7 @@ import type { PaymentAudit, PaymentCallStats, PaymentPhaseStats } from '../../sh
 import { esc } from './html-escape';
 import { msText } from './report-format';
 import type { ExperimentReport } from './report-types';
+import { writeAccountLines } from './write-account-lines';
 
 const outcomes = (c: PaymentCallStats) =>
   Object.entries(c.outcomes)
@@ -29,10 +30,12 @@ function auditLines(audit: PaymentAudit, restoreRequestedAt: string | null): str
       ? ` (${((Date.parse(audit.lastPendingCompletedAt) - Date.parse(restoreRequestedAt)) / 1000).toFixed(1)} s after the restore began)`
       : '';
   return [
-    `${audit.holds ? 'HOLDS' : 'FAILS'}: ${audit.acknowledged} acknowledged, ${audit.found} found, ${audit.lost} lost, ${audit.duplicated} duplicated, ${audit.wrongAmount} wrong amount, ${audit.stillPending} still pending`,
+    ...writeAccountLines(audit, audit.holds, [
+      `${audit.wrongAmount} wrong amount`,
+      `${audit.stillPending} still pending`,
+    ]),
     `accepted during the outage and completed after it: ${audit.acceptedDuringOutageCompletedAfter}`,
     `the last pending payment completed ${audit.lastPendingCompletedAt ?? '-'}${after}; pending when the audit began: ${audit.pendingAtStart} (waited ${(audit.waitedMs / 1000).toFixed(1)} s)`,
-    `stored but never acknowledged to a caller (not a loss): ${audit.storedButNotAcknowledged}`,
     ...audit.byChannel.map(
       (c) =>
         `${c.channel}: ${c.acknowledged} acknowledged, ${c.found} found, ${c.lost} lost, ${c.stillPending} still pending, ${c.acceptedDuringOutageCompletedAfter} accepted during the outage and completed after`,
@@ -99,9 +102,9 @@ export function paymentHtml(report: ExperimentReport): string {
 <p>${w.ratePerSecond} payments/s via ${esc(w.channels.join(' and '))}${w.skipped ? `; ${w.skipped} skipped (client saturated)` : ''}.</p>
 ${
   audit
-    ? `<p class="kpis"><span class="verdict ${audit.holds ? 'held' : 'violated'}">audit ${audit.holds ? 'holds' : 'fails'}</span><span><b>${audit.acknowledged}</b> acknowledged</span><span><b>${audit.found}</b> found</span><span><b>${audit.lost}</b> lost</span><span><b>${audit.duplicated}</b> duplicated</span><span><b>${audit.stillPending}</b> still pending</span><span><b>${audit.acceptedDuringOutageCompletedAfter}</b> accepted during the outage, completed after</span></p>
+    ? `<p class="kpis"><span class="verdict ${audit.holds ? 'held' : 'violated'}">audit ${audit.holds ? 'holds' : 'violated'}</span><span><b>${audit.acknowledged}</b> acknowledged</span><span><b>${audit.found}</b> found</span><span><b>${audit.lost}</b> lost</span><span><b>${audit.duplicated}</b> duplicated</span><span><b>${audit.stillPending}</b> still pending</span><span><b>${audit.acceptedDuringOutageCompletedAfter}</b> accepted during the outage, completed after</span></p>
 <ul>${auditLines(audit, report.timestamps.restoreRequestedAt)
-        .slice(2)
+        .slice(1)
         .map((l) => `<li>${esc(l)}</li>`)
         .join('')}</ul>`
     : '<p>The audit did not run.</p>'

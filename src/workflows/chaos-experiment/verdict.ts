@@ -8,6 +8,7 @@ import type { PaymentAudit } from '../../shared/payment-types';
 import type { HttpAuditResult } from '../../shared/http-audit-types';
 import type { MeasurementGap } from '../../shared/workload-types';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
+import { writeViolations, type WriteAccount } from '../../shared/write-audit-types';
 
 export interface VerdictFacts {
   hasFault: boolean;
@@ -45,16 +46,14 @@ const failing = (check?: SteadyStateCheck) =>
       : []),
   ].join('; ');
 
-/** An HTTP audit that does not hold, in words: what the service told its callers against its table. */
+/** An audit that does not hold, in the audits' one vocabulary: "3 lost, 1 written despite a refusal of 120 acknowledged". */
+const auditViolation = (label: string, a: WriteAccount, extra: string[] = []) =>
+  `${label}: ${[...writeViolations(a), ...extra].join(', ')} of ${a.acknowledged} acknowledged`;
+
 function httpAuditViolation(f: VerdictFacts): string | undefined {
   const broken = (f.httpAudits ?? []).filter((a) => !a.holds);
   if (!broken.length) return undefined;
-  return broken
-    .map(
-      (a) =>
-        `HTTP audit of ${a.target} (${a.request}): ${a.lost} lost, ${a.duplicated} duplicated of ${a.acknowledged} acknowledged; ${a.writtenDespiteRefusal} written despite a refusal, ${a.writtenDespiteFailure} despite a failure`,
-    )
-    .join('; ');
+  return broken.map((a) => auditViolation(`HTTP audit of ${a.target} (${a.request})`, a)).join('; ');
 }
 
 /** Nothing may be called held while an HTTP audit could not run. */
@@ -72,7 +71,10 @@ function paymentViolation(f: VerdictFacts): string | undefined {
 function paymentsViolation(f: VerdictFacts): string | undefined {
   const a = f.audit;
   if (a && !a.holds)
-    return `payment audit: ${a.lost} lost, ${a.duplicated} duplicated, ${a.wrongAmount} wrong amount, ${a.stillPending} still pending of ${a.acknowledged} acknowledged`;
+    return auditViolation('payment audit', a, [
+      ...(a.wrongAmount ? [`${a.wrongAmount} wrong amount`] : []),
+      ...(a.stillPending ? [`${a.stillPending} still pending`] : []),
+    ]);
   const u = f.unexpectedPaymentAnswers;
   if (!u) return undefined;
   const parts = [

@@ -33,6 +33,12 @@ export interface PaymentCallsOptions {
 /** Once asked to stop, calls in flight get this long to answer before they are cut. */
 const STOP_GRACE_MS = 5000;
 const phaseIndex = (p: string) => Math.max(0, (MEASURED_PHASES as readonly string[]).indexOf(p));
+/**
+ * What a caller not told "created" was told: 503 refused; another status failed, except a
+ * gateway's 502/504, which does not know; no answer (a timeout, a reset, cut at the stop) unknown.
+ */
+const answerOf = (outcome: string): 'refused' | 'failed' | 'unknown' =>
+  outcome === '503' ? 'refused' : /^\d{3}$/.test(outcome) && !['502', '504'].includes(outcome) ? 'failed' : 'unknown';
 
 export class PaymentCalls {
   /** Ends calls still in flight after the grace period. */
@@ -83,7 +89,10 @@ export class PaymentCalls {
     const at = await phase;
     this.o.metrics.record(at, 'http', 'create', created);
     this.count(created);
-    if (!created.acknowledged) return;
+    if (!created.acknowledged) {
+      this.o.ledgers.http.notCreated(seq, phaseIndex(at), answerOf(created.outcome));
+      return;
+    }
     this.o.ledgers.http.created(seq, phaseIndex(at));
     const confirmed = await this.call('POST', `/payments/${orderId}/confirm`);
     this.o.metrics.record(at, 'http', 'confirm', confirmed);
@@ -98,7 +107,10 @@ export class PaymentCalls {
     try {
       handle = await startPaymentWorkflow(this.o.client!, { order_id: orderId, amount: ledgerAmountCents(seq) / 100 });
     } catch {
-      this.o.metrics.record(await phase, 'workflow', 'create', {
+      const at = await phase;
+      // The server may have started it before the answer was lost: unknown, for the table to resolve.
+      this.o.ledgers.workflow.notCreated(seq, phaseIndex(at), 'unknown');
+      this.o.metrics.record(at, 'workflow', 'create', {
         outcome: 'failed',
         acknowledged: false,
         latencyMs: performance.now() - started,

@@ -3,6 +3,7 @@
  * derived from the sequence number, so this is all the audit needs to know what must exist.
  */
 import {
+  LEDGER_ANSWERS,
   LEDGER_CONFIRMED,
   LEDGER_CREATED,
   type PaymentLedger,
@@ -20,6 +21,11 @@ export class ChannelLedger extends ByteLedger {
 
   created(seq: number, phaseIndex: number): void {
     this.codes[seq] = LEDGER_CREATED | (phaseIndex << 2);
+  }
+
+  /** A create its caller was not told was taken: refused (503), failed, or no answer. */
+  notCreated(seq: number, phaseIndex: number, answer: keyof typeof LEDGER_ANSWERS): void {
+    this.codes[seq] = (LEDGER_ANSWERS[answer] << 6) | (phaseIndex << 2);
   }
 
   confirmed(seq: number): void {
