@@ -99,7 +99,7 @@ export async function labUp(options: UpOptions = {}): Promise<void> {
     startTemporalDevServer,
   );
   await step('search attributes', async () => {
-    const added = await ensureSearchAttributes(labTemporalTarget());
+    const added = await ensureSearchAttributes(labTemporalTarget(), { retireOld: true });
     return added.length ? `added ${added.join(', ')}` : 'registered';
   });
   if (options.workers !== false) {

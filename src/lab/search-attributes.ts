@@ -21,6 +21,19 @@ async function missingOn(connection: Connection, namespace: string): Promise<str
   return SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name).filter((name) => !present.has(name));
 }
 
+/**
+ * Attributes earlier versions registered and this one no longer sets. A dev server allows three Int
+ * attributes: the lab's drops these before adding their successors (FaultlinePaymentsLost became
+ * FaultlineWritesLost); on any other server they are left alone, and its history keeps them.
+ */
+const RETIRED = ['FaultlinePaymentsLost'];
+
+async function retire(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const present = RETIRED.filter((name) => name in (existing.customAttributes ?? {}));
+  if (present.length) await connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: present });
+}
+
 async function add(connection: Connection, namespace: string, missing: string[]): Promise<void> {
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
@@ -37,12 +50,14 @@ async function add(connection: Connection, namespace: string, missing: string[])
  */
 export async function registerSearchAttributes(
   target: TemporalTarget = configuredTemporal(),
+  options: { retireOld?: boolean } = {},
 ): Promise<{ added: string[] } | RefusedRegistration> {
   const connection = await connectTemporal(target);
   const all = SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name);
   let missing = all;
   try {
     missing = await missingOn(connection, target.namespace);
+    if (options.retireOld && missing.length) await retire(connection, target.namespace);
     await add(connection, target.namespace, missing);
     return { added: missing };
   } catch (err) {
@@ -61,8 +76,11 @@ export async function registerSearchAttributes(
 }
 
 /** Returns the names it added (empty when all were there); throws when the server refuses. */
-export async function ensureSearchAttributes(target: TemporalTarget = configuredTemporal()): Promise<string[]> {
-  const registered = await registerSearchAttributes(target);
+export async function ensureSearchAttributes(
+  target: TemporalTarget = configuredTemporal(),
+  options: { retireOld?: boolean } = {},
+): Promise<string[]> {
+  const registered = await registerSearchAttributes(target, options);
   if ('added' in registered) return registered.added;
   throw new Error(`${registered.server} refused to register search attributes: ${registered.refusal}`);
 }

@@ -38,8 +38,11 @@ export const searchAttributes = {
   downtimeMs: defineSearchAttributeKey('FaultlineDowntimeMs', SearchAttributeType.INT),
   /** Time nothing measured (a lost worker): a verdict with gaps is less certain. */
   gapMs: defineSearchAttributeKey('FaultlineGapMs', SearchAttributeType.INT),
-  /** Acknowledged payments the audit did not find, whatever the verdict (an aborted run too). */
-  paymentsLost: defineSearchAttributeKey('FaultlinePaymentsLost', SearchAttributeType.INT),
+  /**
+   * Acknowledged writes the audits did not find, summed over every audit (payments, HTTP services),
+   * whatever the verdict (an aborted run too). The dev server allows three Int attributes: this is the third.
+   */
+  writesLost: defineSearchAttributeKey('FaultlineWritesLost', SearchAttributeType.INT),
 } as const;
 
 /** Name and Temporal type of each, for registering them on a server. */

@@ -3,7 +3,7 @@
  * and asserts the verdict, the report and the search attributes say so:
  * - the audit against a table the test damages on purpose (a deleted acknowledged payment, a changed
  *   amount), in an experiment that is also aborted: lost and wrong amount are counted, the verdict is
- *   violated (not just aborted) and FaultlinePaymentsLost finds it;
+ *   violated (not just aborted) and FaultlineWritesLost finds it;
  * - a payment service that dies mid-run (connections refused, no HTTP answer at all) is a violation.
  */
 import assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ describe('verdicts that cannot lie', function () {
   this.timeout(240_000);
   afterEach(ensureDbRunning);
 
-  it('an aborted run with a lost payment and a changed amount is violated, and FaultlinePaymentsLost finds it', async () => {
+  it('an aborted run with a lost payment and a changed amount is violated, and FaultlineWritesLost finds it', async () => {
     const client = await testClient();
     const workflowId = `test-damaged-${Date.now()}`;
     const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
@@ -70,7 +70,7 @@ describe('verdicts that cannot lie', function () {
     );
     const found: string[] = [];
     for await (const w of client.workflow.list({
-      query: `WorkflowId = "${workflowId}" AND FaultlinePaymentsLost > 0 AND FaultlineVerdict = "violated"`,
+      query: `WorkflowId = "${workflowId}" AND FaultlineWritesLost > 0 AND FaultlineVerdict = "violated"`,
     }))
       found.push(w.workflowId);
     assert.deepEqual(found, [workflowId], 'the search attributes find the lost payment');

@@ -50,6 +50,12 @@ async function auditPayments(s: ExperimentState, payments: PaymentWorkloadSummar
   }
 }
 
+/** Every audit's lost acknowledged writes, summed, when any audit ran. */
+const writesLost = (s: ExperimentState) => {
+  const audits = [...(s.audit ? [s.audit] : []), ...(s.httpAudits ?? [])];
+  return audits.length ? [{ key: searchAttributes.writesLost, value: audits.reduce((n, a) => n + a.lost, 0) }] : [];
+};
+
 /** Each HTTP target's audit (`http.audit`), after recovery, whatever ended the method. */
 async function auditHttp(s: ExperimentState, paths: PathMeasurementSummary[]): Promise<void> {
   const audit = s.definition.http?.audit;
@@ -147,7 +153,7 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       { key: searchAttributes.verdict, value: verdict },
       { key: searchAttributes.downtimeMs, value: Math.max(0, ...Object.values(downtimeMs)) },
       { key: searchAttributes.gapMs, value: Math.round(gapMs) },
-      ...(s.audit ? [{ key: searchAttributes.paymentsLost, value: s.audit.lost }] : []),
+      ...writesLost(s),
     ]);
     await unlockTarget(s);
     enter(s, 'done');
