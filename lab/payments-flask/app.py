@@ -16,6 +16,9 @@ never a false 201), and the service recovers by itself when the database returns
 PAYMENT_ACK_BEFORE_COMMIT=true is a deliberately broken mode, for tests that must catch lost
 payments: 201 at once, the insert afterwards in a thread, one attempt, so an outage loses payments
 that clients were told were taken (each one is logged as lost).
+PAYMENT_REFUSE_AFTER_COMMIT_EVERY=N breaks it another way: about one payment in N (by a hash of its
+order id) is written and committed, then answered 503 as if refused: a partial write its caller
+was told did not happen.
 """
 import json
 import os
@@ -25,6 +28,7 @@ import sys
 import threading
 import time
 import traceback
+import zlib
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -43,6 +47,7 @@ CONNECT_TIMEOUT = float(os.environ.get('DB_CONNECT_TIMEOUT', '2'))
 STATEMENT_TIMEOUT_MS = int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))
 AUDIT_READER = os.environ.get('DB_AUDIT_READER', '')  # a role that may read the payments (an auditor)
 ACK_BEFORE_COMMIT = os.environ.get('PAYMENT_ACK_BEFORE_COMMIT', 'false').strip().lower() in ('1', 'true', 'yes', 'on')
+REFUSE_AFTER_COMMIT_EVERY = int(os.environ.get('PAYMENT_REFUSE_AFTER_COMMIT_EVERY', '0'))
 QUERY_BUDGET = STATEMENT_TIMEOUT_MS / 1000 + 1  # the server cancels first; this is for a silent server
 MAX_IDLE = 16  # idle connections kept per worker process: as many as its threads
 OUTAGES = (psycopg2.OperationalError, psycopg2.InterfaceError, psycopg2.errors.ReadOnlySqlTransaction)
@@ -255,6 +260,10 @@ def health():
 def create_payment():
     order_id, amount = parse_payment(request.get_json(silent=True))
     ack = {'order_id': order_id, 'amount': float(amount), 'status': 'pending'}
+    if REFUSE_AFTER_COMMIT_EVERY and zlib.crc32(order_id.encode()) % REFUSE_AFTER_COMMIT_EVERY == 0:
+        run(lambda cur: insert_payment(cur, order_id, amount))  # an outage still refuses it, unwritten
+        log('error', 'payment committed, then refused (partial write)', order_id=order_id)
+        return jsonify(error='database unavailable', attempts=g.get('attempts', 0)), 503, RETRY_AFTER
     if ACK_BEFORE_COMMIT:
         threading.Thread(target=write_after_ack, args=(order_id, amount), daemon=True).start()
         return jsonify(ack), 201
@@ -313,4 +322,5 @@ def log_request(response):
 
 
 log('info', 'payments-flask starting', **DB, retry_attempts=RETRY_ATTEMPTS, retry_delay_s=RETRY_DELAY,  # no password
-    connect_timeout_s=CONNECT_TIMEOUT, statement_timeout_ms=STATEMENT_TIMEOUT_MS, ack_before_commit=ACK_BEFORE_COMMIT)
+    connect_timeout_s=CONNECT_TIMEOUT, statement_timeout_ms=STATEMENT_TIMEOUT_MS, ack_before_commit=ACK_BEFORE_COMMIT,
+    refuse_after_commit_every=REFUSE_AFTER_COMMIT_EVERY)

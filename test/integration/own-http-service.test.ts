@@ -181,29 +181,42 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
       };
       const since = new Date(Date.now() - 1000);
       const client = await testClient();
+      const workflowId = `test-own-http-broken-${Date.now()}`;
       const result = await client.workflow.execute(EXPERIMENT_WORKFLOW_TYPE, {
         taskQueue: EXPERIMENT_TASK_QUEUE,
-        workflowId: `test-own-http-broken-${Date.now()}`,
+        workflowId,
         args: [definition],
       });
       const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
-      // The test's own count: the ids the service logged a 201 for, looked up in the table.
-      const acknowledged = (await serviceLog(since, BROKEN_CONTAINER))
-        .filter((e) => e.method === 'POST' && e.path === '/payment' && e.status === 201)
-        .map((e) => e.requestId);
+      // The test's own count: the ids the service logged a 201 (or a 503) for, looked up in the table.
+      const log = await serviceLog(since, BROKEN_CONTAINER);
+      const answered = (status: number) =>
+        log.filter((e) => e.method === 'POST' && e.path === '/payment' && e.status === status).map((e) => e.requestId);
+      const acknowledged = answered(201);
+      const refused = answered(503);
       const rows = await sqlQuery<{ order_id: string }>(
         'SELECT order_id FROM flask_payments WHERE order_id = ANY($1)',
-        [acknowledged],
+        [[...acknowledged, ...refused]],
       );
       const present = new Set(rows.map((r) => r.order_id));
       const lost = acknowledged.filter((id) => !present.has(id)).length;
-      console.log(`      acknowledged ${acknowledged.length}, lost by the table ${lost}; ${report.verdictReason}`);
+      const writtenDespiteRefusal = refused.filter((id) => present.has(id)).length;
+      console.log(
+        `      acknowledged ${acknowledged.length}, lost by the table ${lost}; refused ${refused.length}, written by the table ${writtenDespiteRefusal}; ${report.verdictReason}`,
+      );
       assert.ok(lost > 0, 'the broken service lost payments while its database was stopped');
+      assert.ok(writtenDespiteRefusal > 0, 'the broken service wrote payments it refused');
       assert.equal(report.verdict, 'violated', report.verdictReason);
       assert.match(report.verdictReason, /^HTTP audit of flask-broken \(create_payment\): \d+ lost/);
       const audit = report.httpAudits![0]!;
       assert.equal(audit.acknowledged, acknowledged.length);
       assert.equal(audit.lost, lost);
+      assert.equal(audit.refused, refused.length);
+      assert.equal(audit.writtenDespiteRefusal, writtenDespiteRefusal);
+      assert.match(report.verdictReason, new RegExp(`${writtenDespiteRefusal} written despite a refusal`));
+      // Every audit's losses in one search attribute, for `temporal workflow list`.
+      const attributes = (await client.workflow.getHandle(workflowId).describe()).searchAttributes;
+      assert.equal(attributes.FaultlineWritesLost?.[0], lost);
     } finally {
       const down = await compose(['rm', '-s', '-f', 'payments-flask-broken']);
       assert.equal(down.code, 0, down.stderr);
