@@ -28,10 +28,7 @@ export const ERROR_CLASSES = [
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
-/**
- * Latency summary in milliseconds (from an HDR histogram of successful operations). With no
- * successful operation there is nothing to summarise: every figure is null, never 0.
- */
+/** Latency in ms (an HDR histogram of successful operations); with none, every figure is null, never 0. */
 export interface LatencySummary {
   count: number;
   min: number | null;
@@ -99,11 +96,12 @@ export interface WorkloadStats {
   held: HeldSummary;
 }
 
-/** One 100 ms bucket of the timeline; t is the bucket's start (ms since the epoch). */
+/** One 100 ms bucket of the timeline (t: its start, ms since the epoch; `refused`: expected refusals, among `ops` not `errors`). */
 export interface TimelineBucket {
   t: number;
   ops: number;
   errors: number;
+  refused?: number;
   /** Latency percentiles of the bucket's successful operations, ms (0 when none succeeded). */
   p50: number;
   p99: number;

@@ -4,6 +4,7 @@
  * reconnect policy: they decide what an outage looks like to a client), and each shard's. Console
  * and HTML forms; the JSON has `workload`, `paths[].measuringClient` and `shards[].measuredWith`.
  */
+import type { HttpWorkload } from '../../shared/http-workload-schema';
 import { workloadMixText } from '../../shared/workload-mix';
 import type { ClientInUse } from '../../shared/workload-types';
 import { esc } from './html-escape';
@@ -33,9 +34,28 @@ function byClient(report: ExperimentReport): Array<{ label: string; client: Meas
   return db.map((p) => ({ label: ` on ${p.path}`, client: p.client }));
 }
 
+/** The HTTP workload as defined: each request's answers, the timeouts, the health check, the audit. */
+export function httpConfigurationText(h: HttpWorkload): string {
+  const requests = h.requests.map((r) => {
+    const refused = r.refused.map((x) => `${x.status}${x.retryAfter ? ' with Retry-After' : ''}`).join('/');
+    return `${r.name} (${r.method} ${r.path}, weight ${r.weight}, served ${r.served.join('/')}${refused ? `, refused ${refused}` : ''}${r.json ? ', JSON' : ''})`;
+  });
+  const health = h.health
+    ? `; health GET ${h.health.path} ${h.health.status}${Object.entries(h.health.fields)
+        .map(([k, v]) => ` ${k}=${JSON.stringify(v)}`)
+        .join('')} within ${h.health.maxLatencyMs} ms`
+    : '';
+  const audit = h.audit
+    ? `; audit of ${h.audit.request} through ${h.audit.connection} (settle ${h.audit.settleSeconds} s)`
+    : '';
+  return `${requests.join(', ')}; timeout ${h.timeoutMs} ms, stall threshold ${h.stallThresholdMs} ms${health}${audit}`;
+}
+
 export function configurationConsole(report: ExperimentReport): string[] {
+  const http = report.definition.http;
   return [
     `- Workload: ${workloadMixText(report.workload)}`,
+    ...(http ? [`- HTTP workload: ${httpConfigurationText(http)}`] : []),
     ...byClient(report).flatMap(({ label, client }) => {
       const reads = client.customReads;
       return [
@@ -48,8 +68,10 @@ export function configurationConsole(report: ExperimentReport): string[] {
 }
 
 export function configurationHtml(report: ExperimentReport): string {
+  const http = report.definition.http;
   return [
     `<p class="workload"><b>Workload:</b> ${esc(workloadMixText(report.workload))}</p>`,
+    ...(http ? [`<p class="workload"><b>HTTP workload:</b> ${esc(httpConfigurationText(http))}</p>`] : []),
     ...byClient(report).map(({ label, client }) => {
       const reads = client.customReads;
       const readsHtml = reads ? `<br><b>Custom reads:</b> ${esc(reads)}` : '';

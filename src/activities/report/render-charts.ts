@@ -6,16 +6,18 @@ import type { ExperimentReport, PathReport } from './report-types';
 const COLORS = ['#2563eb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
 const color = (i: number) => COLORS[i % COLORS.length]!;
 
-type Second = { t: number; ops: number; errors: number };
+type Counts = { ops: number; errors: number; refused: number };
+type Second = Counts & { t: number };
 
-/** Per-second series of a path's timeline: successful ops/s and error rate. */
+/** Per-second series of a path's timeline: operations, failures, and expected refusals (HTTP). */
 function perSecond(path: PathReport): Second[] {
-  const bySecond = new Map<number, { ops: number; errors: number }>();
+  const bySecond = new Map<number, Counts>();
   for (const b of path.timeline.buckets) {
     const t = b.t - (b.t % 1000);
-    const s = bySecond.get(t) ?? { ops: 0, errors: 0 };
+    const s = bySecond.get(t) ?? { ops: 0, errors: 0, refused: 0 };
     s.ops += b.ops;
     s.errors += b.errors;
+    s.refused += b.refused ?? 0;
     bySecond.set(t, s);
   }
   return [...bySecond].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s }));
@@ -93,12 +95,7 @@ function axes(f: Frame, unit: string): string {
   return yAxis + xAxis;
 }
 
-export function timeChart(
-  report: ExperimentReport,
-  title: string,
-  value: (s: { ops: number; errors: number }) => number,
-  unit: string,
-): string {
+export function timeChart(report: ExperimentReport, title: string, value: (s: Counts) => number, unit: string): string {
   const series = report.paths.map((p) => perSecond(p));
   const all = series.flat();
   if (all.length === 0) return `<p class="empty">${esc(title)}: no measurements</p>`;

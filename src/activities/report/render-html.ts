@@ -118,9 +118,9 @@ ${operationTables(path)}
 <table><caption>By phase</caption><tr><th>phase</th><th>span</th><th>ops</th><th>success</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>past ${path.stallThresholdMs} ms</th><th>held</th></tr>${phaseRows}</table>${shardsHtml(path)}
 ${gapsHtml(path)}
 ${cycleRows ? `<table><caption>Per fault: detected downtime against the ground truth, recovery after the restore</caption><tr><th>fault</th><th>detected</th><th>detected - ground truth</th><th>recovery</th></tr>${cycleRows}</table>` : ''}
-${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>failed</th><th>stalled</th></tr>${windowRows}</table>` : ''}
+${windowRows ? `<table class="windows"><caption>Downtime windows${path.downtimeWindows.length > 50 ? ` (first 50 of ${path.downtimeWindows.length})` : ''}</caption><tr><th>from</th><th>to</th><th>duration</th><th>${path.http ? 'failed or refused' : 'failed'}</th><th>stalled</th></tr>${windowRows}</table>` : ''}
 ${pgbenchTable(path)}
-${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>SQLSTATE</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
+${errorRows ? `<table><caption>Errors by class</caption><tr><th>class</th><th>count</th><th>${path.http ? 'code (HTTP status)' : 'SQLSTATE'}</th><th>example</th></tr>${errorRows}</table>` : '<p>No errors.</p>'}
 </section>`;
 }
 
@@ -189,8 +189,18 @@ figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;p
 <p><span class="verdict ${esc(report.verdict)}">${esc(report.verdict)}</span> ${esc(report.verdictReason)}</p>
 <p class="muted">Experiment ${esc(report.experimentId)} · ${esc(report.fault.kind)} on ${esc(report.fault.target)} · ${esc(report.startedAt)} to ${esc(report.endedAt)}${report.faultWindowMs !== null ? ` · fault window ${(report.faultWindowMs / 1000).toFixed(2)} s (ground truth)` : ''}</p>
 ${report.searchAttributesMissing ? `<p class="muted">Temporal: ${esc(missingAttributesText(report.searchAttributesMissing))}.</p>` : ''}
-${timeChart(report, 'Throughput (operations per second)', (s) => s.ops - s.errors, 'ops/s')}
-${timeChart(report, 'Error rate', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
+${timeChart(report, 'Throughput (operations served per second)', (s) => s.ops - s.errors - s.refused, 'ops/s')}
+${timeChart(report, 'Error rate (failures; expected refusals apart)', (s) => (s.ops ? s.errors / s.ops : 0), '%')}
+${
+  report.paths.some((p) => p.timeline.buckets.some((b) => b.refused))
+    ? timeChart(
+        report,
+        'Refusal rate (expected refusals, e.g. 503 with Retry-After)',
+        (s) => (s.ops ? s.refused / s.ops : 0),
+        '%',
+      )
+    : ''
+}
 ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}

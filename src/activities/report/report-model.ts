@@ -46,10 +46,18 @@ function downtimeInGaps(w: WorkloadResult, until: number): number {
   return ms;
 }
 
-/** The definition of downtime, as the report states it. */
-export function downtimeDefinition(stallThresholdMs: number): string {
+/**
+ * The definition of downtime, as the report states it: with HTTP paths, their own stall threshold
+ * (`http.stallThresholdMs`) and their expected refusals too.
+ */
+export function downtimeDefinition(stallThresholdMs: number, http?: { stallThresholdMs: number }): string {
+  const threshold =
+    http && http.stallThresholdMs !== stallThresholdMs
+      ? `${stallThresholdMs} ms (HTTP paths: ${http.stallThresholdMs} ms)`
+      : `${stallThresholdMs} ms`;
   return (
-    `A path is down from the start of an operation that fails, or that is still outstanding after ${stallThresholdMs} ms (a stall: a paused server, ` +
+    `A path is down from the start of an operation that fails${http ? ', or that an HTTP service refuses (an expected refusal, such as a 503: not a failure, but not served)' : ''}, ` +
+    `or that is still outstanding after ${threshold} (a stall: a paused server, ` +
     'a black-holed network, a proxy holding queries), until the first operation that started at or after it completes successfully. ' +
     'Held operations that finally succeed count for the time they were held; latency below the threshold never counts.'
   );
@@ -183,7 +191,7 @@ export function buildReport(
         }
       : null,
     cycles,
-    downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs),
+    downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs, outcome.definition.http),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
     ...(writerChange ? { writerChange } : {}),
     ...(staleWriter ? { staleWriter } : {}),

@@ -74,12 +74,14 @@ export function mergeCheckpoints(
 
 /** The shards' timelines bucket by bucket (see the module's comment for the percentiles). */
 export function mergeTimelines(shards: TimelineBucket[][]): TimelineBucket[] {
-  const byT = new Map<number, { ops: number; errors: number; p99: number; p50Sum: number; successes: number }>();
+  type Merged = { ops: number; errors: number; refused: number; p99: number; p50Sum: number; successes: number };
+  const byT = new Map<number, Merged>();
   for (const bucket of shards.flat()) {
-    const merged = byT.get(bucket.t) ?? { ops: 0, errors: 0, p99: 0, p50Sum: 0, successes: 0 };
-    const successes = bucket.ops - bucket.errors;
+    const merged = byT.get(bucket.t) ?? { ops: 0, errors: 0, refused: 0, p99: 0, p50Sum: 0, successes: 0 };
+    const successes = bucket.ops - bucket.errors - (bucket.refused ?? 0);
     merged.ops += bucket.ops;
     merged.errors += bucket.errors;
+    merged.refused += bucket.refused ?? 0;
     if (successes > 0) {
       merged.p99 = Math.max(merged.p99, bucket.p99);
       merged.p50Sum += bucket.p50 * successes;
@@ -93,6 +95,7 @@ export function mergeTimelines(shards: TimelineBucket[][]): TimelineBucket[] {
       t,
       ops: m.ops,
       errors: m.errors,
+      ...(m.refused ? { refused: m.refused } : {}),
       p50: m.successes > 0 ? Math.round((m.p50Sum / m.successes) * 1000) / 1000 : 0,
       p99: m.p99,
     }));

@@ -124,26 +124,26 @@ export class PathMeasurement {
       ...(held ? { held } : {}),
     });
     if (held) this.counters.held++;
-    this.timeline.record(at, true, latencyUs);
+    this.timeline.record(at, 'served', latencyUs);
     if (op.type !== 'read') this.writes.succeeded(startedAt, at, held);
     this.counters.attempts++;
   }
 
   failed(token: number, op: OperationRef, at: number, latencyUs: number, err: unknown): void {
     this.filed.file({ at, name: op.name, type: op.type, latencyUs, failure: failureOf(err) });
-    this.notServed(token, op, at, latencyUs);
+    this.notServed(token, op, at, latencyUs, 'failed');
     this.counters.failures++;
   }
 
   /** An expected refusal (an HTTP service's 503 in an outage): down as for a failure, counted apart from them. */
   refused(token: number, op: OperationRef, at: number, latencyUs: number): void {
     this.filed.file({ at, name: op.name, type: op.type, latencyUs, refused: true });
-    this.notServed(token, op, at, latencyUs);
+    this.notServed(token, op, at, latencyUs, 'refused');
     this.counters.refused = (this.counters.refused ?? 0) + 1;
   }
 
-  private notServed(token: number, op: OperationRef, at: number, latencyUs: number): void {
-    this.timeline.record(at, false, latencyUs);
+  private notServed(token: number, op: OperationRef, at: number, latencyUs: number, how: 'failed' | 'refused'): void {
+    this.timeline.record(at, how, latencyUs);
     this.availability.failed(token, at);
     if (op.type !== 'read') this.writes.failed(at);
     this.counters.attempts++;

@@ -1,4 +1,4 @@
-/** A path's timeline: what happened in each 100 ms, for the report's charts. */
+/** A path's timeline: what happened in each 100 ms (served, failed, refused), for the report's charts. */
 import type { TimelineBucket } from '../../../shared/workload-types';
 import type { TimelineFile } from './timeline-file';
 import { histogramMs, newHistogram } from './histograms';
@@ -9,7 +9,7 @@ import { histogramMs, newHistogram } from './histograms';
  */
 export class Timeline {
   private buckets: TimelineBucket[] = [];
-  private current: { t: number; ops: number; errors: number } | undefined;
+  private current: { t: number; ops: number; errors: number; refused: number } | undefined;
   /** Only the open bucket has a histogram; 2 significant digits are plenty for p50/p99. */
   private readonly latency = newHistogram(2);
 
@@ -18,13 +18,15 @@ export class Timeline {
     readonly file?: TimelineFile,
   ) {}
 
-  record(at: number, ok: boolean, latencyUs: number): void {
+  /** One operation: served, failed, or refused (an expected refusal: not served, not a failure either). */
+  record(at: number, outcome: 'served' | 'failed' | 'refused', latencyUs: number): void {
     const t = at - (at % this.bucketMs);
     if (!this.current || t !== this.current.t) this.advance(t);
     const bucket = this.current!;
     bucket.ops++;
-    if (ok) this.latency.recordValue(Math.max(1, Math.round(latencyUs)));
-    else bucket.errors++;
+    if (outcome === 'served') this.latency.recordValue(Math.max(1, Math.round(latencyUs)));
+    else if (outcome === 'failed') bucket.errors++;
+    else bucket.refused++;
   }
 
   /** Closes the current bucket and any empty ones up to t. */
@@ -36,7 +38,7 @@ export class Timeline {
         this.buckets.push({ t: gap, ops: 0, errors: 0, p50: 0, p99: 0 });
       }
     }
-    this.current = { t, ops: 0, errors: 0 };
+    this.current = { t, ops: 0, errors: 0, refused: 0 };
   }
 
   private close(): void {
@@ -46,6 +48,7 @@ export class Timeline {
       t: c.t,
       ops: c.ops,
       errors: c.errors,
+      ...(c.refused ? { refused: c.refused } : {}),
       p50: has ? histogramMs(this.latency.getValueAtPercentile(50)) : 0,
       p99: has ? histogramMs(this.latency.getValueAtPercentile(99)) : 0,
     });
