@@ -5,8 +5,9 @@
  *   FAULTLINE_HTTP_<NAME>=https://shop.internal:8443/api   (any name)
  *
  * Without it, the lab's names resolve to the lab: `flask` (seed 000's Flask payment service,
- * lab/payments-flask), `flask-broken` (the same, answering 201 before it writes; started by a test) and `payment-service` (faultline's own payment service's HTTP API). A URL's
- * user and password (if any) never reach a log, a report or the workflow's history.
+ * lab/payments-flask), `flask-broken` (the same, broken on purpose; started by a test) and
+ * `payment-service` (faultline's own payment service's HTTP API). A URL's user and password, and its
+ * query (an API key, say: sent with every request), never reach a log, a report or the history.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { httpEnvKey } from '../shared/http-workload-schema';
@@ -20,13 +21,22 @@ export interface ResolvedHttpTarget {
   display: string;
   /** From the URL's user and password (Basic); never logged. */
   authorization?: string;
+  /** The URL's query (`?key=...`, which may be a secret): sent with every request, never shown. */
+  query?: string;
+}
+
+/** The URL of `path` (which may have its own query) on a target: the target's query parameters added. */
+export function targetUrl(target: ResolvedHttpTarget, path: string): string {
+  const url = new URL(`${target.baseUrl}${path}`);
+  for (const [key, value] of new URLSearchParams(target.query ?? '')) url.searchParams.append(key, value);
+  return url.toString();
 }
 
 /** The lab's HTTP targets. */
 export function labHttpTargets(lab = labSettings()): Record<string, string> {
   return {
     flask: `http://127.0.0.1:${lab.flaskPort}`,
-    'flask-broken': `http://127.0.0.1:${process.env.FAULTLINE_FLASK_BROKEN_PORT || 15001}`,
+    'flask-broken': `http://127.0.0.1:${lab.flaskBrokenPort}`,
     'payment-service': `http://127.0.0.1:${process.env.FAULTLINE_SERVICE_PORT || 15080}`,
   };
 }
@@ -52,5 +62,11 @@ export function resolveHttpTarget(name: string): ResolvedHttpTarget {
   const authorization = url.username
     ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
     : undefined;
-  return { name, baseUrl: display, display, ...(authorization ? { authorization } : {}) };
+  return {
+    name,
+    baseUrl: display,
+    display,
+    ...(authorization ? { authorization } : {}),
+    ...(url.search ? { query: url.search } : {}),
+  };
 }

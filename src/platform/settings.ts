@@ -61,6 +61,8 @@ export interface LabSettings {
   /** Seed 000's Flask payment service (lab/payments-flask), the lab's HTTP target `flask`. */
   flaskPort: number;
   flaskContainer: string;
+  /** The same, broken on purpose (profile `broken`, started by a test): the HTTP target `flask-broken`. */
+  flaskBrokenPort: number;
   dbName: string;
   dbUser: string;
   /** The lab's dev server (the configured Temporal is temporal-target.ts's). */
@@ -84,6 +86,7 @@ export function labSettings(): LabSettings {
     dbPort: port('FAULTLINE_DB_PORT', 15432),
     flaskPort: port('FAULTLINE_FLASK_PORT', 15000),
     flaskContainer: env('FAULTLINE_FLASK_CONTAINER', 'faultline-payments-flask'),
+    flaskBrokenPort: port('FAULTLINE_FLASK_BROKEN_PORT', 15001),
     proxyPort: port('FAULTLINE_PROXY_PORT', 16432),
     clusterPort: port('FAULTLINE_CLUSTER_PORT', 15433),
     clusterReaderPort: port('FAULTLINE_CLUSTER_READER_PORT', 15434),

@@ -26,7 +26,7 @@ import { writeDefinition } from './harness/experiments';
 
 const run = promisify(execFile);
 
-const BROKEN_PORT = Number(process.env.FAULTLINE_FLASK_BROKEN_PORT || 15001);
+const BROKEN_PORT = labSettings().flaskBrokenPort;
 const BROKEN_CONTAINER = process.env.FAULTLINE_FLASK_BROKEN_CONTAINER || 'faultline-payments-flask-broken';
 
 interface LoggedRequest {
@@ -129,6 +129,25 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
       assert.equal(ops[name]?.failures, 0, `${name}: no failure (a graceful service refuses, it does not fail)`);
     }
     assert.ok(expected.create_payment.refused > 0, 'the service refused payments while its database was stopped');
+    // The timeline (the charts) counts refusals apart from failures, as the service logged them.
+    const buckets = flask.timeline.buckets;
+    const sum = (f: (b: (typeof buckets)[number]) => number) => buckets.reduce((n, b) => n + f(b), 0);
+    assert.equal(
+      sum((b) => b.refused ?? 0),
+      expected.create_payment.refused + expected.health.refused,
+    );
+    assert.equal(
+      sum((b) => b.errors),
+      0,
+      'no failure in the timeline',
+    );
+    const html = readFileSync(result.report.json.replace(/json$/, 'html'), 'utf8');
+    assert.match(html, /Refusal rate/);
+    assert.match(
+      html,
+      /HTTP workload:<\/b> create_payment \(POST \/payment, weight 8, served 201\/200, refused 503 with Retry-After/,
+    );
+    assert.match(report.downtimeDefinition, /or that an HTTP service refuses/);
     assert.ok(
       report.steadyState.after?.http?.every((c) => c.holds),
       'the health request holds after',

@@ -5,7 +5,7 @@
  */
 import type { HttpHealth } from '../../shared/http-workload-schema';
 import type { HttpHealthCheck } from '../../shared/steady-state-types';
-import { resolveHttpTarget } from '../../platform/http-targets';
+import { resolveHttpTarget, targetUrl } from '../../platform/http-targets';
 
 /** The bound plus some: a health request that has not answered by then is reported as not answering. */
 const SLACK_MS = 5000;
@@ -21,7 +21,7 @@ export async function checkHttpHealth(name: string, health: HttpHealth): Promise
   const target = resolveHttpTarget(name);
   const started = performance.now();
   try {
-    const response = await fetch(`${target.baseUrl}${health.path}`, {
+    const response = await fetch(targetUrl(target, health.path), {
       headers: target.authorization ? { authorization: target.authorization } : {},
       redirect: 'manual',
       signal: AbortSignal.timeout(health.maxLatencyMs + SLACK_MS),

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ClassifiedError, classifyError } from '../../../platform/error-classification';
-import type { ResolvedHttpTarget } from '../../../platform/http-targets';
+import { targetUrl, type ResolvedHttpTarget } from '../../../platform/http-targets';
 import type { HttpRequestTemplate } from '../../../shared/http-workload-schema';
 import { renderBody, renderPath } from '../../../shared/http-templates';
 
@@ -87,7 +87,7 @@ export async function sendRequest(o: SendOptions): Promise<HttpOutcome> {
     ...(o.target.authorization ? { authorization: o.target.authorization } : {}),
   };
   try {
-    const response = await fetch(`${o.target.baseUrl}${renderPath(request.path, requestId)}`, {
+    const response = await fetch(targetUrl(o.target, renderPath(request.path, requestId)), {
       method: request.method,
       headers,
       body,
