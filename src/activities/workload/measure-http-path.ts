@@ -41,7 +41,11 @@ export interface MeasureHttpPathInput {
 const requestIdPrefix = (workflowId: string, runId: string, target: number, attempt: number): string =>
   `${experimentOrderPrefix(workflowId)}-${runId.slice(0, 6)}t${target}a${attempt}`;
 
-/** The audited request's ledger: this attempt's, after the segments of earlier attempts and runs. */
+/**
+ * The audited request's ledger: this attempt's, after the segments of this run's earlier attempts
+ * (from the heartbeat, which carries this run's only, so it does not grow with every run) and of
+ * earlier runs (from the previous run's ledger file, read again by each attempt).
+ */
 function auditLedger(
   request: string | undefined,
   prefix: string,
@@ -50,9 +54,21 @@ function auditLedger(
 ) {
   if (!request) return undefined;
   const previousFile = continueFrom ? ledgerFileOf(continueFrom) : undefined;
-  const earlier = beat?.ledger ?? (previousFile && existsSync(previousFile) ? readLedgerFile(previousFile) : []);
+  const attempts = beat?.ledger ?? [];
+  // A heartbeat of an earlier version carried the earlier runs' segments too: never twice.
+  const carried = new Set(attempts.map((s) => s.prefix));
+  const runs = (previousFile && existsSync(previousFile) ? readLedgerFile(previousFile) : []).filter(
+    (s) => !carried.has(s.prefix),
+  );
   const ledger = new HttpLedger(`${prefix}.${request}`); // a dot: never one of the other requests' ids
-  return { request, ledger, segments: (complete: boolean) => [...earlier, ledger.segment(complete)] };
+  return {
+    request,
+    ledger,
+    /** This run's segments, for the heartbeat. */
+    thisRun: () => [...attempts, ledger.segment(false)],
+    /** Every segment, for the ledger file the audit reads. */
+    all: (complete: boolean) => [...runs, ...attempts, ledger.segment(complete)],
+  };
 }
 
 function parseSettings(input: HttpWorkloadInput) {
@@ -84,7 +100,7 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
   const prefix = requestIdPrefix(workflowId, runId, Math.max(0, settings.targets.indexOf(input.target)), info.attempt);
   const audit = auditLedger(settings.audit?.request, prefix, beat, input.continueFrom);
   let latest: WorkloadProgress | undefined;
-  const beside = () => ({ http: { ...figures }, ...(audit ? { ledger: audit.segments(false) } : {}) });
+  const beside = () => ({ http: { ...figures }, ...(audit ? { ledger: audit.thisRun() } : {}) });
   const stopCheckpointing = keepCheckpointing(measurement, beside, () => latest);
   const signals = progressSignals(input, () => latest);
   const ticker = startTicker(measurement, undefined);
@@ -103,7 +119,7 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
     const stoppedBy = context.cancellationSignal.aborted ? 'cancelled' : 'signal';
     const final = measurement.checkpoint(endedAt, { endedAt, stoppedBy, http: figures }, true);
     writeCheckpointFile(files.checkpoint, final);
-    if (audit) writeLedgerFile(ledgerFileOf(files.checkpoint), audit.segments(true));
+    if (audit) writeLedgerFile(ledgerFileOf(files.checkpoint), audit.all(true));
     const summary = {
       ...summarise(final, files.checkpoint),
       ...(audit ? { ledgerFile: ledgerFileOf(files.checkpoint) } : {}),
