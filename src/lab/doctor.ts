@@ -13,6 +13,8 @@ import { existsSync } from 'node:fs';
 import { experimentTaskQueue } from '../platform/settings';
 import { runningProcess } from './background-process';
 import { databaseAnswers } from '../platform/database/database-answers';
+import { httpTargetAnswers, namedHttpTargets } from '../platform/http-target-answers';
+import { httpEnvKey } from '../shared/http-workload-schema';
 import { docker, DOCKER_FIX, dockerIsUp } from '../platform/docker';
 import { clusterState } from './cluster-lab';
 import { containerState, publishedPorts } from './docker-stack';
@@ -132,6 +134,7 @@ async function labChecks(add: AddCheck): Promise<void> {
   add('docker engine', dockerUp, dockerUp ? 'reachable' : 'not reachable at /var/run/docker.sock', DOCKER_FIX);
   if (dockerUp) await checkDocker(add, settings);
   await checkConnections(add, LAB_CONNECTIONS, 'run `bin/faultline up`');
+  await checkHttpTargets(add, [...new Set(['flask', ...namedHttpTargets()])]);
   const aurora = await labAuroraWriter();
   add(`the lab's Aurora (RDS API ${labRdsEndpoint()})`, aurora.ok, aurora.detail, 'run `bin/faultline up`');
   const cli = existsSync(settings.temporalCli);
@@ -144,6 +147,19 @@ async function labChecks(add: AddCheck): Promise<void> {
     TEMPORAL_FIX,
   );
   if (temporalUp) await checkTemporalSide(add);
+}
+
+/** HTTP targets: the lab's `flask` (in the lab) and every one this shell names. */
+async function checkHttpTargets(add: AddCheck, names: string[]): Promise<void> {
+  for (const name of names) {
+    const { ok, detail } = await httpTargetAnswers(name);
+    add(
+      `HTTP target ${name}`,
+      ok,
+      detail,
+      `check ${httpEnvKey(name)} and that the service runs (docs/your-own-service.md)`,
+    );
+  }
 }
 
 async function checkConnections(add: AddCheck, names: string[], fix: string): Promise<void> {
@@ -192,6 +208,7 @@ async function configuredChecks(add: AddCheck, target: TemporalTarget): Promise<
     await client.connection.close();
   }
   await checkConnections(add, namedConnections(), 'check FAULTLINE_CONNECTION_<NAME> (docs/connections.md)');
+  await checkHttpTargets(add, namedHttpTargets());
 }
 
 /** Every part, checked, with how to fix what is not right (see the opening comment). */

@@ -73,4 +73,16 @@ describe('a missing part fails with a message naming it', () => {
     assert.equal(lab.code, 1);
     assert.match(lab.stdout, /MISS\s+Temporal server\s+127\.0\.0\.1:1 does not answer/);
   });
+
+  it('names an HTTP target that does not answer, never showing its password or query', async () => {
+    const env = { FAULTLINE_HTTP_SHOP: 'http://ann:pw-secret@127.0.0.1:15999/api?key=k-secret' };
+    const result = await runCli(['doctor'], env, 60_000);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stdout,
+      /MISS\s+HTTP target shop\s+http:\/\/127\.0\.0\.1:15999\/api does not answer \(ECONNREFUSED\)/,
+    );
+    assert.match(result.stdout, /check FAULTLINE_HTTP_SHOP/);
+    assert.doesNotMatch(result.stdout + result.stderr, /secret/);
+  });
 });
