@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { labSettings, PROJECT_ROOT } from '../../src/platform/settings';
+import { METRICS_HOST, metricsPorts } from '../../src/platform/metrics-settings';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
@@ -37,6 +38,17 @@ interface LoggedRequest {
 }
 
 /** The service's own log lines of the requests faultline sent (X-Request-Id `fl-...`), since `since`. */
+/** The worker's live counter of a path's answers (its Prometheus endpoint, scraped once). */
+async function liveCount(experiment: string, p: string, outcome: string): Promise<number> {
+  const text = await (await fetch(`http://${METRICS_HOST}:${metricsPorts().faultline}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) =>
+      l.startsWith(`faultline_operations_total{experiment="${experiment}",path="${p}",outcome="${outcome}"}`),
+    );
+  return Number(line?.split(' ').at(-1) ?? 0);
+}
+
 async function serviceLog(since: Date, container = labSettings().flaskContainer): Promise<LoggedRequest[]> {
   const { stdout } = await run('docker', ['logs', '--since', since.toISOString(), container], {
     maxBuffer: 64 * 1024 * 1024,
@@ -129,6 +141,11 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
       assert.equal(ops[name]?.failures, 0, `${name}: no failure (a graceful service refuses, it does not fail)`);
     }
     assert.ok(expected.create_payment.refused > 0, 'the service refused payments while its database was stopped');
+    // The live metrics (Prometheus) count them as the service logged them too.
+    const served = expected.create_payment.served + expected.health.served;
+    const refusedAll = expected.create_payment.refused + expected.health.refused;
+    assert.equal(await liveCount(result.experimentId, 'flask', 'success'), served, 'live: served');
+    assert.equal(await liveCount(result.experimentId, 'flask', 'refused'), refusedAll, 'live: refused');
     // The timeline (the charts) counts refusals apart from failures, as the service logged them.
     const buckets = flask.timeline.buckets;
     const sum = (f: (b: (typeof buckets)[number]) => number) => buckets.reduce((n, b) => n + f(b), 0);

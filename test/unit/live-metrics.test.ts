@@ -79,6 +79,18 @@ describe('live Prometheus metrics (unit)', () => {
     assert.match(text, /# TYPE faultline_operations_total counter/);
   });
 
+  it("counts an HTTP path's expected refusals apart; a database path has no refused series", async () => {
+    const flask = live.path(EXPERIMENT, 'flask');
+    const direct = live.path(EXPERIMENT, 'direct');
+    direct.succeeded('read', 1000);
+    flask.succeeded('write', 5000);
+    for (let i = 0; i < 3; i++) flask.refused();
+    const text = await registry.metrics();
+    assert.equal(sample(text, `faultline_operations_total{${labels(',outcome="refused"', 'flask')}}`), 3);
+    assert.equal(sample(text, `faultline_operations_total{${labels(',outcome="failure"', 'flask')}}`), 0);
+    assert.equal(sample(text, `faultline_operations_total{${labels(',outcome="refused"')}}`), undefined);
+  });
+
   it('keeps one series per path, and a path taken again (a retry) counts on', async () => {
     live.path(EXPERIMENT, 'direct').succeeded('read', 1000);
     live.path(EXPERIMENT, 'proxy').succeeded('read', 1000);

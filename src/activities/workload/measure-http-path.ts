@@ -13,6 +13,7 @@ import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import type { WorkloadProgress } from '../../shared/workload-types';
 import { resolveHttpTarget } from '../../platform/http-targets';
 import { progressSignals } from './experiment-link/measurement-signals';
+import { livePathMetrics } from './engine/live-metrics';
 import { startTicker } from './engine/workload-engine';
 import { pathFiles, summarise, writeCheckpointFile } from './measurement/measure-path-files';
 import {
@@ -104,7 +105,8 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
   const stopCheckpointing = keepCheckpointing(measurement, beside, () => latest);
   const signals = progressSignals(input, () => latest);
   const ticker = startTicker(measurement, undefined);
-  const progress = setInterval(() => (latest = measurement.progress(Date.now())), 1000);
+  const live = livePathMetrics(workflowId, input.target);
+  const progress = setInterval(() => live.progress((latest = measurement.progress(Date.now()))), 1000);
   try {
     await runHttpLoad({
       target,
@@ -114,16 +116,15 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
       stop: stop.signal,
       figures,
       ...(audit ? { audit: { request: audit.request, ledger: audit.ledger } } : {}),
+      observer: live,
     });
     const endedAt = Date.now();
+    live.end(measurement.progress(endedAt), endedAt);
     const stoppedBy = context.cancellationSignal.aborted ? 'cancelled' : 'signal';
     const final = measurement.checkpoint(endedAt, { endedAt, stoppedBy, http: figures }, true);
     writeCheckpointFile(files.checkpoint, final);
-    if (audit) writeLedgerFile(ledgerFileOf(files.checkpoint), audit.all(true));
-    const summary = {
-      ...summarise(final, files.checkpoint),
-      ...(audit ? { ledgerFile: ledgerFileOf(files.checkpoint) } : {}),
-    };
+    const ledgerFile = audit ? writeLedgerFile(ledgerFileOf(files.checkpoint), audit.all(true)) : undefined;
+    const summary = { ...summarise(final, files.checkpoint), ...(ledgerFile ? { ledgerFile } : {}) };
     if (context.cancellationSignal.aborted)
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;

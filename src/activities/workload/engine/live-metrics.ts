@@ -59,9 +59,9 @@ export class LiveMetrics {
 
 let processMetrics: LiveMetrics | undefined;
 
-/** This process's live metrics, in the registry its worker serves. */
-function liveMetrics(): LiveMetrics {
-  return (processMetrics ??= new LiveMetrics(metricsRegistry));
+/** This process's live metrics of one path in `experiment`, in the registry its worker serves. */
+export function livePathMetrics(experiment: string, path: string): PathMetrics {
+  return (processMetrics ??= new LiveMetrics(metricsRegistry)).path(experiment, path);
 }
 
 /**
@@ -69,7 +69,7 @@ function liveMetrics(): LiveMetrics {
  * operation, each progress (about once a second) and the final figures at the end.
  */
 export function runEngineWithLiveMetrics(experiment: string, options: EngineOptions): Promise<WorkloadResult> {
-  const metrics = liveMetrics().path(experiment, options.connection);
+  const metrics = livePathMetrics(experiment, options.connection);
   return runWorkloadEngine({
     ...options,
     observer: metrics,

@@ -18,11 +18,13 @@ import type { HistogramSeries } from '../../../platform/accumulated-histogram';
 import type { LiveMetricFamilies } from './live-metric-families';
 import type { OperationObserver } from './workload-engine';
 
-type Counts = { success: number; failure: number } & Record<ErrorClass, number>;
+type Counts = { success: number; failure: number; refused: number } & Record<ErrorClass, number>;
+const OUTCOMES = ['success', 'failure', 'refused'] as const;
 
 const zeroCounts = (): Counts => ({
   success: 0,
   failure: 0,
+  refused: 0,
   ...(Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>),
 });
 
@@ -58,6 +60,11 @@ export class PathMetrics implements OperationObserver {
     this.counts[classifyError(err)]++;
   }
 
+  /** Hot path: an expected refusal (HTTP paths only: their series has outcome="refused"). */
+  refused(): void {
+    this.counts.refused++;
+  }
+
   /** The gauges, from the measurement's live figures (a measurement that goes on again is live again). */
   progress(progress: WorkloadProgress): void {
     const { families, labels } = this;
@@ -83,7 +90,8 @@ export class PathMetrics implements OperationObserver {
   /** Hands the counts counted since the last scrape to prom-client's counters. */
   publish(): void {
     const { families, labels, counts, published } = this;
-    for (const outcome of ['success', 'failure'] as const) {
+    for (const outcome of OUTCOMES) {
+      if (outcome === 'refused' && counts.refused === 0) continue; // a database path never refuses
       families.operations.inc({ ...labels, outcome }, counts[outcome] - published[outcome]);
       published[outcome] = counts[outcome];
     }
@@ -97,7 +105,7 @@ export class PathMetrics implements OperationObserver {
   /** Drops every series of this path (an experiment over long enough ago). */
   remove(): void {
     const { families, labels } = this;
-    for (const outcome of ['success', 'failure'] as const) families.operations.remove({ ...labels, outcome });
+    for (const outcome of OUTCOMES) families.operations.remove({ ...labels, outcome });
     for (const errorClass of ERROR_CLASSES) families.errors.remove({ ...labels, error_class: errorClass });
     for (const type of OPERATION_TYPES) families.latency.removeSeries({ ...labels, type });
     for (const phase of this.phases) families.phase.remove({ ...labels, phase });

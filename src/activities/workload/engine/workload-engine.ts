@@ -44,6 +44,8 @@ export interface EngineOptions {
 export interface OperationObserver {
   succeeded(type: OperationType, latencyUs: number): void;
   failed(type: OperationType, err: unknown): void;
+  /** An expected refusal (an HTTP service's 503): not served, not a failure. */
+  refused?(type: OperationType): void;
 }
 
 const MIN_PAUSE_AFTER_FAILURE_MS = 10;

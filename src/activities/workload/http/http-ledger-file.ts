@@ -6,10 +6,12 @@ import type { HttpLedgerSegment } from './http-ledger';
 export const ledgerFileOf = (checkpointFile: string): string =>
   checkpointFile.replace(/\.checkpoint\.json$/, '.ledger.json');
 
-export function writeLedgerFile(file: string, segments: HttpLedgerSegment[]): void {
+/** Writes the segments (whole, or not at all: through a temporary file); returns the file. */
+export function writeLedgerFile(file: string, segments: HttpLedgerSegment[]): string {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, segments }));
   renameSync(`${file}.tmp`, file);
+  return file;
 }
 
 export function readLedgerFile(file: string): HttpLedgerSegment[] {

@@ -20,6 +20,7 @@ import type { PathMeasurement } from '../measurement/path-measurement';
 import { weightedChooser } from '../operations/random-draws';
 import { sendRequest, type HttpOutcome } from './http-request';
 import { ledgerCode, type HttpLedger } from './http-ledger';
+import type { OperationObserver } from '../engine/workload-engine';
 
 export interface HttpLoadOptions {
   target: ResolvedHttpTarget;
@@ -31,6 +32,8 @@ export interface HttpLoadOptions {
   figures: HttpLoadFigures;
   /** The audited request's ledger (`http.audit`), its ids `<ledger prefix>-<n>`. */
   audit?: { request: string; ledger: HttpLedger };
+  /** The live metrics (Prometheus), told of every answer. */
+  observer?: OperationObserver;
 }
 
 /** Once asked to stop, requests in flight get this long to answer before they are cut. */
@@ -80,10 +83,17 @@ class HttpLoad {
       (outcome) => {
         const at = Date.now();
         const latencyUs = (performance.now() - duePerf) * 1000;
-        if (outcome.kind === 'served') m.succeeded(token, op, dueAt, at, latencyUs);
-        else if (outcome.kind === 'refused') m.refused(token, op, at, latencyUs);
-        else if (outcome.kind === 'failed') m.failed(token, op, at, latencyUs, outcome.error);
-        else m.abandoned(token);
+        const seen = this.o.observer;
+        if (outcome.kind === 'served') {
+          m.succeeded(token, op, dueAt, at, latencyUs);
+          seen?.succeeded(op.type, latencyUs);
+        } else if (outcome.kind === 'refused') {
+          m.refused(token, op, at, latencyUs);
+          seen?.refused?.(op.type);
+        } else if (outcome.kind === 'failed') {
+          m.failed(token, op, at, latencyUs, outcome.error);
+          seen?.failed(op.type, outcome.error);
+        } else m.abandoned(token);
         if (seq !== undefined) this.o.audit!.ledger.record(seq, ledgerCode(outcome));
         return outcome;
       },
