@@ -18,4 +18,9 @@ export interface HttpLoadFigures {
   neverSent: number;
   /** Requests due when the load stopped that were still waiting for a slot: not measured. */
   unsentAtStop?: number;
+  /**
+   * How late the worker's own event loop ran while it measured (ms, by a timer's lateness): the
+   * client's share of every latency, which the service did not cause. Of the last attempt.
+   */
+  clientDelayMs?: { p50: number; p99: number; max: number };
 }

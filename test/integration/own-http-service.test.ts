@@ -35,9 +35,10 @@ interface LoggedRequest {
   path: string;
   status: number;
   requestId: string;
+  /** The service's own time for it, ms. */
+  ms: number;
 }
 
-/** The service's own log lines of the requests faultline sent (X-Request-Id `fl-...`), since `since`. */
 /** The worker's live counter of a path's answers (its Prometheus endpoint, scraped once). */
 async function liveCount(experiment: string, p: string, outcome: string): Promise<number> {
   const text = await (await fetch(`http://${METRICS_HOST}:${metricsPorts().faultline}/metrics`)).text();
@@ -49,6 +50,7 @@ async function liveCount(experiment: string, p: string, outcome: string): Promis
   return Number(line?.split(' ').at(-1) ?? 0);
 }
 
+/** The service's own log lines of the requests faultline sent (X-Request-Id `fl-...`), since `since`. */
 async function serviceLog(since: Date, container = labSettings().flaskContainer): Promise<LoggedRequest[]> {
   const { stdout } = await run('docker', ['logs', '--since', since.toISOString(), container], {
     maxBuffer: 64 * 1024 * 1024,
@@ -63,6 +65,7 @@ async function serviceLog(since: Date, container = labSettings().flaskContainer)
       path: String(e.fields.path),
       status: Number(e.fields.status),
       requestId: String(e.fields.request_id),
+      ms: Number(e.fields.ms),
     }));
 }
 
@@ -141,6 +144,26 @@ describe("seed 000's Flask service under the HTTP workload (lab)", function () {
       assert.equal(ops[name]?.failures, 0, `${name}: no failure (a graceful service refuses, it does not fail)`);
     }
     assert.ok(expected.create_payment.refused > 0, 'the service refused payments while its database was stopped');
+    // Served latency: never less than the service's own time, and about what the independent probe
+    // (node:http, the same POST /payment, the same run) saw.
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ownP50 = median(
+      log.filter((e) => e.method === 'POST' && e.path === '/payment' && [200, 201].includes(e.status)).map((e) => e.ms),
+    );
+    const probeP50 = median(probe.attempts.filter((a) => a.ok).map((a) => a.end! - a.start));
+    const p50 = ops.create_payment!.latencyMs.p50!;
+    const delay = flask.http!.clientDelayMs!;
+    console.log(
+      `      create_payment p50: faultline ${p50} ms, the probe ${probeP50} ms, the service's own ${ownP50} ms; the worker's event loop late by p50 ${delay.p50} ms, p99 ${delay.p99} ms`,
+    );
+    assert.ok(p50 >= ownP50 - 1, `p50 ${p50} ms below the service's own ${ownP50} ms`);
+    // Client-observed, so above the probe's by the client's own share: in the lab, with a database
+    // path sharing the worker, 4-8 ms at p50 (2026-12-02, docs/your-own-service.md); 2 ms is the
+    // probe's millisecond clock.
+    assert.ok(
+      p50 >= probeP50 - 2 && p50 <= probeP50 + delay.p99 + 10,
+      `p50 ${p50} ms against the probe's ${probeP50} ms and the client's delay p99 ${delay.p99} ms`,
+    );
     // The live metrics (Prometheus) count them as the service logged them too.
     const served = expected.create_payment.served + expected.health.served;
     const refusedAll = expected.create_payment.refused + expected.health.refused;

@@ -27,6 +27,14 @@ export function capText(h: HttpLoadFigures): string {
 
 const refusedOf = (s: OperationStats): number => s.refused ?? 0;
 
+/** The client's own share of the latencies (the worker's event loop running late); "" when not measured. */
+export function clientDelayText(h: HttpLoadFigures): string {
+  const d = h.clientDelayMs;
+  return d
+    ? `the worker's own event loop ran late by p50 ${msText(d.p50)} ms, p99 ${msText(d.p99)} ms, max ${msText(d.max)} ms while it measured: that much of each latency is the client's, not the service's`
+    : '';
+}
+
 export function httpConsoleLines(path: PathReport): string[] {
   const h = path.http!;
   const o = path.overall;
@@ -38,6 +46,7 @@ export function httpConsoleLines(path: PathReport): string[] {
     `- Requests: ${count(t.attempts)}; served ${count(t.successes)} (${pct(t.successRate)}), refused ${count(refusedOf(t))}, failed ${count(t.failures)}`,
     ...(cap ? [`- ${cap[0]!.toUpperCase()}${cap.slice(1)}`] : []),
     `- Response time of served requests: avg ${msText(l.mean)} ms, p50 ${msText(l.p50)} ms, p95 ${msText(l.p95)} ms, p99 ${msText(l.p99)} ms, max ${msText(l.max)} ms`,
+    ...(clientDelayText(h) ? [`  (${clientDelayText(h)})`] : []),
     '- By request:',
     ...Object.entries(o.byOperation).map(
       ([name, s]) =>
@@ -55,6 +64,7 @@ export function httpRequestsHtml(path: PathReport): string {
     })
     .join('');
   const cap = capText(h);
-  return `<p class="http">HTTP target <b>${esc(h.display)}</b>: ${esc(loadText(h))}.${cap ? ` <b class="bad">${esc(cap)}</b>.` : ''}</p>
+  const delay = clientDelayText(h);
+  return `<p class="http">HTTP target <b>${esc(h.display)}</b>: ${esc(loadText(h))}.${cap ? ` <b class="bad">${esc(cap)}</b>.` : ''}${delay ? ` <span class="muted">${esc(delay[0]!.toUpperCase() + delay.slice(1))}.</span>` : ''}</p>
 <table><caption>By request (served answers' latency in ms, from when each was due)</caption><tr><th>request</th><th>requests</th><th>served</th><th>refused</th><th>failed</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>${rows}</table>`;
 }

@@ -14,6 +14,9 @@ import type { WorkloadProgress } from '../../shared/workload-types';
 import { resolveHttpTarget } from '../../platform/http-targets';
 import { progressSignals } from './experiment-link/measurement-signals';
 import { livePathMetrics } from './engine/live-metrics';
+import type { PathMetrics } from './engine/path-metrics';
+import type { PathMeasurement } from './measurement/path-measurement';
+import type { HttpLoadFigures } from '../../shared/http-workload-types';
 import { startTicker } from './engine/workload-engine';
 import { pathFiles, summarise, writeCheckpointFile } from './measurement/measure-path-files';
 import {
@@ -27,6 +30,7 @@ import { experimentOrderPrefix } from './payments/payment-state';
 import { HttpLedger } from './http/http-ledger';
 import { ledgerFileOf, readLedgerFile, writeLedgerFile } from './http/http-ledger-file';
 import { existsSync } from 'node:fs';
+import { clientDelay } from './http/client-delay';
 
 export interface MeasureHttpPathInput {
   /** The target's name (its base URL: FAULTLINE_HTTP_<NAME>). */
@@ -72,6 +76,28 @@ function auditLedger(
   };
 }
 
+/** Each second: the live metrics from the measurement's progress (kept as `latest`), and the client's delay. */
+function liveFigures(metrics: PathMetrics, measurement: PathMeasurement, figures: HttpLoadFigures) {
+  const delay = clientDelay(figures);
+  let latest: WorkloadProgress | undefined;
+  const timer = setInterval(() => {
+    metrics.progress((latest = measurement.progress(Date.now())));
+    delay.note();
+  }, 1000);
+  return {
+    metrics,
+    latest: () => latest,
+    end: (at: number) => {
+      delay.note();
+      metrics.end(measurement.progress(at), at);
+    },
+    stop: () => {
+      clearInterval(timer);
+      delay.stop();
+    },
+  };
+}
+
 function parseSettings(input: HttpWorkloadInput) {
   const parsed = httpWorkloadSchema.safeParse(input);
   if (!parsed.success) throw new InvalidSettingsError(formatIssues(parsed.error, 'http.'));
@@ -100,13 +126,11 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
   const figures = beat?.http ?? resumed?.end?.http ?? newFigures(target, settings);
   const prefix = requestIdPrefix(workflowId, runId, Math.max(0, settings.targets.indexOf(input.target)), info.attempt);
   const audit = auditLedger(settings.audit?.request, prefix, beat, input.continueFrom);
-  let latest: WorkloadProgress | undefined;
+  const live = liveFigures(livePathMetrics(workflowId, input.target), measurement, figures);
   const beside = () => ({ http: { ...figures }, ...(audit ? { ledger: audit.thisRun() } : {}) });
-  const stopCheckpointing = keepCheckpointing(measurement, beside, () => latest);
-  const signals = progressSignals(input, () => latest);
+  const stopCheckpointing = keepCheckpointing(measurement, beside, live.latest);
+  const signals = progressSignals(input, live.latest);
   const ticker = startTicker(measurement, undefined);
-  const live = livePathMetrics(workflowId, input.target);
-  const progress = setInterval(() => live.progress((latest = measurement.progress(Date.now()))), 1000);
   try {
     await runHttpLoad({
       target,
@@ -116,10 +140,10 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
       stop: stop.signal,
       figures,
       ...(audit ? { audit: { request: audit.request, ledger: audit.ledger } } : {}),
-      observer: live,
+      observer: live.metrics,
     });
     const endedAt = Date.now();
-    live.end(measurement.progress(endedAt), endedAt);
+    live.end(endedAt);
     const stoppedBy = context.cancellationSignal.aborted ? 'cancelled' : 'signal';
     const final = measurement.checkpoint(endedAt, { endedAt, stoppedBy, http: figures }, true);
     writeCheckpointFile(files.checkpoint, final);
@@ -129,7 +153,7 @@ export async function measureHttpPath(input: MeasureHttpPathInput): Promise<Path
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;
   } finally {
-    clearInterval(progress);
+    live.stop();
     ticker.stop();
     stopCheckpointing();
     if (signals) clearInterval(signals);
