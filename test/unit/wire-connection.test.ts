@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { openWireSession } from '../../src/platform/database/wire/wire-connection';
 import { fastFailingSocket } from '../../src/platform/database/fast-failing-socket';
-import { backend, cstr, loggedIn, ready } from './harness/scripted-server';
+import { backend, cstr, errorResponse, loggedIn, ready } from './harness/scripted-server';
+import { CompiledQuery } from 'kysely';
+import { WorkerConnection } from '../../src/activities/workload/clients/worker-connection';
 
 /** A server that answers every client write with `answer`'s bytes. */
 async function scripted(answer: (data: Buffer, socket: Socket) => Buffer | undefined): Promise<Server> {
@@ -74,5 +76,36 @@ describe('wire connection', () => {
       openWireSession(config(portOf(server), { ssl: true })),
       /^Error: The server does not support SSL connections$/,
     );
+  });
+
+  it("keeps a transaction on its BEGIN's session: once the server ends it, the rest fail and nothing reopens", async () => {
+    let logins = 0;
+    const server = await scripted((data) => {
+      if (data[0] === 0) {
+        logins++;
+        return loggedIn();
+      }
+      if (data[0] === 0x58) return undefined;
+      // BEGIN answered and, in the same read, the server's FATAL (a fast shutdown, a switchover).
+      return Buffer.concat([
+        backend('C', cstr('BEGIN')),
+        ready('T'),
+        errorResponse('FATAL', '57P01', 'terminating connection due to administrator command'),
+      ]);
+    });
+    servers.push(server);
+    const connection = new WorkerConnection(config(portOf(server)));
+    const statements: string[] = [];
+    await assert.rejects(
+      connection.transaction(async (trx) => {
+        statements.push('insert');
+        await trx.countQuery(CompiledQuery.raw("INSERT INTO t VALUES ('x')"));
+        statements.push('commit');
+      }),
+      (err: { code?: string }) => err.code === '57P01',
+    );
+    assert.deepEqual(statements, ['insert'], 'the INSERT failed with the session');
+    assert.equal(logins, 1, 'no new session ran the rest of the transaction (nor its COMMIT) as autocommit');
+    await connection.close();
   });
 });

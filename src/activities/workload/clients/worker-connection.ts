@@ -16,16 +16,18 @@ import type { WireSession } from '../../../platform/database/wire/wire-session';
 
 const AFFECTED_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
+const resultOf = <R>(result: { command: string; rows: unknown[]; rowCount: number }): QueryResult<R> =>
+  AFFECTED_ROWS.has(result.command)
+    ? { rows: result.rows as R[], numAffectedRows: BigInt(result.rowCount) }
+    : { rows: result.rows as R[] };
+
 export class WorkerConnection implements StatementRunner {
   private session: WireSession | undefined;
 
   constructor(private readonly config: ClientConfig) {}
 
   async executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
-    const result = await this.run((session) => session.rows(query.sql, query.parameters));
-    return AFFECTED_ROWS.has(result.command)
-      ? { rows: result.rows as R[], numAffectedRows: BigInt(result.rowCount) }
-      : { rows: result.rows as R[] };
+    return resultOf<R>(await this.run((session) => session.rows(query.sql, query.parameters)));
   }
 
   countQuery(query: CompiledQuery): Promise<number> {
@@ -39,16 +41,37 @@ export class WorkerConnection implements StatementRunner {
 
   async transaction<T>(work: (trx: StatementRunner) => Promise<T>): Promise<T> {
     await this.command('BEGIN');
+    const trx = this.pinnedTo(this.session!);
     let value: T;
     try {
-      value = await work(this);
+      value = await work(trx);
     } catch (err) {
       // A broken connection took its transaction with it; otherwise roll back for the next operation.
-      if (this.session) await this.command('ROLLBACK').catch(() => undefined);
+      await trx.countQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
       throw err;
     }
-    await this.command('COMMIT');
+    await trx.countQuery(CompiledQuery.raw('COMMIT'));
     return value;
+  }
+
+  /**
+   * A transaction's statements, on the session its BEGIN ran on and never on another: once that
+   * session ended (its socket, the server's FATAL), they fail with its reason. A new session would
+   * run them outside the transaction, and a COMMIT there would "succeed" on nothing.
+   */
+  private pinnedTo(session: WireSession): StatementRunner {
+    const on = <T>(statement: (s: WireSession) => Promise<T>): Promise<T> =>
+      statement(session).catch((err: unknown) => {
+        if (isConnectionLevelError(err)) this.drop(session);
+        throw err;
+      });
+    return {
+      executeQuery: async <R>(query: CompiledQuery<R>) =>
+        resultOf<R>(await on((s) => s.rows(query.sql, query.parameters))),
+      countQuery: (query) => on((s) => s.count(query.sql, query.parameters)),
+      countReadOnly: (query) => on((s) => s.countReadOnly(query.sql, query.parameters)),
+      transaction: () => Promise.reject(new Error('a transaction within a transaction')),
+    };
   }
 
   /** Cuts the connection under a query that will not finish (the run is stopping). */
