@@ -174,6 +174,7 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
       }));
     markInjected({ dockerInjected: injected });
     if (!probe) return injected;
+    probe.timeFrom(Date.now());
     const record = await watchLanding(probe, fault, stallThresholdMs, injected, done);
     record.paths = groundTruthOf(probe);
     return record;

@@ -48,6 +48,8 @@ export class TightProbe {
   private readonly paths: PathProbe[];
   private timer: NodeJS.Timeout | undefined;
   readonly startedAt = Date.now();
+  /** Only attempts started from here on are timed (`timeFrom`): the fault's, not the healthy target's before it. */
+  private timedFrom = 0;
 
   constructor(
     connections: string[],
@@ -116,17 +118,26 @@ export class TightProbe {
       await client.query('SELECT 1');
       const at = Date.now();
       path.detector.succeeded(token, at);
-      path.timings.record(loggedInAt - startedAt, at - loggedInAt);
+      if (startedAt >= this.timedFrom) path.timings.record(loggedInAt - startedAt, at - loggedInAt);
       path.firstSuccessEnd ??= at;
     } catch {
       if (this.timer) {
         path.detector.failed(token, Date.now());
-        path.timings.failed(loggedInAt === null ? 'login' : 'query');
+        if (startedAt >= this.timedFrom) path.timings.failed(loggedInAt === null ? 'login' : 'query');
       } else path.detector.abandoned(token); // cut by stop()
     } finally {
       path.outstanding.delete(client);
       void client.end().catch(() => undefined);
     }
+  }
+
+  /**
+   * Times only the attempts that start from `at` on (the fault's action done): the logins and round
+   * trips of a slow target, not of the healthy one the probe met while the action was under way.
+   */
+  timeFrom(at: number): void {
+    this.timedFrom = at;
+    for (const p of this.paths) p.timings = new ProbeTimings();
   }
 
   /** The earliest start of unavailability seen on any path, if any. */
