@@ -1,6 +1,8 @@
 /**
  * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 125 s, on the lab
- * (`closed-loop`: 16 clients without think time or fault, for the engine's memory, issue 3).
+ * (`closed-loop`: 16 clients without think time or fault, for the engine's memory, issue 3;
+ * `write-heavy`: the same with half the operations writes and 30 % purchases, every one of them in
+ * the business-write ledger and audited at the end).
  * Samples the faultline worker's resident memory every 10 s, counts the workflow's history events
  * and the worker's unhandled rejections, and prints the figures; its last line is one JSON object.
  *
@@ -30,6 +32,20 @@ const DEFINITIONS = {
     description: 'Issue 3: the engine closed loop (no think time) at 16 clients for 10 minutes, no fault.',
     paths: ['direct'],
     workload: { concurrentWorkers: 16, poolSize: 16, thinkTimeSeconds: { min: 0, max: 0 } },
+    durations: { warmupSeconds: 20, faultSeconds: 580, recoveryTimeoutSeconds: 60 },
+    steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
+    report: { directory: 'reports' },
+  },
+  'write-heavy': {
+    name: 'soak-write-heavy-16',
+    description: 'Issue 30: 16 clients closed loop for 10 minutes, 50 % writes and 30 % purchases, all audited.',
+    paths: ['direct'],
+    workload: {
+      concurrentWorkers: 16,
+      poolSize: 16,
+      thinkTimeSeconds: { min: 0, max: 0 },
+      weights: { read: 20, write: 50, transaction: 30 },
+    },
     durations: { warmupSeconds: 20, faultSeconds: 580, recoveryTimeoutSeconds: 60 },
     steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
     report: { directory: 'reports' },
@@ -93,6 +109,10 @@ async function main(): Promise<void> {
       max: Math.max(...samples.map((x) => x.rssMb)),
       secondMinuteAvg: avg(firstMinute),
       lastMinuteAvg: avg(lastMinute),
+      /** Growth after the first minute: the highest sample after it against the second minute's average. */
+      growthAfterFirstMinutePct:
+        Math.round((Math.max(...samples.filter((x) => x.s >= 60).map((x) => x.rssMb)) / avg(firstMinute) - 1) * 1000) /
+        10,
     },
     downtimeMs: result.downtimeMs,
     report: result.report.json,

@@ -17,4 +17,5 @@ export { writeReport } from './report/write-report';
 export { runPaymentWorkload } from './workload/run-payment-workload';
 export { auditPayments } from './audit/audit-payments';
 export { auditHttpAcknowledgements } from './audit/audit-http';
+export { auditBusinessWrites } from './audit/audit-business-writes';
 export { checkPaymentService } from '../service/client/check-payment-service';

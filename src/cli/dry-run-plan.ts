@@ -81,7 +81,18 @@ export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryR
             `audit the payments through ${p.auditConnection}: every acknowledged one exists exactly once (waits up to ${p.auditTimeoutSeconds} s for those in flight)`,
           ]
         : []),
+      ...writeAuditStep(definition),
       `write the report to ${definition.report.directory}/<workflow id>/`,
     ],
   };
+}
+
+/** The business-write audit, when the business mix runs on some path. */
+function writeAuditStep(definition: ExperimentDefinition): string[] {
+  const { writeAudit, custom } = definition.workload;
+  if (!writeAudit.enabled || custom?.length || !definition.paths.length) return [];
+  const via = writeAudit.connection ? `through ${writeAudit.connection}` : "through each path's own connection";
+  return [
+    `audit every order, log and purchase the workload made, on the writer ${via}: none acknowledged may be missing (writeAudit.enabled: false to skip)`,
+  ];
 }

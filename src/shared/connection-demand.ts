@@ -114,6 +114,15 @@ export function connectionDemand(d: DemandInput): DemandTerm[] {
       },
     );
   }
+  const audit = d.workload.writeAudit;
+  if (audit.enabled && !d.workload.custom?.length)
+    for (const path of d.paths)
+      terms.push({
+        connection: audit.connection ?? path,
+        moments: ['audit'],
+        connections: 1,
+        what: `the business-write audit's 1 on ${audit.connection ? `workload.writeAudit.connection ${audit.connection}` : path}`,
+      });
   return terms;
 }
 

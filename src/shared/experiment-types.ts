@@ -1,5 +1,6 @@
 /** What an experiment collects, what its report holds, and what the workflow returns. Pure. */
 import type { HttpAuditResult } from './http-audit-types';
+import type { BusinessWriteAudit } from './business-write-audit-types';
 import type { ExperimentDefinition } from './experiment-schema';
 import type { PaymentAudit, PaymentWorkloadSummary } from './payment-types';
 import type { ExperimentPhase } from './experiment-phases';
@@ -45,6 +46,10 @@ export interface ExperimentOutcome {
   payments?: { workload: PaymentWorkloadSummary; audit?: PaymentAudit };
   /** Experiments with `http.audit`: each HTTP target's audit of what it acknowledged. */
   httpAudits?: HttpAuditResult[];
+  /** Each business path's audit of its writes against the writer. */
+  writeAudits?: BusinessWriteAudit[];
+  /** Business-write audits that could not run, and why. */
+  writeAuditErrors?: string[];
   /** faultline's search attributes the Temporal server lacks: the experiment set none of them. */
   searchAttributesMissing?: SearchAttributesMissing;
 }

@@ -19,6 +19,8 @@ export interface PathMeasurementSummary {
   shard?: { index: number; count: number; worker: string };
   /** An HTTP path with `http.audit`: the audited request's ledger (what each caller was told). */
   ledgerFile?: string;
+  /** A business path: the index of its audited writes' ledgers (every run and attempt). */
+  writeLedgerFile?: string;
   /** A path measured in shards: each shard's summary; the figures above are their merge. */
   shards?: PathMeasurementSummary[];
 }

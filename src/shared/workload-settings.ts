@@ -4,7 +4,7 @@
  * workflow validates with it too.
  */
 import { z } from 'zod';
-import { thinkTimeSeconds, wholeNumber } from './schema-fields';
+import { CONNECTION_NAME, thinkTimeSeconds, wholeNumber } from './schema-fields';
 import { firstKeyword, hasSecondStatement, highestPlaceholder, PLANNABLE } from './sql-text';
 
 const weight = wholeNumber(0, 100);
@@ -123,6 +123,18 @@ export const workloadSettingsSchema = z
      * the workers and the pool; their figures merge into one path report.
      */
     shards: wholeNumber(1, 64).default(1),
+    /**
+     * The audit of the business mix's writes after recovery (docs/audits.md): every order, log and
+     * purchase the workload made is looked for on the writer, through `connection` (by default each
+     * path's own). Custom statements carry no identity: they are not audited.
+     */
+    writeAudit: z
+      .object({
+        enabled: z.boolean().default(true),
+        connection: z.string().regex(CONNECTION_NAME, 'must be a connection name').optional(),
+      })
+      .strict()
+      .default({ enabled: true }),
     /** Your own statements instead of the business mix (seed 001), which stays the default. */
     custom: z
       .array(customOperationSchema)

@@ -15,6 +15,7 @@ import { labSettings } from '../../src/platform/settings';
 import { ContainerEvents } from './harness/container-events';
 import { leaderLockLogged, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
 import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
+import { assertAuditMatches } from './harness/business-writes';
 import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
 import { labClientConfig } from './harness/lab-client';
 
@@ -310,6 +311,14 @@ async function assertWholeAfter(run: Awaited<ReturnType<typeof runClusterFault>>
   const missing = await run.ledger.missing();
   assert.ok(run.ledger.acknowledged.length > 20, `the ledger wrote (${run.ledger.acknowledged.length} acknowledged)`);
   assert.deepEqual(missing, [], `no acknowledged commit is lost (${run.ledger.acknowledged.length} acknowledged)`);
+  // The product's own audit of its business writes, on the writer: nothing acknowledged lost either.
+  const { clusterPort, dbPort } = labSettings();
+  await assertAuditMatches(
+    run.report,
+    Object.fromEntries(run.report.paths.map((p) => [p.path, p.path.startsWith('cluster') ? clusterPort : dbPort])),
+  );
+  for (const a of run.report.writeAudits!)
+    assert.ok(a.holds && a.lost === 0 && a.acknowledged > 0, `${a.path}: business-write audit ${JSON.stringify(a)}`);
   for (const p of wc.paths) {
     process.stdout.write(
       `      ${p.path}: ${p.failedWrites} writes failed, ${p.heldWrites} held, from ${p.writesFailedFrom}; first write on the new writer ${p.afterLeaderChangeMs} ms after the leader change\n`,

@@ -12,6 +12,7 @@ import { runExperiment, waitForPhase, writeDefinition } from './harness/experime
 import { recordHistory } from './harness/histories';
 import { runCli, runProgram } from './harness/run-cli';
 import { testClient } from './harness/temporal-client';
+import { assertAuditMatches } from './harness/business-writes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'db-outage.json'), 'utf8'));
@@ -93,6 +94,13 @@ describe('chaos experiment (db-outage) on the real lab', function () {
     }
     assert.equal((await dbContainer().inspect()).State.Running, true, 'db runs at the end');
 
+    // Every acknowledged business write is on the writer, and the audit's figures are the table's.
+    await assertAuditMatches(report);
+    for (const a of report.writeAudits!) {
+      assert.ok(a.holds && a.lost === 0 && a.acknowledged > 0, `${a.path}: ${JSON.stringify(a)}`);
+    }
+    assert.match(result.stdout, /Business-write audit/);
+
     // The HTML page renders in a real browser, with its charts drawn.
     const browser = await launchBrowser();
     try {
@@ -109,6 +117,10 @@ describe('chaos experiment (db-outage) on the real lab', function () {
       );
       assert.ok((await page.locator('svg.chart rect.p99').count()) >= 3);
       assert.match(await page.locator('.verdict').innerText(), /held/);
+      assert.match(
+        await page.locator('section.audit', { hasText: 'Business-write audit' }).innerText(),
+        /Business-write audit[\s\S]*HOLDS: [\d,]+ acknowledged/,
+      );
       mkdirSync(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({
         path: path.join(PROJECT_ROOT, 'test-artifacts', 'db-outage-report.png'),

@@ -4,7 +4,9 @@
  * - the audit against a table the test damages on purpose (a deleted acknowledged payment, a changed
  *   amount), in an experiment that is also aborted: lost and wrong amount are counted, the verdict is
  *   violated (not just aborted) and FaultlineWritesLost finds it;
- * - a payment service that dies mid-run (connections refused, no HTTP answer at all) is a violation.
+ * - a payment service that dies mid-run (connections refused, no HTTP answer at all) is a violation;
+ * - the business-write audit against orders and logs the test deletes (acknowledged long before):
+ *   each one lost, a purchase without its log not all or nothing, the verdict violated.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { abortSignal } from '../../src/shared/experiment-contract';
 import { waitForPhase } from './harness/experiments';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';
+import { experimentIdPrefix, writesInTables, writtenOf } from './harness/business-writes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,5 +102,62 @@ describe('verdicts that cannot lie', function () {
     const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
     const network = report.payments!.workload.phases.reduce((n, p) => n + (p.create.outcomes.network ?? 0), 0);
     assert.ok(network > 0, 'the report counts the calls that got no answer');
+  });
+
+  it('acknowledged orders and logs deleted behind the workload: lost, a partial purchase, violated', async () => {
+    const client = await testClient();
+    const workflowId = `test-lost-writes-${Date.now()}`;
+    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
+      taskQueue: EXPERIMENT_TASK_QUEUE,
+      workflowId,
+      args: [
+        {
+          name: 'lost-business-writes',
+          paths: ['direct'],
+          workload: { weights: { read: 10, write: 50, transaction: 40 }, thinkTimeSeconds: { min: 0.02, max: 0.05 } },
+          durations: { warmupSeconds: 2, faultSeconds: 8, recoveryTimeoutSeconds: 30 },
+          steadyState: { windowSeconds: 1 },
+          report: { directory: 'test-artifacts/reports' },
+        },
+      ],
+    });
+    await waitForPhase(handle, 'measure');
+    await sleep(3000);
+    // Written at least a second ago in a run without a fault: acknowledged. Deleted as a lost commit would be.
+    const prefix = experimentIdPrefix(workflowId);
+    const deletedAt = Date.now();
+    const old = "created_at < now()::timestamp - interval '1 second'";
+    const deleted = await sqlQuery<{ what: string }>(
+      `WITH o AS (DELETE FROM business_orders WHERE id IN (SELECT id FROM business_orders WHERE order_number LIKE $1
+                    AND status = 'pending' AND ${old} LIMIT 3) RETURNING 'order' AS what),
+            l AS (DELETE FROM business_logs WHERE id IN (SELECT id FROM business_logs WHERE details LIKE $2
+                    AND ${old} LIMIT 2) RETURNING 'log' AS what),
+            p AS (DELETE FROM business_logs WHERE id IN (SELECT id FROM business_logs WHERE details LIKE $3
+                    AND ${old} LIMIT 1) RETURNING 'purchase log' AS what)
+       SELECT what FROM o UNION ALL SELECT what FROM l UNION ALL SELECT what FROM p`,
+      [`ORD-${prefix}-%`, `workload activity ${prefix}-%`, `order ORD-${prefix}-%`],
+    );
+    assert.equal(deleted.length, 6, `deleted ${JSON.stringify(deleted)}`);
+    const result = (await handle.result()) as ExperimentResult;
+    assert.equal(result.verdict, 'violated', result.verdictReason);
+    assert.match(
+      result.verdictReason,
+      /business-write audit of direct: 5 lost, 1 partial purchase\(s\) of \d+ acknowledged/,
+    );
+    const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
+    const [audit] = report.writeAudits!;
+    assert.equal(audit!.lost, 5, 'the 3 orders and 2 logs the test deleted');
+    assert.equal(audit!.partialPurchases, 1, 'the purchase whose log the test deleted');
+    assert.equal(audit!.writer.startsWith('local socket'), false, audit!.writer);
+    // The recovery point in time: the deleted writes were made more than a second before the delete.
+    const span = audit!.lostSpan!;
+    assert.ok(Date.parse(span.from) >= Date.parse(report.startedAt), `${span.from} after the start`);
+    assert.ok(Date.parse(span.to) <= deletedAt, `${span.to} before the delete`);
+    const tables = await writesInTables(workflowId);
+    assert.equal(writtenOf(audit!), tables.orders + tables.logs, JSON.stringify(tables));
+    const found: string[] = [];
+    for await (const w of client.workflow.list({ query: `WorkflowId = "${workflowId}" AND FaultlineWritesLost = 5` }))
+      found.push(w.workflowId);
+    assert.deepEqual(found, [workflowId], 'FaultlineWritesLost says 5');
   });
 });

@@ -130,6 +130,7 @@ describe('chaosExperiment on the time-skipping test server (unit, stubbed activi
       'restore',
       'recovery',
       'steady-state-after',
+      'audit',
       'report',
       'done',
     ]);

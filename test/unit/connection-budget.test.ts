@@ -50,6 +50,7 @@ describe('connection budget (unit, pure)', () => {
       ['workload.concurrentWorkers 3 (workload.client dedicated) on direct', 3, 'inject-restore beside-workload'],
       ["the steady-state check's workload.concurrentWorkers 3 on direct", 3, 'steady-state-before beside-workload'],
       ["the probe's logins 6 on direct", 6, 'inject-restore'],
+      ["the business-write audit's 1 on direct", 1, 'audit'],
     ]);
   });
 
@@ -78,6 +79,7 @@ describe('connection budget (unit, pure)', () => {
       ['direct', 20, 'workload.pgbench.clients 20 on direct'],
       ['shop', 10, "the payment service's pool 10 on shop (payments; FAULTLINE_SERVICE_CONNECTION)"],
       ['ledger', 1, "the audit's 1 on payments.auditConnection ledger"],
+      ['direct', 1, "the business-write audit's 1 on direct"],
     ]);
   });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { gapsDuringFault, judge, type VerdictFacts } from '../../src/workflows/chaos-experiment/verdict';
 import type { PaymentAudit } from '../../src/shared/payment-types';
 import type { HttpAuditResult } from '../../src/shared/http-audit-types';
+import type { BusinessWriteAudit } from '../../src/shared/business-write-audit-types';
 import { emptyWriteAccount } from '../../src/shared/write-audit-types';
 import type { SteadyStateCheck } from '../../src/shared/steady-state-types';
 
@@ -54,6 +55,25 @@ const httpAudit = (lost: number, writtenDespiteRefusal = 0): HttpAuditResult => 
   writtenDespiteRefusal,
   holds: lost === 0 && writtenDespiteRefusal === 0,
 });
+const writeAudit = (lost: number, partialPurchases = 0): BusinessWriteAudit => ({
+  path: 'direct',
+  connection: 'direct',
+  writer: '127.0.0.1:5432',
+  ...emptyWriteAccount(),
+  checkedAt: '',
+  waitedMs: 0,
+  audited: 30,
+  acknowledged: 30,
+  found: 30 - lost,
+  lost,
+  partialPurchases,
+  kinds: {
+    create_order: { acknowledged: 10, unknown: 0 },
+    insert_log: { acknowledged: 10, unknown: 0 },
+    purchase: { acknowledged: 10, unknown: 0 },
+  },
+  holds: lost === 0 && partialPurchases === 0,
+});
 const base: VerdictFacts = {
   hasFault: true,
   recoveryTimeoutSeconds: 60,
@@ -93,6 +113,25 @@ describe('verdict (unit)', () => {
       { httpAuditErrors: ['flask: connect ECONNREFUSED'], recoveredAt: undefined },
       'violated',
       /steady state did not return/,
+    ],
+    ['a business-write audit that holds', { writeAudits: [writeAudit(0)] }, 'held', /returned after the fault/],
+    [
+      'a lost acknowledged business write',
+      { writeAudits: [writeAudit(4)] },
+      'violated',
+      /^business-write audit of direct: 4 lost of 30 acknowledged/,
+    ],
+    [
+      'a purchase that was not all or nothing',
+      { writeAudits: [writeAudit(0, 1)] },
+      'violated',
+      /business-write audit of direct: 1 partial purchase\(s\) of 30 acknowledged/,
+    ],
+    [
+      'a business-write audit that could not run is not a held verdict',
+      { writeAuditErrors: ['cluster-reader: reaches a server in recovery'] },
+      'aborted',
+      /the business-write audit could not run: cluster-reader/,
     ],
     [
       'both audits broken: both in the reason',

@@ -78,6 +78,11 @@ export class WriteAccountant {
     }
   }
 
+  /** The acknowledged writes still not found (the first MAX_RECHECKED of them): lost, once settled. */
+  get lostIds(): readonly string[] {
+    return this.missing;
+  }
+
   /** The account: acknowledged writes still not found are lost. */
   account(): WriteAccount {
     const a = { ...this.a, unknown: { ...this.a.unknown }, examples: [...this.a.examples] };

@@ -3,6 +3,7 @@ import { OPERATION_TYPES } from '../../shared/workload-types';
 import { configurationConsole, shardClientText } from './configuration-section';
 import { paymentConsole } from './payment-section';
 import { httpAuditConsole } from './http-audit-section';
+import { writeAuditConsole } from './write-audit-section';
 import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { staleWriterText } from './stale-writer';
@@ -203,7 +204,7 @@ export function renderConsole(report: ExperimentReport): string {
     );
     lines.push(`- ${c.finding}`);
   }
-  lines.push(...paymentConsole(report), ...httpAuditConsole(report));
+  lines.push(...paymentConsole(report), ...httpAuditConsole(report), ...writeAuditConsole(report));
   return `${lines.join('\n')}\n`;
 }
 

@@ -8,6 +8,7 @@ import { esc } from './html-escape';
 import { configurationHtml, shardsHtml } from './configuration-section';
 import { paymentHtml } from './payment-section';
 import { httpAuditHtml } from './http-audit-section';
+import { writeAuditHtml } from './write-audit-section';
 import { writerChangeHtml } from './writer-change-html';
 import { staleWriterText } from './stale-writer';
 import { httpRequestsHtml } from './http-path-section';
@@ -205,6 +206,7 @@ ${phaseLatencyChart(report)}
 ${comparisonSection(report)}
 ${paymentHtml(report)}
 ${httpAuditHtml(report)}
+${writeAuditHtml(report)}
 <h2>Configuration</h2>
 ${configurationHtml(report)}
 <p class="definition"><b>Downtime.</b> ${esc(report.downtimeDefinition)}</p>

@@ -202,6 +202,8 @@ export function buildReport(
       ? { payments: { workload: payments, ...(outcome.payments?.audit ? { audit: outcome.payments.audit } : {}) } }
       : {}),
     ...(outcome.httpAudits ? { httpAudits: outcome.httpAudits } : {}),
+    ...(outcome.writeAudits ? { writeAudits: outcome.writeAudits } : {}),
+    ...(outcome.writeAuditErrors ? { writeAuditErrors: outcome.writeAuditErrors } : {}),
     ...(outcome.searchAttributesMissing ? { searchAttributesMissing: outcome.searchAttributesMissing } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/workload-types';
 import type { HttpLoadFigures } from '../../shared/http-workload-types';
 import type { HttpAuditResult } from '../../shared/http-audit-types';
+import type { BusinessWriteAudit } from '../../shared/business-write-audit-types';
 import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { StaleWriterWindow } from './stale-writer';
@@ -128,6 +129,9 @@ export interface ExperimentReport {
   /** Experiments with payments (seed 000): the payment workload's figures per phase and channel, and the audit. */
   payments?: { workload: PaymentWorkloadResult; audit?: PaymentAudit };
   httpAudits?: HttpAuditResult[];
+  /** Each business path's audit of its writes against the writer, and those that could not run. */
+  writeAudits?: BusinessWriteAudit[];
+  writeAuditErrors?: string[];
   /** faultline's search attributes the Temporal server lacked: the experiment set none of them. */
   searchAttributesMissing?: ExperimentOutcome['searchAttributesMissing'];
 }

@@ -37,6 +37,7 @@ import { measurementHorizonMs } from './engine/workload-engine';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { workerIdentity } from './shard-workers';
 import { runEngineWithLiveMetrics } from './engine/live-metrics';
+import { openPathWriteLedger, type PathWriteLedger } from './writes/path-write-ledger';
 
 export interface MeasurePathInput {
   /** Named connection: `direct`, `proxy`, or any FAULTLINE_CONNECTION_<NAME>. */
@@ -93,11 +94,33 @@ function startPgbench(
   return pgbench;
 }
 
-/** pgbench's figures, for the heartbeat beside the checkpoint. */
-const pgbenchBeside = (pgbench: BackgroundPgbench | undefined) => () => {
+/** pgbench's figures and the audited writes' ledger, for the heartbeat beside the checkpoint. */
+const besideCheckpoint = (pgbench: BackgroundPgbench | undefined, writes: PathWriteLedger | undefined) => () => {
   const figures = pgbench?.figures();
-  return figures ? { pgbench: figures } : {};
+  return { ...(figures ? { pgbench: figures } : {}), ...(writes ? { writes: writes.thisRun() } : {}) };
 };
+
+/** The business mix's writes are audited (`workload.writeAudit`); custom statements carry no identity. */
+function writeLedgerOf(
+  input: MeasurePathInput,
+  settings: WorkloadSettings,
+  checkpointFile: string,
+  beat: MeasurePathHeartbeat | undefined,
+): PathWriteLedger | undefined {
+  if (!settings.writeAudit.enabled || settings.custom?.length) return undefined;
+  const info = activityInfo();
+  const { workflowId, runId } = info.workflowExecution!;
+  return openPathWriteLedger({
+    workflowId,
+    runId,
+    connection: input.connection,
+    ...(input.shard ? { shard: input.shard.index } : {}),
+    attempt: info.attempt,
+    checkpointFile,
+    ...(beat?.writes ? { earlierAttempts: beat.writes } : {}),
+    ...(input.continueFrom ? { continueFrom: input.continueFrom } : {}),
+  });
+}
 
 /** The settings, a shard's share of them when it is one. */
 const settingsOf = ({ settings, shard }: MeasurePathInput): WorkloadSettings =>
@@ -115,6 +138,19 @@ const summaryOf = (
   ...(shard ? { shard: { ...shard, worker: workerIdentity } } : {}),
 });
 
+/** The final checkpoint and the write ledger's index written beside the report; the workflow's summary of them. */
+function finish(
+  final: MeasurementCheckpoint,
+  checkpointFile: string,
+  writes: PathWriteLedger | undefined,
+  shard: MeasurePathInput['shard'],
+  measuredWith: ClientInUse | undefined,
+): PathMeasurementSummary {
+  writeCheckpointFile(checkpointFile, final);
+  const writeLedgerFile = writes?.finish();
+  return { ...summaryOf(final, checkpointFile, shard, measuredWith), ...(writeLedgerFile ? { writeLedgerFile } : {}) };
+}
+
 export async function measurePath(input: MeasurePathInput): Promise<PathMeasurementSummary> {
   const { shard } = input;
   const settings = settingsOf(input);
@@ -130,8 +166,9 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
   const horizon = { stallThresholdMs: settings.stallThresholdMs, horizonMs: measurementHorizonMs(settings) };
   const { measurement, resumedPgbench } = openMeasurement(input, horizon, files.timeline, beat, follower);
   const pgbench = startPgbench(input, settings, resumedPgbench, phaseOf, stop.signal);
+  const writes = writeLedgerOf(input, settings, files.checkpoint, beat);
   let latest: WorkloadProgress | undefined;
-  const stopCheckpointing = keepCheckpointing(measurement, pgbenchBeside(pgbench), () => latest);
+  const stopCheckpointing = keepCheckpointing(measurement, besideCheckpoint(pgbench, writes), () => latest);
   const signals = progressSignals(input, () => latest);
   const budget = input.stopConditions ? new ErrorBudget(input.stopConditions) : undefined;
   const hook = testHook(phaseOf, stop);
@@ -156,17 +193,18 @@ export async function measurePath(input: MeasurePathInput): Promise<PathMeasurem
       measurement,
       onProgress,
       onEnd,
+      ...(writes ? { writes: writes.ledger } : {}),
     });
     stop.abort();
     hook.fired();
     if (pgbench && final?.end) final.end.pgbench = await pgbench.stopped();
-    writeCheckpointFile(files.checkpoint, final!);
-    const summary = summaryOf(final!, files.checkpoint, shard, measuredWith);
+    const summary = finish(final!, files.checkpoint, writes, shard, measuredWith);
     if (context.cancellationSignal.aborted)
       throw new CancelledFailure('measurement cancelled; details carry its summary', [summary]);
     return summary;
   } finally {
     stopCheckpointing();
+    writes?.close();
     if (signals) clearInterval(signals);
     follower.close();
     stop.abort();

@@ -18,6 +18,7 @@ import { gapsDuringFault, judge } from './verdict';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
 import { errorText } from '../error-text';
 import { upsert } from './search-attributes-step';
+import { auditBusinessWrites, businessWritesAudited } from './business-write-audit-step';
 
 async function recoverAndCheckAfter(s: ExperimentState): Promise<void> {
   const ran = s.cycles.length > 0 || (!s.definition.fault && s.before?.holds);
@@ -52,7 +53,7 @@ async function auditPayments(s: ExperimentState, payments: PaymentWorkloadSummar
 
 /** Every audit's lost acknowledged writes, summed, when any audit ran. */
 const writesLost = (s: ExperimentState) => {
-  const audits = [...(s.audit ? [s.audit] : []), ...(s.httpAudits ?? [])];
+  const audits = [...(s.audit ? [s.audit] : []), ...(s.httpAudits ?? []), ...(s.writeAudits ?? [])];
   return audits.length ? [{ key: searchAttributes.writesLost, value: audits.reduce((n, a) => n + a.lost, 0) }] : [];
 };
 
@@ -112,6 +113,8 @@ function verdictOf(s: ExperimentState, paths: PathMeasurementSummary[], payments
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.httpAudits ? { httpAudits: s.httpAudits } : {}),
     ...(s.httpAuditErrors ? { httpAuditErrors: s.httpAuditErrors } : {}),
+    ...(s.writeAudits ? { writeAudits: s.writeAudits } : {}),
+    ...(s.writeAuditErrors ? { writeAuditErrors: s.writeAuditErrors } : {}),
   };
   return { ...judge(facts), recoveredAt: recovered, gapMs: gapsDuringFault(facts) };
 }
@@ -120,11 +123,12 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
   return await CancellationScope.nonCancellable(async () => {
     await recoverAndCheckAfter(s);
     // The workloads see a phase past the measured ones and hand over their figures.
-    enter(s, s.definition.payments || s.definition.http?.audit ? 'audit' : 'report');
+    enter(s, s.definition.payments || s.definition.http?.audit || businessWritesAudited(s) ? 'audit' : 'report');
     const { paths, payments } = await measurementsOf(s);
     // The audit runs whatever happened: an aborted experiment must not hide a lost payment.
     if (payments) await auditPayments(s, payments);
     await auditHttp(s, paths);
+    await auditBusinessWrites(s, paths);
     if (s.phase !== 'report') enter(s, 'report');
 
     const { verdict, reason, recoveredAt, gapMs } = verdictOf(s, paths, payments);
@@ -145,6 +149,8 @@ export async function conclude(s: ExperimentState): Promise<ExperimentResult> {
       paths,
       ...(payments ? { payments: { workload: payments, ...(s.audit ? { audit: s.audit } : {}) } } : {}),
       ...(s.httpAudits ? { httpAudits: s.httpAudits } : {}),
+      ...(s.writeAudits ? { writeAudits: s.writeAudits } : {}),
+      ...(s.writeAuditErrors ? { writeAuditErrors: s.writeAuditErrors } : {}),
       ...(s.searchAttributesMissing ? { searchAttributesMissing: s.searchAttributesMissing } : {}),
     };
     const written = await act(STEP, 'Write the report (JSON, HTML, console)').writeReport(outcome);

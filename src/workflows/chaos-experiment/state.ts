@@ -3,6 +3,7 @@
  * what a run hands over when the experiment continues as new (many repeated faults).
  */
 import type { HttpAuditResult } from '../../shared/http-audit-types';
+import type { BusinessWriteAudit } from '../../shared/business-write-audit-types';
 import type { PaymentAudit, PaymentWorkloadSummary } from '../../shared/payment-types';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import type { ExperimentPhase, PhaseEntry } from '../../shared/experiment-phases';
@@ -66,6 +67,9 @@ export interface ExperimentState {
   /** Each HTTP target's audit of what it acknowledged (`http.audit`). */
   httpAudits?: HttpAuditResult[];
   httpAuditErrors?: string[];
+  /** Each business path's audit of its writes (orders, logs, purchases). */
+  writeAudits?: BusinessWriteAudit[];
+  writeAuditErrors?: string[];
   /**
    * The locks this run holds, one per thing its fault touches (target-lock-step.ts). Not carried
    * across continue-as-new: a run gives them back before it hands over, the next takes them again.

@@ -6,6 +6,7 @@
 import type { ExperimentOutcome, Verdict } from '../../shared/experiment-types';
 import type { PaymentAudit } from '../../shared/payment-types';
 import type { HttpAuditResult } from '../../shared/http-audit-types';
+import type { BusinessWriteAudit } from '../../shared/business-write-audit-types';
 import type { MeasurementGap } from '../../shared/workload-types';
 import type { SteadyStateCheck } from '../../shared/steady-state-types';
 import { writeViolations, type WriteAccount } from '../../shared/write-audit-types';
@@ -30,6 +31,10 @@ export interface VerdictFacts {
   httpAudits?: HttpAuditResult[];
   /** HTTP audits that could not run (a database that never came back, a measurement that left no ledger). */
   httpAuditErrors?: string[];
+  /** Each business path's audit of its writes. */
+  writeAudits?: BusinessWriteAudit[];
+  /** Business-write audits that could not run. */
+  writeAuditErrors?: string[];
 }
 
 export interface Judgement {
@@ -56,15 +61,25 @@ function httpAuditViolation(f: VerdictFacts): string | undefined {
   return broken.map((a) => auditViolation(`HTTP audit of ${a.target} (${a.request})`, a)).join('; ');
 }
 
-/** Nothing may be called held while an HTTP audit could not run. */
-const unaudited = (f: VerdictFacts): Judgement | undefined =>
-  f.httpAuditErrors?.length
-    ? { verdict: 'aborted', reason: `the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}` }
-    : undefined;
+function writeAuditViolation(f: VerdictFacts): string | undefined {
+  const broken = (f.writeAudits ?? []).filter((a) => !a.holds);
+  if (!broken.length) return undefined;
+  const partial = (a: BusinessWriteAudit) => (a.partialPurchases ? [`${a.partialPurchases} partial purchase(s)`] : []);
+  return broken.map((a) => auditViolation(`business-write audit of ${a.path}`, a, partial(a))).join('; ');
+}
+
+/** Nothing may be called held while an audit could not run. */
+function unaudited(f: VerdictFacts): Judgement | undefined {
+  const failed = [
+    ...(f.httpAuditErrors?.length ? [`the HTTP audit could not run: ${f.httpAuditErrors.join('; ')}`] : []),
+    ...(f.writeAuditErrors?.length ? [`the business-write audit could not run: ${f.writeAuditErrors.join('; ')}`] : []),
+  ];
+  return failed.length ? { verdict: 'aborted', reason: failed.join('; ') } : undefined;
+}
 
 /** Every audit's and the payment service's violations, in one text. */
 function paymentViolation(f: VerdictFacts): string | undefined {
-  const all = [httpAuditViolation(f), paymentsViolation(f)].filter(Boolean);
+  const all = [writeAuditViolation(f), httpAuditViolation(f), paymentsViolation(f)].filter(Boolean);
   return all.length ? all.join('; ') : undefined;
 }
 

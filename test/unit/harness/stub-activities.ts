@@ -8,6 +8,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type * as activities from '../../../src/activities';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../../src/shared/experiment-contract';
+import { emptyWriteAccount } from '../../../src/shared/write-audit-types';
 
 type Activities = typeof activities;
 export type Stubs = Partial<Activities>;
@@ -23,6 +24,7 @@ type Defaults = Pick<
   | 'restoreFault'
   | 'writeReport'
   | 'registeredSearchAttributes'
+  | 'auditBusinessWrites'
 >;
 
 export const iso = () => new Date().toISOString();
@@ -65,6 +67,25 @@ export function stubActivities(calls: string[], overrides: Stubs = {}): Defaults
         openSince: null,
         gaps: [],
         stoppedBy: 'signal',
+        writeLedgerFile: `/tmp/${input.connection}.writes.json`,
+      };
+    },
+    auditBusinessWrites: async (input) => {
+      calls.push(`audit writes ${input.path}`);
+      const kind = { acknowledged: 10, unknown: 0 };
+      return {
+        ...emptyWriteAccount(),
+        audited: 30,
+        acknowledged: 30,
+        found: 30,
+        path: input.path,
+        connection: input.connection,
+        writer: '127.0.0.1:5432',
+        checkedAt: iso(),
+        waitedMs: 10,
+        partialPurchases: 0,
+        kinds: { create_order: kind, insert_log: kind, purchase: kind },
+        holds: true,
       };
     },
     injectFault: async () => (calls.push('inject'), { target, injectRequestedAt: iso(), targetDownAt: iso() }),
@@ -104,5 +125,6 @@ export const FULL_RUN_CALLS = [
   'restore',
   'check',
   'check',
+  'audit writes direct',
   'report',
 ];

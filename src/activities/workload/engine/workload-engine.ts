@@ -16,6 +16,8 @@ import { pick, weightedChooser } from '../operations/random-draws';
 import { PathMeasurement } from '../measurement/path-measurement';
 import { answeringRunner, type StatementRunner } from '../clients/statement-runner';
 import { openWorkloadConnections, type WorkloadConnections } from '../clients/workload-connections';
+import type { WriteLedger } from '../writes/write-ledger';
+import { writeAnswerOf } from '../writes/write-answer';
 
 export interface EngineOptions {
   connection: string;
@@ -38,6 +40,8 @@ export interface EngineOptions {
   dataShape?: DataShape;
   /** Told of every operation's end (live metrics, see path-metrics.ts). */
   observer?: OperationObserver;
+  /** Where the audited writes (orders, logs, purchases) are filed with their answers, for the audit. */
+  writes?: WriteLedger;
 }
 
 /** Called on the hot path, once an operation ended: must be cheap and must not throw. */
@@ -85,6 +89,14 @@ interface Run {
   /** Set when the run cuts the last operations short itself (their failures are not the database's). */
   terminated: () => boolean;
   observer: OperationObserver | undefined;
+  writes: WriteLedger | undefined;
+}
+
+/** An audited write's number and identity, filed before it goes out. */
+function fileWrite(run: Run, entry: CatalogEntry): { seq: number; id: string } | undefined {
+  if (!entry.audited || !run.writes) return undefined;
+  const seq = run.writes.start(entry.audited);
+  return seq === undefined ? undefined : { seq, id: `${run.writes.prefix}-${seq}` };
 }
 
 /** One worker: an operation, think time, the next, until the run stops. */
@@ -95,23 +107,29 @@ async function worker(run: Run, connection: StatementRunner): Promise<void> {
   const db = answeringRunner(connection, () => measurement.answered(token, Date.now()));
   while (!run.stop.aborted) {
     const entry = run.choose();
+    const write = fileWrite(run, entry);
     const opStartedAt = Date.now();
     token = measurement.started(opStartedAt);
     const t0 = performance.now();
-    let failed = false;
-    try {
-      const outcome = await entry.run(db);
+    // Only the operation is awaited in the try: its answer is filed once, whatever the filing does.
+    const ended = await entry.run(db, write?.id).then(
+      (outcome) => ({ outcome }),
+      (err: unknown) => ({ err }),
+    );
+    const failed = 'err' in ended;
+    if (!failed) {
       const latencyUs = (performance.now() - t0) * 1000;
-      measurement.succeeded(token, entry, opStartedAt, Date.now(), latencyUs, outcome.outOfStock);
+      if (write) run.writes!.end(write.seq, ended.outcome.outOfStock ? 'refused' : 'acknowledged');
+      measurement.succeeded(token, entry, opStartedAt, Date.now(), latencyUs, ended.outcome.outOfStock);
       run.observer?.succeeded(entry.type, latencyUs);
-    } catch (err) {
-      if (run.stop.aborted && run.terminated()) {
-        measurement.abandoned(token); // our own shutdown, not the database's
-        break;
-      }
-      failed = true;
-      measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, err);
-      run.observer?.failed(entry.type, err);
+    } else if (run.stop.aborted && run.terminated()) {
+      measurement.abandoned(token); // our own shutdown, not the database's
+      if (write) run.writes!.end(write.seq, 'unknown'); // cut in flight
+      break;
+    } else {
+      if (write) run.writes!.end(write.seq, writeAnswerOf(ended.err));
+      measurement.failed(token, entry, Date.now(), (performance.now() - t0) * 1000, ended.err);
+      run.observer?.failed(entry.type, ended.err);
     }
     let pause = run.thinkMs();
     if (failed) pause = Math.max(pause, MIN_PAUSE_AFTER_FAILURE_MS);
@@ -198,6 +216,7 @@ export async function runWorkloadEngine(options: EngineOptions): Promise<Workloa
     stop: stop.signal,
     terminated: () => terminated,
     observer: options.observer,
+    writes: options.writes,
   };
 
   const ticker = startTicker(measurement, options.onTick);

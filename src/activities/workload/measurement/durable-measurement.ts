@@ -14,6 +14,7 @@ import { followExperimentPhase } from '../experiment-link/phase-follower';
 import { readCheckpointFile } from './measure-path-files';
 import type { HttpLoadFigures } from '../../../shared/http-workload-types';
 import type { HttpLedgerSegment } from '../http/http-ledger';
+import type { WriteSegmentRef } from '../writes/write-ledger';
 
 /** Heartbeat details: live counters for people, the checkpoint (and pgbench's or the HTTP load's figures) for a retry. */
 export interface MeasurePathHeartbeat {
@@ -23,6 +24,8 @@ export interface MeasurePathHeartbeat {
   http?: HttpLoadFigures;
   /** The audited request's ledger so far (an HTTP path with `http.audit`). */
   ledger?: HttpLedgerSegment[];
+  /** The audited business writes' ledger files, this run's segments (a business path). */
+  writes?: WriteSegmentRef[];
 }
 
 /** Cancellation reaches an activity with a heartbeat: heartbeat often so it stops within a second. */
@@ -44,7 +47,7 @@ function resumeSource(beat: MeasurePathHeartbeat | undefined, input: { continueF
 /** Heartbeats every 250 ms with the latest checkpoint (and `beside`: what else a retry takes up), taken every 500 ms. */
 export function keepCheckpointing(
   measurement: PathMeasurement,
-  beside: () => Pick<MeasurePathHeartbeat, 'pgbench' | 'http' | 'ledger'>,
+  beside: () => Pick<MeasurePathHeartbeat, 'pgbench' | 'http' | 'ledger' | 'writes'>,
   latest: () => WorkloadProgress | undefined,
 ): () => void {
   let checkpoint = measurement.checkpoint(Date.now());

@@ -1,5 +1,5 @@
 /** Where a path's measurement is kept beside its report, and the summary the workflow gets of it. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonFile } from './json-file';
 import path from 'node:path';
 import type { PathMeasurementSummary } from '../../../shared/measurement-types';
 import { experimentDirectory } from '../../report/report-paths';
@@ -25,15 +25,10 @@ export function pathFiles(
 }
 
 export function writeCheckpointFile(file: string, checkpoint: MeasurementCheckpoint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(checkpoint));
-  renameSync(tmp, file);
+  writeJsonFile(file, checkpoint);
 }
 
-export function readCheckpointFile(file: string): MeasurementCheckpoint {
-  return JSON.parse(readFileSync(file, 'utf8')) as MeasurementCheckpoint;
-}
+export const readCheckpointFile = (file: string): MeasurementCheckpoint => readJsonFile<MeasurementCheckpoint>(file);
 
 export function summarise(cp: MeasurementCheckpoint, checkpointFile: string): PathMeasurementSummary {
   const windows = cp.availability.windows;

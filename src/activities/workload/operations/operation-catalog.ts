@@ -10,6 +10,8 @@ import type { BusinessDatabase } from '../../../platform/database/business-datab
 import { statement } from '../clients/compiled-statement';
 import { between, pick } from './random-draws';
 import { asRunner, type StatementRunner } from '../clients/statement-runner';
+import { logDetailsOf, orderNumberOf, type WriteKind } from '../writes/write-ids';
+import { thrownBeforeCommit } from '../writes/write-answer';
 
 /** Kysely (tests, a shared pool) or a worker's own connection. */
 type Db = Kysely<BusinessDatabase> | StatementRunner;
@@ -167,35 +169,35 @@ export async function purchase(
   quantity: number,
   orderNumber: string,
 ): Promise<OperationOutcome> {
+  let commitSent = false;
   return await asRunner(db)
     .transaction(async (trx) => {
       const product = (await lockProductQuery(trx, productId)).rows[0];
-      if (!product || Number(product.stock) < quantity) throw new OutOfStock();
+      if (!product || Number(product.stock) < quantity) throw new OutOfStock('out of stock');
       const amount = (Number(product.price) * quantity).toFixed(2);
       await confirmedOrderQuery.count(trx, userId, orderNumber, amount);
       await takeStockQuery.count(trx, productId, quantity);
       await purchaseLogQuery.count(trx, userId, `order ${orderNumber}: ${quantity} x product ${productId} = ${amount}`);
+      commitSent = true; // the runner sends COMMIT once this returns
       return { rows: 4 };
     })
     .catch((err: unknown) => {
       if (err instanceof OutOfStock) return { rows: 0, outOfStock: true };
-      throw err;
+      throw commitSent ? err : thrownBeforeCommit(err); // not committed, whatever broke (write-answer.ts)
     });
 }
 
-class OutOfStock extends Error {
-  constructor() {
-    super('out of stock');
-  }
-}
+class OutOfStock extends Error {}
 
 // --- The catalog --------------------------------------------------------------------------------
 
 export interface CatalogEntry {
   name: OperationName;
   type: OperationType;
-  /** Runs the operation with freshly drawn parameters. */
-  run(db: Db): Promise<OperationOutcome>;
+  /** A write the audit can find by the identity it carries (write-ids.ts). */
+  audited?: WriteKind;
+  /** Runs the operation with freshly drawn parameters; an audited write carries `id` (a fresh one without it). */
+  run(db: Db, id?: string): Promise<OperationOutcome>;
 }
 
 /** The id ranges the seed data covers (init.sql: 1,000 users, 200 products). */
@@ -204,7 +206,7 @@ export interface DataShape {
   products: number;
 }
 
-const orderNumber = (): string => `ORD-${randomUUID()}`;
+const orderNumber = (id: string | undefined): string => orderNumberOf(id ?? randomUUID());
 
 export function catalog(shape: DataShape = { users: 1000, products: 200 }): CatalogEntry[] {
   const user = () => between(1, shape.users);
@@ -219,19 +221,28 @@ export function catalog(shape: DataShape = { users: 1000, products: 200 }): Cata
     {
       name: 'create_order',
       type: 'write',
-      run: (db) => createOrder(db, user(), orderNumber(), between(1000, 99_999) / 100),
+      audited: 'create_order',
+      run: (db, id) => createOrder(db, user(), orderNumber(id), between(1000, 99_999) / 100),
     },
     { name: 'adjust_stock', type: 'write', run: (db) => adjustStock(db, product(), between(-10, 10)) },
     {
       name: 'insert_log',
       type: 'write',
-      run: (db) =>
-        insertLog(db, user(), pick(LOG_ACTIONS), 'workload activity', `10.0.${between(0, 255)}.${between(1, 254)}`),
+      audited: 'insert_log',
+      run: (db, id) =>
+        insertLog(
+          db,
+          user(),
+          pick(LOG_ACTIONS),
+          logDetailsOf(id ?? randomUUID()),
+          `10.0.${between(0, 255)}.${between(1, 254)}`,
+        ),
     },
     {
       name: 'purchase',
       type: 'transaction',
-      run: (db) => purchase(db, user(), product(), between(1, 3), orderNumber()),
+      audited: 'purchase',
+      run: (db, id) => purchase(db, user(), product(), between(1, 3), orderNumber(id)),
     },
   ];
 }

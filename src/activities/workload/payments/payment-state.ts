@@ -5,7 +5,7 @@
  * its file beside the report.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonFile } from '../measurement/json-file';
 import path from 'node:path';
 import type {
   PaymentChannel,
@@ -40,14 +40,10 @@ export interface PaymentState {
 export const paymentStateFile = (reportDirectory: string, experimentId: string, run: string): string =>
   path.join(experimentDirectory(reportDirectory, experimentId), 'payments', `state.${run}.json`);
 
-export function readPaymentState(file: string): PaymentState {
-  return JSON.parse(readFileSync(file, 'utf8')) as PaymentState;
-}
+export const readPaymentState = (file: string): PaymentState => readJsonFile<PaymentState>(file);
 
 export function writePaymentState(file: string, state: PaymentState): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(state));
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, state);
 }
 
 /** Order ids of one experiment share `fl-<hash of its workflow id>-`; each segment adds `s<n>`. */

@@ -65,7 +65,7 @@ function bodies(shape: DataShape): Record<BusinessOperationName, string[]> {
       end(insertLogQuery, [
         ':uid',
         pickFrom(LOG_ACTIONS, 'act'),
-        "'workload activity'",
+        "'workload activity pgbench-' || gen_random_uuid()",
         "('10.0.' || :octet3 || '.' || :octet4)::inet",
       ]),
     ],
