@@ -48,9 +48,17 @@ describe('workload engine', () => {
       // Never less than the truth, and at most 200 ms more.
       const overstateMs = 200;
       process.stdout.write(`      ${label}: detected ${detected} ms, real ${realWindowMs} ms\n`);
+      // Each window from the stop request, and the operations held past the threshold: where an excess lies.
+      const windows = result.downtime.windows
+        .map(
+          (w) =>
+            `+${Date.parse(w.start) - stopRequested}..+${w.end ? Date.parse(w.end) - stopRequested : '?'} ` +
+            `(${w.failures} failed, ${w.stalls} stalled${w.closedByHeld ? ', closed by a held one' : ''})`,
+        )
+        .join(' ');
       assert.ok(
         detected >= realWindowMs - 200 && detected <= realWindowMs + overstateMs,
-        `detected ${detected} ms vs real ${realWindowMs} ms`,
+        `detected ${detected} ms vs real ${realWindowMs} ms (served again +${realWindowMs}); windows ${windows}; held ${JSON.stringify(result.overall.held)}`,
       );
 
       const errors = result.overall.errors;
