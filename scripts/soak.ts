@@ -2,7 +2,8 @@
  * The soak (issue 8): a 10-minute experiment at 64 clients with a fault every 125 s, on the lab
  * (`closed-loop`: 16 clients without think time or fault, for the engine's memory, issue 3;
  * `write-heavy`: the same with half the operations writes and 30 % purchases, every one of them in
- * the business-write ledger and audited at the end).
+ * the business-write ledger and audited at the end; `write-heavy-unaudited`: the same without
+ * them, to compare with).
  * Samples the faultline worker's resident memory every 10 s, counts the workflow's history events
  * and the worker's unhandled rejections, and prints the figures; its last line is one JSON object.
  *
@@ -14,7 +15,26 @@ import { connectClient } from '../src/platform/temporal-connection';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/experiment-contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
 
-/** The two soaks: repeated faults at 64 clients (issue 8), and closed loop at 16 clients without a fault (issue 3). */
+/** 16 clients without think time for 10 minutes, half the operations writes and 30 % purchases; `audited`: the business-write ledger on. */
+function writeHeavy(name: string, description: string, audited: boolean) {
+  return {
+    name,
+    description,
+    paths: ['direct'],
+    workload: {
+      concurrentWorkers: 16,
+      poolSize: 16,
+      thinkTimeSeconds: { min: 0, max: 0 },
+      weights: { read: 20, write: 50, transaction: 30 },
+      writeAudit: { enabled: audited },
+    },
+    durations: { warmupSeconds: 20, faultSeconds: 580, recoveryTimeoutSeconds: 60 },
+    steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
+    report: { directory: 'reports' },
+  };
+}
+
+/** The soaks: repeated faults at 64 clients (issue 8), and closed loop at 16 clients without a fault (issue 3). */
 const DEFINITIONS = {
   faults: {
     name: 'soak-64-clients',
@@ -36,20 +56,16 @@ const DEFINITIONS = {
     steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
     report: { directory: 'reports' },
   },
-  'write-heavy': {
-    name: 'soak-write-heavy-16',
-    description: 'Issue 30: 16 clients closed loop for 10 minutes, 50 % writes and 30 % purchases, all audited.',
-    paths: ['direct'],
-    workload: {
-      concurrentWorkers: 16,
-      poolSize: 16,
-      thinkTimeSeconds: { min: 0, max: 0 },
-      weights: { read: 20, write: 50, transaction: 30 },
-    },
-    durations: { warmupSeconds: 20, faultSeconds: 580, recoveryTimeoutSeconds: 60 },
-    steadyState: { minSuccessRate: 0.99, maxP99Ms: 2000, windowSeconds: 3 },
-    report: { directory: 'reports' },
-  },
+  'write-heavy': writeHeavy(
+    'soak-write-heavy-16',
+    'Issue 30: 16 clients closed loop for 10 minutes, 50 % writes and 30 % purchases, all audited.',
+    true,
+  ),
+  'write-heavy-unaudited': writeHeavy(
+    'soak-write-heavy-16-unaudited',
+    'The write-heavy soak without the business-write ledger and audit, to compare with.',
+    false,
+  ),
 } as const;
 const variant = (process.argv[2] ?? 'faults') as keyof typeof DEFINITIONS;
 if (!(variant in DEFINITIONS)) throw new Error(`usage: soak.ts [${Object.keys(DEFINITIONS).join('|')}]`);
