@@ -8,6 +8,7 @@ import { resolveFaultTarget } from '../activities/faults/fault-activities';
 import { connectionBudget } from '../activities/schema/check-connection-budget';
 import type { ConnectionBudget } from '../shared/connection-budget';
 import { describeFault, type ExperimentDefinition } from '../shared/experiment-schema';
+import { writesAudited } from '../shared/workload-settings';
 import type { ResolvedTarget } from '../shared/fault-types';
 
 export interface DryRunPlan {
@@ -89,8 +90,8 @@ export async function dryRunPlan(definition: ExperimentDefinition): Promise<DryR
 
 /** The business-write audit, when the business mix runs on some path. */
 function writeAuditStep(definition: ExperimentDefinition): string[] {
-  const { writeAudit, custom } = definition.workload;
-  if (!writeAudit.enabled || custom?.length || !definition.paths.length) return [];
+  const { writeAudit } = definition.workload;
+  if (!writesAudited(definition.workload) || !definition.paths.length) return [];
   const via = writeAudit.connection ? `through ${writeAudit.connection}` : "through each path's own connection";
   return [
     `audit every order, log and purchase the workload made, on the writer ${via}: none acknowledged may be missing (writeAudit.enabled: false to skip)`,

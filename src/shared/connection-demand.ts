@@ -8,7 +8,7 @@
  */
 import type { ExperimentDefinition } from './experiment-schema';
 import { PAYMENT_SERVICE_POOL_SIZE } from './payment-settings';
-import { shardSettings, type WorkloadSettings } from './workload-settings';
+import { shardSettings, writesAudited, type WorkloadSettings } from './workload-settings';
 import { checkLogins } from './fault-kind-facts';
 
 /** The moments of an experiment whose connections are open together, in order. */
@@ -115,7 +115,7 @@ export function connectionDemand(d: DemandInput): DemandTerm[] {
     );
   }
   const audit = d.workload.writeAudit;
-  if (audit.enabled && !d.workload.custom?.length)
+  if (writesAudited(d.workload))
     for (const path of d.paths)
       terms.push({
         connection: audit.connection ?? path,

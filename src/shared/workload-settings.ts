@@ -165,6 +165,10 @@ export const workloadSettingsSchema = z
 
 export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
 
+/** The business mix's writes are ledgered and audited (`writeAudit`); custom statements carry no identity. */
+export const writesAudited = (w: Pick<WorkloadSettings, 'writeAudit' | 'custom'>): boolean =>
+  w.writeAudit.enabled && !w.custom?.length;
+
 /** Part `index` of `total` split in `count` parts, the first parts taking the remainder. */
 export const shareOf = (total: number, index: number, count: number): number =>
   Math.floor(total / count) + (index < total % count ? 1 : 0);

@@ -17,6 +17,7 @@ import { activityInfo, ApplicationFailure, CancelledFailure, Context } from '@te
 import {
   parseWorkloadSettings,
   shardSettings,
+  writesAudited,
   type WorkloadSettings,
   type WorkloadSettingsInput,
 } from '../../shared/workload-settings';
@@ -100,14 +101,14 @@ const besideCheckpoint = (pgbench: BackgroundPgbench | undefined, writes: PathWr
   return { ...(figures ? { pgbench: figures } : {}), ...(writes ? { writes: writes.thisRun() } : {}) };
 };
 
-/** The business mix's writes are audited (`workload.writeAudit`); custom statements carry no identity. */
+/** The ledger of the audited writes, when the business mix's writes are audited (`workload.writeAudit`). */
 function writeLedgerOf(
   input: MeasurePathInput,
   settings: WorkloadSettings,
   checkpointFile: string,
   beat: MeasurePathHeartbeat | undefined,
 ): PathWriteLedger | undefined {
-  if (!settings.writeAudit.enabled || settings.custom?.length) return undefined;
+  if (!writesAudited(settings)) return undefined;
   const info = activityInfo();
   const { workflowId, runId } = info.workflowExecution!;
   return openPathWriteLedger({

@@ -5,6 +5,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import type { PathMeasurementSummary } from '../../shared/measurement-types';
+import { writesAudited } from '../../shared/workload-settings';
 import { act, auditOptions } from './activity-options';
 import type { ExperimentState } from './state';
 import { errorText } from '../error-text';
@@ -16,10 +17,7 @@ const WRITER_TIMEOUT_SECONDS = 60;
 const WRITE_AUDIT_PATCH = 'business-write-audit';
 
 export const businessWritesAudited = (s: ExperimentState): boolean =>
-  s.definition.workload.writeAudit.enabled &&
-  !s.definition.workload.custom?.length &&
-  s.definition.paths.length > 0 &&
-  patched(WRITE_AUDIT_PATCH);
+  writesAudited(s.definition.workload) && s.definition.paths.length > 0 && patched(WRITE_AUDIT_PATCH);
 
 export async function auditBusinessWrites(s: ExperimentState, paths: PathMeasurementSummary[]): Promise<void> {
   if (!businessWritesAudited(s)) return;
