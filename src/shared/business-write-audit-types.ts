@@ -1,6 +1,10 @@
 /** The audit of the business workload's writes, per path, in the audits' one vocabulary. Pure types. */
 import type { WriteAccount } from './write-audit-types';
 
+/** The kinds of audited write: the pending order, the activity log, the purchase (order, stock, log). */
+export const WRITE_KINDS = ['create_order', 'insert_log', 'purchase'] as const;
+export type WriteKind = (typeof WRITE_KINDS)[number];
+
 export interface BusinessWriteAudit extends WriteAccount {
   /** The measured path whose writes these are. */
   path: string;
@@ -18,6 +22,6 @@ export interface BusinessWriteAudit extends WriteAccount {
    */
   lostSpan?: { from: string; to: string };
   /** Each kind's acknowledged writes and writes without an answer. */
-  kinds: Record<'create_order' | 'insert_log' | 'purchase', { acknowledged: number; unknown: number }>;
+  kinds: Record<WriteKind, { acknowledged: number; unknown: number }>;
   holds: boolean;
 }

@@ -15,7 +15,8 @@ import type { BusinessDatabase } from '../../platform/database/business-database
 import { openDatabase } from '../../platform/database/open-database';
 import { decodeWrite, MAX_WRITES, type WriteSegmentRef } from '../workload/writes/write-ledger';
 import { readWriteIndex } from '../workload/writes/write-ledger-index';
-import { WRITE_KINDS } from '../workload/writes/write-ids';
+import { splitWriteId, writeIdOf } from '../workload/writes/write-ids';
+import { WRITE_KINDS, type WriteKind } from '../../shared/business-write-audit-types';
 import { WriteAccountant } from './write-accountant';
 import { segmentRows, type SegmentRows } from './business-write-rows';
 import { WriteTimes } from '../workload/writes/write-marks';
@@ -82,7 +83,7 @@ function codesOf(s: WriteSegmentRef): Uint8Array {
 }
 
 /** A write's rows: its order's, its log's, or a purchase's order (both: all or nothing, checked apart). */
-function rowsOfKind(kind: string | undefined, rows: { orders: number; logs: number }): number {
+function rowsOfKind(kind: WriteKind | undefined, rows: { orders: number; logs: number }): number {
   if (kind === 'insert_log') return rows.logs;
   if (kind === 'create_order' || kind === 'purchase') return rows.orders;
   return Math.max(rows.orders, rows.logs);
@@ -97,7 +98,7 @@ function fileSegment(
   for (let seq = 0; seq < codes.length; seq++) {
     const { kind, answer } = decodeWrite(codes[seq]!);
     const found = { orders: rows.orders[seq]!, logs: rows.logs[seq]! };
-    const id = `${s.prefix}-${seq}`;
+    const id = writeIdOf(s.prefix, seq);
     if (kind === 'purchase' && found.orders > 0 !== found.logs > 0) {
       tally.partialPurchases++;
       accountant.note(
@@ -109,7 +110,7 @@ function fileSegment(
     accountant.file(id, answer, rowsOfKind(kind, found));
   }
   for (const [seq, found] of rows.beyond)
-    accountant.file(`${s.prefix}-${seq}`, 'unknown', rowsOfKind(undefined, found));
+    accountant.file(writeIdOf(s.prefix, seq), 'unknown', rowsOfKind(undefined, found));
 }
 
 /** When the lost writes were made: from the earliest bound of any to the latest (their segments' marks). */
@@ -117,9 +118,9 @@ function lostSpan(segments: WriteSegmentRef[], lost: readonly string[]): Busines
   const times = new Map(segments.map((s) => [s.prefix, WriteTimes.read(s.marks)]));
   let from = Infinity;
   let to = -Infinity;
-  for (const id of lost) {
-    const cut = id.lastIndexOf('-');
-    const at = times.get(id.slice(0, cut))?.of(Number(id.slice(cut + 1)));
+  for (const lostId of lost) {
+    const id = splitWriteId(lostId);
+    const at = id && times.get(id.prefix)?.of(id.seq);
     if (!at) continue;
     from = Math.min(from, at.after ?? at.by ?? Infinity);
     to = Math.max(to, at.by ?? at.after ?? -Infinity);

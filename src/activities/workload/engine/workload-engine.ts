@@ -18,6 +18,7 @@ import { answeringRunner, type StatementRunner } from '../clients/statement-runn
 import { openWorkloadConnections, type WorkloadConnections } from '../clients/workload-connections';
 import type { WriteLedger } from '../writes/write-ledger';
 import { writeAnswerOf } from '../writes/write-answer';
+import { writeIdOf } from '../writes/write-ids';
 
 export interface EngineOptions {
   connection: string;
@@ -96,7 +97,7 @@ interface Run {
 function fileWrite(run: Run, entry: CatalogEntry): { seq: number; id: string } | undefined {
   if (!entry.audited || !run.writes) return undefined;
   const seq = run.writes.start(entry.audited);
-  return seq === undefined ? undefined : { seq, id: `${run.writes.prefix}-${seq}` };
+  return seq === undefined ? undefined : { seq, id: writeIdOf(run.writes.prefix, seq) };
 }
 
 /** One worker: an operation, think time, the next, until the run stops. */

@@ -40,17 +40,8 @@ export function ledgerCode(outcome: HttpOutcome): number {
 }
 
 export class HttpLedger extends ByteLedger {
-  unaudited = 0;
-
   constructor(readonly prefix: string) {
     super(MAX_LEDGER_ENTRIES);
-  }
-
-  /** The next request's number, or undefined (counted as unaudited) when the ledger is full. */
-  override next(): number | undefined {
-    const seq = super.next();
-    if (seq === undefined) this.unaudited++;
-    return seq;
   }
 
   record(seq: number, code: number): void {

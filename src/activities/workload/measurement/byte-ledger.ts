@@ -6,12 +6,17 @@
 export class ByteLedger {
   protected codes = new Uint8Array(1024);
   length = 0;
+  /** Entries refused because the ledger was full (not audited). */
+  unaudited = 0;
 
   constructor(private readonly capacity: number) {}
 
-  /** Reserves the next sequence number, or undefined when the ledger is full. */
+  /** Reserves the next sequence number, or undefined (counted in `unaudited`) when the ledger is full. */
   next(): number | undefined {
-    if (this.length >= this.capacity) return undefined;
+    if (this.length >= this.capacity) {
+      this.unaudited++;
+      return undefined;
+    }
     if (this.length === this.codes.length) {
       const grown = new Uint8Array(Math.min(this.capacity, this.codes.length * 2));
       grown.set(this.codes);

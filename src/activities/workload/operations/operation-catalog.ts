@@ -10,7 +10,8 @@ import type { BusinessDatabase } from '../../../platform/database/business-datab
 import { statement } from '../clients/compiled-statement';
 import { between, pick } from './random-draws';
 import { asRunner, type StatementRunner } from '../clients/statement-runner';
-import { logDetailsOf, orderNumberOf, type WriteKind } from '../writes/write-ids';
+import { logDetailsOf, orderNumberOf } from '../writes/write-ids';
+import type { WriteKind } from '../../../shared/business-write-audit-types';
 import { thrownBeforeCommit } from '../writes/write-answer';
 
 /** Kysely (tests, a shared pool) or a worker's own connection. */

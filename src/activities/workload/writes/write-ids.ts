@@ -7,10 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The kinds of audited write: the pending order, the activity log, the purchase (order, stock, log). */
-export const WRITE_KINDS = ['create_order', 'insert_log', 'purchase'] as const;
-export type WriteKind = (typeof WRITE_KINDS)[number];
-
 const short = (text: string, n: number) => createHash('sha256').update(text).digest('hex').slice(0, n);
 
 /**
@@ -28,6 +24,9 @@ export function writeSegmentPrefix(p: {
   return `fl-${short(p.workflowId, 12)}-${short(p.runId, 8)}p${short(p.connection, 4)}${shard}a${p.attempt}`;
 }
 
+/** A write's identity: its segment's prefix and its number. */
+export const writeIdOf = (prefix: string, seq: number): string => `${prefix}-${seq}`;
+
 export const orderNumberOf = (id: string): string => `ORD-${id}`;
 export const logDetailsOf = (id: string): string => `workload activity ${id}`;
 
@@ -42,9 +41,15 @@ export interface WrittenRow {
 const ID = /^(fl-[0-9a-f]{12}-[0-9a-z]+)-(\d+)$/;
 const LOG_ID = /^(?:workload activity |order ORD-)(fl-[0-9a-f]{12}-[0-9a-z]+)-(\d+)(?::|$)/;
 
+/** A write's identity taken apart (writeIdOf's inverse). */
+export function splitWriteId(id: string): { prefix: string; seq: number } | undefined {
+  const m = ID.exec(id);
+  return m ? { prefix: m[1]!, seq: Number(m[2]) } : undefined;
+}
+
 export function orderRow(orderNumber: string): WrittenRow | undefined {
-  const m = orderNumber.startsWith('ORD-') ? ID.exec(orderNumber.slice(4)) : null;
-  return m ? { prefix: m[1]!, seq: Number(m[2]), row: 'order' } : undefined;
+  const id = orderNumber.startsWith('ORD-') ? splitWriteId(orderNumber.slice(4)) : undefined;
+  return id ? { ...id, row: 'order' } : undefined;
 }
 
 export function logRow(details: string): WrittenRow | undefined {

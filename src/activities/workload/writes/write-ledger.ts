@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { WriteAnswer } from '../../../shared/write-audit-types';
 import { ByteLedger } from '../measurement/byte-ledger';
 import { WriteMarks } from './write-marks';
-import { WRITE_KINDS, type WriteKind } from './write-ids';
+import { WRITE_KINDS, type WriteKind } from '../../../shared/business-write-audit-types';
 
 /** Past this many writes a segment audits no more (counted as unaudited). */
 export const MAX_WRITES = 4_000_000;
@@ -41,9 +41,7 @@ export interface WriteSegmentRef {
 }
 
 export class WriteLedger extends ByteLedger {
-  unaudited = 0;
   private dirtyFrom = 0;
-  private flushed = 0;
   private readonly fd: number;
   private readonly marks: WriteMarks;
 
@@ -60,11 +58,7 @@ export class WriteLedger extends ByteLedger {
   /** A write about to go out: its number, or undefined when the ledger is full (counted as unaudited). */
   start(kind: WriteKind): number | undefined {
     const seq = this.next();
-    if (seq === undefined) {
-      this.unaudited++;
-      return undefined;
-    }
-    this.codes[seq] = encodeWrite(kind);
+    if (seq !== undefined) this.codes[seq] = encodeWrite(kind);
     return seq;
   }
 
@@ -78,13 +72,12 @@ export class WriteLedger extends ByteLedger {
     const to = this.length;
     if (to > this.dirtyFrom) writeSync(this.fd, this.codes, this.dirtyFrom, to - this.dirtyFrom, this.dirtyFrom);
     this.dirtyFrom = to;
-    this.flushed = to;
     this.marks.mark(Date.now(), to);
     return {
       prefix: this.prefix,
       file: this.file,
       marks: this.marks.file,
-      length: this.flushed,
+      length: to,
       complete,
       ...(this.unaudited ? { unaudited: this.unaudited } : {}),
     };
