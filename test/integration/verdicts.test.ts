@@ -21,6 +21,7 @@ import { abortSignal } from '../../src/shared/experiment-contract';
 import { waitForPhase } from './harness/experiments';
 import { ensureDbRunning, sqlQuery } from './harness/lab-database';
 import { testClient } from './harness/temporal-client';
+import type { Client } from '@temporalio/client';
 import { experimentIdPrefix, writesInTables, writtenOf } from './harness/business-writes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +35,17 @@ const baseline = (name: string) => ({
   report: { directory: 'test-artifacts/reports' },
 });
 
+/** Starts an experiment on the faultline queue. */
+const startExperiment = (client: Client, workflowId: string, definition: unknown) =>
+  client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, { taskQueue: EXPERIMENT_TASK_QUEUE, workflowId, args: [definition] });
+
+/** The ids of the workflows a visibility query finds. */
+async function workflowsMatching(client: Client, query: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const w of client.workflow.list({ query })) found.push(w.workflowId);
+  return found;
+}
+
 describe('verdicts that cannot lie', function () {
   this.timeout(240_000);
   afterEach(ensureDbRunning);
@@ -41,11 +53,7 @@ describe('verdicts that cannot lie', function () {
   it('an aborted run with a lost payment and a changed amount is violated, and FaultlineWritesLost finds it', async () => {
     const client = await testClient();
     const workflowId = `test-damaged-${Date.now()}`;
-    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
-      taskQueue: EXPERIMENT_TASK_QUEUE,
-      workflowId,
-      args: [baseline('damaged-table')],
-    });
+    const handle = await startExperiment(client, workflowId, baseline('damaged-table'));
     await waitForPhase(handle, 'measure');
     await sleep(2000);
     // Two payments the service acknowledged (HTTP, confirmed), damaged behind its back.
@@ -71,22 +79,20 @@ describe('verdicts that cannot lie', function () {
       audit.examples.some((e) => e === `${rows[0]!.order_id}: acknowledged, not in the table (lost)`),
       audit.examples.join('; '),
     );
-    const found: string[] = [];
-    for await (const w of client.workflow.list({
-      query: `WorkflowId = "${workflowId}" AND FaultlineWritesLost > 0 AND FaultlineVerdict = "violated"`,
-    }))
-      found.push(w.workflowId);
-    assert.deepEqual(found, [workflowId], 'the search attributes find the lost payment');
+    assert.deepEqual(
+      await workflowsMatching(
+        client,
+        `WorkflowId = "${workflowId}" AND FaultlineWritesLost > 0 AND FaultlineVerdict = "violated"`,
+      ),
+      [workflowId],
+      'the search attributes find the lost payment',
+    );
   });
 
   it('a payment service that refuses connections mid-run is a violation, even with nothing lost', async () => {
     const client = await testClient();
     const workflowId = `test-service-down-${Date.now()}`;
-    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
-      taskQueue: EXPERIMENT_TASK_QUEUE,
-      workflowId,
-      args: [baseline('service-down')],
-    });
+    const handle = await startExperiment(client, workflowId, baseline('service-down'));
     await waitForPhase(handle, 'measure');
     const service = runningProcess(PAYMENT_SERVICE.name);
     assert.ok(service, 'the payment service runs');
@@ -107,19 +113,13 @@ describe('verdicts that cannot lie', function () {
   it('acknowledged orders and logs deleted behind the workload: lost, a partial purchase, violated', async () => {
     const client = await testClient();
     const workflowId = `test-lost-writes-${Date.now()}`;
-    const handle = await client.workflow.start(EXPERIMENT_WORKFLOW_TYPE, {
-      taskQueue: EXPERIMENT_TASK_QUEUE,
-      workflowId,
-      args: [
-        {
-          name: 'lost-business-writes',
-          paths: ['direct'],
-          workload: { weights: { read: 10, write: 50, transaction: 40 }, thinkTimeSeconds: { min: 0.02, max: 0.05 } },
-          durations: { warmupSeconds: 2, faultSeconds: 8, recoveryTimeoutSeconds: 30 },
-          steadyState: { windowSeconds: 1 },
-          report: { directory: 'test-artifacts/reports' },
-        },
-      ],
+    const handle = await startExperiment(client, workflowId, {
+      name: 'lost-business-writes',
+      paths: ['direct'],
+      workload: { weights: { read: 10, write: 50, transaction: 40 }, thinkTimeSeconds: { min: 0.02, max: 0.05 } },
+      durations: { warmupSeconds: 2, faultSeconds: 8, recoveryTimeoutSeconds: 30 },
+      steadyState: { windowSeconds: 1 },
+      report: { directory: 'test-artifacts/reports' },
     });
     await waitForPhase(handle, 'measure');
     await sleep(3000);
@@ -155,9 +155,10 @@ describe('verdicts that cannot lie', function () {
     assert.ok(Date.parse(span.to) <= deletedAt, `${span.to} before the delete`);
     const tables = await writesInTables(workflowId);
     assert.equal(writtenOf(audit!), tables.orders + tables.logs, JSON.stringify(tables));
-    const found: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId = "${workflowId}" AND FaultlineWritesLost = 5` }))
-      found.push(w.workflowId);
-    assert.deepEqual(found, [workflowId], 'FaultlineWritesLost says 5');
+    assert.deepEqual(
+      await workflowsMatching(client, `WorkflowId = "${workflowId}" AND FaultlineWritesLost = 5`),
+      [workflowId],
+      'FaultlineWritesLost says 5',
+    );
   });
 });
