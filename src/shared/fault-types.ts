@@ -142,6 +142,12 @@ export interface PathGroundTruth {
   servingAgainAt: string | null;
   /** The probe's windows added up (a window open when it stopped counts to then); absent in older histories. */
   downMs?: number;
+  /**
+   * Down when the probe stopped: since when (the window then open), and the earlier windows added
+   * up (a blip before the outage reached the path). Absent when it was up, and in older histories.
+   */
+  downSince?: string | null;
+  downBeforeMs?: number;
   /** How long the probe's logins and its `SELECT 1` took meanwhile (absent in older histories). */
   timings?: ProbeTimingSummary;
 }

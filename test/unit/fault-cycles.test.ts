@@ -140,6 +140,19 @@ describe("each path's own ground truth", () => {
     assert.deepEqual(pathGroundTruth(outcome, 'direct'), [120]);
   });
 
+  it('down when the probe stopped, after a blip: the blip and the outage from its own start, not from the blip', () => {
+    const outcome = outcomeOf(
+      ['proxy'],
+      {
+        paths: {
+          proxy: { downAt: at(10), servingAgainAt: null, downMs: 2190, downSince: at(1000), downBeforeMs: 190 },
+        },
+      },
+      { paths: { proxy: { downAt: null, servingAgainAt: at(5310) } } },
+    );
+    assert.deepEqual(pathGroundTruth(outcome, 'proxy'), [190 + 4310]);
+  });
+
   it("seen down by the restore's probe only while the restore acted (its own blip): that blip, not unknown", () => {
     const outcome = outcomeOf(
       ['direct'],

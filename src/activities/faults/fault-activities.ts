@@ -22,7 +22,13 @@ function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
   return Object.fromEntries(
     Object.entries(probe.perPath()).map(([path, t]) => [
       path,
-      { downAt: iso(t.downAt), servingAgainAt: iso(t.servingAt), downMs: Math.round(t.downMs), timings: t.timings },
+      {
+        downAt: iso(t.downAt),
+        servingAgainAt: iso(t.servingAt),
+        downMs: Math.round(t.downMs),
+        ...(t.open ? { downSince: iso(t.open.since), downBeforeMs: Math.round(t.open.earlierMs) } : {}),
+        timings: t.timings,
+      },
     ]),
   );
 }
@@ -121,7 +127,7 @@ async function watchLanding(
     // Each path's ground truth is its own probe's: the others are watched until they too are seen
     // down, or for long enough that one which is not was not reached by the fault (its truth is 0).
     await probe.waitFor(
-      () => (probe.everyPathSeenDown() ? Date.now() : null),
+      () => (probe.everyPathDown() ? Date.now() : null),
       stallThresholdMs + OTHER_PATHS_EXTRA_MS,
       beat('every path to be seen down'),
     );

@@ -20,6 +20,16 @@ import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
 import { AvailabilityDetector } from '../workload/measurement/availability-detector';
 import { ProbeTimings, type ProbeTimingSummary } from './probe-timings';
 
+/** What the probe saw of one path so far (times in ms since the epoch). */
+export interface PathProbeState {
+  downAt: number | null;
+  servingAt: number | null;
+  downMs: number;
+  /** The window open now: when it started, and the earlier windows added up. */
+  open: { since: number; earlierMs: number } | null;
+  timings: ProbeTimingSummary;
+}
+
 export interface TightProbeOptions {
   stallThresholdMs: number;
   intervalMs?: number;
@@ -146,9 +156,12 @@ export class TightProbe {
     return starts.length ? Math.min(...starts) : null;
   }
 
-  /** Every path has been seen down at least once. */
-  everyPathSeenDown(): boolean {
-    return this.paths.every((p) => p.detector.snapshot().windows.length > 0);
+  /**
+   * Every path is down now. Not merely seen down once: a blip that closed before the outage reached
+   * a path (a stall is seen only a threshold after its attempt started) does not end the watch.
+   */
+  everyPathDown(): boolean {
+    return this.paths.every((p) => p.detector.down);
   }
 
   /**
@@ -165,18 +178,21 @@ export class TightProbe {
     return latest;
   }
 
-  /** Per path: when it was first seen down, when it served again (see servingSince), and how long logins and the query took. */
-  perPath(): Record<
-    string,
-    { downAt: number | null; servingAt: number | null; downMs: number; timings: ProbeTimingSummary }
-  > {
+  /**
+   * Per path: when it was first seen down, when it served again (see servingSince), how long logins
+   * and the query took, and, when it is down now, since when and how long its earlier windows were.
+   */
+  perPath(): Record<string, PathProbeState> {
+    const now = Date.now();
     return Object.fromEntries(
       this.paths.map((p) => {
         const windows = p.detector.snapshot().windows;
         const last = windows[windows.length - 1];
         const servingAt = p.detector.down || p.firstSuccessEnd === null ? null : last ? last.end! : p.firstSuccessEnd;
-        const downMs = p.detector.totalMs(Date.now());
-        return [p.connection, { downAt: windows[0]?.start ?? null, servingAt, downMs, timings: p.timings.summary() }];
+        const downMs = p.detector.totalMs(now);
+        const open = last && last.end === null ? { since: last.start, earlierMs: downMs - (now - last.start) } : null;
+        const state = { downAt: windows[0]?.start ?? null, servingAt, downMs, open, timings: p.timings.summary() };
+        return [p.connection, state];
       }),
     );
   }

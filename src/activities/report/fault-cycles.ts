@@ -93,8 +93,12 @@ export function pathGroundTruth(outcome: ExperimentOutcome, path: string): Array
     const servedMeanwhile = t(injected.servingAgainAt);
     if (servedMeanwhile === null) {
       // Down when the inject's probe stopped: down until the restore's probe saw it serve.
+      // A blip the probe saw before the outage reached the path is its own window, not the outage's start.
       const serving = t(restored?.servingAgainAt ?? null);
-      return serving === null ? null : Math.max(0, serving - down);
+      const since = t(injected.downSince);
+      if (serving === null) return null;
+      if (since === null || injected.downBeforeMs === undefined) return Math.max(0, serving - down);
+      return injected.downBeforeMs + Math.max(0, serving - since);
     }
     // Serving again while the inject's probe watched (a fault that heals by itself, short glitches
     // under loss): the windows it saw, and those the restore's probe saw, added up.
