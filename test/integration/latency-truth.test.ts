@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import type { ExperimentReport } from '../../src/activities/report/report-types';
+import { docker } from '../../src/platform/docker';
 import { labSettings } from '../../src/platform/settings';
 import type { ExperimentResult } from '../../src/shared/experiment-types';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../../src/shared/experiment-contract';
@@ -105,6 +106,18 @@ function targetTcp(report: ExperimentReport, line: string) {
   return tcp.counters;
 }
 
+/** Waits until the delay sidecar in the db's namespace says it holds packets (its own log line). */
+async function delaySidecarReady(): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [sidecar] = await docker.listContainers({ filters: { label: ['faultline.netfault.target'] } });
+    const log = sidecar ? (await docker.getContainer(sidecar.Id).logs({ stdout: true, stderr: true })).toString() : '';
+    if (log.includes('faultline-delay: queue')) return;
+    assert.ok(Date.now() < deadline, `the latency sidecar said it was ready within 15 s: ${log || 'no sidecar'}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A network fault on the db under the seed's workload; the patient client runs while the fault is on. */
 async function runNetworkFault(name: string, fault: Record<string, unknown>, faultSeconds: number) {
   const client = await testClient();
@@ -124,8 +137,11 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
     ],
   });
   await waitForPhase(handle, 'fault');
+  const faultPhaseAt = Date.now();
+  // The phase starts with the inject; the patient times the fault, not the healthy target before it lands.
+  if (fault.action === 'latency') await delaySidecarReady();
   const patient = new PatientClient();
-  await new Promise((r) => setTimeout(r, (faultSeconds - 1) * 1000));
+  await new Promise((r) => setTimeout(r, faultPhaseAt + (faultSeconds - 1) * 1000 - Date.now()));
   await patient.stop();
   const result = (await handle.result()) as ExperimentResult;
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
