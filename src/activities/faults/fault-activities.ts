@@ -151,11 +151,17 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
   // ground truth from the probe: without it, "down" would run to the restore's check.
   const leased = isLeasedFault(fault);
   if (!leased && !options.paths?.length)
-    return await kind.inject(fault, { beforeAction: async () => {}, paths: [], resume: {} });
+    return await kind.inject(fault, { beforeAction: async () => {}, acted: () => {}, paths: [], resume: {} });
   const info = activityInfo();
   const owner = leaseOwner();
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const probe = options.paths?.length ? new TightProbe(options.paths, { stallThresholdMs }) : undefined;
+  // The probe times the fault's attempts, not the healthy target's while the action was under way.
+  let timed = false;
+  const timeFromNow = () => {
+    if (!timed) probe?.timeFrom(Date.now());
+    timed = true;
+  };
   try {
     const marker = (info.heartbeatDetails ?? {}) as Partial<InjectMarker>;
     const done = marker.dockerInjected;
@@ -175,12 +181,13 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
             expiresAt: new Date(now + leaseSeconds(fault, options) * 1000).toISOString(),
           });
         },
+        acted: timeFromNow,
         paths: options.paths ?? [],
         resume: marker,
       }));
     markInjected({ dockerInjected: injected });
     if (!probe) return injected;
-    probe.timeFrom(Date.now());
+    timeFromNow();
     const record = await watchLanding(probe, fault, stallThresholdMs, injected, done);
     record.paths = groundTruthOf(probe);
     return record;

@@ -32,6 +32,11 @@ export interface InjectMarker {
 export interface InjectContext {
   /** Runs right before a container is touched: records the lease of the dead man's switch. */
   beforeAction: (container: ResolvedDockerTarget) => Promise<void>;
+  /**
+   * Told right after the action, by a kind whose inject goes on waiting after it (a Patroni fault's
+   * election): the ground-truth probe times its attempts from then. Otherwise from the inject's end.
+   */
+  acted: () => void;
   /** The experiment's paths. */
   paths: string[];
   /** What a first attempt of this inject marked (a retry resumes from there). */

@@ -7,12 +7,15 @@ import { restorePatroniFault } from '../patroni-restore';
 
 export const patroniKind = {
   resolve: resolvePatroniTarget,
-  inject: async (fault, { beforeAction, paths, resume }) =>
+  inject: async (fault, { beforeAction, acted, paths, resume }) =>
     await injectPatroniFault(fault, {
       beforeAction,
       paths,
       // Marked before the election wait: a retry resumes waiting, and never faults the new leader.
-      onActed: (patroniActed) => markInjected({ patroniActed }),
+      onActed: (patroniActed) => {
+        markInjected({ patroniActed });
+        acted();
+      },
       ...(resume.patroniActed ? { resume: resume.patroniActed } : {}),
     }),
   restore: async (fault) => {
