@@ -15,7 +15,8 @@ import { labSettings } from '../../src/platform/settings';
 import { ContainerEvents } from './harness/container-events';
 import { leaderLockLogged, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
 import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
-import { assertAuditMatches } from './harness/business-writes';
+import { assertAuditMatches, writesInTables, writtenOf } from './harness/business-writes';
+import { clusterReplicationNow } from './harness/cluster-replication';
 import { pathOf, runWithProbes, STALL_MS } from './harness/probed-experiment';
 import { labClientConfig } from './harness/lab-client';
 
@@ -43,6 +44,8 @@ const PROBE_AGREEMENT_MS = 750;
  */
 const OVERSTATE_MS = 1500;
 const PATHS = ['cluster', 'cluster-proxy'] as const;
+/** How often a write ledger marks the time (write-marks.ts): a lost write's span is exact to this. */
+const LEDGER_FLUSH_MS = 500;
 
 /** The lab's standalone database: a path no cluster fault reaches. */
 const UNTOUCHED = 'direct';
@@ -434,5 +437,73 @@ describe('a real failover: the Patroni cluster (issue 15)', function () {
     );
     await assertWriterChangeTimes(run, await assertTruthful(run, 'partition-leader'));
     await assertWholeAfter(run);
+  });
+
+  // Last: it loses writes on purpose, and everything before it must find the cluster synchronous.
+  it('lose-writes: asynchronous, the WAL held back, the leader killed: the audit counts the lost writes as the tables do; synchronous again after', async () => {
+    const before = await clusterReplicationNow();
+    assert.equal(before.synchronousMode, true, `the lab's cluster replicates synchronously before: ${before.text}`);
+    const run = await runClusterFault('lose-writes', 10, undefined, { holdSeconds: 3 });
+    const { report } = run;
+    // The loss is real: the test's own client, writing through the writer endpoint, lost commits too.
+    const missing = await run.ledger.missing();
+    process.stdout.write(
+      `      the test's own ledger: ${run.ledger.acknowledged.length} acknowledged, ${missing.length} lost\n`,
+    );
+    assert.ok(
+      missing.length > 0,
+      `the test's own acknowledged commits were lost too (${run.ledger.acknowledged.length})`,
+    );
+    await assertWriterChangeTimes(run, await assertTruthful(run, 'lose-writes'));
+    // Each audit's acknowledged writes are the measurement's successes, its written ones the tables' rows.
+    const { clusterPort } = labSettings();
+    await assertAuditMatches(report, Object.fromEntries(PATHS.map((p) => [p, clusterPort])));
+    const audits = report.writeAudits!;
+    const kill = run.dies.events.find((e) => e.name === report.writerChange!.faultedContainer)!;
+    assert.ok(kill, `Docker saw the old leader ${report.writerChange!.faultedContainer} die`);
+    for (const a of audits) {
+      // Independent of the ledger: what the measurement counted as acknowledged, minus the rows in
+      // the tables that were acknowledged (the rows, less those written without an acknowledgement).
+      const tables = await writesInTables(report.experimentId, a.path, clusterPort);
+      const unacknowledgedWritten = writtenOf(a) - a.found;
+      const independent = a.acknowledged - (tables.orders + tables.logs - unacknowledgedWritten);
+      process.stdout.write(
+        `      ${a.path}: audit ${a.lost} lost of ${a.acknowledged} acknowledged (span ${JSON.stringify(a.lostSpan)}); ` +
+          `measured acknowledged minus acknowledged rows ${independent} (${JSON.stringify(tables)}); old leader died ${new Date(kill.at).toISOString()}\n`,
+      );
+      assert.equal(a.lost, independent, `${a.path}: the audit's lost writes are those the tables miss`);
+      assert.equal(
+        a.holds,
+        a.lost === 0 && a.partialPurchases === 0 && a.writtenDespiteFailure === 0,
+        `${a.path}: holds`,
+      );
+      if (a.lost === 0) continue;
+      // Lost writes were acknowledged after the inject began and before the leader died; the span is
+      // the ledger's time marks around them, one per flush, so each end is late by up to a flush.
+      const span = { from: Date.parse(a.lostSpan!.from), to: Date.parse(a.lostSpan!.to) };
+      assert.ok(
+        span.from >= Date.parse(report.cycles[0]!.injectRequestedAt) - LEDGER_FLUSH_MS &&
+          span.to <= kill.at + LEDGER_FLUSH_MS,
+        `${a.path}: the lost writes' span lies between the inject and the kill`,
+      );
+    }
+    const lost = audits.reduce((n, a) => n + a.lost, 0);
+    assert.ok(lost > 0, `the audit found lost writes (${audits.map((a) => `${a.path} ${a.lost}`).join(', ')})`);
+    assert.equal(report.verdict, 'violated', report.verdictReason);
+    assert.match(report.verdictReason, /lost/, 'the verdict says writes were lost');
+    // Put back: synchronous again, the saved settings gone, the old leader its synchronous standby.
+    const after = await clusterReplicationNow();
+    process.stdout.write(`      after the restore: ${after.text}\n`);
+    assert.deepEqual(
+      { synchronousMode: after.synchronousMode, maximumLag: after.maximumLag, saved: after.saved },
+      { synchronousMode: true, maximumLag: before.maximumLag, saved: false },
+      `the replication settings are the ones before: ${after.text}`,
+    );
+    assert.equal(
+      after.syncStandby,
+      report.writerChange!.oldLeader,
+      `the old leader is the synchronous standby: ${after.text}`,
+    );
+    assert.ok(clusterHealthy(run.after.view, run.after.nodes.length), 'the cluster is whole after the restore');
   });
 });

@@ -55,6 +55,14 @@ describe('experiment definition', () => {
       { ...base, fault: { kind: 'patroni', action: 'kill-leader', candidate: 'node2' } },
       /fault\.candidate: applies to actions "switchover" and "failover" only/,
     ],
+    [
+      { ...base, fault: { kind: 'patroni', action: 'kill-leader', holdSeconds: 3 } },
+      /fault\.holdSeconds: applies to action "lose-writes" only/,
+    ],
+    [
+      { ...base, fault: { kind: 'patroni', action: 'lose-writes', holdSeconds: 31 } },
+      /fault\.holdSeconds: must be <= 30/,
+    ],
     [{ ...base, fault: { kind: 'patroni', action: 'explode' } }, /fault\.action/],
     [{ ...base, paths: ['direct', 'direct'] }, /paths: paths must not repeat/],
     [{ ...base, durations: { faultSeconds: 99999 } }, /durations\.faultSeconds: must be <= 3600/],

@@ -6,6 +6,8 @@
  *   kill-leader       the leader's container gets SIGKILL; its leader key expires after the TTL
  *   partition-leader  the leader's container is black-holed (see network-fault.ts): it loses the
  *                     DCS and demotes itself, the clients' packets are dropped, a replica takes over
+ *   lose-writes       replication made asynchronous, the replicas' WAL held back, then the leader
+ *                     killed: the commits it acknowledged meanwhile are lost (patroni-lose-writes.ts)
  *
  * The inject waits for another member to lead and be promoted (or for electionTimeoutSeconds, then
  * records that no failover happened). The restore is in patroni-restore.ts.
@@ -17,7 +19,6 @@ import { clusterNodes, type ClusterNode } from '../../platform/patroni/cluster-n
 import {
   leadersOf,
   patroniCluster,
-  patroniHistory,
   patroniMove,
   patroniSystemIdentifier,
   type PatroniCluster,
@@ -26,8 +27,9 @@ import type { PatroniFault } from '../../shared/experiment-schema';
 import type { PatroniInjection, Locked, ResolvedDockerTarget, ResolvedPatroniTarget } from '../../shared/fault-types';
 import { systemIdentifierOf } from '../../platform/database/system-identifier';
 import { resolveDockerTarget } from './docker-fault';
-import { waitFor } from './container-state';
 import { applyNetworkFault } from './network-fault';
+import { loseWrites, refuseUnrestoredDrill } from './patroni-lose-writes';
+import { timelineOf, waitForNewLeader } from './patroni-election';
 import { patroniTouches } from '../../shared/touched-things';
 
 const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'TargetRefused');
@@ -53,6 +55,7 @@ async function readCluster(fault: PatroniFault): Promise<Cluster> {
     );
   const leader = nodes.find((n) => n.member === leaders[0]!.name);
   if (!leader) throw refuse(`fault.cluster: the leader ${leaders[0]!.name} is not a container faultline can see`);
+  await refuseUnrestoredDrill(nodes, fault.cluster);
   return { nodes, view, leader };
 }
 
@@ -101,15 +104,6 @@ export async function resolvePatroniTarget(fault: PatroniFault): Promise<Locked<
   candidateOf(fault, cluster); // a failover needs somewhere to go
   return targetOf(fault, cluster);
 }
-
-const timelineOf = (view: PatroniCluster | undefined, member: string): number | null =>
-  view?.members.find((m) => m.name === member)?.timeline ?? null;
-
-/** Asks the nodes other than `avoid` first: a partitioned node's REST API only times out. */
-const preferring = (nodes: ClusterNode[], avoid: string) => [
-  ...nodes.filter((n) => n.member !== avoid),
-  ...nodes.filter((n) => n.member === avoid),
-];
 
 /** What a Patroni inject has done once its action is taken, before any wait. */
 export interface PatroniActed {
@@ -164,6 +158,8 @@ export async function injectPatroniFault(fault: PatroniFault, options: PatroniIn
     if (fault.action === 'kill-leader') {
       await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
       note(`leader ${oldLeader} killed (container ${container.name}, SIGKILL)`);
+    } else if (fault.action === 'lose-writes') {
+      await loseWrites(fault, cluster.nodes, cluster.leader, container, note);
     } else if (fault.action === 'partition-leader') {
       await applyNetworkFault({ action: 'blackhole', jitterMs: 0 }, container);
       note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
@@ -184,64 +180,4 @@ async function resumePatroniFault(fault: PatroniFault, acted: PatroniActed): Pro
   if (!injection.newLeader || !injection.promotedAt)
     await waitForNewLeader(fault, await clusterNodes(fault.cluster), injection, note);
   return acted;
-}
-
-/** Waits for another member to lead (or records that none did), then reads the new timeline. */
-async function waitForNewLeader(
-  fault: PatroniFault,
-  members: ClusterNode[],
-  injection: PatroniInjection,
-  note: (message: string, source?: 'faultline' | 'patroni') => void,
-): Promise<void> {
-  const oldLeader = injection.oldLeader;
-  const nodes = preferring(members, oldLeader).map((n) =>
-    n.member === oldLeader && fault.action === 'kill-leader' ? { ...n, running: false } : n,
-  );
-  let view: PatroniCluster | undefined;
-  await waitFor(
-    `a new leader of ${fault.cluster}`,
-    async () => {
-      view = await patroniCluster(nodes);
-      const leader = leadersOf(view).find((m) => m.name !== oldLeader && m.state === 'running');
-      if (!leader) return false;
-      injection.newLeader = leader.name;
-      injection.leaderChangedAt = new Date().toISOString();
-      return true;
-    },
-    fault.electionTimeoutSeconds * 1000,
-  ).catch(() => note(`no other member led within ${fault.electionTimeoutSeconds} s`));
-  if (injection.newLeader) {
-    note(`${injection.newLeader} holds the leader lock`, 'patroni');
-    await waitForPromotion(fault, nodes, injection, note);
-  }
-  injection.timelineAfter ??= timelineOf(view, injection.newLeader ?? oldLeader);
-}
-
-/**
- * Holding the leader lock is not being promoted: Patroni names the new leader (and answers /primary
- * with 200) before PostgreSQL has left recovery. The promotion is when Patroni's history gains the
- * entry that ends the old timeline.
- */
-async function waitForPromotion(
-  fault: PatroniFault,
-  nodes: ClusterNode[],
-  injection: PatroniInjection,
-  note: (message: string, source?: 'faultline' | 'patroni') => void,
-): Promise<void> {
-  const before = injection.timelineBefore ?? 0;
-  await waitFor(
-    `${injection.newLeader} to be promoted (a new timeline in /history)`,
-    async () => {
-      const entry = (await patroniHistory(nodes)).find((h) => h[0] >= before);
-      if (!entry) return false;
-      injection.promotedAt = new Date(entry[3]).toISOString();
-      injection.timelineAfter = entry[0] + 1;
-      note(
-        `PostgreSQL on ${injection.newLeader} promoted: timeline ${entry[0]} -> ${entry[0] + 1} (${entry[2]})`,
-        'patroni',
-      );
-      return true;
-    },
-    fault.electionTimeoutSeconds * 1000,
-  ).catch(() => note(`${injection.newLeader} was not promoted within ${fault.electionTimeoutSeconds} s`));
 }

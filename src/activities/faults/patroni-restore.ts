@@ -1,7 +1,8 @@
 /**
  * The restore of a Patroni fault: start a killed node, heal a partition (on every node of the
- * cluster, so a restore that lost track of which one still does the right thing), then wait until
- * the old leader has rejoined as a replica on the new timeline: a fault is over when the cluster is.
+ * cluster, so a restore that lost track of which one still does the right thing), put back the
+ * replication settings a lose-writes drill saved, then wait until the old leader has rejoined as a
+ * replica on the new timeline (a synchronous one, if it was): a fault is over when the cluster is.
  */
 import { docker } from '../../platform/docker';
 import { logger } from '../../platform/logger';
@@ -18,6 +19,7 @@ import type { ResolvedDockerTarget } from '../../shared/fault-types';
 import { resolveDockerTarget } from './docker-fault';
 import { runContainerAgain, waitFor } from './container-state';
 import { clearNetworkFault } from './network-fault';
+import { patroniConfig, restoreReplicationSettings } from '../../platform/patroni/patroni-config';
 
 /** How long the old leader may take to rejoin before its node is taken to be stuck. */
 const STUCK_REJOIN_MS = 60_000;
@@ -51,6 +53,19 @@ async function putNodesBack(cluster: string): Promise<Set<string>> {
   return actions;
 }
 
+/** restoreReplicationSettings, retried while no node answers yet (the one started may be coming up). */
+async function putReplicationSettingsBack(nodes: ClusterNode[]): Promise<string | null> {
+  const deadline = Date.now() + STUCK_REJOIN_MS;
+  for (;;) {
+    try {
+      return await restoreReplicationSettings(nodes);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /**
  * Puts the old leader back (start it, heal its partition: on every node of the cluster, so a restore
  * that lost track of which one still does the right thing), then waits until the cluster is whole:
@@ -71,8 +86,14 @@ export async function restorePatroniFault(
   const actions = await putNodesBack(fault.cluster);
   const targetRunningAt = new Date().toISOString();
   const fresh = await clusterNodes(fault.cluster);
+  const settings = await putReplicationSettingsBack(fresh);
+  if (settings) actions.add(settings);
   let view: PatroniCluster | undefined;
-  const whole = async () => clusterHealthy((view = await patroniCluster(fresh)), fresh.length);
+  const synchronous = (await patroniConfig(fresh))?.synchronous_mode === true;
+  const whole = async () => {
+    view = await patroniCluster(fresh);
+    return clusterHealthy(view, fresh.length) && (!synchronous || view!.members.some((m) => m.role === 'sync_standby'));
+  };
   try {
     await waitFor(`${fault.cluster} to be whole again`, whole, STUCK_REJOIN_MS);
   } catch {

@@ -36,7 +36,7 @@ export async function writerOutage(
 ): Promise<WriterOutage> {
   let from: number | undefined;
   const after = dies.events.filter((e) => e.at >= injectAt - 1000);
-  if (action === 'kill-leader') {
+  if (action === 'kill-leader' || action === 'lose-writes') {
     from = after.find((e) => e.name === oldContainer)?.at;
   } else if (action === 'partition-leader') {
     // The partition's one-shot netfault sidecar dies once its rules are in place.

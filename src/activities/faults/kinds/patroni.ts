@@ -1,5 +1,6 @@
-/** Patroni faults: a switchover, failover, or the leader killed or partitioned; Patroni elects another. */
+/** Patroni faults: a switchover, failover, the leader killed or partitioned, or a drill that loses writes; Patroni elects another. */
 import type { PatroniFault } from '../../../shared/experiment-schema';
+import { DEFAULT_HOLD_SECONDS } from '../../../shared/patroni-fault-schema';
 import type { FaultKindModule } from '../fault-kind';
 import { markInjected } from '../heartbeat-marker';
 import { injectPatroniFault, resolvePatroniTarget } from '../patroni-fault';
@@ -24,6 +25,7 @@ export const patroniKind = {
   },
   needsDocker: true,
   healsByItself: () => true,
-  actionSeconds: () => 0,
+  // lose-writes: the switch to asynchronous replication (at most 30 s) and the hold, before the kill.
+  actionSeconds: (fault) => (fault.action === 'lose-writes' ? 30 + (fault.holdSeconds ?? DEFAULT_HOLD_SECONDS) : 0),
   lease: { restore: async (fault) => await restorePatroniFault(fault) },
 } satisfies FaultKindModule<PatroniFault>;

@@ -1,0 +1,90 @@
+/**
+ * Patroni's dynamic configuration (`GET` and `PATCH /config`, stored in the DCS, so every node
+ * sees the same) and a node's own view of its replication (`/patroni`: each standby's `sync_state`
+ * as the primary's pg_stat_replication has it). A PATCH merges keys; a key set to null is removed.
+ */
+import type { ClusterNode } from './cluster-nodes';
+
+const TIMEOUT_MS = 5000;
+
+export type PatroniConfig = Record<string, unknown>;
+
+/** Where a lose-writes drill keeps the replication settings it changed, in the dynamic configuration. */
+export const SAVED_KEY = 'faultline_saved_replication';
+/** The settings a drill changes (and saves first). */
+export const REPLICATION_SETTINGS = ['synchronous_mode', 'synchronous_mode_strict', 'maximum_lag_on_failover'] as const;
+
+/** A drill's saved settings left in the configuration: its restore has not run. */
+export const drillUnrestored = (config: PatroniConfig | undefined): boolean => config?.[SAVED_KEY] != null;
+
+/** The dynamic configuration, as the first node that answers gives it; undefined when none does. */
+export async function patroniConfig(nodes: ClusterNode[]): Promise<PatroniConfig | undefined> {
+  for (const node of nodes) {
+    if (!node.running || !node.restUrl) continue;
+    try {
+      const response = await fetch(`${node.restUrl}/config`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (response.ok) return (await response.json()) as PatroniConfig;
+    } catch {
+      // down or partitioned: ask the next node
+    }
+  }
+  return undefined;
+}
+
+/** PATCH /config on the first node that takes it; the configuration after, or an error naming why. */
+export async function patchPatroniConfig(nodes: ClusterNode[], patch: PatroniConfig): Promise<PatroniConfig> {
+  let lastError = 'no node of the cluster answers its REST API';
+  for (const node of nodes) {
+    if (!node.running || !node.restUrl) continue;
+    try {
+      const response = await fetch(`${node.restUrl}/config`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(patch),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const text = await response.text();
+      if (response.ok) return JSON.parse(text) as PatroniConfig;
+      lastError = `Patroni refused the configuration change (HTTP ${response.status}): ${text.trim()}`;
+    } catch (err) {
+      lastError = `${node.member}: ${(err as Error).message}`;
+    }
+  }
+  throw new Error(lastError);
+}
+
+/** Each standby the node streams to, as it says: its name and `sync_state` (`sync`, `async`, ...). */
+export async function replicationOf(node: ClusterNode): Promise<Array<{ name: string; syncState: string }>> {
+  if (!node.restUrl) return [];
+  const response = await fetch(`${node.restUrl}/patroni`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const body = (await response.json()) as { replication?: Array<{ application_name: string; sync_state: string }> };
+  return (body.replication ?? []).map((r) => ({ name: r.application_name, syncState: r.sync_state }));
+}
+
+/** The node's WAL position as it says (`xlog.location` on a primary, `received_location` on a replica). */
+export async function walPositionOf(node: ClusterNode): Promise<number | null> {
+  if (!node.restUrl) return null;
+  const response = await fetch(`${node.restUrl}/patroni`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const xlog = ((await response.json()) as { xlog?: { location?: number; received_location?: number } }).xlog;
+  return xlog?.location ?? xlog?.received_location ?? null;
+}
+
+/**
+ * Puts back the replication settings a drill saved (none saved: nothing to do) and verifies them;
+ * the action taken, or null.
+ */
+export async function restoreReplicationSettings(nodes: ClusterNode[]): Promise<string | null> {
+  const config = await patroniConfig(nodes);
+  if (!config) throw new Error('no node of the cluster answers GET /config: its replication settings are unchecked');
+  const saved = config[SAVED_KEY] as Record<string, unknown> | null | undefined;
+  if (saved == null) return null;
+  const back = Object.fromEntries(REPLICATION_SETTINGS.map((k) => [k, saved[k] ?? null]));
+  await patchPatroniConfig(nodes, { ...back, [SAVED_KEY]: null });
+  const after = await patroniConfig(nodes);
+  const wrong = REPLICATION_SETTINGS.filter((k) => (after?.[k] ?? null) !== back[k]);
+  if (!after || drillUnrestored(after) || wrong.length)
+    throw new Error(
+      `the replication settings were not put back (${wrong.join(', ') || SAVED_KEY}): ${JSON.stringify(after)}`,
+    );
+  return 'replication-settings-restored';
+}
