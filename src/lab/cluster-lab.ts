@@ -1,6 +1,11 @@
-/** The lab's Patroni cluster: ready when one leader runs, every replica streams, and both endpoints answer. */
+/**
+ * The lab's Patroni cluster: ready when one leader runs, every replica streams (a synchronous
+ * standby among them: the lab replicates synchronously), and both endpoints answer. Replication
+ * settings a lose-writes drill left behind (its restore never ran) are put back first.
+ */
 import { databaseAnswers } from '../platform/database/database-answers';
 import { clusterNodes } from '../platform/patroni/cluster-nodes';
+import { restoreReplicationSettings } from '../platform/patroni/patroni-config';
 import { clusterHealthy, leadersOf, membersText, patroniCluster } from '../platform/patroni/patroni-rest';
 import { labSettings } from '../platform/settings';
 import { waitUntil } from './wait-until';
@@ -15,8 +20,9 @@ export async function clusterState(): Promise<ClusterState> {
   const nodes = await clusterNodes(labSettings().clusterScope);
   const cluster = await patroniCluster(nodes);
   const leader = leadersOf(cluster)[0]?.name ?? null;
+  const synchronous = cluster?.members.some((m) => m.role === 'sync_standby') ?? false;
   return {
-    healthy: nodes.length > 0 && clusterHealthy(cluster, nodes.length),
+    healthy: nodes.length > 0 && clusterHealthy(cluster, nodes.length) && synchronous,
     leader,
     members: cluster ? membersText(cluster) : `${nodes.length} nodes, no REST API answers`,
   };
@@ -24,8 +30,18 @@ export async function clusterState(): Promise<ClusterState> {
 
 export async function waitClusterReady(): Promise<string> {
   const settings = labSettings();
+  const nodes = await clusterNodes(settings.clusterScope);
+  let putBack: string | null | undefined = null;
   await waitUntil(
-    `Patroni cluster ${settings.clusterScope} (a leader, replicas streaming)`,
+    `Patroni's configuration of ${settings.clusterScope} (no drill's replication settings left in it)`,
+    async () => {
+      putBack = await restoreReplicationSettings(nodes).catch(() => undefined);
+      return putBack !== undefined;
+    },
+    { timeoutMs: 180_000, hint: 'see `docker logs faultline-node1` and `docker logs faultline-node2`' },
+  );
+  await waitUntil(
+    `Patroni cluster ${settings.clusterScope} (a leader, replicas streaming, one of them synchronous)`,
     async () => (await clusterState()).healthy,
     {
       timeoutMs: 180_000,
@@ -44,5 +60,6 @@ export async function waitClusterReady(): Promise<string> {
     },
   );
   const state = await clusterState();
-  return `leader ${state.leader} (${state.members})`;
+  const drill = putBack ? "; a drill's replication settings put back" : '';
+  return `leader ${state.leader} (${state.members})${drill}`;
 }
