@@ -26,10 +26,19 @@ export const patroniFaultSchema = z
     electionTimeoutSeconds: wholeSeconds(5, 600).default(90),
     /** lose-writes: how long the leader acknowledges commits that no replica receives before it is killed (default 3). */
     holdSeconds: wholeSeconds(1, 30).optional(),
+    /**
+     * lose-writes: switch replication to asynchronous first (the default). false holds the WAL of the
+     * cluster as it is: a synchronous one stalls its commits and promotes only its synchronous standby.
+     */
+    asynchronous: z.boolean().optional(),
   })
   .strict()
   .refine((f) => f.holdSeconds === undefined || f.action === 'lose-writes', {
     path: ['holdSeconds'],
+    message: 'applies to action "lose-writes" only',
+  })
+  .refine((f) => f.asynchronous === undefined || f.action === 'lose-writes', {
+    path: ['asynchronous'],
     message: 'applies to action "lose-writes" only',
   })
   .refine((f) => f.candidate === undefined || f.action === 'switchover' || f.action === 'failover', {

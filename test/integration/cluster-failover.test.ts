@@ -439,6 +439,26 @@ describe('a real failover: the Patroni cluster (issue 15)', function () {
     await assertWholeAfter(run);
   });
 
+  it('lose-writes on the synchronous cluster (asynchronous: false): the synchronous standby takes over, nothing acknowledged is lost', async () => {
+    const before = await clusterReplicationNow();
+    const run = await runClusterFault('lose-writes', 10, undefined, { holdSeconds: 3, asynchronous: false });
+    const { report } = run;
+    const missing = await run.ledger.missing();
+    process.stdout.write(
+      `      the test's own ledger: ${run.ledger.acknowledged.length} acknowledged, ${missing.length} lost\n`,
+    );
+    for (const a of report.writeAudits ?? [])
+      process.stdout.write(`      ${a.path}: audit ${JSON.stringify({ ...a, examples: undefined })}\n`);
+    assert.deepEqual(missing, [], "the test's own acknowledged commits are all on the new leader");
+    await assertWholeAfter(run);
+    const after = await clusterReplicationNow();
+    assert.deepEqual(
+      { synchronousMode: after.synchronousMode, maximumLag: after.maximumLag, saved: after.saved },
+      { synchronousMode: before.synchronousMode, maximumLag: before.maximumLag, saved: false },
+      `the replication settings were left alone: ${after.text}`,
+    );
+  });
+
   // Last: it loses writes on purpose, and everything before it must find the cluster synchronous.
   it('lose-writes: asynchronous, the WAL held back, the leader killed: the audit counts the lost writes as the tables do; synchronous again after', async () => {
     const before = await clusterReplicationNow();

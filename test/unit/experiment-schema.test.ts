@@ -63,6 +63,10 @@ describe('experiment definition', () => {
       { ...base, fault: { kind: 'patroni', action: 'lose-writes', holdSeconds: 31 } },
       /fault\.holdSeconds: must be <= 30/,
     ],
+    [
+      { ...base, fault: { kind: 'patroni', action: 'switchover', asynchronous: false } },
+      /fault\.asynchronous: applies to action "lose-writes" only/,
+    ],
     [{ ...base, fault: { kind: 'patroni', action: 'explode' } }, /fault\.action/],
     [{ ...base, paths: ['direct', 'direct'] }, /paths: paths must not repeat/],
     [{ ...base, durations: { faultSeconds: 99999 } }, /durations\.faultSeconds: must be <= 3600/],

@@ -10,6 +10,9 @@
  *      commits, which no replica receives, for holdSeconds.
  *   3. The leader is killed. A replica without those commits takes over: they are lost.
  *
+ * With `asynchronous: false` step 1 is left out: a synchronous cluster's commits wait for the held
+ * replica, and the synchronous standby that takes over has every commit that was acknowledged.
+ *
  * The restore (patroni-restore.ts) starts the node, heals the network, puts the saved replication
  * settings back (restoreReplicationSettings in patroni-config.ts) and waits until the cluster is whole, synchronous again if it was.
  */
@@ -85,7 +88,9 @@ export async function loseWrites(
   note: Note,
 ): Promise<void> {
   const holdSeconds = fault.holdSeconds ?? DEFAULT_HOLD_SECONDS;
-  await switchToAsynchronous(nodes, leader, note);
+  if (fault.asynchronous === false)
+    note(`replication left as it is (asynchronous: false): a synchronous cluster stalls its commits meanwhile`);
+  else await switchToAsynchronous(nodes, leader, note);
   const replicas = nodes.filter((n) => n.member !== leader.member);
   await applyNetworkFault({ action: 'blackhole', jitterMs: 0, towards: replicas.map((r) => r.container) }, container);
   const heldFrom = await walPositionOf(leader).catch(() => null);
