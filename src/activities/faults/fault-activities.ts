@@ -83,6 +83,12 @@ const SEE_DOWN_EXTRA_MS = 5000;
 const OTHER_PATHS_EXTRA_MS = 1000;
 /** How long a restore (or a fault that heals by itself) may take to serve again. */
 const SERVING_TIMEOUT_MS = 180_000;
+/**
+ * Loss and latency degrade a target rather than take it down: its paths flicker, and a watch that
+ * waited for all of them to be down at once would stop at whichever moment that happened.
+ */
+const degrades = (fault: Fault): boolean =>
+  fault.kind === 'network' && (fault.action === 'loss' || fault.action === 'latency');
 /** Heartbeats while waiting, keeping the inject's marker (what a retry must find there). */
 const beat = (what: string) => () => beatWaiting(what);
 
@@ -127,7 +133,7 @@ async function watchLanding(
     // Each path's ground truth is its own probe's: the others are watched until they too are seen
     // down, or for long enough that one which is not was not reached by the fault (its truth is 0).
     await probe.waitFor(
-      () => (probe.everyPathDown() ? Date.now() : null),
+      () => ((degrades(fault) ? probe.everyPathSeenDown() : probe.everyPathDown()) ? Date.now() : null),
       stallThresholdMs + OTHER_PATHS_EXTRA_MS,
       beat('every path to be seen down'),
     );

@@ -156,9 +156,15 @@ export class TightProbe {
     return starts.length ? Math.min(...starts) : null;
   }
 
+  /** Every path has been seen down at least once (a fault that degrades a target: glitches under loss). */
+  everyPathSeenDown(): boolean {
+    return this.paths.every((p) => p.detector.snapshot().windows.length > 0);
+  }
+
   /**
-   * Every path is down now. Not merely seen down once: a blip that closed before the outage reached
-   * a path (a stall is seen only a threshold after its attempt started) does not end the watch.
+   * Every path is down now (a fault that takes the target down). Not merely seen down once: a blip
+   * that closed before the outage reached a path (a stall is seen only a threshold after its attempt
+   * started) does not end the watch.
    */
   everyPathDown(): boolean {
     return this.paths.every((p) => p.detector.down);
