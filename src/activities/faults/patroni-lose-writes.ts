@@ -16,7 +16,8 @@
  * The restore (patroni-restore.ts) starts the node, heals the network, puts the saved replication
  * settings back (restoreReplicationSettings in patroni-config.ts) and waits until the cluster is whole, synchronous again if it was.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { docker } from '../../platform/docker';
 import type { ClusterNode } from '../../platform/patroni/cluster-nodes';
 import {
@@ -47,7 +48,7 @@ export const lsnText = (bytes: number | null): string =>
         .toString(16)
         .toUpperCase()}/${(bytes % 2 ** 32).toString(16).toUpperCase()}`;
 
-/** Refuses any fault on a cluster a drill left asynchronous (its restore has not run yet). */
+/** Refuses any fault on a cluster a drill left marked, most often asynchronous (its restore has not run yet). */
 export async function refuseUnrestoredDrill(nodes: ClusterNode[], scope: string): Promise<void> {
   if (drillUnrestored(await patroniConfig(nodes)))
     throw ApplicationFailure.nonRetryable(
@@ -57,12 +58,26 @@ export async function refuseUnrestoredDrill(nodes: ClusterNode[], scope: string)
     );
 }
 
-/** Step 1: asynchronous replication, the old settings saved beside; verified on the leader. */
-async function switchToAsynchronous(nodes: ClusterNode[], leader: ClusterNode, note: Note): Promise<void> {
+/**
+ * Step 1: the settings before saved in /config, in both modes (the key also marks a drill under
+ * way, so a retried inject is refused rather than kill the new leader); then, unless
+ * `asynchronous: false`, asynchronous replication, verified on the leader.
+ */
+async function prepareReplication(
+  fault: PatroniFault,
+  nodes: ClusterNode[],
+  leader: ClusterNode,
+  note: Note,
+): Promise<void> {
   const config = await patroniConfig(nodes);
   if (!config) throw new Error('no node of the cluster answers GET /config');
   const saved = Object.fromEntries(REPLICATION_SETTINGS.map((k) => [k, config[k] ?? null]));
-  await patchPatroniConfig(nodes, { ...ASYNCHRONOUS, [SAVED_KEY]: saved });
+  const asynchronous = fault.asynchronous !== false;
+  await patchPatroniConfig(nodes, { ...(asynchronous ? ASYNCHRONOUS : {}), [SAVED_KEY]: saved });
+  if (!asynchronous) {
+    note(`replication left as it is (asynchronous: false); the drill is marked in /config as ${SAVED_KEY}`);
+    return;
+  }
   note(
     `replication switched to asynchronous (synchronous_mode off, maximum_lag_on_failover 1 GiB); ` +
       `the settings before are kept in /config as ${SAVED_KEY}`,
@@ -79,6 +94,17 @@ async function switchToAsynchronous(nodes: ClusterNode[], leader: ClusterNode, n
   note(`${leader.member} streams to ${standbys.map((s) => `${s.name} (${s.syncState})`).join(', ')}`, 'patroni');
 }
 
+/** A cancelled inject goes no further (the restore then puts the cluster back); outside an activity, nothing. */
+function stopIfCancelled(before: string): void {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return;
+  }
+  if (signal.aborted) throw new CancelledFailure(`the inject was cancelled before ${before}`);
+}
+
 /** Steps 1 to 3 on the leader's container, each noted with the WAL positions Patroni gives. */
 export async function loseWrites(
   fault: PatroniFault,
@@ -88,20 +114,22 @@ export async function loseWrites(
   note: Note,
 ): Promise<void> {
   const holdSeconds = fault.holdSeconds ?? DEFAULT_HOLD_SECONDS;
-  if (fault.asynchronous === false)
-    note(`replication left as it is (asynchronous: false): a synchronous cluster stalls its commits meanwhile`);
-  else await switchToAsynchronous(nodes, leader, note);
+  await prepareReplication(fault, nodes, leader, note);
   const replicas = nodes.filter((n) => n.member !== leader.member);
+  stopIfCancelled('the replicas were cut off');
   await applyNetworkFault({ action: 'blackhole', jitterMs: 0, towards: replicas.map((r) => r.container) }, container);
   const heldFrom = await walPositionOf(leader).catch(() => null);
   note(
     `${leader.member} cut off from ${replicas.map((r) => r.member).join(', ')} at WAL ${lsnText(heldFrom)}: ` +
-      `it goes on acknowledging commits that no replica receives, for ${holdSeconds} s`,
+      (fault.asynchronous === false
+        ? `its commits wait for a replica, for ${holdSeconds} s`
+        : `it goes on acknowledging commits that no replica receives, for ${holdSeconds} s`),
   );
   for (const until = Date.now() + holdSeconds * 1000; Date.now() < until;) {
     beatWaiting(`the replicas' WAL held back (${holdSeconds} s)`);
     await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, until - Date.now()))));
   }
+  stopIfCancelled('the leader was killed');
   const killedAt = await walPositionOf(leader).catch(() => null);
   await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
   note(`leader ${leader.member} killed at WAL ${lsnText(killedAt)} (container ${container.name}, SIGKILL)`);

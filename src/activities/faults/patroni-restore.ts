@@ -19,7 +19,7 @@ import type { ResolvedDockerTarget } from '../../shared/fault-types';
 import { resolveDockerTarget } from './docker-fault';
 import { runContainerAgain, waitFor } from './container-state';
 import { clearNetworkFault } from './network-fault';
-import { patroniConfig, restoreReplicationSettings } from '../../platform/patroni/patroni-config';
+import { patroniConfig, restoreReplicationSettings, synchronousModeOn } from '../../platform/patroni/patroni-config';
 
 /** How long the old leader may take to rejoin before its node is taken to be stuck. */
 const STUCK_REJOIN_MS = 60_000;
@@ -89,7 +89,7 @@ export async function restorePatroniFault(
   const settings = await putReplicationSettingsBack(fresh);
   if (settings) actions.add(settings);
   let view: PatroniCluster | undefined;
-  const synchronous = (await patroniConfig(fresh))?.synchronous_mode === true;
+  const synchronous = synchronousModeOn(await patroniConfig(fresh));
   const whole = async () => {
     view = await patroniCluster(fresh);
     return clusterHealthy(view, fresh.length) && (!synchronous || view!.members.some((m) => m.role === 'sync_standby'));

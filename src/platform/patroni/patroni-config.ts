@@ -17,6 +17,12 @@ export const REPLICATION_SETTINGS = ['synchronous_mode', 'synchronous_mode_stric
 /** A drill's saved settings left in the configuration: its restore has not run. */
 export const drillUnrestored = (config: PatroniConfig | undefined): boolean => config?.[SAVED_KEY] != null;
 
+/** Synchronous replication is on (`true`, or a mode such as Patroni 4's `quorum`). */
+export const synchronousModeOn = (config: PatroniConfig | undefined): boolean => {
+  const mode = config?.synchronous_mode;
+  return mode === true || (typeof mode === 'string' && mode !== 'off' && mode !== 'false');
+};
+
 /** The dynamic configuration, as the first node that answers gives it; undefined when none does. */
 export async function patroniConfig(nodes: ClusterNode[]): Promise<PatroniConfig | undefined> {
   for (const node of nodes) {
@@ -79,10 +85,10 @@ export async function restoreReplicationSettings(nodes: ClusterNode[]): Promise<
   const saved = config[SAVED_KEY] as Record<string, unknown> | null | undefined;
   if (saved == null) return null;
   const back = Object.fromEntries(REPLICATION_SETTINGS.map((k) => [k, saved[k] ?? null]));
-  await patchPatroniConfig(nodes, { ...back, [SAVED_KEY]: null });
-  const after = await patroniConfig(nodes);
-  const wrong = REPLICATION_SETTINGS.filter((k) => (after?.[k] ?? null) !== back[k]);
-  if (!after || drillUnrestored(after) || wrong.length)
+  // Verified on the PATCH's own answer: a GET on another node may still serve its cached copy.
+  const after = await patchPatroniConfig(nodes, { ...back, [SAVED_KEY]: null });
+  const wrong = REPLICATION_SETTINGS.filter((k) => (after[k] ?? null) !== back[k]);
+  if (drillUnrestored(after) || wrong.length)
     throw new Error(
       `the replication settings were not put back (${wrong.join(', ') || SAVED_KEY}): ${JSON.stringify(after)}`,
     );
