@@ -38,6 +38,24 @@ export async function writesInTables(
   }
 }
 
+/** Of these write ids, those any row of the tables on `port` carries (an order, an activity log, a purchase's log). */
+export async function idsInTables(ids: string[], port = labSettings().dbPort): Promise<string[]> {
+  const client = new pg.Client(labClientConfig(port, { connectionTimeoutMillis: 5000 }));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM unnest($1::text[]) AS id
+        WHERE EXISTS (SELECT 1 FROM business_orders WHERE order_number = 'ORD-' || id)
+           OR EXISTS (SELECT 1 FROM business_logs
+                       WHERE details ~ ('^(workload activity |order ORD-)' || id || '($|[^0-9])'))`,
+      [ids],
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Writes of an audit that are in the table, whatever their caller was told. */
 export const writtenOf = (a: BusinessWriteAudit): number =>
   a.found + a.unknown.written + a.writtenDespiteFailure + a.writtenDespiteRefusal;
