@@ -106,16 +106,18 @@ function targetTcp(report: ExperimentReport, line: string) {
   return tcp.counters;
 }
 
-/** Waits until the delay sidecar in the db's namespace says it holds packets (its own log line). */
-async function delaySidecarReady(): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const [sidecar] = await docker.listContainers({ filters: { label: ['faultline.netfault.target'] } });
-    const log = sidecar ? (await docker.getContainer(sidecar.Id).logs({ stdout: true, stderr: true })).toString() : '';
-    if (log.includes('faultline-delay: queue')) return;
-    assert.ok(Date.now() < deadline, `the latency sidecar said it was ready within 15 s: ${log || 'no sidecar'}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * The delay sidecar as Docker has it (running, or when it exited and its last words): a delay that
+ * died lets packets pass undelayed (NFQUEUE's bypass), which the patient client would see.
+ */
+async function delaySidecarState(): Promise<string> {
+  const [sidecar] = await docker.listContainers({ all: true, filters: { label: ['faultline.netfault.target'] } });
+  if (!sidecar) return 'none';
+  const container = docker.getContainer(sidecar.Id);
+  const { State } = await container.inspect();
+  if (State.Running) return 'running';
+  const log = (await container.logs({ stdout: true, stderr: true, tail: 3 })).toString().trim();
+  return `exited ${State.ExitCode} at ${State.FinishedAt}: ${log}`;
 }
 
 /** A network fault on the db under the seed's workload; the patient client runs while the fault is on. */
@@ -137,12 +139,10 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
     ],
   });
   await waitForPhase(handle, 'fault');
-  const faultPhaseAt = Date.now();
-  // The phase starts with the inject; the patient times the fault, not the healthy target before it lands.
-  if (fault.action === 'latency') await delaySidecarReady();
   const patient = new PatientClient();
-  await new Promise((r) => setTimeout(r, faultPhaseAt + (faultSeconds - 1) * 1000 - Date.now()));
+  await new Promise((r) => setTimeout(r, (faultSeconds - 1) * 1000));
   await patient.stop();
+  const delay = fault.action === 'latency' ? await delaySidecarState() : '';
   const result = (await handle.result()) as ExperimentResult;
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
   const path = report.paths[0]!;
@@ -152,8 +152,11 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
     `${patient.roundTrips.length} round trips (${patient.roundTrips.filter((l) => !l.ok).length} failed, median ${median(patient.roundTrips.map((l) => l.ms))} ms); ` +
     `report: ground truth ${cycle.groundTruthMs} ms (target ${report.cycles[0]!.groundTruthDowntimeMs}), detected ${cycle.detectedDowntimeMs} ms, held ${path.held.count}, ` +
     `probe ${JSON.stringify(cycle.probe)}${cycle.note ? `, note: ${cycle.note}` : ''}; ` +
-    `past the threshold ${JSON.stringify(cycle.pastStallThreshold)}; target TCP ${JSON.stringify(report.cycles[0]!.targetTcp)}`;
+    `past the threshold ${JSON.stringify(cycle.pastStallThreshold)}; target TCP ${JSON.stringify(report.cycles[0]!.targetTcp)}` +
+    (delay ? `; delay sidecar as the patient stopped: ${delay}` : '');
   process.stdout.write(`      ${line}\n`);
+  if (fault.action === 'latency')
+    assert.equal(delay, 'running', `the delay held packets until the patient stopped: ${line}`);
   return { report, path, cycle, patient, line };
 }
 
