@@ -43,14 +43,15 @@ export async function idsInTables(ids: string[], port = labSettings().dbPort): P
   const client = new pg.Client(labClientConfig(port, { connectionTimeoutMillis: 5000 }));
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM unnest($1::text[]) AS id
-        WHERE EXISTS (SELECT 1 FROM business_orders WHERE order_number = 'ORD-' || id)
-           OR EXISTS (SELECT 1 FROM business_logs
-                       WHERE details ~ ('^(workload activity |order ORD-)' || id || '($|[^0-9])'))`,
+    // w.write_id, not id: the tables have an id column of their own, which a bare name would mean.
+    const { rows } = await client.query<{ write_id: string }>(
+      `SELECT w.write_id FROM unnest($1::text[]) AS w(write_id)
+        WHERE EXISTS (SELECT 1 FROM business_orders o WHERE o.order_number = 'ORD-' || w.write_id)
+           OR EXISTS (SELECT 1 FROM business_logs l
+                       WHERE l.details ~ ('^(workload activity |order ORD-)' || w.write_id || '($|[^0-9])'))`,
       [ids],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => r.write_id);
   } finally {
     await client.end();
   }
