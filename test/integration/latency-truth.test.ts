@@ -141,8 +141,9 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
   await waitForPhase(handle, 'fault');
   const patient = new PatientClient();
   await new Promise((r) => setTimeout(r, (faultSeconds - 1) * 1000));
-  await patient.stop();
+  // Read before the patient's last attempts end: a login under 1500 ms of delay outlasts the fault.
   const delay = fault.action === 'latency' ? await delaySidecarState() : '';
+  await patient.stop();
   const result = (await handle.result()) as ExperimentResult;
   const report = JSON.parse(readFileSync(result.report.json, 'utf8')) as ExperimentReport;
   const path = report.paths[0]!;
@@ -153,10 +154,10 @@ async function runNetworkFault(name: string, fault: Record<string, unknown>, fau
     `report: ground truth ${cycle.groundTruthMs} ms (target ${report.cycles[0]!.groundTruthDowntimeMs}), detected ${cycle.detectedDowntimeMs} ms, held ${path.held.count}, ` +
     `probe ${JSON.stringify(cycle.probe)}${cycle.note ? `, note: ${cycle.note}` : ''}; ` +
     `past the threshold ${JSON.stringify(cycle.pastStallThreshold)}; target TCP ${JSON.stringify(report.cycles[0]!.targetTcp)}` +
-    (delay ? `; delay sidecar as the patient stopped: ${delay}` : '');
+    (delay ? `; delay sidecar as the patient was told to stop: ${delay}` : '');
   process.stdout.write(`      ${line}\n`);
   if (fault.action === 'latency')
-    assert.equal(delay, 'running', `the delay held packets until the patient stopped: ${line}`);
+    assert.equal(delay, 'running', `the delay held packets until the patient was told to stop: ${line}`);
   return { report, path, cycle, patient, line };
 }
 
