@@ -35,7 +35,10 @@ export async function waitClusterReady(): Promise<string> {
   await waitUntil(
     `Patroni's configuration of ${settings.clusterScope} (no drill's replication settings left in it)`,
     async () => {
-      putBack = await restoreReplicationSettings(nodes).catch(() => undefined);
+      putBack = await restoreReplicationSettings(nodes).then(
+        (r) => r.action,
+        () => undefined, // no node answers yet
+      );
       return putBack !== undefined;
     },
     { timeoutMs: 180_000, hint: 'see `docker logs faultline-node1` and `docker logs faultline-node2`' },

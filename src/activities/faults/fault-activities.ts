@@ -162,12 +162,8 @@ export async function injectFault(fault: Fault, options: InjectOptions = {}): Pr
   const owner = leaseOwner();
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const probe = options.paths?.length ? new TightProbe(options.paths, { stallThresholdMs }) : undefined;
-  // The probe times the fault's attempts, not the healthy target's while the action was under way.
-  let timed = false;
-  const timeFromNow = () => {
-    if (!timed) probe?.timeFrom(Date.now());
-    timed = true;
-  };
+  // The probe times the fault's attempts from the action on (a kind says when; otherwise the inject's end).
+  const timeFromNow = () => probe?.timeFrom(Date.now());
   try {
     const marker = (info.heartbeatDetails ?? {}) as Partial<InjectMarker>;
     const done = marker.dockerInjected;

@@ -10,11 +10,13 @@
  *      commits, which no replica receives, for holdSeconds.
  *   3. The leader is killed. A replica without those commits takes over: they are lost.
  *
- * With `asynchronous: false` step 1 is left out: a synchronous cluster's commits wait for the held
- * replica, and the synchronous standby that takes over has every commit that was acknowledged.
+ * With `asynchronous: false` step 1 only saves the settings (the mark of a drill under way) and
+ * changes none: a synchronous cluster's commits wait for the held replica, and the synchronous
+ * standby that takes over has every commit that was acknowledged.
  *
  * The restore (patroni-restore.ts) starts the node, heals the network, puts the saved replication
- * settings back (restoreReplicationSettings in patroni-config.ts) and waits until the cluster is whole, synchronous again if it was.
+ * settings back (restoreReplicationSettings in patroni-config.ts) and waits until the cluster is
+ * whole, synchronous again if it was.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';

@@ -19,7 +19,7 @@ import type { ResolvedDockerTarget } from '../../shared/fault-types';
 import { resolveDockerTarget } from './docker-fault';
 import { runContainerAgain, waitFor } from './container-state';
 import { clearNetworkFault } from './network-fault';
-import { patroniConfig, restoreReplicationSettings, synchronousModeOn } from '../../platform/patroni/patroni-config';
+import { restoreReplicationSettings, synchronousModeOn } from '../../platform/patroni/patroni-config';
 
 /** How long the old leader may take to rejoin before its node is taken to be stuck. */
 const STUCK_REJOIN_MS = 60_000;
@@ -54,7 +54,7 @@ async function putNodesBack(cluster: string): Promise<Set<string>> {
 }
 
 /** restoreReplicationSettings, retried while no node answers yet (the one started may be coming up). */
-async function putReplicationSettingsBack(nodes: ClusterNode[]): Promise<string | null> {
+async function putReplicationSettingsBack(nodes: ClusterNode[]): ReturnType<typeof restoreReplicationSettings> {
   const deadline = Date.now() + STUCK_REJOIN_MS;
   for (;;) {
     try {
@@ -87,9 +87,9 @@ export async function restorePatroniFault(
   const targetRunningAt = new Date().toISOString();
   const fresh = await clusterNodes(fault.cluster);
   const settings = await putReplicationSettingsBack(fresh);
-  if (settings) actions.add(settings);
+  if (settings.action) actions.add(settings.action);
   let view: PatroniCluster | undefined;
-  const synchronous = synchronousModeOn(await patroniConfig(fresh));
+  const synchronous = synchronousModeOn(settings.config);
   const whole = async () => {
     view = await patroniCluster(fresh);
     return clusterHealthy(view, fresh.length) && (!synchronous || view!.members.some((m) => m.role === 'sync_standby'));

@@ -144,8 +144,10 @@ export class TightProbe {
   /**
    * Times only the attempts that start from `at` on (the fault's action done): the logins and round
    * trips of a slow target, not of the healthy one the probe met while the action was under way.
+   * The first call decides; later ones change nothing.
    */
   timeFrom(at: number): void {
+    if (this.timedFrom > 0) return;
     this.timedFrom = at;
     for (const p of this.paths) p.timings = new ProbeTimings();
   }

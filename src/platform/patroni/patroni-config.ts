@@ -4,6 +4,7 @@
  * as the primary's pg_stat_replication has it). A PATCH merges keys; a key set to null is removed.
  */
 import type { ClusterNode } from './cluster-nodes';
+import { firstAccepting, firstAnswer } from './patroni-rest';
 
 const TIMEOUT_MS = 5000;
 
@@ -25,65 +26,48 @@ export const synchronousModeOn = (config: PatroniConfig | undefined): boolean =>
 
 /** The dynamic configuration, as the first node that answers gives it; undefined when none does. */
 export async function patroniConfig(nodes: ClusterNode[]): Promise<PatroniConfig | undefined> {
-  for (const node of nodes) {
-    if (!node.running || !node.restUrl) continue;
-    try {
-      const response = await fetch(`${node.restUrl}/config`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-      if (response.ok) return (await response.json()) as PatroniConfig;
-    } catch {
-      // down or partitioned: ask the next node
-    }
-  }
-  return undefined;
+  return await firstAnswer(nodes, '/config', (body) => body as PatroniConfig, TIMEOUT_MS);
 }
 
 /** PATCH /config on the first node that takes it; the configuration after, or an error naming why. */
 export async function patchPatroniConfig(nodes: ClusterNode[], patch: PatroniConfig): Promise<PatroniConfig> {
-  let lastError = 'no node of the cluster answers its REST API';
-  for (const node of nodes) {
-    if (!node.running || !node.restUrl) continue;
-    try {
-      const response = await fetch(`${node.restUrl}/config`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(patch),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      const text = await response.text();
-      if (response.ok) return JSON.parse(text) as PatroniConfig;
-      lastError = `Patroni refused the configuration change (HTTP ${response.status}): ${text.trim()}`;
-    } catch (err) {
-      lastError = `${node.member}: ${(err as Error).message}`;
-    }
-  }
-  throw new Error(lastError);
+  const text = await firstAccepting(nodes, 'PATCH', '/config', patch, 'the configuration change', TIMEOUT_MS);
+  return JSON.parse(text) as PatroniConfig;
+}
+
+/** The node's own view (`/patroni`): the standbys it streams to, and its WAL position. */
+async function nodeView(node: ClusterNode): Promise<{
+  replication?: Array<{ application_name: string; sync_state: string }>;
+  xlog?: { location?: number; received_location?: number };
+}> {
+  if (!node.restUrl) return {};
+  const response = await fetch(`${node.restUrl}/patroni`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  return (await response.json()) as Awaited<ReturnType<typeof nodeView>>;
 }
 
 /** Each standby the node streams to, as it says: its name and `sync_state` (`sync`, `async`, ...). */
 export async function replicationOf(node: ClusterNode): Promise<Array<{ name: string; syncState: string }>> {
-  if (!node.restUrl) return [];
-  const response = await fetch(`${node.restUrl}/patroni`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const body = (await response.json()) as { replication?: Array<{ application_name: string; sync_state: string }> };
-  return (body.replication ?? []).map((r) => ({ name: r.application_name, syncState: r.sync_state }));
+  const { replication = [] } = await nodeView(node);
+  return replication.map((r) => ({ name: r.application_name, syncState: r.sync_state }));
 }
 
 /** The node's WAL position as it says (`xlog.location` on a primary, `received_location` on a replica). */
 export async function walPositionOf(node: ClusterNode): Promise<number | null> {
-  if (!node.restUrl) return null;
-  const response = await fetch(`${node.restUrl}/patroni`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const xlog = ((await response.json()) as { xlog?: { location?: number; received_location?: number } }).xlog;
+  const { xlog } = await nodeView(node);
   return xlog?.location ?? xlog?.received_location ?? null;
 }
 
 /**
  * Puts back the replication settings a drill saved (none saved: nothing to do) and verifies them;
- * the action taken, or null.
+ * the action taken (or null), and the configuration as it now is.
  */
-export async function restoreReplicationSettings(nodes: ClusterNode[]): Promise<string | null> {
+export async function restoreReplicationSettings(
+  nodes: ClusterNode[],
+): Promise<{ action: string | null; config: PatroniConfig }> {
   const config = await patroniConfig(nodes);
   if (!config) throw new Error('no node of the cluster answers GET /config: its replication settings are unchecked');
   const saved = config[SAVED_KEY] as Record<string, unknown> | null | undefined;
-  if (saved == null) return null;
+  if (saved == null) return { action: null, config };
   const back = Object.fromEntries(REPLICATION_SETTINGS.map((k) => [k, saved[k] ?? null]));
   // Verified on the PATCH's own answer: a GET on another node may still serve its cached copy.
   const after = await patchPatroniConfig(nodes, { ...back, [SAVED_KEY]: null });
@@ -92,5 +76,5 @@ export async function restoreReplicationSettings(nodes: ClusterNode[]): Promise<
     throw new Error(
       `the replication settings were not put back (${wrong.join(', ') || SAVED_KEY}): ${JSON.stringify(after)}`,
     );
-  return 'replication-settings-restored';
+  return { action: 'replication-settings-restored', config: after };
 }

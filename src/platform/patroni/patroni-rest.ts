@@ -1,7 +1,7 @@
 /**
  * Patroni's REST API, asked of whichever node answers: the cluster's members and roles (`/cluster`),
  * its timeline history (`/history`), a node's own view (`/patroni`), and the planned moves
- * (`/switchover`, `/failover`). A node that is down, partitioned or paused simply does not answer
+ * (`/switchover`, `/failover`); patroni-config.ts asks `/config` through the same two. A node that is down, partitioned or paused simply does not answer
  * within the timeout; the next one is asked.
  */
 import type { ClusterNode } from './cluster-nodes';
@@ -30,21 +30,55 @@ async function request(url: string, init: RequestInit = {}, timeoutMs = TIMEOUT_
   return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }
 
-async function firstAnswer<T>(
+/** GET `path` of the first node that answers it with 2xx, parsed; undefined when none does. */
+export async function firstAnswer<T>(
   nodes: ClusterNode[],
   path: string,
   parse: (body: unknown, node: ClusterNode) => T,
+  timeoutMs = TIMEOUT_MS,
 ): Promise<T | undefined> {
   for (const node of nodes) {
     if (!node.running || !node.restUrl) continue;
     try {
-      const response = await request(`${node.restUrl}${path}`);
+      const response = await request(`${node.restUrl}${path}`, {}, timeoutMs);
       if (response.ok) return parse(await response.json(), node);
     } catch {
       // down, partitioned or slow: ask the next node
     }
   }
   return undefined;
+}
+
+/**
+ * Sends a JSON body to `path` on the first node that takes it; the answer's text, or an error
+ * naming `what` was refused. A 4xx ends the tries: the request itself is wrong, on any node.
+ */
+export async function firstAccepting(
+  nodes: ClusterNode[],
+  method: 'POST' | 'PATCH',
+  path: string,
+  body: unknown,
+  what: string,
+  timeoutMs: number,
+): Promise<string> {
+  let lastError = 'no node of the cluster answers its REST API';
+  for (const node of nodes) {
+    if (!node.running || !node.restUrl) continue;
+    try {
+      const response = await request(
+        `${node.restUrl}${path}`,
+        { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        timeoutMs,
+      );
+      const text = (await response.text()).trim();
+      if (response.ok) return text;
+      lastError = `Patroni refused ${what} (HTTP ${response.status}): ${text}`;
+      if (response.status >= 400 && response.status < 500) break;
+    } catch (err) {
+      lastError = `${node.member}: ${(err as Error).message}`;
+    }
+  }
+  throw new Error(lastError);
 }
 
 /** The cluster as the first answering node sees it; undefined when no node answers. */
@@ -80,24 +114,7 @@ export async function patroniMove(
   kind: 'switchover' | 'failover',
   body: { leader?: string; candidate?: string },
 ): Promise<string> {
-  let lastError = 'no node of the cluster answers its REST API';
-  for (const node of nodes) {
-    if (!node.running || !node.restUrl) continue;
-    try {
-      const response = await request(
-        `${node.restUrl}/${kind}`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
-        30_000,
-      );
-      const text = (await response.text()).trim();
-      if (response.ok) return text;
-      lastError = `Patroni refused the ${kind} (HTTP ${response.status}): ${text}`;
-      if (response.status >= 400 && response.status < 500) break; // the request itself is wrong
-    } catch (err) {
-      lastError = `${node.member}: ${(err as Error).message}`;
-    }
-  }
-  throw new Error(lastError);
+  return await firstAccepting(nodes, 'POST', `/${kind}`, body, `the ${kind}`, 30_000);
 }
 
 /** Pure: the members that say they lead (more than one is a split brain). */
