@@ -200,8 +200,9 @@ export interface WorkloadResult {
   /** Buckets in memory, or (experiments) in a CSV file beside the report, read when it is written. */
   timeline: { bucketMs: number; buckets: TimelineBucket[]; file?: string };
   downtime: Downtime;
-  /** When writes failed: from a failed write to the first successful one started after it. */
+  /** When writes (reads) failed: from a failed one to the first successful one started after it. */
   writeOutages?: WriteOutage[];
+  readOutages?: WriteOutage[]; // absent in older histories
   gaps: MeasurementGap[];
   stoppedBy: 'duration' | 'cancelled' | 'signal'; // how the run ended
   pgbench?: PgbenchFigures;
@@ -215,6 +216,7 @@ export interface WriteOutage {
   failures: number;
   /** Writes held past the stall threshold that then succeeded (a pooler holding them through a failover). */
   held?: number;
+  firstServedAt?: string; // held ones merged: `end` is the last served, this the first (if earlier)
 }
 
 export type PhaseStats = { phase: string; occurrence: number } & WorkloadStats;

@@ -211,7 +211,8 @@ describe('merging shard measurements (unit)', () => {
       ),
     ]);
     assert.deepEqual(cp.writeOutages, [
-      { start: iso(1000), end: iso(3300), failures: 3, held: 1 },
+      // One shard's writes came back at 3000, the other's held one at 3300.
+      { start: iso(1000), end: iso(3300), failures: 3, held: 1, firstServedAt: iso(3000) },
       { start: iso(8000), end: null, failures: 1 },
     ]);
   });

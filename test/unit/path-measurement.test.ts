@@ -55,6 +55,10 @@ describe('path measurement checkpoints (unit)', () => {
     );
     assert.deepEqual(again.downtime.windows, direct.downtime.windows);
     assert.equal(again.overall.total.attempts, 80);
+    // The fault's failed reads are a read outage still open; writes never failed.
+    assert.deepEqual(direct.readOutages, [{ start: new Date(1_001_001).toISOString(), end: null, failures: 30 }]);
+    assert.deepEqual(direct.writeOutages, []);
+    assert.deepEqual(again.readOutages, direct.readOutages);
   });
 
   it('a lost worker: resumed from its last checkpoint, a gap, and the open window runs through it', () => {

@@ -36,8 +36,15 @@ describe('write outages', () => {
     w.succeeded(100, 5000); // held through a failover by a pooler
     w.succeeded(150, 5010); // another, held through the same one
     w.succeeded(5020, 5030);
+    // Ends at the last held write served; the first of them was served at 5000.
     assert.deepEqual(w.snapshot(), [
-      { start: new Date(100).toISOString(), end: new Date(5010).toISOString(), failures: 0, held: 2 },
+      {
+        start: new Date(100).toISOString(),
+        end: new Date(5010).toISOString(),
+        failures: 0,
+        held: 2,
+        firstServedAt: new Date(5000).toISOString(),
+      },
     ]);
     // Failures and held writes in one outage: the held write that started after it opened closes it.
     w.failed(9000);

@@ -36,6 +36,36 @@ export interface WriterChangeReport extends PatroniInjection {
   pathsNotInCluster: string[];
 }
 
+/**
+ * The outages of a fault (open at the inject or begun after it) up to the one the new writer ended:
+ * the first still open when it took over (`takeoverAt`; unknown: the first). One that ended on the
+ * old writer before that is an earlier outage, not "the first operation on the new writer"; none
+ * spans it when a pooler kept the path's operations coming across the change.
+ */
+export function outageAcrossChange(
+  outages: WriteOutage[],
+  injectAt: number,
+  takeoverAt: number | null,
+): { outage: WriteOutage | undefined; upToIt: WriteOutage[] } {
+  const sinceInject = outages.filter((o) => o.end === null || Date.parse(o.end) >= injectAt);
+  const spansChange = (o: WriteOutage) => takeoverAt === null || o.end === null || Date.parse(o.end) >= takeoverAt;
+  const index = sinceInject.findIndex(spansChange);
+  return index >= 0
+    ? { outage: sinceInject[index], upToIt: sinceInject.slice(0, index + 1) }
+    : { outage: undefined, upToIt: sinceInject };
+}
+
+/**
+ * When the outage's first operation was served on the new writer: its end, or for held operations
+ * merged into it the first of them served, when that came after the takeover (earlier, it may have
+ * been served by the old writer).
+ */
+export function firstServedAfter(outage: WriteOutage, takeoverAt: number | null): string | null {
+  if (!outage.end) return null;
+  const first = outage.firstServedAt;
+  return first && takeoverAt !== null && Date.parse(first) >= takeoverAt ? first : outage.end;
+}
+
 /** `changeAt`: when faultline saw the leader change; `takeoverAt`: when the new writer was promoted (or, unknown, that). */
 function pathChange(
   w: WorkloadResult,
@@ -43,21 +73,13 @@ function pathChange(
   changeAt: number | null,
   takeoverAt: number | null,
 ): PathWriterChange {
-  // The write outages of this fault: open at the inject or begun after it. The writer change's is
-  // the first still open when the new writer took over (a write that failed and then succeeded on
-  // the old writer before that is an earlier outage, not "the first write on the new writer").
-  const sinceInject = (w.writeOutages ?? []).filter((o) => o.end === null || Date.parse(o.end) >= injectAt);
-  const spansChange = (o: WriteOutage) => takeoverAt === null || o.end === null || Date.parse(o.end) >= takeoverAt;
-  // None spans it: every write outage ended on the old writer (a pooler kept this path's writes
-  // coming across the change), and there is no "first write on the new writer" to tell.
-  const index = sinceInject.findIndex(spansChange);
-  const outage = index >= 0 ? sinceInject[index] : undefined;
-  const upToIt = index >= 0 ? sinceInject.slice(0, index + 1) : sinceInject;
-  const firstWrite = outage?.end ? Date.parse(outage.end) : null;
+  const { outage, upToIt } = outageAcrossChange(w.writeOutages ?? [], injectAt, takeoverAt);
+  const firstWriteAt = outage ? firstServedAfter(outage, takeoverAt) : null;
+  const firstWrite = firstWriteAt ? Date.parse(firstWriteAt) : null;
   return {
     path: w.connection,
     writesFailedFrom: outage?.start ?? null,
-    firstWriteAt: outage?.end ?? null,
+    firstWriteAt,
     failedWrites: upToIt.reduce((n, o) => n + o.failures, 0),
     heldWrites: upToIt.reduce((n, o) => n + (o.held ?? 0), 0),
     afterLeaderChangeMs: firstWrite !== null && changeAt !== null ? firstWrite - changeAt : null,

@@ -34,6 +34,8 @@ export interface MeasurementCheckpoint {
   pending?: PendingRecord[];
   availability: AvailabilitySnapshot;
   writeOutages?: WriteOutage[];
+  /** Absent in checkpoints taken before reads had their own outages. */
+  readOutages?: WriteOutage[];
   counters: { attempts: number; failures: number; held: number; refused?: number };
   gaps: MeasurementGap[];
   timeline: { bucketMs: number; file?: string; bytes: number };

@@ -48,6 +48,7 @@ export function mergeCheckpoints(
     throw new Error("mergeCheckpoints: a shard's checkpoint is a delta on a base file; merge whole checkpoints");
   const sum = (key: keyof MeasurementCheckpoint['counters']) => shards.reduce((n, s) => n + (s.counters[key] ?? 0), 0);
   const outages = shards.some((s) => s.writeOutages) ? shards.flatMap((s) => s.writeOutages ?? []) : undefined;
+  const reads = shards.some((s) => s.readOutages) ? shards.flatMap((s) => s.readOutages ?? []) : undefined;
   return {
     version: 1,
     connection: first.connection,
@@ -57,6 +58,7 @@ export function mergeCheckpoints(
     spans: mergeSpans(shards.map((s) => s.spans)),
     availability: mergeAvailability(shards.map((s) => s.availability)),
     ...(outages ? { writeOutages: mergeWriteOutages(outages) } : {}),
+    ...(reads ? { readOutages: mergeWriteOutages(reads) } : {}),
     counters: {
       attempts: sum('attempts'),
       failures: sum('failures'),
@@ -168,10 +170,12 @@ function mergeWriteOutages(outages: WriteOutage[]): WriteOutage[] {
       end: o.end === null ? null : Date.parse(o.end),
       failures: o.failures,
       held: o.held ?? 0,
+      first: o.firstServedAt ? Date.parse(o.firstServedAt) : o.end === null ? null : Date.parse(o.end),
     })),
     (into, next) => {
       into.failures += next.failures;
       into.held += next.held;
+      if (next.first !== null) into.first = into.first === null ? next.first : Math.min(into.first, next.first);
     },
   );
   return windows.map((w) => ({
@@ -179,6 +183,7 @@ function mergeWriteOutages(outages: WriteOutage[]): WriteOutage[] {
     end: w.end === null ? null : new Date(w.end).toISOString(),
     failures: w.failures,
     ...(w.held ? { held: w.held } : {}),
+    ...(w.first !== null && w.first !== w.end ? { firstServedAt: new Date(w.first).toISOString() } : {}),
   }));
 }
 

@@ -1,7 +1,7 @@
 /**
  * Everything one path's workload measures, in bounded memory: figures per phase (one span each time
  * a phase begins, each operation filed under the phase it ended in: phase-clock.ts), a 100 ms
- * timeline, availability (failures and stalls, availability-detector.ts) and write outages. Nothing
+ * timeline, availability (failures and stalls, availability-detector.ts) and write and read outages. Nothing
  * is kept per operation once it has ended, but for the few that ended after a phase change not yet
  * heard (a poll's worth: `pending`, checkpointed with the rest). Durable: `checkpoint` gives the
  * whole state as plain data (histograms encoded, the timeline's file up to an offset); `resume`
@@ -38,6 +38,8 @@ export class PathMeasurement {
   readonly startedAt: number;
   readonly availability: AvailabilityDetector;
   private readonly writes: WriteOutages;
+  /** The same windows for reads: when the path served reads again (the first read on a new writer). */
+  private readonly reads: WriteOutages;
   private readonly phases: PhaseClock;
   private readonly filed: PhaseSpans;
   private readonly timeline: Timeline;
@@ -67,6 +69,7 @@ export class PathMeasurement {
       cp?.availability,
     );
     this.writes = new WriteOutages(cp?.writeOutages, this.stallThresholdMs);
+    this.reads = new WriteOutages(cp?.readOutages, this.stallThresholdMs);
     const file = options.timelineFile ?? cp?.timeline.file;
     this.timeline = new Timeline(
       cp?.timeline.bucketMs ?? 100,
@@ -125,7 +128,7 @@ export class PathMeasurement {
     });
     if (held) this.counters.held++;
     this.timeline.record(at, 'served', latencyUs);
-    if (op.type !== 'read') this.writes.succeeded(startedAt, at, held);
+    (op.type === 'read' ? this.reads : this.writes).succeeded(startedAt, at, held);
     this.counters.attempts++;
   }
 
@@ -145,7 +148,7 @@ export class PathMeasurement {
   private notServed(token: number, op: OperationRef, at: number, latencyUs: number, how: 'failed' | 'refused'): void {
     this.timeline.record(at, how, latencyUs);
     this.availability.failed(token, at);
-    if (op.type !== 'read') this.writes.failed(at);
+    (op.type === 'read' ? this.reads : this.writes).failed(at);
     this.counters.attempts++;
   }
 
@@ -193,6 +196,7 @@ export class PathMeasurement {
       ...(delta ? { base: this.base } : {}),
       availability: this.availability.snapshot(),
       writeOutages: this.writes.snapshot(),
+      readOutages: this.reads.snapshot(),
       counters: { ...this.counters },
       gaps: this.gaps.map((g) => ({ ...g })),
       timeline: {
@@ -227,6 +231,7 @@ export class PathMeasurement {
       },
       downtime: downtimeResult(this.availability, this.stallThresholdMs, endedAt),
       writeOutages: this.writes.snapshot(),
+      readOutages: this.reads.snapshot(),
       gaps: this.gaps.map((g) => ({ ...g })),
       stoppedBy,
     };

@@ -15,6 +15,8 @@ interface Window {
   end: number | null;
   failures: number;
   held: number;
+  /** The first operation of it served: `end`, but for held ones merged in, whose last is `end`. */
+  firstEnd: number | null;
 }
 
 export class WriteOutages {
@@ -30,6 +32,7 @@ export class WriteOutages {
       end: w.end === null ? null : Date.parse(w.end),
       failures: w.failures,
       held: w.held ?? 0,
+      firstEnd: w.firstServedAt ? Date.parse(w.firstServedAt) : w.end === null ? null : Date.parse(w.end),
     }));
   }
 
@@ -50,7 +53,7 @@ export class WriteOutages {
       last.failures++;
       return;
     }
-    this.windows.push({ start: at, end: null, failures: 1, held: 0 });
+    this.windows.push({ start: at, end: null, failures: 1, held: 0, firstEnd: null });
   }
 
   /** `held`: the availability detector's word (a round trip of it waited the threshold or longer). */
@@ -58,6 +61,7 @@ export class WriteOutages {
     const open = this.open;
     if (open && startedAt >= open.start) {
       open.end = at;
+      open.firstEnd ??= at;
       if (held) open.held++;
       return;
     }
@@ -67,11 +71,12 @@ export class WriteOutages {
       // Held through the same outage as the last window: one outage.
       last.start = Math.min(last.start, startedAt);
       last.end = Math.max(last.end!, at);
+      last.firstEnd = Math.min(last.firstEnd ?? at, at);
       last.held++;
     } else if (this.windows.length === MAX_WINDOWS) {
       last!.end = Math.max(last!.end!, at);
       last!.held++;
-    } else this.windows.push({ start: startedAt, end: at, failures: 0, held: 1 });
+    } else this.windows.push({ start: startedAt, end: at, failures: 0, held: 1, firstEnd: at });
   }
 
   snapshot(): WriteOutage[] {
@@ -80,6 +85,7 @@ export class WriteOutages {
       end: w.end === null ? null : new Date(w.end).toISOString(),
       failures: w.failures,
       ...(w.held ? { held: w.held } : {}),
+      ...(w.firstEnd !== null && w.firstEnd !== w.end ? { firstServedAt: new Date(w.firstEnd).toISOString() } : {}),
     }));
   }
 }
