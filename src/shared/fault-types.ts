@@ -72,6 +72,12 @@ export interface PatroniInjection {
   action: string;
   oldLeader: string;
   newLeader: string | null;
+  /**
+   * When the old leader was lost: from faultline's call (the kill, the partition, or asking Patroni
+   * for a switchover or failover) to its return; the old leader stopped leading inside that span.
+   * Absent in older histories.
+   */
+  leaderLost?: { at: string; until: string; how: string };
   /** When faultline first saw another member lead and run (polling /cluster every 100 ms). */
   leaderChangedAt: string | null;
   /** When Patroni recorded the promotion (the new timeline's entry in /history). */
@@ -148,8 +154,14 @@ export interface PathGroundTruth {
    */
   downSince?: string | null;
   downBeforeMs?: number;
-  /** How long the probe's logins and its `SELECT 1` took meanwhile (absent in older histories). */
+  /** How long the probe's logins and its query took meanwhile (absent in older histories). */
   timings?: ProbeTimingSummary;
+  /**
+   * The first fresh connection, started after the fault's action, that reached another server than
+   * the path reached before it (`inet_server_addr()`: a new writer behind the same endpoint); when
+   * it completed. Absent when none did while the probe watched, and in older histories.
+   */
+  routed?: { from: string; to: string; at: string };
 }
 
 /** The ground-truth probe's fresh logins and queries on one path, while it watched. */

@@ -28,6 +28,7 @@ function groundTruthOf(probe: TightProbe): Record<string, PathGroundTruth> {
         downMs: Math.round(t.downMs),
         ...(t.open ? { downSince: iso(t.open.since), downBeforeMs: Math.round(t.open.earlierMs) } : {}),
         timings: t.timings,
+        ...(t.routed ? { routed: { ...t.routed, at: new Date(t.routed.at).toISOString() } } : {}),
       },
     ]),
   );

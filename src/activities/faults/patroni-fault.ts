@@ -149,20 +149,28 @@ export async function injectPatroniFault(fault: PatroniFault, options: PatroniIn
   if (fault.action === 'switchover' || fault.action === 'failover') {
     const candidate = candidateOf(fault, cluster);
     note(`${fault.action} requested: ${oldLeader} -> ${candidate}`);
+    const askedAt = new Date().toISOString();
     const answer = await patroniMove(cluster.nodes, fault.action, { leader: oldLeader, candidate });
     note(answer, 'patroni');
+    const how = `stepped down (${fault.action} to ${candidate})`;
+    injection.leaderLost = { at: askedAt, until: new Date().toISOString(), how };
   } else {
     const container = await resolveDockerTarget({ target: { container: cluster.leader.container } });
     injection.faultedContainer = container.name;
     await beforeAction(container);
     if (fault.action === 'kill-leader') {
+      const at = new Date().toISOString();
       await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
       note(`leader ${oldLeader} killed (container ${container.name}, SIGKILL)`);
+      injection.leaderLost = { at, until: new Date().toISOString(), how: 'killed (SIGKILL)' };
     } else if (fault.action === 'lose-writes') {
-      await loseWrites(fault, cluster.nodes, cluster.leader, container, note);
+      const at = await loseWrites(fault, cluster.nodes, cluster.leader, container, note);
+      injection.leaderLost = { at, until: new Date().toISOString(), how: 'killed (SIGKILL) after the WAL hold' };
     } else if (fault.action === 'partition-leader') {
+      const at = new Date().toISOString();
       await applyNetworkFault({ action: 'blackhole', jitterMs: 0 }, container);
       note(`leader ${oldLeader} partitioned (container ${container.name}: every packet in and out dropped)`);
+      injection.leaderLost = { at, until: new Date().toISOString(), how: 'partitioned (every packet dropped)' };
     } else fault.action satisfies never; // a new action does not compile until it has its branch
   }
   const acted: PatroniActed = { target, injectRequestedAt, targetDownAt: null, patroni: injection };

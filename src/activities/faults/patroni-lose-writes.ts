@@ -107,14 +107,14 @@ function stopIfCancelled(before: string): void {
   if (signal.aborted) throw new CancelledFailure(`the inject was cancelled before ${before}`);
 }
 
-/** Steps 1 to 3 on the leader's container, each noted with the WAL positions Patroni gives. */
+/** Steps 1 to 3 on the leader's container, each noted with the WAL positions Patroni gives; when the kill was asked for. */
 export async function loseWrites(
   fault: PatroniFault,
   nodes: ClusterNode[],
   leader: ClusterNode,
   container: ResolvedDockerTarget,
   note: Note,
-): Promise<void> {
+): Promise<string> {
   const holdSeconds = fault.holdSeconds ?? DEFAULT_HOLD_SECONDS;
   await prepareReplication(fault, nodes, leader, note);
   const replicas = nodes.filter((n) => n.member !== leader.member);
@@ -133,6 +133,8 @@ export async function loseWrites(
   }
   stopIfCancelled('the leader was killed');
   const killedAt = await walPositionOf(leader).catch(() => null);
+  const at = new Date().toISOString();
   await docker.getContainer(container.id).kill({ signal: 'SIGKILL' });
   note(`leader ${leader.member} killed at WAL ${lsnText(killedAt)} (container ${container.name}, SIGKILL)`);
+  return at;
 }

@@ -7,7 +7,8 @@
  * threshold, is down; one whose every round trip was answered in time is up, however long the whole
  * login took. So the ground truth of when the target went down and when it served again is at least
  * as fine as the detection it judges, and a slow target (added latency) is not a down one. How long
- * logins and the query took is recorded beside, per path.
+ * logins and the query took is recorded beside, per path, and which server the query ran on
+ * (`inet_server_addr()`): the moment a path's endpoint sent fresh connections to a new writer.
  * A SYN lost while the server's port comes back costs the kernel's 1 s retransmit for that attempt
  * only: the next attempts, 20 ms apart, see the server as soon as it accepts. A probe that gave up on
  * logins instead would leave a dead connection in a paused server's accept queue every 20 ms, and
@@ -19,12 +20,15 @@ import { PROBE_CONNECTED_LOGINS } from '../../shared/connection-demand';
 import { fastFailingSocket } from '../../platform/database/fast-failing-socket';
 import { AvailabilityDetector } from '../workload/measurement/availability-detector';
 import { ProbeTimings, type ProbeTimingSummary } from './probe-timings';
+import { SERVER_QUERY, ServerRouting, type Routed } from './server-routing';
 
 /** What the probe saw of one path so far (times in ms since the epoch). */
 export interface PathProbeState {
   downAt: number | null;
   servingAt: number | null;
   downMs: number;
+  /** The first successful attempt that reached another server than the path's first one did. */
+  routed: Routed | null;
   /** The window open now: when it started, and the earlier windows added up. */
   open: { since: number; earlierMs: number } | null;
   timings: ProbeTimingSummary;
@@ -42,6 +46,7 @@ interface PathProbe {
   outstanding: Map<Client, { startedAt: number; connected: boolean }>;
   firstSuccessEnd: number | null;
   timings: ProbeTimings;
+  servers: ServerRouting;
 }
 
 const DEFAULT_INTERVAL_MS = 20;
@@ -71,6 +76,7 @@ export class TightProbe {
       outstanding: new Map(),
       firstSuccessEnd: null,
       timings: new ProbeTimings(),
+      servers: new ServerRouting(),
     }));
     const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     // A round runs after the I/O that came in since the timer was due: after a block of this process's
@@ -125,11 +131,12 @@ export class TightProbe {
     try {
       await client.connect();
       loggedInAt = Date.now();
-      await client.query('SELECT 1');
+      const { rows } = await client.query<{ server: string }>(SERVER_QUERY);
       const at = Date.now();
       path.detector.succeeded(token, at);
       if (startedAt >= this.timedFrom) path.timings.record(loggedInAt - startedAt, at - loggedInAt);
       path.firstSuccessEnd ??= at;
+      path.servers.saw(rows[0]?.server ?? 'local', at);
     } catch {
       if (this.timer) {
         path.detector.failed(token, Date.now());
@@ -199,7 +206,14 @@ export class TightProbe {
         const servingAt = p.detector.down || p.firstSuccessEnd === null ? null : last ? last.end! : p.firstSuccessEnd;
         const downMs = p.detector.totalMs(now);
         const open = last && last.end === null ? { since: last.start, earlierMs: downMs - (now - last.start) } : null;
-        const state = { downAt: windows[0]?.start ?? null, servingAt, downMs, open, timings: p.timings.summary() };
+        const state = {
+          downAt: windows[0]?.start ?? null,
+          servingAt,
+          downMs,
+          routed: p.servers.routed,
+          open,
+          timings: p.timings.summary(),
+        };
         return [p.connection, state];
       }),
     );

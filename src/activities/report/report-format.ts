@@ -20,7 +20,7 @@ export const phaseLabel = (p: { phase: string; occurrence: number }, repeated: b
 export function probeTimingText(t: ProbeTimingSummary): string {
   const failed = t.loginFailures + t.queryFailures;
   return (
-    `new logins p50 ${msText(t.loginP50Ms)} ms, max ${msText(t.loginMaxMs)} ms; SELECT 1 round trip p50 ${msText(t.queryP50Ms)} ms, p95 ${msText(t.queryP95Ms)} ms` +
+    `new logins p50 ${msText(t.loginP50Ms)} ms, max ${msText(t.loginMaxMs)} ms; query round trip p50 ${msText(t.queryP50Ms)} ms, p95 ${msText(t.queryP95Ms)} ms` +
     ` (${count(t.logins)} attempts, ${count(failed)} failed)`
   );
 }
