@@ -14,6 +14,7 @@ import { clusterHealthy, leadersOf, patroniCluster } from '../../src/platform/pa
 import { labSettings } from '../../src/platform/settings';
 import { ContainerEvents } from './harness/container-events';
 import { leaderLockLogged, promotionLogged, writerOutage, type WriterOutage } from './harness/cluster-truth';
+import { assertStagesPage, assertStagesTruthful } from './harness/failover-stages-truth';
 import { AckLedger, localWrite, RoleWatch, writableNodes } from './harness/cluster-watch';
 import { assertAuditMatches, idsInTables } from './harness/business-writes';
 import { clusterReplicationNow } from './harness/cluster-replication';
@@ -275,6 +276,7 @@ async function assertWriterChangeTimes(
     );
     assert.equal(p.afterLeaderChangeMs, first - at(wc.leaderChangedAt), `${p.path}: afterLeaderChangeMs adds up`);
   }
+  await assertStagesTruthful(run, truth, PATHS, { understateMs: UNDERSTATE_MS, overstateMs: OVERSTATE_MS });
 }
 
 async function assertWholeAfter(run: Awaited<ReturnType<typeof runClusterFault>>): Promise<void> {
@@ -341,6 +343,7 @@ describe('a real failover: the Patroni cluster (issue 15)', function () {
     assert.equal(direct.openAtEnd, false, 'and recovered');
     const change = run.report.writerChange!.paths.find((p) => p.path === 'cluster')!;
     assert.ok(change.firstWriteAt !== null && change.failedWrites > 0, 'writes failed and came back on the new writer');
+    await assertStagesPage(run.result.report.html, run.report);
   });
 
   it('switchover: planned, the same checks; a path the fault does not reach has its own ground truth, 0', async () => {

@@ -75,7 +75,21 @@ function shading(report: ExperimentReport, f: Frame): string {
     .map((g) => ({ from: Math.max(Date.parse(g.start), f.t0), to: Math.min(Date.parse(g.end), f.t1), cause: g.cause }))
     .filter((g) => g.to > g.from)
     .map((g) => rect('gap', g.from, g.to, `measurement gap (${g.cause})`));
-  return faults.join('') + gaps.join('');
+  return faults.join('') + gaps.join('') + stageLines(report, f);
+}
+
+/** A writer change's cluster-wide stages (the old leader lost, the new writer promoted), as dashed lines. */
+function stageLines(report: ExperimentReport, f: Frame): string {
+  const stages = report.failoverStages?.[0]?.stages ?? [];
+  return stages
+    .filter((s) => (s.stage === 'leader lost' || s.stage === 'new writer promoted') && s.at !== null)
+    .map((s) => ({ s, t: Date.parse(s.at!) }))
+    .filter(({ t }) => t >= f.t0 && t <= f.t1)
+    .map(
+      ({ s, t }) =>
+        `<line class="stage" data-stage="${esc(s.stage)}" x1="${f.x(t).toFixed(1)}" x2="${f.x(t).toFixed(1)}" y1="${f.T}" y2="${f.H - f.B}"><title>${esc(`${s.stage}: ${s.detail}`)}</title></line>`,
+    )
+    .join('');
 }
 
 function axes(f: Frame, unit: string): string {
@@ -111,7 +125,7 @@ export function timeChart(report: ExperimentReport, title: string, value: (s: Co
   const hasGaps = report.paths.some((p) => p.gaps.length > 0);
   const legend = report.paths.map((p, i) => `<tspan fill="${color(i)}">&#9632; ${esc(p.path)}</tspan>`).join('  ');
   return `<figure><svg class="chart" viewBox="0 0 ${f.W} ${f.H}" role="img" aria-label="${esc(title)}">
-<text class="title" x="${f.L}" y="14">${esc(title)}</text><text class="legend" x="${f.W - f.R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan>${hasGaps ? ' <tspan fill="#6b7280">&#9632; measurement gap</tspan>' : ''}</text>
+<text class="title" x="${f.L}" y="14">${esc(title)}</text><text class="legend" x="${f.W - f.R}" y="14" text-anchor="end">${legend} <tspan fill="#ef4444">&#9632; fault window</tspan>${hasGaps ? ' <tspan fill="#6b7280">&#9632; measurement gap</tspan>' : ''}${report.failoverStages?.length ? ' <tspan fill="#7c3aed">&#9478; leader lost, promoted</tspan>' : ''}</text>
 ${shading(report, f)}${axes(f, unit)}${lines}</svg></figure>`;
 }
 

@@ -7,6 +7,7 @@ import { writeAuditConsole } from './write-audit-section';
 import { injectedText, networkFaultText, pastThresholdText, thresholdText } from './fault-figures';
 import { count, msText, pct, phaseLabel, probeTimingText, seconds, signedPct } from './report-format';
 import { staleWriterText } from './stale-writer';
+import { failoverStagesLines } from './failover-stages-render';
 import { httpConsoleLines } from './http-path-section';
 import { noOutageAcross, type PathWriterChange, type WriterChangeReport } from './writer-change';
 import { missingAttributesText } from '../../shared/search-attributes-missing';
@@ -188,6 +189,7 @@ export function renderConsole(report: ExperimentReport): string {
   }
   if (report.writerChange) lines.push(...writerChangeLines(report.writerChange));
   if (report.staleWriter) lines.push(`- Stale writer: ${report.staleWriter.map(staleWriterText).join('; ')}`);
+  if (report.failoverStages?.length) lines.push(...failoverStagesLines(report.failoverStages));
   if (report.restore) lines.push(`- Restore: ${report.restore.note}`);
   lines.push(`- Downtime: ${report.downtimeDefinition}`);
   for (const path of report.paths) lines.push(...pathLines(report, path));

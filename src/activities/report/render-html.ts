@@ -11,6 +11,7 @@ import { httpAuditHtml } from './http-audit-section';
 import { writeAuditHtml } from './write-audit-section';
 import { writerChangeHtml } from './writer-change-html';
 import { staleWriterText } from './stale-writer';
+import { failoverStagesHtml } from './failover-stages-render';
 import { httpRequestsHtml } from './http-path-section';
 import { phaseLatencyChart, timeChart } from './render-charts';
 import { injectedText, networkFaultText, pastThresholdText } from './fault-figures';
@@ -181,7 +182,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;margin:10px 0;width:100%}caption{text-align:left;font-weight:600;padding:4px 0}
 td,th{border-bottom:1px solid #e5e7eb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 .kpis span{display:inline-block;margin-right:18px}.chart{width:100%;height:auto;font-size:11px;fill:#374151}
-.chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}.gap{fill:#6b7280;opacity:.25}
+.chart .title{font-weight:600;font-size:12px}.grid{stroke:#e5e7eb}.line{fill:none;stroke-width:1.8}.fault{fill:#ef4444;opacity:.12}.gap{fill:#6b7280;opacity:.25}.stage{stroke:#7c3aed;stroke-dasharray:4 3}
 .bad{color:#dc2626}.none{fill:#6b7280;font-style:italic}.finding{font-weight:600}
 .calls td,.calls th{white-space:nowrap;overflow-wrap:normal;font-size:13px;padding:3px 5px}.calls td:nth-child(-n+3),.calls th:nth-child(-n+3){text-align:left}
 figure{margin:12px 0}.muted{color:#6b7280}pre{overflow:auto;background:#f9fafb;padding:8px}td{overflow-wrap:anywhere}
@@ -221,6 +222,7 @@ ${
 }
 ${report.writerChange ? writerChangeHtml(report.writerChange) : ''}
 ${report.staleWriter ? `<h2>Stale writer</h2><ul class="stale-writer">${report.staleWriter.map((w) => `<li>${esc(staleWriterText(w))}</li>`).join('')}</ul>` : ''}
+${report.failoverStages?.length ? failoverStagesHtml(report.failoverStages) : ''}
 <h2>Definition</h2><pre>${esc(JSON.stringify(report.definition, null, 2))}</pre>
 </body></html>
 `;

@@ -14,6 +14,7 @@ import { reconnectPolicy } from '../workload/clients/workload-connections';
 import { REPORT_SCHEMA_VERSION, type ExperimentReport, type MeasuringClient, type PathReport } from './report-types';
 import { writerChangeOf } from './writer-change';
 import { staleWriterWindows } from './stale-writer';
+import { failoverStagesOf } from './failover-stages';
 
 function restoreNote(kind: FaultKind | 'none', action: string): string {
   switch (kind) {
@@ -141,6 +142,25 @@ function pathReport(
   };
 }
 
+/** A writer change (Patroni's), where each path met the demoted writer, and the failover's stages (Aurora's too). */
+function writerChangeSections(
+  outcome: ExperimentOutcome,
+  paths: PathReport[],
+  workloads: WorkloadResult[],
+  injectAt: number,
+  until: number,
+) {
+  const writerChange = writerChangeOf(outcome, workloads);
+  const writerMoved = outcome.injection?.rds?.writerChanged || writerChange?.newLeader;
+  const staleWriter = writerMoved ? staleWriterWindows(paths, workloads, injectAt, until) : undefined;
+  const failoverStages = writerMoved ? failoverStagesOf(outcome, workloads, staleWriter) : undefined;
+  return {
+    ...(writerChange ? { writerChange } : {}),
+    ...(staleWriter ? { staleWriter } : {}),
+    ...(failoverStages ? { failoverStages } : {}),
+  };
+}
+
 /**
  * The report from what the workflow gathered and what the measurements wrote: each path's figures
  * (read from its checkpoint file, timeline included) and the payment workload's.
@@ -157,11 +177,7 @@ export function buildReport(
   const paths = workloads.map((w) => pathReport(w, outcome, cycles, groundTruth, until));
   // The comparison is of database paths (direct vs proxy); HTTP paths stand beside them.
   const comparison = comparePaths(paths.filter((p) => !p.http));
-  const writerChange = writerChangeOf(outcome, workloads);
-  // After a writer change (Aurora's or Patroni's), where each path met the demoted writer.
-  const writerMoved = outcome.injection?.rds?.writerChanged || writerChange?.newLeader;
   const injectAt = first ? Date.parse(first.injectRequestedAt) : until;
-  const staleWriter = writerMoved ? staleWriterWindows(paths, workloads, injectAt, until) : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     experimentId: outcome.experimentId,
@@ -193,8 +209,7 @@ export function buildReport(
     cycles,
     downtimeDefinition: downtimeDefinition(outcome.definition.workload.stallThresholdMs, outcome.definition.http),
     ...(outcome.injection?.rds ? { rds: outcome.injection.rds } : {}),
-    ...(writerChange ? { writerChange } : {}),
-    ...(staleWriter ? { staleWriter } : {}),
+    ...writerChangeSections(outcome, paths, workloads, injectAt, until),
     steadyState: { before: outcome.steadyStateBefore, after: outcome.steadyStateAfter },
     paths,
     ...(comparison ? { comparison } : {}),

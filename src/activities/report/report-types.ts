@@ -16,6 +16,7 @@ import type { BusinessWriteAudit } from '../../shared/business-write-audit-types
 import type { Comparison } from './comparison-types';
 import type { CycleReport, PathCycle } from './fault-cycles';
 import type { StaleWriterWindow } from './stale-writer';
+import type { PathFailoverStages } from './failover-stages';
 import type { WriterChangeReport } from './writer-change';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -122,6 +123,8 @@ export interface ExperimentReport {
   writerChange?: WriterChangeReport;
   /** After a writer change: per path, the span of read-only errors (25006) met on the demoted writer. */
   staleWriter?: StaleWriterWindow[];
+  /** A writer change's stages on each path it reached (failover-stages.ts). */
+  failoverStages?: PathFailoverStages[];
   steadyState: { before?: ExperimentOutcome['steadyStateBefore']; after?: ExperimentOutcome['steadyStateAfter'] };
   paths: PathReport[];
   /** Present when more than one path ran: proxy against direct, as in seed 001. */

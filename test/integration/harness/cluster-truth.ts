@@ -7,7 +7,7 @@
 import { docker } from '../../../src/platform/docker';
 import type { ContainerEvents } from './container-events';
 
-async function logLines(container: string, sinceSec: number): Promise<Array<{ at: number; text: string }>> {
+export async function logLines(container: string, sinceSec: number): Promise<Array<{ at: number; text: string }>> {
   const raw = (
     await docker.getContainer(container).logs({ stdout: true, stderr: true, timestamps: true, since: sinceSec })
   ).toString('utf8');
