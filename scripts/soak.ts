@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { runningProcess, logFile } from '../src/lab/background-process';
+import { METRICS_HOST, metricsPorts } from '../src/platform/metrics-settings';
 import { connectClient } from '../src/platform/temporal-connection';
 import { EXPERIMENT_TASK_QUEUE, EXPERIMENT_WORKFLOW_TYPE } from '../src/shared/experiment-contract';
 import type { ExperimentResult } from '../src/shared/experiment-types';
@@ -77,6 +78,29 @@ function rssMb(pid: number): number {
   return Math.round(kb / 102.4) / 10;
 }
 
+interface HeapFigures {
+  usedMb: number;
+  totalMb: number;
+  externalMb: number;
+}
+
+/** The worker's V8 heap and external memory, from its own metrics (what of the RSS is JavaScript's). */
+async function heapFigures(): Promise<HeapFigures | undefined> {
+  const text = await fetch(`http://${METRICS_HOST}:${metricsPorts().faultline}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const mb = (name: string) => {
+    const m = new RegExp(`^faultline_worker_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 104857.6) / 10 : NaN;
+  };
+  const figures = {
+    usedMb: mb('nodejs_heap_size_used_bytes'),
+    totalMb: mb('nodejs_heap_size_total_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+  };
+  return Number.isNaN(figures.usedMb) ? undefined : figures;
+}
+
 const countUnhandled = () =>
   (readFileSync(logFile('faultline-worker'), 'utf8').match(/unhandled rejection/gi) ?? []).length;
 
@@ -93,22 +117,24 @@ async function main(): Promise<void> {
     args: [definition],
   });
   process.stdout.write(`soak: ${workflowId} started; worker pid ${worker.pid}\n`);
-  const samples: Array<{ s: number; rssMb: number }> = [];
-  const sample = () => {
+  const samples: Array<{ s: number; rssMb: number; heap?: HeapFigures }> = [];
+  const sample = async () => {
     const s = Math.round((Date.now() - started) / 1000);
     const rss = rssMb(worker.pid);
-    samples.push({ s, rssMb: rss });
-    process.stdout.write(`soak: t=${s}s worker RSS ${rss} MB\n`);
+    const heap = await heapFigures();
+    samples.push({ s, rssMb: rss, ...(heap ? { heap } : {}) });
+    const js = heap ? `; JS heap ${heap.usedMb} MB used of ${heap.totalMb} MB, external ${heap.externalMb} MB` : '';
+    process.stdout.write(`soak: t=${s}s worker RSS ${rss} MB${js}\n`);
   };
-  sample();
-  const timer = setInterval(sample, 10_000);
+  await sample();
+  const timer = setInterval(() => void sample(), 10_000);
   let result: ExperimentResult;
   try {
     result = (await handle.result()) as ExperimentResult;
   } finally {
     clearInterval(timer);
   }
-  sample();
+  await sample();
   const events = (await handle.fetchHistory()).events?.length ?? 0;
   const firstMinute = samples.filter((x) => x.s >= 60 && x.s < 120).map((x) => x.rssMb);
   const lastMinute = samples.slice(-6).map((x) => x.rssMb);
@@ -129,6 +155,11 @@ async function main(): Promise<void> {
       growthAfterFirstMinutePct:
         Math.round((Math.max(...samples.filter((x) => x.s >= 60).map((x) => x.rssMb)) / avg(firstMinute) - 1) * 1000) /
         10,
+    },
+    /** The JS heap at the second minute's last sample and at the end: how much of the growth is JavaScript's. */
+    heapMb: {
+      secondMinute: samples.filter((x) => x.s < 120).at(-1)?.heap ?? null,
+      end: samples.at(-1)?.heap ?? null,
     },
     downtimeMs: result.downtimeMs,
     report: result.report.json,
