@@ -55,7 +55,7 @@ function clusterStages(outcome: ExperimentOutcome): Cluster | undefined {
     return {
       injectAt,
       leaderLost: lost
-        ? { at: lost.at, ...(lost.until ? { until: lost.until } : {}), detail: `${patroni.oldLeader} ${lost.how}` }
+        ? { at: lost.at, until: lost.until, detail: `${patroni.oldLeader} ${lost.how}` }
         : { at: null, detail: 'not recorded (an older history)' },
       promoted: {
         at: patroni.promotedAt ?? patroni.leaderChangedAt,
@@ -94,14 +94,11 @@ function servedAgain(
   const { outage } = outageAcrossChange(outages, c.injectAt, takeoverAt);
   if (!outage) return { at: null, detail: `no ${what} failed or was held across the change` };
   if (!outage.end) return { at: null, detail: `${what}s had not come back when the measurement ended` };
-  const from = `from ${outage.start.slice(11, 23)}`;
-  if (!outage.held) return { at: outage.end, detail: `after ${outage.failures} failed ${from}` };
   const at = firstServedAfter(outage, goneAt)!;
+  const from = `from ${outage.start.slice(11, 23)}`;
+  if (!outage.held) return { at, detail: `after ${outage.failures} failed ${from}` };
   const last = at !== outage.end ? `; the last held one ${outage.end.slice(11, 23)}` : '';
-  return {
-    at,
-    detail: `after ${outage.failures} failed and ${outage.held} held ${from}${last}`,
-  };
+  return { at, detail: `after ${outage.failures} failed and ${outage.held} held ${from}${last}` };
 }
 
 function pathStages(

@@ -3,8 +3,10 @@
  * first successful one that started after it opened, the moment a writer took writes again (after a
  * failover, the new writer). A write held past the stall threshold that then succeeds (a pooler
  * holding it through a failover) is an outage too, from its start to its completion: nothing failed,
- * but nothing was written either. Reads are left out: a replica that still answers reads does not
- * make a path writable. Bounded: at most MAX_WINDOWS are kept (the last ones merge into the final window).
+ * but nothing was written either. One instance sees one kind of operation: a path keeps one for its
+ * writes and one for its reads (path-measurement.ts), as a replica that still answers reads does not
+ * make a path writable. Held ones merged into a window end at the last served; `firstEnd` keeps the
+ * first. Bounded: at most MAX_WINDOWS are kept (the last ones merge into the final window).
  */
 import type { WriteOutage } from '../../../shared/workload-types';
 
